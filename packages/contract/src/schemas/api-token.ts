@@ -1,0 +1,103 @@
+// The API Token object (shared/reference/apiToken.json) plus `lastUsed`, latchkey's
+// record of the last time the token authenticated.
+import type { FromSchema } from 'json-schema-to-ts';
+import { applicationScopes, type ApplicationScope } from '../scopes.js';
+import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
+
+const tokenProperties = {
+  id: idSchema,
+  apiTokenId: idSchema,
+  ownerId: idSchema,
+  ownerType: { type: 'string', enum: ['application', 'user'] },
+  creatorId: idSchema,
+  creatorType: { type: 'string', enum: ['apiToken', 'user', 'flow'] },
+  creatorName: { type: 'string', maxLength: 1024 },
+  name: { type: 'string', minLength: 1, maxLength: 255 },
+  description: { type: 'string', maxLength: 32767 },
+  creationDate: dateTimeSchema,
+  lastUpdated: dateTimeSchema,
+  expirationDate: dateTimeSchema,
+  lastUsed: dateTimeSchema,
+  scope: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 1024 } },
+  status: { type: 'string', enum: ['active', 'inactive'] },
+} as const;
+
+/** A token as it is read back: never with its secret. */
+export const apiTokenSchema = {
+  type: 'object',
+  properties: tokenProperties,
+  required: ['id', 'apiTokenId', 'ownerId', 'ownerType', 'name', 'scope', 'status', 'creationDate', 'lastUpdated'],
+} as const;
+export type ApiToken = FromSchema<typeof apiTokenSchema>;
+
+/** The 201 body of a create: the only response that ever carries `token`. */
+export const createdApiTokenSchema = {
+  type: 'object',
+  properties: { ...tokenProperties, token: { type: 'string', minLength: 1 } },
+  required: [...apiTokenSchema.required, 'token'],
+} as const;
+export type CreatedApiToken = FromSchema<typeof createdApiTokenSchema>;
+
+export const apiTokenSortFields = ['name', 'status', 'id', 'creationDate', 'lastUpdated', 'expirationDate'] as const;
+export type ApiTokenSortField = (typeof apiTokenSortFields)[number];
+export const apiTokenFilterFields = ['name', 'status'] as const;
+export type ApiTokenFilterField = (typeof apiTokenFilterFields)[number];
+
+/** Query of `GET .../tokens`, with Losant's parameters and defaults. */
+export const apiTokensQuerySchema = {
+  type: 'object',
+  properties: {
+    sortField: { type: 'string', enum: apiTokenSortFields, default: 'name' },
+    sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' },
+    page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+    perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    filterField: { type: 'string', enum: [...apiTokenFilterFields, ''] },
+    filter: { type: 'string', maxLength: 255 },
+    ...losantClientQuery,
+  },
+  additionalProperties: false,
+} as const;
+export type ApiTokensQuery = FromSchema<typeof apiTokensQuerySchema>;
+
+export const apiTokensSchema = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: apiTokenSchema },
+    count: { type: 'integer' },
+    totalCount: { type: 'integer' },
+    perPage: { type: 'integer' },
+    page: { type: 'integer' },
+    filter: { type: 'string' },
+    filterField: { type: 'string' },
+    sortField: { type: 'string' },
+    sortDirection: { type: 'string', enum: ['asc', 'desc'] },
+    ownerId: idSchema,
+    ownerType: { type: 'string', enum: ['application', 'user'] },
+  },
+  required: ['items', 'count', 'totalCount', 'perPage', 'page', 'sortField', 'sortDirection', 'ownerId', 'ownerType'],
+} as const;
+export type ApiTokens = FromSchema<typeof apiTokensSchema>;
+
+/** Body of `POST /applications/{applicationId}/tokens` (Application API Token Post). */
+export const applicationApiTokenPostSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 32767 },
+    expirationDate: dateTimeSchema,
+    scope: { type: 'array', uniqueItems: true, items: { type: 'string', enum: applicationScopes } },
+    status: { type: 'string', enum: ['active', 'inactive'] },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
+export type ApplicationApiTokenPost = Omit<FromSchema<typeof applicationApiTokenPostSchema>, 'scope'> & {
+  scope?: ApplicationScope[];
+};
+
+export const applicationIdParamsSchema = {
+  type: 'object',
+  properties: { applicationId: idSchema },
+  required: ['applicationId'],
+} as const;
+export type ApplicationIdParams = FromSchema<typeof applicationIdParamsSchema>;

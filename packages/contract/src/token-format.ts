@@ -1,0 +1,53 @@
+// Token format: `<prefix>_<43 base62 chars of 32 random bytes><6 base62 chars of CRC32>`.
+// Opaque on purpose (no JWT): the server is the only authority, so nothing in the
+// token needs to be readable. The checksum lets secret scanners recognise a real
+// token and lets the server refuse a mistyped one without a store lookup.
+import { crc32 } from './crc32.js';
+
+export const tokenPrefixes = { application: 'lka', user: 'lku', session: 'lks' } as const;
+export type TokenKind = keyof typeof tokenPrefixes;
+
+const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const secretLength = 43; // ceil(256 / log2(62))
+const checksumLength = 6; // ceil(32 / log2(62))
+export const tokenLength = 4 + secretLength + checksumLength;
+const shape = /^(lka|lku|lks)_[0-9A-Za-z]{49}$/;
+const kindOfPrefix: Record<string, TokenKind> = { lka: 'application', lku: 'user', lks: 'session' };
+
+function encodeChecksum(value: number): string {
+  let out = '';
+  for (let i = 0; i < checksumLength; i++) {
+    out = alphabet[value % 62] + out;
+    value = Math.floor(value / 62);
+  }
+  return out;
+}
+
+function checksumOf(prefixAndSecret: string): string {
+  const bytes = new Uint8Array(prefixAndSecret.length);
+  for (let i = 0; i < prefixAndSecret.length; i++) bytes[i] = prefixAndSecret.charCodeAt(i);
+  return encodeChecksum(crc32(bytes));
+}
+
+/** Mints a new token of the given kind from 32 bytes of the platform's CSPRNG. */
+export function generateToken(kind: TokenKind): string {
+  const random = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(random);
+  let n = 0n;
+  for (const byte of random) n = (n << 8n) | BigInt(byte);
+  let secret = '';
+  for (let i = 0; i < secretLength; i++) {
+    secret = alphabet[Number(n % 62n)] + secret;
+    n /= 62n;
+  }
+  const body = `${tokenPrefixes[kind]}_${secret}`;
+  return body + checksumOf(body);
+}
+
+/** The token's kind when its shape and checksum are right; null otherwise. */
+export function parseToken(token: string): TokenKind | null {
+  if (token.length !== tokenLength || !shape.test(token)) return null;
+  const body = token.slice(0, tokenLength - checksumLength);
+  if (checksumOf(body) !== token.slice(tokenLength - checksumLength)) return null;
+  return kindOfPrefix[token.slice(0, 3)] ?? null;
+}

@@ -1,0 +1,75 @@
+// Builds the Fastify application. It never listens: server.ts does, and tests use
+// `inject` or listen on a port of their own.
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authenticate } from './auth/authenticate.js';
+import { authorizeApplication } from './auth/authorize.js';
+import type { AppContext } from './context.js';
+import { ApiError, errors } from './errors.js';
+import applicationApiTokensRoutes from './routes/application-api-tokens.js';
+import type { Store } from './storage/port.js';
+import { validatorCompiler } from './validation.js';
+
+export interface AppOptions {
+  store: Store;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+export const defaultBodyLimit = 1024 * 1024;
+
+/** Maps any error thrown while handling a request to the `{type, message}` shape. */
+function toApiError(error: FastifyError, bodyLimit: number): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) return errors.validation(error.message);
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.validation('Unsupported Content-Type; send application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.validation('Body cannot be empty when Content-Type is application/json');
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return errors.validation('Body is not valid JSON');
+  }
+  if (error.statusCode === 413) return errors.payloadTooLarge(bodyLimit);
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return errors.validation(error.message);
+  }
+  return errors.internal();
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    // Losant ids and tokens never need more; longer URLs are refused early.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest('principal', null as never);
+
+  const now = options.now ?? Date.now;
+  const ctx: AppContext = {
+    store: options.store,
+    now,
+    authenticate: async (request) => {
+      request.principal = await authenticate(options.store, request.headers.authorization, now());
+    },
+    authorizeApplication: (request, action, applicationId) =>
+      authorizeApplication(options.store, request.principal, action, applicationId),
+  };
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error, bodyLimit);
+    if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(apiError.statusCode).send(apiError.toJSON());
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));
+
+  applicationApiTokensRoutes(app, ctx);
+  return app;
+}

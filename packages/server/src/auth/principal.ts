@@ -1,0 +1,20 @@
+// Who is calling. Resolved from the bearer token by authenticate.ts.
+export interface TokenCredential {
+  tokenId: string;
+  tokenName: string;
+  scopes: readonly string[];
+  /** null: never expires. */
+  expiresAt: number | null;
+}
+
+export interface ApplicationPrincipal extends TokenCredential {
+  kind: 'application';
+  applicationId: string;
+}
+
+export interface UserPrincipal extends TokenCredential {
+  kind: 'user';
+  userId: string;
+}
+
+export type Principal = ApplicationPrincipal | UserPrincipal;

@@ -1,0 +1,91 @@
+// First-run setup: a user, optionally an application, and a user API token with
+// all.User. Used by `latchkey bootstrap` and by `serve` on an empty database.
+import { generateToken, newId } from '@latchkey/contract';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from './auth/token-hash.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { Store, UserRecord } from './storage/port.js';
+
+export interface BootstrapInput {
+  email: string;
+  password: string;
+  applicationName?: string;
+  now?: number;
+}
+
+export interface BootstrapResult {
+  userId: string;
+  applicationId?: string;
+  token: string;
+}
+
+export class BootstrapError extends Error {}
+
+const emailShape = /^[^\s@]+@[^\s@]+$/;
+
+export function displayName(user: Pick<UserRecord, 'firstName' | 'lastName' | 'email'>): string {
+  return [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
+}
+
+export async function bootstrap(store: Store, input: BootstrapInput): Promise<BootstrapResult> {
+  const now = input.now ?? Date.now();
+  if (!emailShape.test(input.email) || input.email.length > 1024) throw new BootstrapError('Invalid email address');
+  if (input.password.length < 8 || input.password.length > 2048) {
+    throw new BootstrapError('Password must be 8 to 2048 characters');
+  }
+  let user = await store.findUserByEmail(input.email);
+  if (user) {
+    if (!(await verifyPassword(input.password, user.passwordHash))) {
+      throw new BootstrapError('A user with this email exists and the password does not match');
+    }
+  } else {
+    user = {
+      id: newId(now),
+      email: input.email.toLowerCase(),
+      firstName: input.email.split('@')[0] ?? input.email,
+      lastName: '',
+      passwordHash: await hashPassword(input.password),
+      createdAt: now,
+      updatedAt: now,
+      passwordUpdatedAt: now,
+    };
+    await store.createUser(user);
+  }
+
+  let applicationId: string | undefined;
+  if (input.applicationName !== undefined) {
+    const name = input.applicationName.trim();
+    if (name.length < 1 || name.length > 255) throw new BootstrapError('Application name must be 1 to 255 characters');
+    const existing = await store.findApplicationByName(user.id, name);
+    applicationId = existing?.id ?? newId(now);
+    if (!existing) {
+      await store.createApplication({
+        id: applicationId, ownerType: 'user', ownerId: user.id, name, description: '', createdAt: now, updatedAt: now,
+      });
+    }
+  }
+
+  const token = generateToken('user');
+  await store.createToken({
+    id: newId(now),
+    ownerType: 'user',
+    ownerId: user.id,
+    creatorType: 'user',
+    creatorId: user.id,
+    creatorName: displayName(user),
+    name: 'bootstrap',
+    description: 'Created by latchkey bootstrap',
+    scope: ['all.User'],
+    status: 'active',
+    expiresAt: null,
+    createdAt: now,
+    updatedAt: now,
+    hash: hashToken(token),
+  });
+  return applicationId === undefined ? { userId: user.id, token } : { userId: user.id, applicationId, token };
+}
+
+/** A password for the first admin: 24 base64url characters (144 bits). */
+export function randomPassword(): string {
+  return randomBytes(18).toString('base64url');
+}

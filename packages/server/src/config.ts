@@ -1,0 +1,31 @@
+// Settings from flags, then environment, then defaults. One table, documented in the README.
+export interface ServeConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  durability: 'process' | 'power';
+  logLevel: string;
+}
+
+export const defaults = {
+  port: 8080,
+  host: '0.0.0.0',
+  databaseUrl: 'sqlite:./data/latchkey.db',
+  durability: 'process',
+  logLevel: 'info',
+} as const;
+
+export function envDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DATABASE_URL || defaults.databaseUrl;
+}
+
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${value}`);
+  return port;
+}
+
+export function parseDurability(value: string): ServeConfig['durability'] {
+  if (value !== 'process' && value !== 'power') throw new Error(`Invalid durability: ${value} (process or power)`);
+  return value;
+}

@@ -1,0 +1,22 @@
+// What every route needs, built once by app.ts and passed to each route file.
+import type { ActionName } from '@latchkey/contract';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from './auth/principal.js';
+import type { ApplicationRecord, Store } from './storage/port.js';
+
+export interface AppContext {
+  store: Store;
+  /** The clock; tests replace it to move through expiry without sleeping. */
+  now: () => number;
+  /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */
+  authenticate: (request: FastifyRequest) => Promise<void>;
+  /** The application, when the caller reaches it and holds a scope the action accepts. */
+  authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationRecord>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+

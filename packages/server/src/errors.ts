@@ -1,0 +1,30 @@
+// The one error catalogue. Every error response is `{type, message}`; the status
+// code follows from the type. Messages are written for the caller and never carry
+// internals (stack traces, SQL, file paths).
+import { errorTypes, type ErrorType } from '@latchkey/contract';
+
+export class ApiError extends Error {
+  readonly statusCode: number;
+  constructor(readonly type: ErrorType, message: string) {
+    super(message);
+    this.statusCode = errorTypes[type];
+  }
+
+  toJSON(): { type: ErrorType; message: string } {
+    return { type: this.type, message: this.message };
+  }
+}
+
+export const errors = {
+  validation: (message: string) => new ApiError('Validation', message),
+  // One message for every authentication failure, so a caller cannot tell a
+  // revoked token from a mistyped one.
+  unauthorized: () => new ApiError('Unauthorized', 'Authorization failed: invalid or missing token'),
+  forbidden: (message = 'The token does not have a scope that permits this action') =>
+    new ApiError('Forbidden', message),
+  notFound: (what = 'Resource') => new ApiError('NotFound', `${what} was not found`),
+  payloadTooLarge: (limit: number) => new ApiError('PayloadTooLarge', `Request body is larger than ${limit} bytes`),
+  tooManyRequests: () => new ApiError('TooManyRequests', 'Too many requests; retry later'),
+  internal: () => new ApiError('Internal', 'An internal error occurred'),
+  unavailable: () => new ApiError('Unavailable', 'The service is temporarily unavailable'),
+};

@@ -1,0 +1,64 @@
+// Opens the store, bootstraps the first admin on an empty database, listens, and
+// closes gracefully on SIGTERM/SIGINT.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { bootstrap, randomPassword } from './bootstrap.js';
+import type { ServeConfig } from './config.js';
+import { openStore } from './storage/open-store.js';
+
+const firstAdminEmail = 'admin@localhost';
+
+function printFirstAdmin(email: string, password: string, token: string, applicationId: string, url: string): void {
+  const lines = [
+    '',
+    '================ latchkey: first start ================',
+    'Created the first admin. This is shown once and never again:',
+    `  email:          ${email}`,
+    `  password:       ${password}`,
+    `  user API token: ${token}`,
+    `  application id: ${applicationId}  (My Application)`,
+    '',
+    'Try it:',
+    `  curl -H "Authorization: Bearer ${token}" ${url}/applications/${applicationId}/tokens`,
+    '========================================================',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
+  const store = await openStore(config.databaseUrl, { durability: config.durability });
+  if ((await store.countUsers()) === 0) {
+    const password = randomPassword();
+    const result = await bootstrap(store, { email: firstAdminEmail, password, applicationName: 'My Application' });
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    printFirstAdmin(firstAdminEmail, password, result.token, result.applicationId ?? '', `http://${shownHost}:${config.port}`);
+  }
+  const app = await buildApp({
+    store,
+    logger: {
+      level: config.logLevel,
+      // Never log credentials, even if a serializer is changed to include headers.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+  });
+  app.addHook('onClose', async () => store.close());
+  await app.listen({ port: config.port, host: config.host });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  return app;
+}

@@ -1,0 +1,87 @@
+// The storage port: everything the server needs from a database, in domain terms.
+// Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
+// is the one contract suite every adapter must pass.
+import type { ApiTokenFilterField, ApiTokenSortField } from '@latchkey/contract';
+
+export type OwnerType = 'application' | 'user';
+export type CreatorType = 'apiToken' | 'user' | 'flow';
+export type TokenStatus = 'active' | 'inactive';
+
+/** Times are milliseconds since the epoch; `expiresAt` null means never. */
+export interface TokenRecord {
+  id: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  creatorType: CreatorType;
+  creatorId: string;
+  creatorName: string;
+  name: string;
+  description: string;
+  scope: string[];
+  status: TokenStatus;
+  expiresAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface NewToken extends Omit<TokenRecord, 'lastUsedAt'> {
+  /** SHA-256 of the token string; the token itself is never stored. */
+  hash: Uint8Array;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  passwordHash: string;
+  createdAt: number;
+  updatedAt: number;
+  passwordUpdatedAt: number;
+}
+
+export interface ApplicationRecord {
+  id: string;
+  ownerType: 'user' | 'organization';
+  ownerId: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TokenListQuery {
+  sortField: ApiTokenSortField;
+  sortDirection: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+  /** A glob (`*` = any run, all else literal), matched case-insensitively. */
+  filter?: { field: ApiTokenFilterField; glob: string };
+}
+
+export interface TokenPage {
+  items: TokenRecord[];
+  totalCount: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  countUsers(): Promise<number>;
+  createUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+
+  createApplication(application: ApplicationRecord): Promise<void>;
+  getApplication(id: string): Promise<ApplicationRecord | undefined>;
+  /** A user-owned application by exact name, for idempotent bootstrap. */
+  findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined>;
+
+  createToken(token: NewToken): Promise<void>;
+  /** The hot path of every request: one indexed lookup by hash. */
+  findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
+  listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;
+
+  close(): Promise<void>;
+}

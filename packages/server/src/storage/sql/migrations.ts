@@ -1,0 +1,69 @@
+// Versioned schema migrations, shared by every SQL adapter. Append only: a
+// migration that has shipped is never edited; a change is a new entry.
+import type { Kysely, Migration } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  const binary = dialect === 'postgres' ? 'bytea' : 'blob';
+  return {
+  '0001-initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'char(24)', (c) => c.primaryKey())
+        .addColumn('email', 'varchar(1024)', (c) => c.notNull().unique())
+        .addColumn('first_name', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('last_name', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('password_updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('applications')
+        .addColumn('id', 'char(24)', (c) => c.primaryKey())
+        .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('applications_owner').on('applications').columns(['owner_id', 'id']).execute();
+
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'char(24)', (c) => c.primaryKey())
+        .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+        .addColumn('creator_type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('creator_id', 'char(24)', (c) => c.notNull())
+        .addColumn('creator_name', 'varchar(1024)', (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('name_key', 'varchar(255)', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(8)', (c) => c.notNull())
+        .addColumn('token_hash', binary, (c) => c.notNull().unique())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint')
+        .execute();
+      // One index per sort field, each ending in id (the tie-breaker), so a page
+      // is an index range scan whatever the size of the table.
+      const sortColumns = ['name_key', 'status', 'created_at', 'updated_at', 'expires_at'];
+      for (const column of sortColumns) {
+        await db.schema
+          .createIndex(`api_tokens_owner_${column}`)
+          .on('api_tokens')
+          .columns(['owner_id', column, 'id'])
+          .execute();
+      }
+      await db.schema.createIndex('api_tokens_owner_id').on('api_tokens').columns(['owner_id', 'id']).execute();
+    },
+  },
+};
+}

@@ -1,0 +1,53 @@
+// Row shapes as both SQL dialects store them. Times are integer milliseconds.
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+  password_updated_at: number;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  owner_type: 'user' | 'organization';
+  owner_id: string;
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  owner_type: 'application' | 'user';
+  owner_id: string;
+  creator_type: 'apiToken' | 'user' | 'flow';
+  creator_id: string;
+  creator_name: string;
+  name: string;
+  /** lower-cased name: the sort and filter key, so both adapters order and match alike. */
+  name_key: string;
+  description: string;
+  /** JSON array of scope strings. */
+  scope: string;
+  status: 'active' | 'inactive';
+  token_hash: Uint8Array;
+  /** `neverExpires` when the token has no expiration date, so it sorts last. */
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  applications: ApplicationsTable;
+  api_tokens: ApiTokensTable;
+}
+
+/** Stored for tokens without an expiration date; larger than any Date. */
+export const neverExpires = Number.MAX_SAFE_INTEGER;
