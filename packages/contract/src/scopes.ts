@@ -31,16 +31,18 @@ for (const entry of actionEntries) {
   set.add(entry.scope);
 }
 
-const groups: Readonly<Record<string, ReadonlySet<string>>> = {
-  'all.User': everyAction,
-  'all.Organization': everyAction,
-  'all.Application': everyAction,
-  'all.User.read': readActions,
-  'all.Organization.read': readActions,
-  'all.Application.read': readActions,
-  'all.Device': deviceActions,
-  'all.Device.read': deviceReadActions,
-};
+// A Map, not an object literal: scope names come from callers, and `toString` or
+// `__proto__` must not resolve to something on Object.prototype.
+const groups: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['all.User', everyAction],
+  ['all.Organization', everyAction],
+  ['all.Application', everyAction],
+  ['all.User.read', readActions],
+  ['all.Organization.read', readActions],
+  ['all.Application.read', readActions],
+  ['all.Device', deviceActions],
+  ['all.Device.read', deviceReadActions],
+]);
 const empty: ReadonlySet<string> = new Set();
 
 export function isAction(scope: string): scope is ActionScope {
@@ -48,12 +50,12 @@ export function isAction(scope: string): scope is ActionScope {
 }
 
 export function isKnownScope(scope: string): scope is Scope {
-  return scope in groups || everyAction.has(scope) || (scope.endsWith('.*') && actionsByResource.has(scope.slice(0, -2)));
+  return groups.has(scope) || everyAction.has(scope) || (scope.endsWith('.*') && actionsByResource.has(scope.slice(0, -2)));
 }
 
 /** The catalogue actions one scope holds; unknown scopes hold nothing. */
 export function actionsOf(scope: string): ReadonlySet<string> {
-  const group = groups[scope];
+  const group = groups.get(scope);
   if (group) return group;
   if (everyAction.has(scope)) return new Set([scope]);
   if (scope.endsWith('.*')) return actionsByResource.get(scope.slice(0, -2)) ?? empty;

@@ -33,6 +33,10 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
   if (input.password.length < 8 || input.password.length > 2048) {
     throw new BootstrapError('Password must be 8 to 2048 characters');
   }
+  const applicationName = input.applicationName?.trim();
+  if (applicationName !== undefined && (applicationName.length < 1 || applicationName.length > 255)) {
+    throw new BootstrapError('Application name must be 1 to 255 characters');
+  }
   let user = await store.findUserByEmail(input.email);
   if (user) {
     if (!(await verifyPassword(input.password, user.passwordHash))) {
@@ -53,9 +57,8 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
   }
 
   let applicationId: string | undefined;
-  if (input.applicationName !== undefined) {
-    const name = input.applicationName.trim();
-    if (name.length < 1 || name.length > 255) throw new BootstrapError('Application name must be 1 to 255 characters');
+  if (applicationName !== undefined) {
+    const name = applicationName;
     const existing = await store.findApplicationByName(user.id, name);
     applicationId = existing?.id ?? newId(now);
     if (!existing) {

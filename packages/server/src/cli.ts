@@ -1,6 +1,6 @@
 // The `latchkey` command line.
 import { Command, Option } from 'commander';
-import { bootstrap, BootstrapError } from './bootstrap.js';
+import { bootstrap } from './bootstrap.js';
 import { defaults, envDatabaseUrl, parseDurability, parsePort } from './config.js';
 import { startServer } from './server.js';
 import { openStore } from './storage/open-store.js';
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    const message = error instanceof BootstrapError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`latchkey: ${message}\n`);
     process.exitCode = 1;
   }

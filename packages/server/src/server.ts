@@ -28,12 +28,6 @@ function printFirstAdmin(email: string, password: string, token: string, applica
 
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
   const store = await openStore(config.databaseUrl, { durability: config.durability });
-  if ((await store.countUsers()) === 0) {
-    const password = randomPassword();
-    const result = await bootstrap(store, { email: firstAdminEmail, password, applicationName: 'My Application' });
-    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-    printFirstAdmin(firstAdminEmail, password, result.token, result.applicationId ?? '', `http://${shownHost}:${config.port}`);
-  }
   const app = await buildApp({
     store,
     logger: {
@@ -43,7 +37,6 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     },
   });
   app.addHook('onClose', async () => store.close());
-  await app.listen({ port: config.port, host: config.host });
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -60,5 +53,17 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  // Only once listening: credentials printed by a run that then fails to bind
+  // would be lost, since later starts never print them again.
+  if ((await store.countUsers()) === 0) {
+    const password = randomPassword();
+    const result = await bootstrap(store, { email: firstAdminEmail, password, applicationName: 'My Application' });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    printFirstAdmin(firstAdminEmail, password, result.token, result.applicationId ?? '', `http://${shownHost}:${port}`);
+  }
   return app;
 }

@@ -57,7 +57,7 @@ export const apiTokensQuerySchema = {
   },
   additionalProperties: false,
 } as const;
-export type ApiTokensQuery = FromSchema<typeof apiTokensQuerySchema>;
+export type ApiTokensQuery = FromSchema<typeof apiTokensQuerySchema, { keepDefaultedPropertiesOptional: true }>;
 
 export const apiTokensSchema = {
   type: 'object',

@@ -1,0 +1,95 @@
+// Test harness: an app on a fresh in-memory SQLite store, a movable clock, and a
+// bootstrapped user with an application and an all.User token.
+import type { TestContext } from 'node:test';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { generateToken, newId } from '@latchkey/contract';
+import { buildApp } from '../../src/app.js';
+import { hashToken } from '../../src/auth/token-hash.js';
+import { bootstrap } from '../../src/bootstrap.js';
+import type { Store } from '../../src/storage/port.js';
+import { openStore } from '../../src/storage/open-store.js';
+
+export interface Harness {
+  app: FastifyInstance;
+  store: Store;
+  clock: { now: number };
+  userId: string;
+  applicationId: string;
+  /** A user API token with all.User. */
+  userToken: string;
+  /** inject with a bearer token. */
+  call(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Creates an application token through the API and returns the 201 body. */
+  createToken(body: Record<string, unknown>, token?: string, applicationId?: string): Promise<Record<string, unknown> & { token: string; id: string }>;
+}
+
+export async function build(t: TestContext, options: { databaseUrl?: string } = {}): Promise<Harness> {
+  const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
+  const clock = { now: Date.now() };
+  const app = await buildApp({ store, now: () => clock.now });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  const boot = await bootstrap(store, {
+    email: 'owner@example.com',
+    password: 'correct horse battery',
+    applicationName: 'Test Application',
+  });
+  const call: Harness['call'] = (token, injectOptions) =>
+    app.inject({
+      ...injectOptions,
+      headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...injectOptions.headers },
+    });
+  const harness: Harness = {
+    app,
+    store,
+    clock,
+    userId: boot.userId,
+    applicationId: boot.applicationId!,
+    userToken: boot.token,
+    call,
+    async createToken(body, token = boot.token, applicationId = boot.applicationId!) {
+      const response = await call(token, { method: 'POST', url: `/applications/${applicationId}/tokens`, payload: body });
+      if (response.statusCode !== 201) throw new Error(`create failed: ${response.statusCode} ${response.body}`);
+      return response.json();
+    },
+  };
+  return harness;
+}
+
+/** Mints a token straight into the store (setup for principals that have no API yet). */
+export async function mintToken(
+  store: Store,
+  owner: { ownerType: 'application' | 'user'; ownerId: string },
+  fields: { scope: string[]; status?: 'active' | 'inactive'; expiresAt?: number | null; name?: string },
+): Promise<{ id: string; token: string }> {
+  const kind = owner.ownerType === 'application' ? 'application' : 'user';
+  const token = generateToken(kind);
+  const now = Date.now();
+  const id = newId(now);
+  await store.createToken({
+    id,
+    ...owner,
+    creatorType: 'user',
+    creatorId: owner.ownerId,
+    creatorName: 'test',
+    name: fields.name ?? 'minted',
+    description: '',
+    scope: fields.scope,
+    status: fields.status ?? 'active',
+    expiresAt: fields.expiresAt ?? null,
+    createdAt: now,
+    updatedAt: now,
+    hash: hashToken(token),
+  });
+  return { id, token };
+}
+
+/** Creates an application straight in the store, owned by `ownerId`. */
+export async function makeApplication(store: Store, ownerId: string, name = 'Other'): Promise<string> {
+  const id = newId();
+  const now = Date.now();
+  await store.createApplication({ id, ownerType: 'user', ownerId, name, description: '', createdAt: now, updatedAt: now });
+  return id;
+}
