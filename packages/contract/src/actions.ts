@@ -14,6 +14,16 @@ export const actions = {
   'applicationApiTokens.post': accepts(
     'all.Application', 'all.Organization', 'all.User', 'applicationApiTokens.*', 'applicationApiTokens.post',
   ),
+  'applicationApiToken.get': accepts(
+    'all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read',
+    'all.User', 'all.User.read', 'applicationApiToken.*', 'applicationApiToken.get',
+  ),
+  'applicationApiToken.patch': accepts(
+    'all.Application', 'all.Organization', 'all.User', 'applicationApiToken.*', 'applicationApiToken.patch',
+  ),
+  'applicationApiToken.delete': accepts(
+    'all.Application', 'all.Organization', 'all.User', 'applicationApiToken.*', 'applicationApiToken.delete',
+  ),
 } as const satisfies Record<string, ReadonlySet<string>>;
 
 export type ActionName = keyof typeof actions;

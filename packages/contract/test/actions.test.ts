@@ -51,8 +51,10 @@ test('singular applicationApiToken scopes and plural applicationApiTokens action
   for (const singular of ['applicationApiToken.get', 'applicationApiToken.patch', 'applicationApiToken.delete']) {
     assert.ok(!actionsOf('applicationApiTokens.*').has(singular), `applicationApiTokens.* holds ${singular}`);
   }
+  // An action's list names only its own resource's scopes, never the sibling's.
   for (const [name, accepted] of entries) {
-    for (const scope of accepted) assert.ok(!scope.startsWith('applicationApiToken.'), `${name} accepts ${scope}`);
+    const sibling = name.startsWith('applicationApiTokens.') ? 'applicationApiToken.' : 'applicationApiTokens.';
+    for (const scope of accepted) assert.ok(!scope.startsWith(sibling), `${name} accepts ${scope}`);
   }
 });
 

@@ -1,10 +1,12 @@
 // Builds the Fastify application. It never listens: server.ts does, and tests use
 // `inject` or listen on a port of their own.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { authenticate } from './auth/authenticate.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { TokenCache } from './auth/token-cache.js';
 import { authorizeApplication } from './auth/authorize.js';
 import type { AppContext } from './context.js';
 import { ApiError, errors } from './errors.js';
+import applicationApiTokenRoutes from './routes/application-api-token.js';
 import applicationApiTokensRoutes from './routes/application-api-tokens.js';
 import type { Store } from './storage/port.js';
 import { validatorCompiler } from './validation.js';
@@ -15,6 +17,8 @@ export interface AppOptions {
   now?: () => number;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** How long a verified token may be served from memory without a store read (default 5 s). */
+  tokenCacheTtlMs?: number;
 }
 
 export const defaultBodyLimit = 1024 * 1024;
@@ -53,11 +57,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('principal', null as never);
 
   const now = options.now ?? Date.now;
+  const tokenCache = new TokenCache(options.tokenCacheTtlMs);
+  const authenticate = createAuthenticator(options.store, tokenCache, (error) =>
+    app.log.warn({ err: error }, 'could not record lastUsed'),
+  );
   const ctx: AppContext = {
     store: options.store,
+    tokenCache,
     now,
     authenticate: async (request) => {
-      request.principal = await authenticate(options.store, request.headers.authorization, now());
+      request.principal = await authenticate(request.headers.authorization, now());
     },
     authorizeApplication: (request, action, applicationId) =>
       authorizeApplication(options.store, request.principal, action, applicationId),
@@ -71,5 +80,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));
 
   applicationApiTokensRoutes(app, ctx);
+  applicationApiTokenRoutes(app, ctx);
   return app;
 }

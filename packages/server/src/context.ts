@@ -2,10 +2,13 @@
 import type { ActionName } from '@latchkey/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal.js';
+import type { TokenCache } from './auth/token-cache.js';
 import type { ApplicationRecord, Store } from './storage/port.js';
 
 export interface AppContext {
   store: Store;
+  /** Verified tokens; every write to a token must invalidate it here. */
+  tokenCache: TokenCache;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */
@@ -19,4 +22,3 @@ declare module 'fastify' {
     principal: Principal;
   }
 }
-

@@ -24,6 +24,11 @@ interface LosantClient {
     get(params: Json): Promise<Json>;
     post(params: Json): Promise<Json>;
   };
+  applicationApiToken: {
+    get(params: Json): Promise<Json>;
+    patch(params: Json): Promise<Json>;
+    delete(params: Json): Promise<Json>;
+  };
 }
 type CreateClient = (options: { url: string; accessToken?: string }) => LosantClient;
 const { createClient } = createRequire(import.meta.url)('losant-rest') as { createClient: CreateClient };
@@ -258,5 +263,52 @@ test('losant-rest client against a listening server', async (t) => {
     const inactive = await client.applicationApiTokens.post({ applicationId, apiToken: { name: 'off', status: 'inactive' } });
     const inactiveClient = createClient({ url, accessToken: String(inactive.token) });
     await rejectsWith(inactiveClient.applicationApiTokens.get({ applicationId }), 401, 'Unauthorized');
+  });
+
+  await t.test('applicationApiToken.get/patch/delete: one token, state effective at once', async () => {
+    const one = await client.applicationApiTokens.post({ applicationId, apiToken: { name: 'single', scope: ['all.Application'] } });
+    const apiTokenId = String(one.id);
+    const got = await client.applicationApiToken.get({ applicationId, apiTokenId });
+    assert.equal(got.id, apiTokenId);
+    assert.equal(got.token, undefined);
+
+    const oneClient = createClient({ url, accessToken: String(one.token) });
+    assert.equal((await oneClient.applicationApiTokens.get({ applicationId, perPage: 1 })).perPage, 1);
+
+    const patched = await client.applicationApiToken.patch({
+      applicationId, apiTokenId, apiToken: { name: 'single renamed', status: 'inactive' },
+    });
+    assert.equal(patched.name, 'single renamed');
+    assert.equal(patched.status, 'inactive');
+    assert.ok(Date.parse(String(patched.lastUpdated)) > Date.parse(String(one.lastUpdated)));
+    await rejectsWith(oneClient.applicationApiTokens.get({ applicationId }), 401, 'Unauthorized');
+    await client.applicationApiToken.patch({ applicationId, apiTokenId, apiToken: { status: 'active' } });
+    assert.equal((await oneClient.applicationApiTokens.get({ applicationId })).ownerId, applicationId);
+
+    await rejectsWith(
+      client.applicationApiToken.patch({ applicationId, apiTokenId, apiToken: { scope: ['all.Device'] } }),
+      400,
+      'Validation',
+    );
+    const deleted = await client.applicationApiToken.delete({ applicationId, apiTokenId });
+    assert.deepEqual(deleted, { success: true });
+    await rejectsWith(oneClient.applicationApiTokens.get({ applicationId }), 401, 'Unauthorized');
+    await rejectsWith(client.applicationApiToken.get({ applicationId, apiTokenId }), 404, 'NotFound');
+  });
+
+  await t.test('attenuation: a token cannot mint a stronger one', async () => {
+    const narrow = await client.applicationApiTokens.post({
+      applicationId, apiToken: { name: 'narrow', scope: ['applicationApiTokens.post', 'device.*'] },
+    });
+    const narrowClient = createClient({ url, accessToken: String(narrow.token) });
+    const err = await rejectsWith(
+      narrowClient.applicationApiTokens.post({ applicationId, apiToken: { name: 'wide', scope: ['all.Application'] } }),
+      403,
+      'Forbidden',
+    );
+    assert.match(err.message, /all\.Application/);
+    const child = await narrowClient.applicationApiTokens.post({ applicationId, apiToken: { name: 'ok', scope: ['device.get'] } });
+    assert.equal(child.creatorType, 'apiToken');
+    assert.equal(child.creatorId, narrow.id);
   });
 });

@@ -101,3 +101,22 @@ export const applicationIdParamsSchema = {
   required: ['applicationId'],
 } as const;
 export type ApplicationIdParams = FromSchema<typeof applicationIdParamsSchema>;
+
+/** Body of PATCH on one token (API Token Patch): scope and expiry never change. */
+export const apiTokenPatchSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 32767 },
+    status: { type: 'string', enum: ['active', 'inactive'] },
+  },
+  additionalProperties: false,
+} as const;
+export type ApiTokenPatch = FromSchema<typeof apiTokenPatchSchema>;
+
+export const applicationApiTokenParamsSchema = {
+  type: 'object',
+  properties: { applicationId: idSchema, apiTokenId: idSchema },
+  required: ['applicationId', 'apiTokenId'],
+} as const;
+export type ApplicationApiTokenParams = FromSchema<typeof applicationApiTokenParamsSchema>;

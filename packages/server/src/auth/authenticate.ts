@@ -1,29 +1,22 @@
-// Bearer token -> principal. Shape and checksum are checked before any hashing or
-// store access, so garbage costs almost nothing and never touches the database.
+// Bearer token -> principal: parse + checksum (no I/O) -> SHA-256 -> cache -> store.
+// Garbage never reaches the hash or the database.
 import { parseToken } from '@latchkey/contract';
-import type { Store } from '../storage/port.js';
+import type { Store, TokenRecord } from '../storage/port.js';
 import { errors } from '../errors.js';
 import type { Principal } from './principal.js';
+import type { TokenCache } from './token-cache.js';
 import { hashToken } from './token-hash.js';
 
 const bearer = /^Bearer +(\S+) *$/i;
+/** lastUsed is written at most this often per token, so it costs nothing on the hot path. */
+export const lastUsedResolutionMs = 60_000;
 
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   return bearer.exec(header)?.[1];
 }
 
-export async function authenticate(store: Store, header: string | undefined, now: number): Promise<Principal> {
-  const token = bearerToken(header);
-  const kind = token === undefined ? null : parseToken(token);
-  if (token === undefined || kind === null) throw errors.unauthorized();
-  const record = await store.findTokenByHash(hashToken(token));
-  if (!record || record.status !== 'active' || (record.expiresAt !== null && record.expiresAt <= now)) {
-    throw errors.unauthorized();
-  }
-  // The prefix must agree with what the store says the token belongs to.
-  const expectedOwner = kind === 'application' ? 'application' : 'user';
-  if (record.ownerType !== expectedOwner) throw errors.unauthorized();
+function toPrincipal(record: TokenRecord): Principal {
   const credential = {
     tokenId: record.id,
     tokenName: record.name,
@@ -33,4 +26,32 @@ export async function authenticate(store: Store, header: string | undefined, now
   return record.ownerType === 'application'
     ? { kind: 'application', applicationId: record.ownerId, ...credential }
     : { kind: 'user', userId: record.ownerId, ...credential };
+}
+
+export function createAuthenticator(store: Store, cache: TokenCache, onError: (error: unknown) => void) {
+  return async function authenticate(header: string | undefined, now: number): Promise<Principal> {
+    const token = bearerToken(header);
+    const kind = token === undefined ? null : parseToken(token);
+    if (token === undefined || kind === null) throw errors.unauthorized();
+    const hash = hashToken(token);
+    const key = hash.toString('base64');
+    let record = cache.get(key, now);
+    if (!record) {
+      const epoch = cache.begin();
+      record = await store.findTokenByHash(hash);
+      if (!record) throw errors.unauthorized();
+      cache.set(key, record, now, epoch);
+    }
+    if (record.status !== 'active' || (record.expiresAt !== null && record.expiresAt <= now)) {
+      throw errors.unauthorized();
+    }
+    // The prefix must agree with what the store says the token belongs to.
+    if (record.ownerType !== (kind === 'application' ? 'application' : 'user')) throw errors.unauthorized();
+    if (record.lastUsedAt === null || now - record.lastUsedAt >= lastUsedResolutionMs) {
+      record.lastUsedAt = now;
+      // Not awaited: bookkeeping must not add latency or fail the request.
+      store.touchToken(record.id, now).catch(onError);
+    }
+    return toPrincipal(record);
+  };
 }

@@ -5,6 +5,7 @@ import {
   type ApiTokens, type ApiTokensQuery, type ApplicationApiTokenPost, type ApplicationIdParams, type CreatedApiToken,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
+import { assertGrantable } from '../auth/attenuate.js';
 import { hashToken } from '../auth/token-hash.js';
 import { creatorOf } from '../auth/creator.js';
 import type { AppContext } from '../context.js';
@@ -83,10 +84,12 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
     },
     async (request, reply): Promise<CreatedApiToken> => {
       const { applicationId } = request.params;
-      await ctx.authorizeApplication(request, 'applicationApiTokens.post', applicationId);
+      const application = await ctx.authorizeApplication(request, 'applicationApiTokens.post', applicationId);
       const body = request.body;
       const now = ctx.now();
       const expiresAt = futureDate(body.expirationDate, now);
+      const scope = body.scope ?? ['all.Application'];
+      assertGrantable(request.principal, application, scope, expiresAt);
       const token = generateToken('application');
       const record = {
         id: newId(now),
@@ -95,7 +98,7 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
         ...creatorOf(request.principal),
         name: body.name,
         description: body.description ?? '',
-        scope: body.scope ?? ['all.Application'],
+        scope,
         status: body.status ?? 'active',
         expiresAt,
         createdAt: now,

@@ -30,6 +30,13 @@ export interface NewToken extends Omit<TokenRecord, 'lastUsedAt'> {
   hash: Uint8Array;
 }
 
+/** What may change after creation: never scope or expiry. */
+export interface TokenPatch {
+  name?: string;
+  description?: string;
+  status?: TokenStatus;
+}
+
 export interface UserRecord {
   id: string;
   email: string;
@@ -82,6 +89,13 @@ export interface Store {
   /** The hot path of every request: one indexed lookup by hash. */
   findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;
+  getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
+  /** Applies the patch and sets updatedAt; undefined when no such token. */
+  updateToken(ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number): Promise<TokenRecord | undefined>;
+  /** True when a token was deleted. */
+  deleteToken(ownerType: OwnerType, ownerId: string, id: string): Promise<boolean>;
+  /** Records a successful authentication; never changes updatedAt. */
+  touchToken(id: string, lastUsedAt: number): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // where it measurably matters, a faster hot path.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
-  ApplicationRecord, NewToken, OwnerType, Store, TokenListQuery, TokenPage, TokenRecord, UserRecord,
+  ApplicationRecord, NewToken, OwnerType, Store, TokenListQuery, TokenPage, TokenPatch, TokenRecord, UserRecord,
 } from '../port.js';
 import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
 import { globToLike } from './glob.js';
@@ -181,6 +181,50 @@ export abstract class SqlStore implements Store {
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: items.map(tokenFromRow), totalCount: Number(count.n) };
+  }
+
+  async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .where('owner_type', '=', ownerType)
+      .where('owner_id', '=', ownerId)
+      .executeTakeFirst();
+    return row && tokenFromRow(row);
+  }
+
+  async updateToken(
+    ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number,
+  ): Promise<TokenRecord | undefined> {
+    const row = await this.db
+      .updateTable('api_tokens')
+      .set({
+        ...(patch.name === undefined ? {} : { name: patch.name, name_key: patch.name.toLowerCase() }),
+        ...(patch.description === undefined ? {} : { description: patch.description }),
+        ...(patch.status === undefined ? {} : { status: patch.status }),
+        updated_at: updatedAt,
+      })
+      .where('id', '=', id)
+      .where('owner_type', '=', ownerType)
+      .where('owner_id', '=', ownerId)
+      .returningAll()
+      .executeTakeFirst();
+    return row && tokenFromRow(row);
+  }
+
+  async deleteToken(ownerType: OwnerType, ownerId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('api_tokens')
+      .where('id', '=', id)
+      .where('owner_type', '=', ownerType)
+      .where('owner_id', '=', ownerId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async touchToken(id: string, lastUsedAt: number): Promise<void> {
+    await this.db.updateTable('api_tokens').set({ last_used_at: lastUsedAt }).where('id', '=', id).execute();
   }
 
   async close(): Promise<void> {
