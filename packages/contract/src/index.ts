@@ -6,3 +6,5 @@ export { scopeCatalogue } from './scope-catalogue.js';
 export * from './schemas/common.js';
 export * from './schemas/error.js';
 export * from './schemas/api-token.js';
+export * from './schemas/principals.js';
+export * from './roles.js';

@@ -4,14 +4,25 @@ import { actions, type ActionName } from '../src/actions.js';
 import { actionsOf, hasAcceptedScope, isAction, isKnownScope } from '../src/scopes.js';
 import { knownScopes, sorted } from './scope-oracle.js';
 
-const entries = Object.entries(actions) as [ActionName, ReadonlySet<string>][];
+const allEntries = Object.entries(actions) as [ActionName, ReadonlySet<string>][];
+// Application-level actions are in the catalogue and obey the algebra; user-level
+// ones (me, user tokens, collections, orgs) are reached only through the user groups.
+const entries = allEntries.filter(([name]) => isAction(name));
+const userLevel = allEntries.filter(([name]) => !isAction(name));
 
-test('every HTTP action is a catalogue action with a non-empty accepted list', () => {
-  assert.ok(entries.length > 0);
-  for (const [name, accepted] of entries) {
-    assert.ok(isAction(name), name);
+test('every HTTP action has a non-empty accepted list naming its own action scope', () => {
+  assert.ok(entries.length >= 5);
+  for (const [name, accepted] of allEntries) {
     assert.ok(accepted.size > 0, name);
     assert.ok(accepted.has(name), `${name} accepts its own action scope`);
+  }
+});
+
+test('user-level actions accept all.User, and never an application-level group', () => {
+  assert.ok(userLevel.length > 0);
+  for (const [name, accepted] of userLevel) {
+    assert.ok(accepted.has('all.User'), name);
+    for (const scope of accepted) assert.ok(!scope.startsWith('all.Application') && !scope.startsWith('all.Device'), `${name}: ${scope}`);
   }
 });
 

@@ -8,6 +8,11 @@ import type { AppContext } from './context.js';
 import { ApiError, errors } from './errors.js';
 import applicationApiTokenRoutes from './routes/application-api-token.js';
 import applicationApiTokensRoutes from './routes/application-api-tokens.js';
+import applicationsRoutes from './routes/applications.js';
+import authRoutes from './routes/auth.js';
+import meRoutes from './routes/me.js';
+import orgsRoutes from './routes/orgs.js';
+import userApiTokensRoutes from './routes/user-api-tokens.js';
 import type { Store } from './storage/port.js';
 import { validatorCompiler } from './validation.js';
 
@@ -19,7 +24,11 @@ export interface AppOptions {
   bodyLimit?: number;
   /** How long a verified token may be served from memory without a store read (default 5 s). */
   tokenCacheTtlMs?: number;
+  /** Session lifetime, and the most `tokenTTL` may ask for (default 24 h). */
+  sessionTtlMs?: number;
 }
+
+export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;
 
 export const defaultBodyLimit = 1024 * 1024;
 
@@ -79,6 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));
 
+  authRoutes(app, ctx, { sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs });
+  meRoutes(app, ctx);
+  userApiTokensRoutes(app, ctx);
+  applicationsRoutes(app, ctx);
+  orgsRoutes(app, ctx);
   applicationApiTokensRoutes(app, ctx);
   applicationApiTokenRoutes(app, ctx);
   return app;

@@ -3,7 +3,8 @@ import type { ActionName } from '@latchkey/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { TokenCache } from './auth/token-cache.js';
-import type { ApplicationRecord, Store } from './storage/port.js';
+import type { ApplicationAccess } from './auth/authorize.js';
+import type { Store } from './storage/port.js';
 
 export interface AppContext {
   store: Store;
@@ -13,8 +14,8 @@ export interface AppContext {
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */
   authenticate: (request: FastifyRequest) => Promise<void>;
-  /** The application, when the caller reaches it and holds a scope the action accepts. */
-  authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationRecord>;
+  /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */
+  authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationAccess>;
 }
 
 declare module 'fastify' {

@@ -1,25 +1,57 @@
 // Attenuation: a caller may only create (or re-activate) a token whose authority
-// lies within its own on that application, and that expires no later than itself.
-// Losant lets a token mint a stronger one; latchkey does not.
-import { authorityOf, firstUngrantable } from '@latchkey/contract';
-import type { ApplicationRecord } from '../storage/port.js';
+// lies within its own, and that expires no later than itself. Losant lets a token
+// mint a stronger one; latchkey does not.
+import { authorityOf, firstUngrantable, userGroupScopes } from '@latchkey/contract';
 import { errors } from '../errors.js';
-import { effectiveScopes } from './authorize.js';
-import type { Principal } from './principal.js';
+import { authorityOn, type ApplicationAccess } from './authorize.js';
+import type { Principal, UserPrincipal } from './principal.js';
 
-export function assertGrantable(
-  principal: Principal,
-  application: ApplicationRecord,
-  scopes: readonly string[],
-  expiresAt: number | null,
-): void {
-  const denied = firstUngrantable(authorityOf(effectiveScopes(principal, application)), scopes);
-  if (denied !== undefined) {
-    throw errors.forbidden(`Cannot grant scope ${denied}: it exceeds the caller's own authority on this application`);
-  }
+function assertExpiry(principal: Principal, expiresAt: number | null): void {
   if (principal.expiresAt !== null && (expiresAt === null || expiresAt > principal.expiresAt)) {
     throw errors.forbidden(
       `expirationDate must be set and no later than the caller's own expiration (${new Date(principal.expiresAt).toISOString()})`,
     );
   }
+}
+
+function refuse(scope: string): never {
+  throw errors.forbidden(`Cannot grant scope ${scope}: it exceeds the caller's own authority`);
+}
+
+/** A new application token on this application. */
+export function assertGrantable(
+  principal: Principal,
+  access: ApplicationAccess,
+  scopes: readonly string[],
+  expiresAt: number | null,
+): void {
+  const denied = firstUngrantable(authorityOn(principal, access), scopes);
+  if (denied !== undefined) refuse(denied);
+  assertExpiry(principal, expiresAt);
+}
+
+// Which user-level group scopes each held group may grant.
+const groupGrants: Record<string, readonly string[]> = {
+  'all.User': userGroupScopes,
+  'all.User.read': ['all.User.read', 'all.Organization.read'],
+  'all.Organization': ['all.Organization', 'all.Organization.read'],
+  'all.Organization.read': ['all.Organization.read'],
+};
+const isUserGroup = (scope: string) => Object.hasOwn(groupGrants, scope);
+
+/**
+ * A new user token. Application-level scopes on a user token apply to every
+ * application the user reaches, so they must lie within what the caller holds on
+ * all of them: all.Organization* (organization applications only) do not count.
+ */
+export function assertGrantableToUser(principal: UserPrincipal, scopes: readonly string[], expiresAt: number | null): void {
+  const held = principal.scopes;
+  const everywhere = authorityOf(held.filter((s) => !s.startsWith('all.Organization')));
+  for (const scope of scopes) {
+    const ok = isUserGroup(scope)
+      ? held.some((h) => Object.hasOwn(groupGrants, h) && groupGrants[h]!.includes(scope))
+      : firstUngrantable(everywhere, [scope]) === undefined;
+    if (!ok) refuse(scope);
+  }
+  assertExpiry(principal, expiresAt);
 }

@@ -1,13 +1,15 @@
 // Bearer token -> principal: parse + checksum (no I/O) -> SHA-256 -> cache -> store.
 // Garbage never reaches the hash or the database.
 import { parseToken } from '@latchkey/contract';
-import type { Store, TokenRecord } from '../storage/port.js';
+import type { OwnerType, Store, TokenRecord } from '../storage/port.js';
 import { errors } from '../errors.js';
 import type { Principal } from './principal.js';
 import type { TokenCache } from './token-cache.js';
 import { hashToken } from './token-hash.js';
 
 const bearer = /^Bearer +(\S+) *$/i;
+/** The store owner type each token prefix must have. */
+const ownerOfKind: Record<string, OwnerType | undefined> = { application: 'application', user: 'user', session: 'session' };
 /** lastUsed is written at most this often per token, so it costs nothing on the hot path. */
 export const lastUsedResolutionMs = 60_000;
 
@@ -25,14 +27,14 @@ function toPrincipal(record: TokenRecord): Principal {
   };
   return record.ownerType === 'application'
     ? { kind: 'application', applicationId: record.ownerId, ...credential }
-    : { kind: 'user', userId: record.ownerId, ...credential };
+    : { kind: 'user', userId: record.ownerId, session: record.ownerType === 'session', ...credential };
 }
 
 export function createAuthenticator(store: Store, cache: TokenCache, onError: (error: unknown) => void) {
   return async function authenticate(header: string | undefined, now: number): Promise<Principal> {
     const token = bearerToken(header);
-    const kind = token === undefined ? null : parseToken(token);
-    if (token === undefined || kind === null) throw errors.unauthorized();
+    const kind = token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
+    if (token === undefined || kind === undefined) throw errors.unauthorized();
     const hash = hashToken(token);
     const key = hash.toString('base64');
     let record = cache.get(key, now);
@@ -46,7 +48,7 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
       throw errors.unauthorized();
     }
     // The prefix must agree with what the store says the token belongs to.
-    if (record.ownerType !== (kind === 'application' ? 'application' : 'user')) throw errors.unauthorized();
+    if (record.ownerType !== kind) throw errors.unauthorized();
     if (record.lastUsedAt === null || now - record.lastUsedAt >= lastUsedResolutionMs) {
       record.lastUsedAt = now;
       // Not awaited: bookkeeping must not add latency or fail the request.

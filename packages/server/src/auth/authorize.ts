@@ -1,16 +1,18 @@
-// principal + action + application -> the application, or 404 / 403.
-// A caller that cannot reach the application learns nothing about it (404, as if
-// it did not exist); one that reaches it without an accepted scope gets 403.
-import { actions, hasAcceptedScope, type ActionName } from '@latchkey/contract';
-import type { ApplicationRecord, Store } from '../storage/port.js';
+// principal + action + target -> allowed, or 404 / 403.
+// A caller that cannot reach the target learns nothing about it (404, as if it did
+// not exist); one that reaches it without an accepted scope (or role) gets 403.
+import { actions, authorityOf, hasAcceptedScope, roleActions, type ActionName } from '@latchkey/contract';
+import type { ApplicationRecord, OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errors } from '../errors.js';
-import type { Principal } from './principal.js';
+import type { Principal, UserPrincipal } from './principal.js';
 
 const organizationScopes = new Set(['all.Organization', 'all.Organization.read']);
 
-function reaches(principal: Principal, application: ApplicationRecord): boolean {
-  if (principal.kind === 'application') return principal.applicationId === application.id;
-  return application.ownerType === 'user' && application.ownerId === principal.userId;
+/** An application the caller reaches, with the cap its organization role puts on it. */
+export interface ApplicationAccess {
+  application: ApplicationRecord;
+  /** The member's role when the application belongs to an organization; undefined otherwise. */
+  role?: Role;
 }
 
 /** The scopes of the principal that apply to this application. */
@@ -22,17 +24,61 @@ export function effectiveScopes(principal: Principal, application: ApplicationRe
   return principal.scopes;
 }
 
+/** The catalogue actions the principal holds on this application, after its role's cap. */
+export function authorityOn(principal: Principal, access: ApplicationAccess): ReadonlySet<string> {
+  const authority = authorityOf(effectiveScopes(principal, access.application));
+  if (!access.role) return authority;
+  const cap = roleActions(access.role);
+  return new Set([...authority].filter((action) => cap.has(action)));
+}
+
+async function reach(store: Store, principal: Principal, applicationId: string): Promise<ApplicationAccess | undefined> {
+  if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
+  const application = await store.getApplication(applicationId);
+  if (!application) return undefined;
+  if (principal.kind === 'application') return { application };
+  if (application.ownerType === 'user') return application.ownerId === principal.userId ? { application } : undefined;
+  const role = await store.getRole(application.ownerId, principal.userId);
+  return role ? { application, role } : undefined;
+}
+
 export async function authorizeApplication(
   store: Store,
   principal: Principal,
   action: ActionName,
   applicationId: string,
-): Promise<ApplicationRecord> {
-  if (principal.kind === 'application' && principal.applicationId !== applicationId) {
-    throw errors.notFound('Application');
+): Promise<ApplicationAccess> {
+  const access = await reach(store, principal, applicationId);
+  if (!access) throw errors.notFound('Application');
+  if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
+  if (access.role && !roleActions(access.role).has(action)) {
+    throw errors.forbidden(`The ${access.role} role does not permit ${action} in this organization`);
   }
-  const application = await store.getApplication(applicationId);
-  if (!application || !reaches(principal, application)) throw errors.notFound('Application');
-  if (!hasAcceptedScope(effectiveScopes(principal, application), actions[action])) throw errors.forbidden();
-  return application;
+  return access;
+}
+
+/** User-level actions (me, user tokens, application and organization collections). */
+export function authorizeUser(principal: Principal, action: ActionName): UserPrincipal {
+  if (principal.kind !== 'user') throw errors.forbidden('This action needs a user credential, not an application token');
+  if (!hasAcceptedScope(principal.scopes, actions[action])) throw errors.forbidden();
+  return principal;
+}
+
+const adminActions = new Set<ActionName>(['org.patch', 'org.delete', 'org.modifyMember', 'org.removeMember']);
+
+/** Organization actions: members reach their organizations; only admins change them. */
+export async function authorizeOrganization(
+  store: Store,
+  principal: Principal,
+  action: ActionName,
+  orgId: string,
+): Promise<{ organization: OrganizationRecord; role: Role; user: UserPrincipal }> {
+  if (principal.kind !== 'user') throw errors.notFound('Organization');
+  const [organization, role] = await Promise.all([store.getOrganization(orgId), store.getRole(orgId, principal.userId)]);
+  if (!organization || !role) throw errors.notFound('Organization');
+  if (!hasAcceptedScope(principal.scopes, actions[action])) throw errors.forbidden();
+  if (adminActions.has(action) && role !== 'admin') {
+    throw errors.forbidden(`The ${role} role does not permit ${action}; it needs admin`);
+  }
+  return { organization, role, user: principal };
 }

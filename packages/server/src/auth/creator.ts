@@ -1,6 +1,7 @@
-// Who a new token records as its creator: an API token records itself (its id
-// and name) as `apiToken`.
-import type { CreatorType } from '../storage/port.js';
+// Who a new token records as its creator: a signed-in user (session) as `user`
+// with the user's id and name; any API token as `apiToken` with its id and name.
+import { displayName } from '../bootstrap.js';
+import type { CreatorType, Store } from '../storage/port.js';
 import type { Principal } from './principal.js';
 
 export interface Creator {
@@ -9,6 +10,10 @@ export interface Creator {
   creatorName: string;
 }
 
-export function creatorOf(principal: Principal): Creator {
+export async function creatorOf(store: Store, principal: Principal): Promise<Creator> {
+  if (principal.kind === 'user' && principal.session) {
+    const user = await store.getUser(principal.userId);
+    if (user) return { creatorType: 'user', creatorId: user.id, creatorName: displayName(user) };
+  }
   return { creatorType: 'apiToken', creatorId: principal.tokenId, creatorName: principal.tokenName };
 }

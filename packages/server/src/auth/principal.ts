@@ -15,6 +15,8 @@ export interface ApplicationPrincipal extends TokenCredential {
 export interface UserPrincipal extends TokenCredential {
   kind: 'user';
   userId: string;
+  /** A login session (`lks`) rather than a user API token (`lku`). */
+  session: boolean;
 }
 
 export type Principal = ApplicationPrincipal | UserPrincipal;

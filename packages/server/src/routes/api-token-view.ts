@@ -10,7 +10,8 @@ export function toApiToken(record: TokenRecord): ApiToken {
     id: record.id,
     apiTokenId: record.id,
     ownerId: record.ownerId,
-    ownerType: record.ownerType,
+    // Sessions are user tokens; they are never listed, but map them rather than leak 'session'.
+    ownerType: record.ownerType === 'application' ? 'application' : 'user',
     creatorId: record.creatorId,
     creatorType: record.creatorType,
     creatorName: record.creatorName,

@@ -3,7 +3,9 @@
 // is the one contract suite every adapter must pass.
 import type { ApiTokenFilterField, ApiTokenSortField } from '@latchkey/contract';
 
-export type OwnerType = 'application' | 'user';
+/** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
+export type OwnerType = 'application' | 'user' | 'session';
+export type Role = 'admin' | 'edit' | 'collaborate' | 'view';
 export type CreatorType = 'apiToken' | 'user' | 'flow';
 export type TokenStatus = 'active' | 'inactive';
 
@@ -58,6 +60,32 @@ export interface ApplicationRecord {
   updatedAt: number;
 }
 
+export interface OrganizationRecord {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MemberRecord {
+  userId: string;
+  role: Role;
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
+/** Paging of the small per-user collections (applications, organizations). */
+export interface PageQuery {
+  sortField: 'name' | 'id' | 'creationDate' | 'lastUpdated';
+  sortDirection: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+  /** Name glob. */
+  filter?: string;
+}
+
 export interface TokenListQuery {
   sortField: ApiTokenSortField;
   sortDirection: 'asc' | 'desc';
@@ -80,7 +108,28 @@ export interface Store {
   getUser(id: string): Promise<UserRecord | undefined>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
 
+  updateUserPassword(id: string, passwordHash: string, at: number): Promise<boolean>;
+
   createApplication(application: ApplicationRecord): Promise<void>;
+  /** Applications the user owns or reaches through an organization membership. */
+  listApplications(userId: string, query: PageQuery): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
+  updateApplication(id: string, patch: { name?: string; description?: string }, at: number): Promise<ApplicationRecord | undefined>;
+  /** Deletes the application and all of its tokens, in one transaction. */
+  deleteApplication(id: string): Promise<boolean>;
+
+  createOrganization(organization: OrganizationRecord, adminUserId: string): Promise<void>;
+  getOrganization(id: string): Promise<OrganizationRecord | undefined>;
+  listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }>;
+  updateOrganization(id: string, patch: { name?: string; description?: string }, at: number): Promise<OrganizationRecord | undefined>;
+  /** Refuses (returns 'has-applications') while the organization owns applications. */
+  deleteOrganization(id: string): Promise<'deleted' | 'missing' | 'has-applications'>;
+  listMembers(orgId: string): Promise<MemberRecord[]>;
+  getRole(orgId: string, userId: string): Promise<Role | undefined>;
+  /**
+   * Adds or changes a member, or removes one (role null). Refuses, atomically, to
+   * leave the organization without an admin.
+   */
+  setMember(orgId: string, userId: string, role: Role | null, at: number): Promise<'ok' | 'last-admin' | 'not-member'>;
   getApplication(id: string): Promise<ApplicationRecord | undefined>;
   /** A user-owned application by exact name, for idempotent bootstrap. */
   findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined>;

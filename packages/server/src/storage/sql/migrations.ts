@@ -65,5 +65,26 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
       await db.schema.createIndex('api_tokens_owner_id').on('api_tokens').columns(['owner_id', 'id']).execute();
     },
   },
-};
+    '0002-organizations': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('organizations')
+          .addColumn('id', 'char(24)', (c) => c.primaryKey())
+          .addColumn('name', 'varchar(255)', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('org_members')
+          .addColumn('org_id', 'char(24)', (c) => c.notNull())
+          .addColumn('user_id', 'char(24)', (c) => c.notNull())
+          .addColumn('role', 'varchar(16)', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('org_members_pk', ['org_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('org_members_user').on('org_members').columns(['user_id', 'org_id']).execute();
+      },
+    },
+  };
 }

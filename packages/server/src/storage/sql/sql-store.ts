@@ -2,7 +2,8 @@
 // where it measurably matters, a faster hot path.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
-  ApplicationRecord, NewToken, OwnerType, Store, TokenListQuery, TokenPage, TokenPatch, TokenRecord, UserRecord,
+  ApplicationRecord, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
+  TokenPage, TokenPatch, TokenRecord, UserRecord,
 } from '../port.js';
 import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
 import { globToLike } from './glob.js';
@@ -17,6 +18,22 @@ const sortColumns = {
 } as const;
 
 const filterColumns = { name: 'name_key', status: 'status' } as const;
+
+const pageSortColumns = { name: 'name', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at' } as const;
+
+function likeGlob(column: string, glob: string) {
+  return sql<boolean>`lower(${sql.ref(column)}) like ${globToLike(glob.toLowerCase())} escape '\\'`;
+}
+
+function organizationFromRow(row: Selectable<Database['organizations']>): OrganizationRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
 
 export function tokenFromRow(row: Selectable<ApiTokensTable>): TokenRecord {
   const expiresAt = Number(row.expires_at);
@@ -128,6 +145,175 @@ export abstract class SqlStore implements Store {
       .orderBy('id')
       .executeTakeFirst();
     return row && applicationFromRow(row);
+  }
+
+  async updateUserPassword(id: string, passwordHash: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, password_updated_at: at, updated_at: at })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async listApplications(userId: string, query: PageQuery): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
+    let base = this.db
+      .selectFrom('applications')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('owner_type', '=', 'user'), eb('owner_id', '=', userId)]),
+          eb.and([
+            eb('owner_type', '=', 'organization'),
+            eb('owner_id', 'in', eb.selectFrom('org_members').select('org_id').where('user_id', '=', userId)),
+          ]),
+        ]),
+      );
+    if (query.filter) base = base.where(likeGlob('name', query.filter));
+    const column = pageSortColumns[query.sortField];
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy(column, query.sortDirection).orderBy('id', query.sortDirection)
+        .limit(query.perPage).offset(query.page * query.perPage).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(applicationFromRow), totalCount: Number(count.n) };
+  }
+
+  async updateApplication(
+    id: string, patch: { name?: string; description?: string }, at: number,
+  ): Promise<ApplicationRecord | undefined> {
+    const row = await this.db
+      .updateTable('applications')
+      .set({ ...patch, updated_at: at })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && applicationFromRow(row);
+  }
+
+  async deleteApplication(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('api_tokens').where('owner_type', '=', 'application').where('owner_id', '=', id).execute();
+      const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  async createOrganization(organization: OrganizationRecord, adminUserId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('organizations')
+        .values({
+          id: organization.id,
+          name: organization.name,
+          description: organization.description,
+          created_at: organization.createdAt,
+          updated_at: organization.updatedAt,
+        })
+        .execute();
+      await trx
+        .insertInto('org_members')
+        .values({ org_id: organization.id, user_id: adminUserId, role: 'admin', created_at: organization.createdAt })
+        .execute();
+    });
+  }
+
+  async getOrganization(id: string): Promise<OrganizationRecord | undefined> {
+    const row = await this.db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && organizationFromRow(row);
+  }
+
+  async listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }> {
+    let base = this.db
+      .selectFrom('organizations')
+      .where('id', 'in', this.db.selectFrom('org_members').select('org_id').where('user_id', '=', userId));
+    if (query.filter) base = base.where(likeGlob('name', query.filter));
+    const column = pageSortColumns[query.sortField];
+    const [rows, count] = await Promise.all([
+      base.selectAll().orderBy(column, query.sortDirection).orderBy('id', query.sortDirection)
+        .limit(query.perPage).offset(query.page * query.perPage).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(organizationFromRow), totalCount: Number(count.n) };
+  }
+
+  async updateOrganization(
+    id: string, patch: { name?: string; description?: string }, at: number,
+  ): Promise<OrganizationRecord | undefined> {
+    const row = await this.db
+      .updateTable('organizations')
+      .set({ ...patch, updated_at: at })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && organizationFromRow(row);
+  }
+
+  async deleteOrganization(id: string): Promise<'deleted' | 'missing' | 'has-applications'> {
+    return this.db.transaction().execute(async (trx) => {
+      const owned = await trx
+        .selectFrom('applications')
+        .select('id')
+        .where('owner_type', '=', 'organization')
+        .where('owner_id', '=', id)
+        .executeTakeFirst();
+      if (owned) return 'has-applications';
+      await trx.deleteFrom('org_members').where('org_id', '=', id).execute();
+      const result = await trx.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n ? 'deleted' : 'missing';
+    });
+  }
+
+  async listMembers(orgId: string): Promise<MemberRecord[]> {
+    const rows = await this.db
+      .selectFrom('org_members')
+      .innerJoin('users', 'users.id', 'org_members.user_id')
+      .select(['org_members.user_id', 'org_members.role', 'users.email', 'users.first_name', 'users.last_name'])
+      .where('org_members.org_id', '=', orgId)
+      .orderBy('org_members.created_at')
+      .orderBy('org_members.user_id')
+      .execute();
+    return rows.map((r) => ({
+      userId: r.user_id, role: r.role, email: r.email, firstName: r.first_name, lastName: r.last_name,
+    }));
+  }
+
+  async getRole(orgId: string, userId: string): Promise<Role | undefined> {
+    const row = await this.db
+      .selectFrom('org_members')
+      .select('role')
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.role;
+  }
+
+  async setMember(orgId: string, userId: string, role: Role | null, at: number): Promise<'ok' | 'last-admin' | 'not-member'> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('org_members')
+        .select('role')
+        .where('org_id', '=', orgId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!current && role === null) return 'not-member';
+      if (current?.role === 'admin' && role !== 'admin') {
+        const admins = await trx
+          .selectFrom('org_members')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('org_id', '=', orgId)
+          .where('role', '=', 'admin')
+          .executeTakeFirstOrThrow();
+        if (Number(admins.n) <= 1) return 'last-admin';
+      }
+      if (role === null) {
+        await trx.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+      } else if (current) {
+        await trx.updateTable('org_members').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+      } else {
+        await trx.insertInto('org_members').values({ org_id: orgId, user_id: userId, role, created_at: at }).execute();
+      }
+      return 'ok';
+    });
   }
 
   async createToken(token: NewToken): Promise<void> {

@@ -23,7 +23,7 @@ export interface ApplicationsTable {
 
 export interface ApiTokensTable {
   id: string;
-  owner_type: 'application' | 'user';
+  owner_type: 'application' | 'user' | 'session';
   owner_id: string;
   creator_type: 'apiToken' | 'user' | 'flow';
   creator_id: string;
@@ -43,7 +43,24 @@ export interface ApiTokensTable {
   last_used_at: number | null;
 }
 
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrgMembersTable {
+  org_id: string;
+  user_id: string;
+  role: 'admin' | 'edit' | 'collaborate' | 'view';
+  created_at: number;
+}
+
 export interface Database {
+  organizations: OrganizationsTable;
+  org_members: OrgMembersTable;
   users: UsersTable;
   applications: ApplicationsTable;
   api_tokens: ApiTokensTable;

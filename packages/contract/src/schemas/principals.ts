@@ -1,0 +1,223 @@
+// Users, sessions, applications and organizations: the subset of Losant's wire
+// objects (shared/reference/principals) that latchkey implements. Losant's other
+// optional fields (billing, limits, templates, archive settings, ...) are not
+// accepted on input (400) and never returned.
+import type { FromSchema } from 'json-schema-to-ts';
+import { applicationScopes, userGroupScopes } from '../scopes.js';
+import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
+import { apiTokenPatchSchema } from './api-token.js';
+
+export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
+export type RoleName = (typeof roles)[number];
+
+/** Scopes a user token or session may carry. */
+export const userTokenScopes = [...userGroupScopes, ...applicationScopes] as const;
+
+export const userCredentialsSchema = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', format: 'email', maxLength: 1024 },
+    password: { type: 'string', minLength: 8, maxLength: 2048 },
+    requestedScopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
+    /** Session lifetime in seconds; capped by the server's configured maximum. */
+    tokenTTL: { type: 'integer', minimum: 0 },
+  },
+  required: ['email', 'password'],
+  additionalProperties: false,
+} as const;
+export type UserCredentials = FromSchema<typeof userCredentialsSchema>;
+
+export const authedUserSchema = {
+  type: 'object',
+  properties: { userId: idSchema, token: { type: 'string', minLength: 1 } },
+  required: ['userId', 'token'],
+} as const;
+export type AuthedUser = FromSchema<typeof authedUserSchema>;
+
+export const meSchema = {
+  type: 'object',
+  properties: {
+    id: idSchema,
+    userId: idSchema,
+    email: { type: 'string' },
+    firstName: { type: 'string' },
+    lastName: { type: 'string' },
+    fullName: { type: 'string' },
+    creationDate: dateTimeSchema,
+    lastUpdated: dateTimeSchema,
+    passwordLastUpdated: dateTimeSchema,
+  },
+  required: ['id', 'userId', 'email', 'creationDate', 'lastUpdated'],
+} as const;
+export type Me = FromSchema<typeof meSchema>;
+
+/** Body of POST /me/tokens (API Token Post, without Losant's role-limiting fields). */
+export const userApiTokenPostSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 32767 },
+    expirationDate: dateTimeSchema,
+    scope: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
+    status: { type: 'string', enum: ['active', 'inactive'] },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
+export type UserApiTokenPost = FromSchema<typeof userApiTokenPostSchema>;
+export { apiTokenPatchSchema as userApiTokenPatchSchema };
+
+export const apiTokenIdParamsSchema = {
+  type: 'object',
+  properties: { apiTokenId: idSchema },
+  required: ['apiTokenId'],
+} as const;
+export type ApiTokenIdParams = FromSchema<typeof apiTokenIdParamsSchema>;
+
+/** Query of GET /applications and GET /orgs. */
+export const pageQuerySchema = {
+  type: 'object',
+  properties: {
+    sortField: { type: 'string', enum: ['name', 'id', 'creationDate', 'lastUpdated'], default: 'name' },
+    sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' },
+    page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+    perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    filterField: { type: 'string', enum: ['name', ''] },
+    filter: { type: 'string', maxLength: 255 },
+    ...losantClientQuery,
+  },
+  additionalProperties: false,
+} as const;
+export type PageQueryParams = FromSchema<typeof pageQuerySchema, { keepDefaultedPropertiesOptional: true }>;
+
+const pageProperties = {
+  count: { type: 'integer' },
+  totalCount: { type: 'integer' },
+  perPage: { type: 'integer' },
+  page: { type: 'integer' },
+  filter: { type: 'string' },
+  filterField: { type: 'string' },
+  sortField: { type: 'string' },
+  sortDirection: { type: 'string', enum: ['asc', 'desc'] },
+} as const;
+
+export const applicationSchema = {
+  type: 'object',
+  properties: {
+    id: idSchema,
+    applicationId: idSchema,
+    creationDate: dateTimeSchema,
+    lastUpdated: dateTimeSchema,
+    ownerId: idSchema,
+    ownerType: { type: 'string', enum: ['user', 'organization'] },
+    organizationName: { type: 'string' },
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 1024 },
+  },
+  required: ['id', 'applicationId', 'creationDate', 'lastUpdated', 'ownerId', 'ownerType', 'name'],
+} as const;
+export type Application = FromSchema<typeof applicationSchema>;
+
+export const applicationsSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: applicationSchema }, ...pageProperties },
+  required: ['items', 'count', 'totalCount', 'perPage', 'page'],
+} as const;
+export type Applications = FromSchema<typeof applicationsSchema>;
+
+export const applicationPostSchema = {
+  type: 'object',
+  properties: {
+    orgId: idSchema,
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 1024 },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
+export type ApplicationPost = FromSchema<typeof applicationPostSchema>;
+
+export const applicationPatchSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 1024 },
+  },
+  additionalProperties: false,
+} as const;
+export type ApplicationPatch = FromSchema<typeof applicationPatchSchema>;
+
+export const orgMemberSchema = {
+  type: 'object',
+  properties: {
+    userId: idSchema,
+    email: { type: 'string' },
+    firstName: { type: 'string' },
+    lastName: { type: 'string' },
+    role: { type: 'string', enum: roles },
+  },
+  required: ['userId', 'role'],
+} as const;
+
+export const orgSchema = {
+  type: 'object',
+  properties: {
+    id: idSchema,
+    orgId: idSchema,
+    creationDate: dateTimeSchema,
+    lastUpdated: dateTimeSchema,
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 32767 },
+    members: { type: 'array', items: orgMemberSchema },
+  },
+  required: ['id', 'orgId', 'creationDate', 'lastUpdated', 'name', 'members'],
+} as const;
+export type Org = FromSchema<typeof orgSchema>;
+
+export const orgsSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: orgSchema }, ...pageProperties },
+  required: ['items', 'count', 'totalCount', 'perPage', 'page'],
+} as const;
+export type Orgs = FromSchema<typeof orgsSchema>;
+
+export const orgPostSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 255 },
+    description: { type: 'string', maxLength: 32767 },
+  },
+  required: ['name'],
+  additionalProperties: false,
+} as const;
+export type OrgPost = FromSchema<typeof orgPostSchema>;
+
+export const orgPatchSchema = {
+  type: 'object',
+  properties: orgPostSchema.properties,
+  additionalProperties: false,
+} as const;
+export type OrgPatch = FromSchema<typeof orgPatchSchema>;
+
+export const orgMemberPatchSchema = {
+  type: 'object',
+  properties: { userId: idSchema, role: { type: 'string', enum: roles } },
+  required: ['userId', 'role'],
+  additionalProperties: false,
+} as const;
+export type OrgMemberPatch = FromSchema<typeof orgMemberPatchSchema>;
+
+export const orgIdParamsSchema = {
+  type: 'object',
+  properties: { orgId: idSchema },
+  required: ['orgId'],
+} as const;
+export type OrgIdParams = FromSchema<typeof orgIdParamsSchema>;
+
+export const removeMemberQuerySchema = {
+  type: 'object',
+  properties: { userId: idSchema, ...losantClientQuery },
+  required: ['userId'],
+  additionalProperties: false,
+} as const;
+export type RemoveMemberQuery = FromSchema<typeof removeMemberQuerySchema>;

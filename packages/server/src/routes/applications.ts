@@ -1,0 +1,119 @@
+// Losant resources "Applications" and "Application": the applications a user
+// reaches (own, and those of its organizations). Deleting an application deletes
+// its tokens, which are refused at once.
+import {
+  applicationIdParamsSchema, applicationPatchSchema, applicationPostSchema, applicationSchema, applicationsSchema,
+  losantClientQuerySchema, newId, pageQuerySchema, successSchema,
+  type Application, type ApplicationIdParams, type ApplicationPatch, type ApplicationPost, type Applications,
+  type PageQueryParams, type Success,
+} from '@latchkey/contract';
+import type { FastifyInstance } from 'fastify';
+import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
+import type { AppContext } from '../context.js';
+import { errors } from '../errors.js';
+import type { ApplicationRecord, Store } from '../storage/port.js';
+import { errorResponses } from './error-responses.js';
+import { pageMeta, toPageQuery } from './page-query.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function toApplication(store: Store, record: ApplicationRecord): Promise<Application> {
+  const out: Application = {
+    id: record.id,
+    applicationId: record.id,
+    name: record.name,
+    description: record.description,
+    ownerId: record.ownerId,
+    ownerType: record.ownerType,
+    creationDate: iso(record.createdAt),
+    lastUpdated: iso(record.updatedAt),
+  };
+  if (record.ownerType === 'organization') {
+    const organization = await store.getOrganization(record.ownerId);
+    if (organization) out.organizationName = organization.name;
+  }
+  return out;
+}
+
+export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const one = { params: applicationIdParamsSchema, querystring: losantClientQuerySchema };
+
+  app.get<{ Querystring: PageQueryParams }>(
+    '/applications',
+    { onRequest: ctx.authenticate, schema: { querystring: pageQuerySchema, response: { 200: applicationsSchema, ...errorResponses } } },
+    async (request): Promise<Applications> => {
+      const user = authorizeUser(request.principal, 'applications.get');
+      const query = toPageQuery(request.query);
+      const page = await ctx.store.listApplications(user.userId, query);
+      const items = await Promise.all(page.items.map((a) => toApplication(ctx.store, a)));
+      return { items, ...pageMeta(query, items.length, page.totalCount) };
+    },
+  );
+
+  app.post<{ Body: ApplicationPost }>(
+    '/applications',
+    {
+      onRequest: ctx.authenticate,
+      schema: { querystring: losantClientQuerySchema, body: applicationPostSchema, response: { 201: applicationSchema, ...errorResponses } },
+    },
+    async (request, reply): Promise<Application> => {
+      const user = authorizeUser(request.principal, 'applications.post');
+      const { orgId, name, description } = request.body;
+      if (orgId !== undefined) {
+        const { role } = await authorizeOrganization(ctx.store, request.principal, 'org.get', orgId);
+        if (role !== 'admin' && role !== 'edit') {
+          throw errors.forbidden(`The ${role} role does not permit creating applications in this organization`);
+        }
+      }
+      const now = ctx.now();
+      const record: ApplicationRecord = {
+        id: newId(now),
+        ownerType: orgId === undefined ? 'user' : 'organization',
+        ownerId: orgId ?? user.userId,
+        name,
+        description: description ?? '',
+        createdAt: now,
+        updatedAt: now,
+      };
+      await ctx.store.createApplication(record);
+      reply.code(201);
+      return toApplication(ctx.store, record);
+    },
+  );
+
+  app.get<{ Params: ApplicationIdParams }>(
+    '/applications/:applicationId',
+    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: applicationSchema, ...errorResponses } } },
+    async (request): Promise<Application> => {
+      const { application } = await ctx.authorizeApplication(request, 'application.get', request.params.applicationId);
+      return toApplication(ctx.store, application);
+    },
+  );
+
+  app.patch<{ Params: ApplicationIdParams; Body: ApplicationPatch }>(
+    '/applications/:applicationId',
+    {
+      onRequest: ctx.authenticate,
+      schema: { ...one, body: applicationPatchSchema, response: { 200: applicationSchema, ...errorResponses } },
+    },
+    async (request): Promise<Application> => {
+      const { application } = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
+      const updatedAt = Math.max(ctx.now(), application.updatedAt + 1);
+      const updated = await ctx.store.updateApplication(application.id, request.body, updatedAt);
+      if (!updated) throw errors.notFound('Application');
+      return toApplication(ctx.store, updated);
+    },
+  );
+
+  app.delete<{ Params: ApplicationIdParams }>(
+    '/applications/:applicationId',
+    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: successSchema, ...errorResponses } } },
+    async (request): Promise<Success> => {
+      const { application } = await ctx.authorizeApplication(request, 'application.delete', request.params.applicationId);
+      const deleted = await ctx.store.deleteApplication(application.id);
+      ctx.tokenCache.invalidateOwner(application.id);
+      if (!deleted) throw errors.notFound('Application');
+      return { success: true };
+    },
+  );
+}

@@ -1,0 +1,75 @@
+// Losant resource "Auth": POST /auth/user signs a user in with email and password
+// and answers a session token (`lks_`). Unknown email and wrong password get the
+// same 401 after the same work (a password check against a dummy hash).
+import {
+  authedUserSchema, generateToken, losantClientQuerySchema, newId, userCredentialsSchema,
+  type AuthedUser, type UserCredentials,
+} from '@latchkey/contract';
+import type { FastifyInstance } from 'fastify';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import { hashToken } from '../auth/token-hash.js';
+import type { AppContext } from '../context.js';
+import { ApiError, errors } from '../errors.js';
+import { hashPassword, verifyPassword } from '../passwords.js';
+import { errorResponses } from './error-responses.js';
+
+export interface AuthOptions {
+  /** Session lifetime when the caller asks for none, and the most it may ask for, in ms. */
+  sessionTtlMs: number;
+  throttle?: LoginThrottle;
+}
+
+const badCredentials = () => new ApiError('Unauthorized', 'Invalid email or password');
+
+export default function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthOptions): void {
+  const throttle = options.throttle ?? new LoginThrottle();
+  // Verified against when the email is unknown, so both failures cost the same.
+  const dummyHash = hashPassword('latchkey-dummy-password');
+
+  app.post<{ Body: UserCredentials }>(
+    '/auth/user',
+    {
+      schema: {
+        querystring: losantClientQuerySchema,
+        body: userCredentialsSchema,
+        response: { 200: authedUserSchema, ...errorResponses },
+      },
+    },
+    async (request, reply): Promise<AuthedUser> => {
+      const { password, requestedScopes, tokenTTL } = request.body;
+      const email = request.body.email.toLowerCase();
+      const now = ctx.now();
+      const wait = throttle.retryAfter(email, request.ip, now);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw errors.tooManyRequests();
+      }
+      const user = await ctx.store.findUserByEmail(email);
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+      if (!user || !ok) {
+        throttle.fail(email, request.ip, now);
+        throw badCredentials();
+      }
+      throttle.succeed(email);
+      const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
+      const token = generateToken('session');
+      await ctx.store.createToken({
+        id: newId(now),
+        ownerType: 'session',
+        ownerId: user.id,
+        creatorType: 'user',
+        creatorId: user.id,
+        creatorName: user.email,
+        name: 'session',
+        description: '',
+        scope: requestedScopes ?? ['all.User'],
+        status: 'active',
+        expiresAt: now + ttl,
+        createdAt: now,
+        updatedAt: now,
+        hash: hashToken(token),
+      });
+      return { userId: user.id, token };
+    },
+  );
+}

@@ -1,0 +1,122 @@
+// Losant resources "Orgs" and "Org": organizations, their members and roles. The
+// creator is the first admin; the last admin can be neither removed nor demoted.
+import {
+  losantClientQuerySchema, newId, orgIdParamsSchema, orgMemberPatchSchema, orgPatchSchema, orgPostSchema, orgSchema,
+  orgsSchema, pageQuerySchema, removeMemberQuerySchema, successSchema,
+  type Org, type OrgIdParams, type OrgMemberPatch, type OrgPatch, type OrgPost, type Orgs, type PageQueryParams,
+  type RemoveMemberQuery, type Success,
+} from '@latchkey/contract';
+import type { FastifyInstance } from 'fastify';
+import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
+import type { AppContext } from '../context.js';
+import { errors } from '../errors.js';
+import type { OrganizationRecord, Role, Store } from '../storage/port.js';
+import { errorResponses } from './error-responses.js';
+import { pageMeta, toPageQuery } from './page-query.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
+  const members = await store.listMembers(record.id);
+  return {
+    id: record.id,
+    orgId: record.id,
+    name: record.name,
+    description: record.description,
+    creationDate: iso(record.createdAt),
+    lastUpdated: iso(record.updatedAt),
+    members: members.map((m) => ({ userId: m.userId, email: m.email, firstName: m.firstName, lastName: m.lastName, role: m.role })),
+  };
+}
+
+export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const one = { params: orgIdParamsSchema, querystring: losantClientQuerySchema };
+
+  /** Member changes: the last admin stays; role caps apply from the very next request. */
+  async function setMember(orgId: string, userId: string, role: Role | null): Promise<void> {
+    if (role !== null && !(await ctx.store.getUser(userId))) throw errors.notFound('User');
+    const result = await ctx.store.setMember(orgId, userId, role, ctx.now());
+    if (result === 'last-admin') throw errors.validation('The last admin of an organization cannot be removed or demoted');
+    if (result === 'not-member') throw errors.notFound('Member');
+  }
+
+  app.get<{ Querystring: PageQueryParams }>(
+    '/orgs',
+    { onRequest: ctx.authenticate, schema: { querystring: pageQuerySchema, response: { 200: orgsSchema, ...errorResponses } } },
+    async (request): Promise<Orgs> => {
+      const user = authorizeUser(request.principal, 'orgs.get');
+      const query = toPageQuery(request.query);
+      const page = await ctx.store.listOrganizations(user.userId, query);
+      const items = await Promise.all(page.items.map((o) => toOrg(ctx.store, o)));
+      return { items, ...pageMeta(query, items.length, page.totalCount) };
+    },
+  );
+
+  app.post<{ Body: OrgPost }>(
+    '/orgs',
+    { onRequest: ctx.authenticate, schema: { querystring: losantClientQuerySchema, body: orgPostSchema, response: { 201: orgSchema, ...errorResponses } } },
+    async (request, reply): Promise<Org> => {
+      const user = authorizeUser(request.principal, 'orgs.post');
+      const now = ctx.now();
+      const record = { id: newId(now), name: request.body.name, description: request.body.description ?? '', createdAt: now, updatedAt: now };
+      await ctx.store.createOrganization(record, user.userId);
+      reply.code(201);
+      return toOrg(ctx.store, record);
+    },
+  );
+
+  app.get<{ Params: OrgIdParams }>(
+    '/orgs/:orgId',
+    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: orgSchema, ...errorResponses } } },
+    async (request): Promise<Org> => {
+      const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.get', request.params.orgId);
+      return toOrg(ctx.store, organization);
+    },
+  );
+
+  app.patch<{ Params: OrgIdParams; Body: OrgPatch }>(
+    '/orgs/:orgId',
+    { onRequest: ctx.authenticate, schema: { ...one, body: orgPatchSchema, response: { 200: orgSchema, ...errorResponses } } },
+    async (request): Promise<Org> => {
+      const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.patch', request.params.orgId);
+      const updated = await ctx.store.updateOrganization(organization.id, request.body, Math.max(ctx.now(), organization.updatedAt + 1));
+      if (!updated) throw errors.notFound('Organization');
+      return toOrg(ctx.store, updated);
+    },
+  );
+
+  app.delete<{ Params: OrgIdParams }>(
+    '/orgs/:orgId',
+    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: successSchema, ...errorResponses } } },
+    async (request): Promise<Success> => {
+      const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.delete', request.params.orgId);
+      const result = await ctx.store.deleteOrganization(organization.id);
+      if (result === 'has-applications') throw errors.validation('Delete or move the organization\'s applications first');
+      if (result === 'missing') throw errors.notFound('Organization');
+      return { success: true };
+    },
+  );
+
+  app.patch<{ Params: OrgIdParams; Body: OrgMemberPatch }>(
+    '/orgs/:orgId/member',
+    { onRequest: ctx.authenticate, schema: { ...one, body: orgMemberPatchSchema, response: { 200: orgSchema, ...errorResponses } } },
+    async (request): Promise<Org> => {
+      const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.modifyMember', request.params.orgId);
+      await setMember(organization.id, request.body.userId, request.body.role);
+      return toOrg(ctx.store, organization);
+    },
+  );
+
+  app.delete<{ Params: OrgIdParams; Querystring: RemoveMemberQuery }>(
+    '/orgs/:orgId/member',
+    {
+      onRequest: ctx.authenticate,
+      schema: { params: orgIdParamsSchema, querystring: removeMemberQuerySchema, response: { 200: successSchema, ...errorResponses } },
+    },
+    async (request): Promise<Success> => {
+      const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.removeMember', request.params.orgId);
+      await setMember(organization.id, request.query.userId, null);
+      return { success: true };
+    },
+  );
+}

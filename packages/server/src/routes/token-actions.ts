@@ -1,0 +1,129 @@
+// The token operations shared by application tokens (/applications/{id}/tokens)
+// and user tokens (/me/tokens): one implementation, two resources.
+import {
+  generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokens, type ApiTokensQuery, type CreatedApiToken,
+} from '@latchkey/contract';
+import { creatorOf } from '../auth/creator.js';
+import type { Principal } from '../auth/principal.js';
+import { hashToken } from '../auth/token-hash.js';
+import type { AppContext } from '../context.js';
+import { errors } from '../errors.js';
+import type { TokenListQuery, TokenRecord } from '../storage/port.js';
+import { toApiToken } from './api-token-view.js';
+
+export type TokenOwner = { ownerType: 'application' | 'user'; ownerId: string };
+
+const notFound = () => errors.notFound('API token');
+
+export function toListQuery(query: ApiTokensQuery): TokenListQuery {
+  const out: TokenListQuery = {
+    sortField: query.sortField ?? 'name',
+    sortDirection: query.sortDirection?.toLowerCase() === 'desc' ? 'desc' : 'asc',
+    page: query.page ?? 0,
+    perPage: query.perPage ?? 100,
+  };
+  // Losant: a blank or missing filterField or filter means no filtering.
+  if (query.filterField && query.filter) out.filter = { field: query.filterField, glob: query.filter };
+  return out;
+}
+
+/** Parses an expirationDate that must lie in the future; returns epoch ms. */
+export function futureDate(value: string | undefined, now: number): number | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw errors.validation('expirationDate must be an ISO 8601 date-time');
+  if (ms <= now) throw errors.validation('expirationDate must be in the future');
+  return ms;
+}
+
+export async function listTokens(ctx: AppContext, owner: TokenOwner, params: ApiTokensQuery): Promise<ApiTokens> {
+  const query = toListQuery(params);
+  const page = await ctx.store.listTokens(owner.ownerType, owner.ownerId, query);
+  const out: ApiTokens = {
+    items: page.items.map(toApiToken),
+    count: page.items.length,
+    totalCount: page.totalCount,
+    perPage: query.perPage,
+    page: query.page,
+    sortField: query.sortField,
+    sortDirection: query.sortDirection,
+    ...owner,
+  };
+  if (query.filter) {
+    out.filterField = query.filter.field;
+    out.filter = query.filter.glob;
+  }
+  return out;
+}
+
+export interface NewTokenInput {
+  name: string;
+  description?: string;
+  expirationDate?: string;
+  scope: string[];
+  status?: 'active' | 'inactive';
+}
+
+/**
+ * Mints a token. `assertGrantable` is the owner-specific attenuation check; it runs
+ * before anything is written.
+ */
+export async function createToken(
+  ctx: AppContext,
+  principal: Principal,
+  owner: TokenOwner,
+  body: NewTokenInput,
+  assertGrantable: (scope: readonly string[], expiresAt: number | null) => void,
+): Promise<CreatedApiToken> {
+  const now = ctx.now();
+  const expiresAt = futureDate(body.expirationDate, now);
+  assertGrantable(body.scope, expiresAt);
+  const token = generateToken(owner.ownerType);
+  const record: TokenRecord = {
+    id: newId(now),
+    ...owner,
+    ...(await creatorOf(ctx.store, principal)),
+    name: body.name,
+    description: body.description ?? '',
+    scope: body.scope,
+    status: body.status ?? 'active',
+    expiresAt,
+    createdAt: now,
+    updatedAt: now,
+    lastUsedAt: null,
+  };
+  await ctx.store.createToken({ ...record, hash: hashToken(token) });
+  return { ...toApiToken(record), token };
+}
+
+export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<ApiToken> {
+  const record = await ctx.store.getToken(owner.ownerType, owner.ownerId, id);
+  if (!record) throw notFound();
+  return toApiToken(record);
+}
+
+/** `assertReactivatable` runs when an inactive token is set active: that is a grant too. */
+export async function patchToken(
+  ctx: AppContext,
+  owner: TokenOwner,
+  id: string,
+  patch: ApiTokenPatch,
+  assertReactivatable: (current: TokenRecord) => void,
+): Promise<ApiToken> {
+  const current = await ctx.store.getToken(owner.ownerType, owner.ownerId, id);
+  if (!current) throw notFound();
+  if (patch.status === 'active' && current.status !== 'active') assertReactivatable(current);
+  // lastUpdated always moves forward, even within one millisecond of the last write.
+  const updatedAt = Math.max(ctx.now(), current.updatedAt + 1);
+  const updated = await ctx.store.updateToken(owner.ownerType, owner.ownerId, id, patch, updatedAt);
+  ctx.tokenCache.invalidateToken(id);
+  if (!updated) throw notFound();
+  return toApiToken(updated);
+}
+
+export async function deleteToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<{ success: true }> {
+  const deleted = await ctx.store.deleteToken(owner.ownerType, owner.ownerId, id);
+  ctx.tokenCache.invalidateToken(id);
+  if (!deleted) throw notFound();
+  return { success: true };
+}
