@@ -2,8 +2,10 @@
 import { Command, Option } from 'commander';
 import { bootstrap } from './bootstrap.js';
 import { defaults, envDatabaseUrl, parseDurability, parsePort } from './config.js';
+import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { startServer } from './server.js';
 import { openStore } from './storage/open-store.js';
+import type { Store } from './storage/port.js';
 
 export function buildCli(): Command {
   const program = new Command('latchkey')
@@ -59,6 +61,80 @@ export function buildCli(): Command {
         await store.close();
       }
     });
+
+  const databaseOption = () => new Option('--database <url>', 'sqlite:PATH').env('DATABASE_URL');
+  /** Runs an operator action on the store and prints its result (JSON with --json). */
+  const operate = <T extends object>(run: (store: Store, opts: Record<string, string>) => Promise<T>, describe: (r: T) => string) =>
+    async (opts: Record<string, string> & { database?: string; json?: boolean }) => {
+      const store = await openStore(opts.database ?? envDatabaseUrl());
+      try {
+        const result = await run(store, opts);
+        process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : describe(result) + '\n');
+      } finally {
+        await store.close();
+      }
+    };
+
+  const user = program.command('user').description('Manage users');
+  user
+    .command('create')
+    .description('Create a user')
+    .requiredOption('--email <email>', 'user email')
+    .requiredOption('--password <password>', 'password (8 to 2048 characters)')
+    .option('--first-name <name>', 'first name (default: the part of the email before @)')
+    .option('--last-name <name>', 'last name')
+    .addOption(databaseOption())
+    .option('--json', 'print {userId, email} as JSON')
+    .action(operate(
+      async (store, o) => {
+        const created = await createUser(store, {
+          email: o.email!, password: o.password!,
+          ...(o.firstName === undefined ? {} : { firstName: o.firstName }),
+          ...(o.lastName === undefined ? {} : { lastName: o.lastName }),
+        });
+        return { userId: created.id, email: created.email };
+      },
+      (r) => `created user ${r.userId} (${r.email})`,
+    ));
+  user
+    .command('set-password')
+    .description("Set a user's password")
+    .requiredOption('--email <email>', 'user email')
+    .requiredOption('--password <password>', 'new password (8 to 2048 characters)')
+    .addOption(databaseOption())
+    .option('--json', 'print {userId} as JSON')
+    .action(operate(
+      async (store, o) => ({ userId: (await setPassword(store, o.email!, o.password!)).id }),
+      (r) => `password set for user ${r.userId}`,
+    ));
+
+  const org = program.command('org').description('Manage organizations');
+  org
+    .command('create')
+    .description('Create an organization with a first admin')
+    .requiredOption('--name <name>', 'organization name')
+    .requiredOption('--admin-email <email>', 'email of the existing user who becomes its admin')
+    .option('--description <text>', 'description')
+    .addOption(databaseOption())
+    .option('--json', 'print {orgId, adminUserId} as JSON')
+    .action(operate(
+      (store, o) => createOrganization(store, {
+        name: o.name!, adminEmail: o.adminEmail!, ...(o.description === undefined ? {} : { description: o.description }),
+      }),
+      (r) => `created organization ${r.orgId}`,
+    ));
+  org
+    .command('add-member')
+    .description('Add a user to an organization, or change their role')
+    .requiredOption('--org <orgId>', 'organization id')
+    .requiredOption('--email <email>', 'email of an existing user')
+    .requiredOption('--role <role>', 'admin, edit, collaborate or view')
+    .addOption(databaseOption())
+    .option('--json', 'print {orgId, userId, role} as JSON')
+    .action(operate(
+      (store, o) => addMember(store, { orgId: o.org!, email: o.email!, role: o.role! }),
+      (r) => `user ${r.userId} is ${r.role} in ${r.orgId}`,
+    ));
 
   return program;
 }

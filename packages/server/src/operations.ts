@@ -1,0 +1,73 @@
+// Operator actions behind `latchkey user ...` and `latchkey org ...`: the same rules
+// as the HTTP API (validation, hashing, the last-admin guard), without a token.
+import { newId, roles, type RoleName } from '@latchkey/contract';
+import { BootstrapError } from './bootstrap.js';
+import { hashPassword } from './passwords.js';
+import type { Store, UserRecord } from './storage/port.js';
+
+const emailShape = /^[^\s@]+@[^\s@]+$/;
+
+export function checkPassword(password: string): void {
+  if (password.length < 8 || password.length > 2048) throw new BootstrapError('Password must be 8 to 2048 characters');
+}
+
+export async function createUser(
+  store: Store,
+  input: { email: string; password: string; firstName?: string; lastName?: string },
+): Promise<UserRecord> {
+  if (!emailShape.test(input.email) || input.email.length > 1024) throw new BootstrapError('Invalid email address');
+  checkPassword(input.password);
+  if (await store.findUserByEmail(input.email)) throw new BootstrapError('A user with this email already exists');
+  const now = Date.now();
+  const user: UserRecord = {
+    id: newId(now),
+    email: input.email.toLowerCase(),
+    firstName: input.firstName ?? input.email.split('@')[0] ?? input.email,
+    lastName: input.lastName ?? '',
+    passwordHash: await hashPassword(input.password),
+    createdAt: now,
+    updatedAt: now,
+    passwordUpdatedAt: now,
+  };
+  await store.createUser(user);
+  return user;
+}
+
+async function userByEmail(store: Store, email: string): Promise<UserRecord> {
+  const user = await store.findUserByEmail(email);
+  if (!user) throw new BootstrapError(`No user with email ${email}`);
+  return user;
+}
+
+export async function setPassword(store: Store, email: string, password: string): Promise<UserRecord> {
+  checkPassword(password);
+  const user = await userByEmail(store, email);
+  await store.updateUserPassword(user.id, await hashPassword(password), Date.now());
+  return user;
+}
+
+export async function createOrganization(
+  store: Store,
+  input: { name: string; description?: string; adminEmail: string },
+): Promise<{ orgId: string; adminUserId: string }> {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 255) throw new BootstrapError('Organization name must be 1 to 255 characters');
+  const admin = await userByEmail(store, input.adminEmail);
+  const now = Date.now();
+  const orgId = newId(now);
+  await store.createOrganization({ id: orgId, name, description: input.description ?? '', createdAt: now, updatedAt: now }, admin.id);
+  return { orgId, adminUserId: admin.id };
+}
+
+export async function addMember(
+  store: Store,
+  input: { orgId: string; email: string; role: string },
+): Promise<{ orgId: string; userId: string; role: RoleName }> {
+  if (!(roles as readonly string[]).includes(input.role)) throw new BootstrapError(`Role must be one of ${roles.join(', ')}`);
+  const role = input.role as RoleName;
+  if (!(await store.getOrganization(input.orgId))) throw new BootstrapError(`No organization ${input.orgId}`);
+  const user = await userByEmail(store, input.email);
+  const result = await store.setMember(input.orgId, user.id, role, Date.now());
+  if (result === 'last-admin') throw new BootstrapError('The last admin of an organization cannot be demoted');
+  return { orgId: input.orgId, userId: user.id, role };
+}
