@@ -10,6 +10,7 @@ import applicationApiTokenRoutes from './routes/application-api-token.js';
 import applicationApiTokensRoutes from './routes/application-api-tokens.js';
 import applicationsRoutes from './routes/applications.js';
 import authRoutes from './routes/auth.js';
+import healthRoutes from './routes/health.js';
 import meRoutes from './routes/me.js';
 import orgsRoutes from './routes/orgs.js';
 import userApiTokensRoutes from './routes/user-api-tokens.js';
@@ -33,8 +34,9 @@ export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;
 export const defaultBodyLimit = 1024 * 1024;
 
 /** Maps any error thrown while handling a request to the `{type, message}` shape. */
-function toApiError(error: FastifyError, bodyLimit: number): ApiError {
+function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
   if (error instanceof ApiError) return error;
+  if (store.isUnavailable(error)) return errors.unavailable();
   if (error.validation) return errors.validation(error.message);
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -67,6 +69,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const now = options.now ?? Date.now;
   const tokenCache = new TokenCache(options.tokenCacheTtlMs);
+  // Other nodes' writes (PostgreSQL NOTIFY) reach this node's cache here.
+  options.store.subscribe((event) => {
+    if (event.kind === 'token') tokenCache.invalidateToken(event.id);
+    else if (event.kind === 'owner') tokenCache.invalidateOwner(event.id);
+    else tokenCache.clear();
+  });
   const authenticate = createAuthenticator(options.store, tokenCache, (error) =>
     app.log.warn({ err: error }, 'could not record lastUsed'),
   );
@@ -82,12 +90,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, bodyLimit);
+    const apiError = toApiError(error, bodyLimit, options.store);
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(apiError.statusCode).send(apiError.toJSON());
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));
 
+  healthRoutes(app, ctx);
   authRoutes(app, ctx, { sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs });
   meRoutes(app, ctx);
   userApiTokensRoutes(app, ctx);

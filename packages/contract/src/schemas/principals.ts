@@ -74,7 +74,20 @@ export const apiTokenIdParamsSchema = {
 } as const;
 export type ApiTokenIdParams = FromSchema<typeof apiTokenIdParamsSchema>;
 
-/** Query of GET /applications and GET /orgs. */
+/** Losant's summary parameters, which the official client may send; accepted and ignored. */
+const summaryQuery = {
+  summaryExclude: { type: 'string', maxLength: 1024 },
+  summaryInclude: { type: 'string', maxLength: 1024 },
+} as const;
+
+/** Query of single-object reads (me, application, org). */
+export const summaryQuerySchema = {
+  type: 'object',
+  properties: { ...summaryQuery, ...losantClientQuery },
+  additionalProperties: false,
+} as const;
+
+/** Query of GET /orgs. */
 export const pageQuerySchema = {
   type: 'object',
   properties: {
@@ -89,6 +102,23 @@ export const pageQuerySchema = {
   additionalProperties: false,
 } as const;
 export type PageQueryParams = FromSchema<typeof pageQuerySchema, { keepDefaultedPropertiesOptional: true }>;
+
+/**
+ * Query of GET /applications: the paging of GET /orgs plus Losant's `orgId` filter
+ * (absent: every application the user reaches; blank: the user's own; an id: that
+ * organization's) and `ownerId` as a sort field.
+ */
+export const applicationsQuerySchema = {
+  type: 'object',
+  properties: {
+    ...pageQuerySchema.properties,
+    sortField: { type: 'string', enum: ['name', 'id', 'creationDate', 'lastUpdated', 'ownerId'], default: 'name' },
+    orgId: { anyOf: [idSchema, { type: 'string', maxLength: 0 }] },
+    ...summaryQuery,
+  },
+  additionalProperties: false,
+} as const;
+export type ApplicationsQueryParams = FromSchema<typeof applicationsQuerySchema, { keepDefaultedPropertiesOptional: true }>;
 
 const pageProperties = {
   count: { type: 'integer' },

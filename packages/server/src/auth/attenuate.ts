@@ -6,7 +6,11 @@ import { errors } from '../errors.js';
 import { authorityOn, type ApplicationAccess } from './authorize.js';
 import type { Principal, UserPrincipal } from './principal.js';
 
+// A login session stands for the user, who can always sign in again: its lifetime
+// bounds authentication, not authority, so it may create long-lived tokens (as the
+// console does). API tokens are bounded by their own expiry.
 function assertExpiry(principal: Principal, expiresAt: number | null): void {
+  if (principal.kind === 'user' && principal.session) return;
   if (principal.expiresAt !== null && (expiresAt === null || expiresAt > principal.expiresAt)) {
     throw errors.forbidden(
       `expirationDate must be set and no later than the caller's own expiration (${new Date(principal.expiresAt).toISOString()})`,
@@ -30,15 +34,6 @@ export function assertGrantable(
   assertExpiry(principal, expiresAt);
 }
 
-// Which user-level group scopes each held group may grant.
-const groupGrants: Record<string, readonly string[]> = {
-  'all.User': userGroupScopes,
-  'all.User.read': ['all.User.read', 'all.Organization.read'],
-  'all.Organization': ['all.Organization', 'all.Organization.read'],
-  'all.Organization.read': ['all.Organization.read'],
-};
-const isUserGroup = (scope: string) => Object.hasOwn(groupGrants, scope);
-
 /**
  * A new user token. Application-level scopes on a user token apply to every
  * application the user reaches, so they must lie within what the caller holds on
@@ -48,8 +43,10 @@ export function assertGrantableToUser(principal: UserPrincipal, scopes: readonly
   const held = principal.scopes;
   const everywhere = authorityOf(held.filter((s) => !s.startsWith('all.Organization')));
   for (const scope of scopes) {
-    const ok = isUserGroup(scope)
-      ? held.some((h) => Object.hasOwn(groupGrants, h) && groupGrants[h]!.includes(scope))
+    // A user-level group reaches beyond any one application: only all.User (which
+    // holds them all) or the same group may grant it.
+    const ok = (userGroupScopes as readonly string[]).includes(scope)
+      ? held.includes('all.User') || held.includes(scope)
       : firstUngrantable(everywhere, [scope]) === undefined;
     if (!ok) refuse(scope);
   }

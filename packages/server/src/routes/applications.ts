@@ -3,9 +3,9 @@
 // its tokens, which are refused at once.
 import {
   applicationIdParamsSchema, applicationPatchSchema, applicationPostSchema, applicationSchema, applicationsSchema,
-  losantClientQuerySchema, newId, pageQuerySchema, successSchema,
+  applicationsQuerySchema, losantClientQuerySchema, newId, successSchema, summaryQuerySchema,
   type Application, type ApplicationIdParams, type ApplicationPatch, type ApplicationPost, type Applications,
-  type PageQueryParams, type Success,
+  type ApplicationsQueryParams, type Success,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
@@ -36,15 +36,15 @@ async function toApplication(store: Store, record: ApplicationRecord): Promise<A
 }
 
 export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const one = { params: applicationIdParamsSchema, querystring: losantClientQuerySchema };
+  const one = { params: applicationIdParamsSchema, querystring: summaryQuerySchema };
 
-  app.get<{ Querystring: PageQueryParams }>(
+  app.get<{ Querystring: ApplicationsQueryParams }>(
     '/applications',
-    { onRequest: ctx.authenticate, schema: { querystring: pageQuerySchema, response: { 200: applicationsSchema, ...errorResponses } } },
+    { onRequest: ctx.authenticate, schema: { querystring: applicationsQuerySchema, response: { 200: applicationsSchema, ...errorResponses } } },
     async (request): Promise<Applications> => {
       const user = authorizeUser(request.principal, 'applications.get');
       const query = toPageQuery(request.query);
-      const page = await ctx.store.listApplications(user.userId, query);
+      const page = await ctx.store.listApplications(user.userId, query, request.query.orgId);
       const items = await Promise.all(page.items.map((a) => toApplication(ctx.store, a)));
       return { items, ...pageMeta(query, items.length, page.totalCount) };
     },

@@ -1,5 +1,5 @@
 // Losant resource "Me": the calling user.
-import { losantClientQuerySchema, meSchema, type Me } from '@latchkey/contract';
+import { meSchema, summaryQuerySchema, type Me } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { authorizeUser } from '../auth/authorize.js';
 import { displayName } from '../bootstrap.js';
@@ -12,7 +12,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/me',
-    { onRequest: ctx.authenticate, schema: { querystring: losantClientQuerySchema, response: { 200: meSchema, ...errorResponses } } },
+    { onRequest: ctx.authenticate, schema: { querystring: summaryQuerySchema, response: { 200: meSchema, ...errorResponses } } },
     async (request): Promise<Me> => {
       const principal = authorizeUser(request.principal, 'me.get');
       const user = await ctx.store.getUser(principal.userId);

@@ -2,7 +2,7 @@
 // creator is the first admin; the last admin can be neither removed nor demoted.
 import {
   losantClientQuerySchema, newId, orgIdParamsSchema, orgMemberPatchSchema, orgPatchSchema, orgPostSchema, orgSchema,
-  orgsSchema, pageQuerySchema, removeMemberQuerySchema, successSchema,
+  orgsSchema, pageQuerySchema, removeMemberQuerySchema, successSchema, summaryQuerySchema,
   type Org, type OrgIdParams, type OrgMemberPatch, type OrgPatch, type OrgPost, type Orgs, type PageQueryParams,
   type RemoveMemberQuery, type Success,
 } from '@latchkey/contract';
@@ -30,7 +30,7 @@ async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
 }
 
 export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const one = { params: orgIdParamsSchema, querystring: losantClientQuerySchema };
+  const one = { params: orgIdParamsSchema, querystring: summaryQuerySchema };
 
   /** Member changes: the last admin stays; role caps apply from the very next request. */
   async function setMember(orgId: string, userId: string, role: Role | null): Promise<void> {

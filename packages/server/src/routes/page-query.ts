@@ -1,8 +1,8 @@
-import type { PageQueryParams } from '@latchkey/contract';
+import type { ApplicationsQueryParams, PageQueryParams } from '@latchkey/contract';
 import type { PageQuery } from '../storage/port.js';
 
 /** Losant paging parameters of the application and organization collections. */
-export function toPageQuery(query: PageQueryParams): PageQuery {
+export function toPageQuery(query: PageQueryParams | ApplicationsQueryParams): PageQuery {
   const out: PageQuery = {
     sortField: query.sortField ?? 'name',
     sortDirection: query.sortDirection?.toLowerCase() === 'desc' ? 'desc' : 'asc',

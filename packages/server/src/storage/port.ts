@@ -78,7 +78,7 @@ export interface MemberRecord {
 
 /** Paging of the small per-user collections (applications, organizations). */
 export interface PageQuery {
-  sortField: 'name' | 'id' | 'creationDate' | 'lastUpdated';
+  sortField: 'name' | 'id' | 'creationDate' | 'lastUpdated' | 'ownerId';
   sortDirection: 'asc' | 'desc';
   page: number;
   perPage: number;
@@ -100,8 +100,21 @@ export interface TokenPage {
   totalCount: number;
 }
 
+/** A change other nodes must drop from their verification caches. */
+export type InvalidationEvent = { kind: 'token'; id: string } | { kind: 'owner'; id: string } | { kind: 'all' };
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+
+  /** Resolves when the database answers; rejects otherwise. */
+  ping(): Promise<void>;
+  /** True for errors that mean the database is unreachable (answered as 503). */
+  isUnavailable(error: unknown): boolean;
+  /**
+   * Invalidations published by other processes sharing the database (PostgreSQL
+   * LISTEN/NOTIFY). An adapter that cannot be shared never calls the listener.
+   */
+  subscribe(listener: (event: InvalidationEvent) => void): void;
 
   countUsers(): Promise<number>;
   createUser(user: UserRecord): Promise<void>;
@@ -112,7 +125,8 @@ export interface Store {
 
   createApplication(application: ApplicationRecord): Promise<void>;
   /** Applications the user owns or reaches through an organization membership. */
-  listApplications(userId: string, query: PageQuery): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
+  /** `orgId`: undefined for all, '' for the user's own, or one organization's. */
+  listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
   updateApplication(id: string, patch: { name?: string; description?: string }, at: number): Promise<ApplicationRecord | undefined>;
   /** Deletes the application and all of its tokens, in one transaction. */
   deleteApplication(id: string): Promise<boolean>;

@@ -8,6 +8,7 @@ import { hashToken } from '../../src/auth/token-hash.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
 import { openStore } from '../../src/storage/open-store.js';
+import { hashPassword } from '../../src/passwords.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -92,4 +93,28 @@ export async function makeApplication(store: Store, ownerId: string, name = 'Oth
   const now = Date.now();
   await store.createApplication({ id, ownerType: 'user', ownerId, name, description: '', createdAt: now, updatedAt: now });
   return id;
+}
+
+/** Creates a user straight in the store (lower-cased email, scrypt password) and returns its id. */
+export async function createUser(store: Store, email: string, password: string, names: { firstName?: string; lastName?: string } = {}): Promise<string> {
+  const now = Date.now();
+  const id = newId(now);
+  await store.createUser({
+    id,
+    email: email.toLowerCase(),
+    firstName: names.firstName ?? email.split('@')[0] ?? email,
+    lastName: names.lastName ?? '',
+    passwordHash: await hashPassword(password),
+    createdAt: now,
+    updatedAt: now,
+    passwordUpdatedAt: now,
+  });
+  return id;
+}
+
+/** POST /auth/user; returns the session token (throws unless 200). */
+export async function login(h: Harness, email: string, password: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await h.call(undefined, { method: 'POST', url: '/auth/user', payload: { email, password, ...extra } });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  return response.json().token;
 }

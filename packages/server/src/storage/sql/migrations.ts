@@ -1,11 +1,13 @@
 // Versioned schema migrations, shared by every SQL adapter. Append only: a
 // migration that has shipped is never edited; a change is a new entry.
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   const binary = dialect === 'postgres' ? 'bytea' : 'blob';
+  // Byte order for the sort key on both adapters, so pages come out identically.
+  const sortKey = dialect === 'postgres' ? sql`varchar(255) collate "C"` : sql`varchar(255)`;
   return {
   '0001-initial': {
     async up(db: Kysely<unknown>) {
@@ -42,7 +44,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         .addColumn('creator_id', 'char(24)', (c) => c.notNull())
         .addColumn('creator_name', 'varchar(1024)', (c) => c.notNull())
         .addColumn('name', 'varchar(255)', (c) => c.notNull())
-        .addColumn('name_key', 'varchar(255)', (c) => c.notNull())
+        .addColumn('name_key', sortKey, (c) => c.notNull())
         .addColumn('description', 'text', (c) => c.notNull())
         .addColumn('scope', 'text', (c) => c.notNull())
         .addColumn('status', 'varchar(8)', (c) => c.notNull())

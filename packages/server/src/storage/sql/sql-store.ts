@@ -2,7 +2,7 @@
 // where it measurably matters, a faster hot path.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
-  ApplicationRecord, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
+  ApplicationRecord, InvalidationEvent, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
   TokenPage, TokenPatch, TokenRecord, UserRecord,
 } from '../port.js';
 import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
@@ -19,7 +19,7 @@ const sortColumns = {
 
 const filterColumns = { name: 'name_key', status: 'status' } as const;
 
-const pageSortColumns = { name: 'name', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at' } as const;
+const pageSortColumns = { name: 'name', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at', ownerId: 'owner_id' } as const;
 
 function likeGlob(column: string, glob: string) {
   return sql<boolean>`lower(${sql.ref(column)}) like ${globToLike(glob.toLowerCase())} escape '\\'`;
@@ -84,6 +84,19 @@ export abstract class SqlStore implements Store {
   abstract readonly kind: Store['kind'];
 
   constructor(protected readonly db: Kysely<Database>) {}
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  isUnavailable(_error: unknown): boolean {
+    return false;
+  }
+
+  subscribe(_listener: (event: InvalidationEvent) => void): void {}
+
+  /** Tells other processes that cached copies of these tokens are stale. */
+  protected async publish(_event: InvalidationEvent): Promise<void> {}
 
   async countUsers(): Promise<number> {
     const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -156,7 +169,9 @@ export abstract class SqlStore implements Store {
     return result.numUpdatedRows > 0n;
   }
 
-  async listApplications(userId: string, query: PageQuery): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
+  async listApplications(
+    userId: string, query: PageQuery, orgId?: string,
+  ): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
     let base = this.db
       .selectFrom('applications')
       .where((eb) =>
@@ -168,6 +183,8 @@ export abstract class SqlStore implements Store {
           ]),
         ]),
       );
+    if (orgId === '') base = base.where('owner_type', '=', 'user');
+    else if (orgId !== undefined) base = base.where('owner_type', '=', 'organization').where('owner_id', '=', orgId);
     if (query.filter) base = base.where(likeGlob('name', query.filter));
     const column = pageSortColumns[query.sortField];
     const [rows, count] = await Promise.all([
@@ -191,11 +208,13 @@ export abstract class SqlStore implements Store {
   }
 
   async deleteApplication(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    const deleted = await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('api_tokens').where('owner_type', '=', 'application').where('owner_id', '=', id).execute();
       const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
+    if (deleted) await this.publish({ kind: 'owner', id });
+    return deleted;
   }
 
   async createOrganization(organization: OrganizationRecord, adminUserId: string): Promise<void> {
@@ -227,7 +246,8 @@ export abstract class SqlStore implements Store {
       .selectFrom('organizations')
       .where('id', 'in', this.db.selectFrom('org_members').select('org_id').where('user_id', '=', userId));
     if (query.filter) base = base.where(likeGlob('name', query.filter));
-    const column = pageSortColumns[query.sortField];
+    // Organizations have no owner: ownerId is a sort field of applications only.
+    const column = query.sortField === 'ownerId' ? 'id' : pageSortColumns[query.sortField];
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy(column, query.sortDirection).orderBy('id', query.sortDirection)
         .limit(query.perPage).offset(query.page * query.perPage).execute(),
@@ -396,6 +416,7 @@ export abstract class SqlStore implements Store {
       .where('owner_id', '=', ownerId)
       .returningAll()
       .executeTakeFirst();
+    if (row) await this.publish({ kind: 'token', id });
     return row && tokenFromRow(row);
   }
 
@@ -406,7 +427,9 @@ export abstract class SqlStore implements Store {
       .where('owner_type', '=', ownerType)
       .where('owner_id', '=', ownerId)
       .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    const deleted = result.numDeletedRows > 0n;
+    if (deleted) await this.publish({ kind: 'token', id });
+    return deleted;
   }
 
   async touchToken(id: string, lastUsedAt: number): Promise<void> {

@@ -1,0 +1,160 @@
+// The storage contract suite: every adapter must pass the same tests.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { newId } from '@latchkey/contract';
+import { hashToken } from '../src/auth/token-hash.js';
+import type { NewToken, Store } from '../src/storage/port.js';
+import { adapters, skipUnavailable } from './helpers/stores.js';
+
+const t0 = Date.UTC(2030, 0, 1);
+
+function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): NewToken {
+  const id = newId(t0);
+  return {
+    id, ownerType: 'application', ownerId, creatorType: 'user', creatorId: ownerId, creatorName: 'c',
+    name, description: '', scope: ['all.Application'], status: 'active', expiresAt: null,
+    createdAt: t0, updatedAt: t0, hash: hashToken(`secret-${id}`), ...extra,
+  };
+}
+
+async function seedUser(store: Store, email = `u${newId()}@example.com`) {
+  const id = newId();
+  await store.createUser({ id, email, firstName: 'U', lastName: '', passwordHash: 'x', createdAt: t0, updatedAt: t0, passwordUpdatedAt: t0 });
+  return id;
+}
+
+async function seedApp(store: Store, ownerId: string, ownerType: 'user' | 'organization' = 'user', name = 'App') {
+  const id = newId();
+  await store.createApplication({ id, ownerType, ownerId, name, description: '', createdAt: t0, updatedAt: t0 });
+  return id;
+}
+
+for (const adapter of adapters) {
+  test(`${adapter.name}: users are found by id and by email, case-insensitively`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    assert.equal(await store.countUsers(), 0);
+    const id = await seedUser(store, 'Mixed@Example.com');
+    assert.equal(await store.countUsers(), 1);
+    assert.equal((await store.findUserByEmail('mixed@example.COM'))?.id, id);
+    assert.equal((await store.getUser(id))?.email, 'mixed@example.com');
+    assert.equal(await store.updateUserPassword(id, 'y', t0 + 1), true);
+    assert.equal((await store.getUser(id))?.passwordHash, 'y');
+    await assert.rejects(seedUser(store, 'MIXED@example.com'), 'email is unique');
+  });
+
+  test(`${adapter.name}: tokens round-trip, by hash and by id, and never across owners`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const other = await seedApp(store, await seedUser(store));
+    const expiring = token(app, 'Expiring', { expiresAt: t0 + 5000, scope: ['device.*', 'all.Device.read'], description: 'd' });
+    const never = token(app, 'never');
+    await store.createToken(expiring);
+    await store.createToken(never);
+    const found = await store.findTokenByHash(expiring.hash);
+    const { hash: _hash, ...expected } = expiring;
+    assert.deepEqual(found, { ...expected, lastUsedAt: null });
+    assert.equal((await store.findTokenByHash(never.hash))?.expiresAt, null);
+    assert.equal(await store.findTokenByHash(hashToken('nope')), undefined);
+    assert.equal((await store.getToken('application', app, never.id))?.name, 'never');
+    assert.equal(await store.getToken('application', other, never.id), undefined);
+    assert.equal(await store.getToken('user', app, never.id), undefined);
+    await assert.rejects(store.createToken({ ...token(app, 'dup'), hash: never.hash }), 'hash is unique');
+  });
+
+  test(`${adapter.name}: update, touch and delete`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const record = token(app, 'before');
+    await store.createToken(record);
+    const updated = await store.updateToken('application', app, record.id, { name: 'After', status: 'inactive' }, t0 + 10);
+    assert.equal(updated?.name, 'After');
+    assert.equal(updated?.status, 'inactive');
+    assert.equal(updated?.updatedAt, t0 + 10);
+    assert.equal(await store.updateToken('application', newId(), record.id, { name: 'x' }, t0 + 11), undefined);
+    await store.touchToken(record.id, t0 + 20);
+    const touched = await store.getToken('application', app, record.id);
+    assert.equal(touched?.lastUsedAt, t0 + 20);
+    assert.equal(touched?.updatedAt, t0 + 10);
+    assert.equal(await store.deleteToken('application', newId(), record.id), false);
+    assert.equal(await store.deleteToken('application', app, record.id), true);
+    assert.equal(await store.findTokenByHash(record.hash), undefined);
+    assert.equal(await store.deleteToken('application', app, record.id), false);
+  });
+
+  test(`${adapter.name}: list pages sort, tie-break by id, and filter with literal globs`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const names = ['b', 'B', 'a', '100%', '1000', 'a_b', 'axb', 'Zed', 'z*'];
+    for (const [i, name] of names.entries()) {
+      await store.createToken(token(app, name, { createdAt: t0 + (i % 3), status: i % 2 ? 'inactive' : 'active', expiresAt: i % 4 ? t0 + i : null }));
+    }
+    for (const sortField of ['name', 'status', 'id', 'creationDate', 'lastUpdated', 'expirationDate'] as const) {
+      for (const sortDirection of ['asc', 'desc'] as const) {
+        const all = await store.listTokens('application', app, { sortField, sortDirection, page: 0, perPage: 100 });
+        assert.equal(all.totalCount, names.length);
+        const paged = [];
+        for (let page = 0; page < names.length; page++) {
+          paged.push(...(await store.listTokens('application', app, { sortField, sortDirection, page, perPage: 1 })).items);
+        }
+        assert.deepEqual(paged.map((r) => r.id), all.items.map((r) => r.id), `${sortField} ${sortDirection}`);
+      }
+    }
+    const byName = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });
+    assert.deepEqual(byName.items.map((r) => r.name.toLowerCase()), ['100%', '1000', 'a', 'a_b', 'axb', 'b', 'b', 'z*', 'zed']);
+    const glob = async (g: string, field: 'name' | 'status' = 'name') =>
+      (await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100, filter: { field, glob: g } }))
+        .items.map((r) => r.name).sort();
+    assert.deepEqual(await glob('10%'), []);
+    assert.deepEqual(await glob('100%'), ['100%']);
+    assert.deepEqual(await glob('a_b'), ['a_b']);
+    assert.deepEqual(await glob('a*b'), ['a_b', 'axb']);
+    assert.deepEqual(await glob('Z*'), ['Zed', 'z*']);
+    assert.deepEqual(await glob('z\\*'), []);
+    assert.equal((await glob('inact*', 'status')).length, 4);
+  });
+
+  test(`${adapter.name}: applications, organizations, members and the last-admin guard`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const alice = await seedUser(store);
+    const bob = await seedUser(store);
+    const orgId = newId();
+    await store.createOrganization({ id: orgId, name: 'Org', description: '', createdAt: t0, updatedAt: t0 }, alice);
+    assert.equal(await store.getRole(orgId, alice), 'admin');
+    assert.equal(await store.setMember(orgId, bob, 'view', t0), 'ok');
+    assert.equal(await store.setMember(orgId, alice, 'edit', t0), 'last-admin');
+    assert.equal(await store.setMember(orgId, alice, null, t0), 'last-admin');
+    assert.equal(await store.setMember(orgId, bob, 'admin', t0), 'ok');
+    assert.equal(await store.setMember(orgId, alice, null, t0), 'ok');
+    assert.equal(await store.setMember(orgId, alice, null, t0), 'not-member');
+    assert.deepEqual((await store.listMembers(orgId)).map((m) => [m.userId, m.role]), [[bob, 'admin']]);
+
+    const own = await seedApp(store, alice, 'user', 'Own');
+    const orgApp = await seedApp(store, orgId, 'organization', 'Shared');
+    const q = { sortField: 'name' as const, sortDirection: 'asc' as const, page: 0, perPage: 10 };
+    assert.deepEqual((await store.listApplications(alice, q)).items.map((a) => a.id), [own]);
+    assert.deepEqual((await store.listApplications(bob, q)).items.map((a) => a.id), [orgApp]);
+    assert.deepEqual((await store.listApplications(bob, q, '')).items, []);
+    assert.deepEqual((await store.listApplications(bob, q, orgId)).items.map((a) => a.id), [orgApp]);
+    assert.equal((await store.listOrganizations(bob, q)).totalCount, 1);
+    assert.equal(await store.deleteOrganization(orgId), 'has-applications');
+
+    await store.createToken(token(orgApp, 'org token'));
+    assert.equal(await store.deleteApplication(orgApp), true);
+    assert.equal((await store.listTokens('application', orgApp, q)).totalCount, 0, 'tokens go with their application');
+    assert.equal(await store.deleteOrganization(orgId), 'deleted');
+    assert.equal(await store.getOrganization(orgId), undefined);
+    assert.equal(await store.getRole(orgId, bob), undefined);
+  });
+
+  test(`${adapter.name}: ping answers`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    await store.ping();
+    assert.equal(store.kind, adapter.name);
+  });
+}
