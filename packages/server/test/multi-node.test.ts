@@ -149,3 +149,31 @@ test('when PostgreSQL goes away: 503 Unavailable, /health 503, and recovery on i
   assert.equal(status, 201, 'the node recovered by itself');
   assert.equal((await app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
 });
+
+test('nodes starting together on an empty database migrate it once, without racing', async (t) => {
+  if (await skip(t)) return;
+  const schema = await freshSchema(t);
+  const stores = await Promise.all([1, 2, 3].map(() => openStore(postgresUrl, { schema })));
+  t.after(() => Promise.all(stores.map((s) => s.close())));
+  for (const store of stores) assert.equal(await store.countUsers(), 0);
+});
+
+test('a role change on node A caps the member on node B at once', async (t) => {
+  if (await skip(t)) return;
+  const schema = await freshSchema(t);
+  const a = await startNode(t, postgresUrl, schema);
+  const b = await startNode(t, postgresUrl, schema);
+  const admin = await bootstrap(a.store, { email: 'admin@example.com', password: 'admin password' });
+  const member = await bootstrap(a.store, { email: 'member@example.com', password: 'member password' });
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const org = (await a.app.inject({ method: 'POST', url: '/orgs', headers: as(admin.token), payload: { name: 'Org' } })).json() as { id: string };
+  const setRole = (role: string) =>
+    a.app.inject({ method: 'PATCH', url: `/orgs/${org.id}/member`, headers: as(admin.token), payload: { userId: member.userId, role } });
+  assert.equal((await setRole('edit')).statusCode, 200);
+  const app = (await a.app.inject({ method: 'POST', url: '/applications', headers: as(admin.token), payload: { name: 'Shared', orgId: org.id } })).json() as { id: string };
+  const createOnB = () =>
+    b.app.inject({ method: 'POST', url: `/applications/${app.id}/tokens`, headers: as(member.token), payload: { name: 'm' } });
+  assert.equal((await createOnB()).statusCode, 201);
+  assert.equal((await setRole('view')).statusCode, 200);
+  assert.equal((await createOnB()).statusCode, 403);
+});

@@ -129,7 +129,8 @@ export async function openPostgresStore(options: PostgresOptions): Promise<SqlSt
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (options.schema !== undefined) await pool.query(`create schema if not exists "${options.schema.replace(/"/g, '""')}"`);
+    // Kysely's migrator creates the schema (tolerating a concurrent creator) and
+    // applies migrations under an advisory lock.
     await runMigrations(db, migrationsFor('postgres'), options.schema);
     const store = new PostgresStore(db, pool, options);
     await store.listen();
