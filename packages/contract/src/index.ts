@@ -8,3 +8,5 @@ export * from './schemas/error.js';
 export * from './schemas/api-token.js';
 export * from './schemas/principals.js';
 export * from './roles.js';
+export * from './access.js';
+export * from './schemas/introspection.js';

@@ -11,7 +11,9 @@ import applicationApiTokensRoutes from './routes/application-api-tokens.js';
 import applicationsRoutes from './routes/applications.js';
 import authRoutes from './routes/auth.js';
 import healthRoutes from './routes/health.js';
+import introspectRoutes from './routes/introspect.js';
 import meRoutes from './routes/me.js';
+import openApiRoutes from './routes/openapi.js';
 import orgsRoutes from './routes/orgs.js';
 import userApiTokensRoutes from './routes/user-api-tokens.js';
 import type { Store } from './storage/port.js';
@@ -27,6 +29,8 @@ export interface AppOptions {
   tokenCacheTtlMs?: number;
   /** Session lifetime, and the most `tokenTTL` may ask for (default 24 h). */
   sessionTtlMs?: number;
+  /** Enables POST /introspect for callers presenting this secret as a bearer token. */
+  introspectionSecret?: string;
 }
 
 export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;
@@ -75,15 +79,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     else if (event.kind === 'owner') tokenCache.invalidateOwner(event.id);
     else tokenCache.clear();
   });
-  const authenticate = createAuthenticator(options.store, tokenCache, (error) =>
+  const authenticator = createAuthenticator(options.store, tokenCache, (error) =>
     app.log.warn({ err: error }, 'could not record lastUsed'),
   );
   const ctx: AppContext = {
     store: options.store,
     tokenCache,
+    authenticator,
     now,
     authenticate: async (request) => {
-      request.principal = await authenticate(request.headers.authorization, now());
+      request.principal = await authenticator.authenticate(request.headers.authorization, now());
     },
     authorizeApplication: (request, action, applicationId) =>
       authorizeApplication(options.store, request.principal, action, applicationId),
@@ -96,7 +101,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));
 
+  // Before any route: @fastify/swagger collects routes as they are added.
+  await openApiRoutes(app);
   healthRoutes(app, ctx);
+  if (options.introspectionSecret) introspectRoutes(app, ctx, options.introspectionSecret);
   authRoutes(app, ctx, { sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs });
   meRoutes(app, ctx);
   userApiTokensRoutes(app, ctx);

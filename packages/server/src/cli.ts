@@ -27,13 +27,20 @@ export function buildCli(): Command {
         .argParser(parseDurability),
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default(defaults.logLevel))
-    .action(async (opts: { port: number; host: string; database: string; durability: 'process' | 'power'; logLevel: string }) => {
+    .addOption(
+      new Option('--introspection-secret <secret>', 'enables POST /introspect for callers presenting this bearer secret')
+        .env('LATCHKEY_INTROSPECTION_SECRET'),
+    )
+    .action(async (opts: {
+      port: number; host: string; database: string; durability: 'process' | 'power'; logLevel: string; introspectionSecret?: string;
+    }) => {
       await startServer({
         port: opts.port,
         host: opts.host,
         databaseUrl: opts.database,
         durability: opts.durability,
         logLevel: opts.logLevel,
+        ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
       });
     });
 

@@ -5,6 +5,7 @@ export interface ServeConfig {
   databaseUrl: string;
   durability: 'process' | 'power';
   logLevel: string;
+  introspectionSecret?: string;
 }
 
 export const defaults = {

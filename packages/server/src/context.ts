@@ -2,6 +2,7 @@
 import type { ActionName } from '@latchkey/contract';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal.js';
+import type { Authenticator } from './auth/authenticate.js';
 import type { TokenCache } from './auth/token-cache.js';
 import type { ApplicationAccess } from './auth/authorize.js';
 import type { Store } from './storage/port.js';
@@ -10,6 +11,8 @@ export interface AppContext {
   store: Store;
   /** Verified tokens; every write to a token must invalidate it here. */
   tokenCache: TokenCache;
+  /** Token string or header -> principal (through the cache); throws 401. */
+  authenticator: Authenticator;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */

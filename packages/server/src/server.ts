@@ -30,6 +30,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   const store = await openStore(config.databaseUrl, { durability: config.durability });
   const app = await buildApp({
     store,
+    ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     logger: {
       level: config.logLevel,
       // Never log credentials, even if a serializer is changed to include headers.

@@ -151,6 +151,29 @@ for (const adapter of adapters) {
     assert.equal(await store.getRole(orgId, bob), undefined);
   });
 
+  test(`${adapter.name}: totalCount stays exact through every write (kept counts, not row counting)`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const q = { sortField: 'name' as const, sortDirection: 'asc' as const, page: 0, perPage: 1 };
+    const count = async (status?: string) =>
+      (await store.listTokens('application', app, status ? { ...q, filter: { field: 'status', glob: status } } : q)).totalCount;
+    const bulk = Array.from({ length: 1200 }, (_, i) => token(app, `bulk${i}`, { status: i % 4 === 0 ? 'inactive' : 'active' }));
+    await store.createTokens(bulk);
+    await store.createToken(token(app, 'single'));
+    assert.deepEqual([await count(), await count('active'), await count('inactive'), await count('*act*')], [1201, 901, 300, 1201]);
+    await store.updateToken('application', app, bulk[1]!.id, { status: 'inactive' }, t0 + 1);
+    await store.updateToken('application', app, bulk[1]!.id, { status: 'inactive' }, t0 + 2); // no change
+    await store.updateToken('application', app, bulk[0]!.id, { name: 'renamed' }, t0 + 3); // status untouched
+    assert.deepEqual([await count(), await count('active'), await count('inactive')], [1201, 900, 301]);
+    await store.deleteToken('application', app, bulk[1]!.id);
+    await store.deleteToken('application', app, bulk[1]!.id); // already gone
+    assert.deepEqual([await count(), await count('inactive')], [1200, 300]);
+    assert.equal(await count('nothing'), 0);
+    await store.deleteApplication(app);
+    assert.equal(await count(), 0);
+  });
+
   test(`${adapter.name}: ping answers`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);

@@ -78,6 +78,7 @@ export type ApiTokenIdParams = FromSchema<typeof apiTokenIdParamsSchema>;
 const summaryQuery = {
   summaryExclude: { type: 'string', maxLength: 1024 },
   summaryInclude: { type: 'string', maxLength: 1024 },
+  includeRecent: { type: 'boolean' },
 } as const;
 
 /** Query of single-object reads (me, application, org). */

@@ -24,15 +24,22 @@ function toPrincipal(record: TokenRecord): Principal {
     tokenName: record.name,
     scopes: record.scope,
     expiresAt: record.expiresAt,
+    issuedAt: record.createdAt,
   };
   return record.ownerType === 'application'
     ? { kind: 'application', applicationId: record.ownerId, ...credential }
     : { kind: 'user', userId: record.ownerId, session: record.ownerType === 'session', ...credential };
 }
 
-export function createAuthenticator(store: Store, cache: TokenCache, onError: (error: unknown) => void) {
-  return async function authenticate(header: string | undefined, now: number): Promise<Principal> {
-    const token = bearerToken(header);
+export interface Authenticator {
+  /** A token string -> its principal, or 401. */
+  verify(token: string | undefined, now: number): Promise<Principal>;
+  /** An Authorization header -> its principal, or 401. */
+  authenticate(header: string | undefined, now: number): Promise<Principal>;
+}
+
+export function createAuthenticator(store: Store, cache: TokenCache, onError: (error: unknown) => void): Authenticator {
+  async function verify(token: string | undefined, now: number): Promise<Principal> {
     const kind = token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
     if (token === undefined || kind === undefined) throw errors.unauthorized();
     const hash = hashToken(token);
@@ -55,5 +62,6 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
       store.touchToken(record.id, now).catch(onError);
     }
     return toPrincipal(record);
-  };
+  }
+  return { verify, authenticate: (header, now) => verify(bearerToken(header), now) };
 }

@@ -1,12 +1,12 @@
 // principal + action + target -> allowed, or 404 / 403.
 // A caller that cannot reach the target learns nothing about it (404, as if it did
 // not exist); one that reaches it without an accepted scope (or role) gets 403.
-import { actions, authorityOf, hasAcceptedScope, roleActions, type ActionName } from '@latchkey/contract';
+import {
+  actions, applicableScopes, authorityOnApplication, hasAcceptedScope, roleActions, type ActionName,
+} from '@latchkey/contract';
 import type { ApplicationRecord, OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errors } from '../errors.js';
 import type { Principal, UserPrincipal } from './principal.js';
-
-const organizationScopes = new Set(['all.Organization', 'all.Organization.read']);
 
 /** An application the caller reaches, with the cap its organization role puts on it. */
 export interface ApplicationAccess {
@@ -17,22 +17,15 @@ export interface ApplicationAccess {
 
 /** The scopes of the principal that apply to this application. */
 export function effectiveScopes(principal: Principal, application: ApplicationRecord): readonly string[] {
-  // all.Organization covers organization-owned applications only.
-  if (principal.kind === 'user' && application.ownerType === 'user') {
-    return principal.scopes.filter((s) => !organizationScopes.has(s));
-  }
-  return principal.scopes;
+  return applicableScopes(principal.scopes, principal.kind, application.ownerType);
 }
 
 /** The catalogue actions the principal holds on this application, after its role's cap. */
 export function authorityOn(principal: Principal, access: ApplicationAccess): ReadonlySet<string> {
-  const authority = authorityOf(effectiveScopes(principal, access.application));
-  if (!access.role) return authority;
-  const cap = roleActions(access.role);
-  return new Set([...authority].filter((action) => cap.has(action)));
+  return authorityOnApplication(principal.scopes, principal.kind, access.application.ownerType, access.role);
 }
 
-async function reach(store: Store, principal: Principal, applicationId: string): Promise<ApplicationAccess | undefined> {
+export async function reach(store: Store, principal: Principal, applicationId: string): Promise<ApplicationAccess | undefined> {
   if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
   const application = await store.getApplication(applicationId);
   if (!application) return undefined;

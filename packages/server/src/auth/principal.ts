@@ -5,6 +5,8 @@ export interface TokenCredential {
   scopes: readonly string[];
   /** null: never expires. */
   expiresAt: number | null;
+  /** When the token was created (epoch ms). */
+  issuedAt: number;
 }
 
 export interface ApplicationPrincipal extends TokenCredential {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
 import type { AppContext } from '../context.js';
 import { errorResponses } from './error-responses.js';
+import { describeAction } from './openapi.js';
 import { deleteToken, getToken, patchToken } from './token-actions.js';
 
 const path = '/applications/:applicationId/tokens/:apiTokenId';
@@ -19,7 +20,13 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
 
   app.get<{ Params: ApplicationApiTokenParams }>(
     path,
-    { onRequest: ctx.authenticate, schema: { ...schema, response: { 200: apiTokenSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('applicationApiToken.get', 'Get an application API token'),
+        ...schema, response: { 200: apiTokenSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<ApiToken> => {
       const { applicationId, apiTokenId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiToken.get', applicationId);
@@ -31,7 +38,13 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
     path,
     {
       onRequest: ctx.authenticate,
-      schema: { ...schema, body: apiTokenPatchSchema, response: { 200: apiTokenSchema, ...errorResponses } },
+      schema: {
+        ...describeAction('applicationApiToken.patch', 'Update an application API token',
+          'Changes only name, description and status; re-activating a token needs authority over its scopes.'),
+        ...schema,
+        body: apiTokenPatchSchema,
+        response: { 200: apiTokenSchema, ...errorResponses },
+      },
     },
     async (request): Promise<ApiToken> => {
       const { applicationId, apiTokenId } = request.params;
@@ -43,7 +56,13 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
 
   app.delete<{ Params: ApplicationApiTokenParams }>(
     path,
-    { onRequest: ctx.authenticate, schema: { ...schema, response: { 200: successSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('applicationApiToken.delete', 'Revoke (delete) an application API token'),
+        ...schema, response: { 200: successSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Success> => {
       const { applicationId, apiTokenId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiToken.delete', applicationId);

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
 import type { AppContext } from '../context.js';
 import { errorResponses } from './error-responses.js';
+import { describeAction } from './openapi.js';
 import { createToken, listTokens } from './token-actions.js';
 
 export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -16,6 +17,7 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
     {
       onRequest: ctx.authenticate,
       schema: {
+        ...describeAction('applicationApiTokens.get', "List an application's API tokens", 'Never includes token strings.'),
         params: applicationIdParamsSchema,
         querystring: apiTokensQuerySchema,
         response: { 200: apiTokensSchema, ...errorResponses },
@@ -33,6 +35,9 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
     {
       onRequest: ctx.authenticate,
       schema: {
+        ...describeAction('applicationApiTokens.post', 'Create an application API token',
+          'The 201 response is the only time the token string is returned. Attenuation: the new token may hold '
+          + 'no more authority, and expire no later, than the caller.'),
         params: applicationIdParamsSchema,
         querystring: losantClientQuerySchema,
         body: applicationApiTokenPostSchema,

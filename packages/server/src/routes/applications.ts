@@ -3,7 +3,7 @@
 // its tokens, which are refused at once.
 import {
   applicationIdParamsSchema, applicationPatchSchema, applicationPostSchema, applicationSchema, applicationsSchema,
-  applicationsQuerySchema, losantClientQuerySchema, newId, successSchema, summaryQuerySchema,
+  applicationsQuerySchema, newId, successSchema, summaryQuerySchema,
   type Application, type ApplicationIdParams, type ApplicationPatch, type ApplicationPost, type Applications,
   type ApplicationsQueryParams, type Success,
 } from '@latchkey/contract';
@@ -13,6 +13,7 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { ApplicationRecord, Store } from '../storage/port.js';
 import { errorResponses } from './error-responses.js';
+import { describeAction } from './openapi.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,7 +41,14 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
 
   app.get<{ Querystring: ApplicationsQueryParams }>(
     '/applications',
-    { onRequest: ctx.authenticate, schema: { querystring: applicationsQuerySchema, response: { 200: applicationsSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('applications.get', 'List the applications the caller reaches'),
+        querystring: applicationsQuerySchema,
+        response: { 200: applicationsSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Applications> => {
       const user = authorizeUser(request.principal, 'applications.get');
       const query = toPageQuery(request.query);
@@ -54,7 +62,13 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     '/applications',
     {
       onRequest: ctx.authenticate,
-      schema: { querystring: losantClientQuerySchema, body: applicationPostSchema, response: { 201: applicationSchema, ...errorResponses } },
+      schema: {
+        ...describeAction('applications.post', 'Create an application',
+          'With `orgId`, the caller must be an admin or edit member of that organization.'),
+        querystring: summaryQuerySchema,
+        body: applicationPostSchema,
+        response: { 201: applicationSchema, ...errorResponses },
+      },
     },
     async (request, reply): Promise<Application> => {
       const user = authorizeUser(request.principal, 'applications.post');
@@ -83,7 +97,13 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
 
   app.get<{ Params: ApplicationIdParams }>(
     '/applications/:applicationId',
-    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: applicationSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('application.get', 'Get an application'),
+        ...one, response: { 200: applicationSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Application> => {
       const { application } = await ctx.authorizeApplication(request, 'application.get', request.params.applicationId);
       return toApplication(ctx.store, application);
@@ -94,7 +114,12 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     '/applications/:applicationId',
     {
       onRequest: ctx.authenticate,
-      schema: { ...one, body: applicationPatchSchema, response: { 200: applicationSchema, ...errorResponses } },
+      schema: {
+        ...describeAction('application.patch', 'Update an application'),
+        ...one,
+        body: applicationPatchSchema,
+        response: { 200: applicationSchema, ...errorResponses },
+      },
     },
     async (request): Promise<Application> => {
       const { application } = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
@@ -107,7 +132,13 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
 
   app.delete<{ Params: ApplicationIdParams }>(
     '/applications/:applicationId',
-    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: successSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('application.delete', 'Delete an application and its tokens'),
+        ...one, response: { 200: successSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Success> => {
       const { application } = await ctx.authorizeApplication(request, 'application.delete', request.params.applicationId);
       const deleted = await ctx.store.deleteApplication(application.id);

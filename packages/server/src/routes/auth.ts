@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { errorResponses } from './error-responses.js';
+import { describePublic } from './openapi.js';
 
 export interface AuthOptions {
   /** Session lifetime when the caller asks for none, and the most it may ask for, in ms. */
@@ -30,6 +31,9 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
     '/auth/user',
     {
       schema: {
+        ...describePublic('auth', 'Sign in with email and password',
+          'No token needed. Answers a session token (`lks_`), 24 h by default (`tokenTTL` in seconds may shorten it). '
+          + 'Repeated failures are refused with 429 `TooManyRequests` and `Retry-After`.'),
         querystring: losantClientQuerySchema,
         body: userCredentialsSchema,
         response: { 200: authedUserSchema, ...errorResponses },

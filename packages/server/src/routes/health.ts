@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
+import { describePublic } from './openapi.js';
 
 const healthSchema = {
   type: 'object',
@@ -11,7 +12,11 @@ const healthSchema = {
 } as const;
 
 export default function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/health', { schema: { response: { 200: healthSchema } } }, async () => {
+  const schema = {
+    ...describePublic('health', 'Whether this node can reach its store', 'No token needed. 503 `Unavailable` when the store is unreachable.'),
+    response: { 200: healthSchema },
+  };
+  app.get('/health', { schema }, async () => {
     try {
       await ctx.store.ping();
     } catch {

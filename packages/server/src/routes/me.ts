@@ -6,13 +6,20 @@ import { displayName } from '../bootstrap.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { errorResponses } from './error-responses.js';
+import { describeAction } from './openapi.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/me',
-    { onRequest: ctx.authenticate, schema: { querystring: summaryQuerySchema, response: { 200: meSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('me.get', 'Get the calling user'),
+        querystring: summaryQuerySchema, response: { 200: meSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Me> => {
       const principal = authorizeUser(request.principal, 'me.get');
       const user = await ctx.store.getUser(principal.userId);

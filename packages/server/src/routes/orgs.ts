@@ -1,7 +1,7 @@
 // Losant resources "Orgs" and "Org": organizations, their members and roles. The
 // creator is the first admin; the last admin can be neither removed nor demoted.
 import {
-  losantClientQuerySchema, newId, orgIdParamsSchema, orgMemberPatchSchema, orgPatchSchema, orgPostSchema, orgSchema,
+  newId, orgIdParamsSchema, orgMemberPatchSchema, orgPatchSchema, orgPostSchema, orgSchema,
   orgsSchema, pageQuerySchema, removeMemberQuerySchema, successSchema, summaryQuerySchema,
   type Org, type OrgIdParams, type OrgMemberPatch, type OrgPatch, type OrgPost, type Orgs, type PageQueryParams,
   type RemoveMemberQuery, type Success,
@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errorResponses } from './error-responses.js';
+import { describeAction } from './openapi.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -42,7 +43,14 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get<{ Querystring: PageQueryParams }>(
     '/orgs',
-    { onRequest: ctx.authenticate, schema: { querystring: pageQuerySchema, response: { 200: orgsSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('orgs.get', "List the caller's organizations"),
+        querystring: pageQuerySchema,
+        response: { 200: orgsSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Orgs> => {
       const user = authorizeUser(request.principal, 'orgs.get');
       const query = toPageQuery(request.query);
@@ -54,7 +62,15 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.post<{ Body: OrgPost }>(
     '/orgs',
-    { onRequest: ctx.authenticate, schema: { querystring: losantClientQuerySchema, body: orgPostSchema, response: { 201: orgSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('orgs.post', 'Create an organization', 'The creator is its first admin.'),
+        querystring: summaryQuerySchema,
+        body: orgPostSchema,
+        response: { 201: orgSchema, ...errorResponses },
+      },
+    },
     async (request, reply): Promise<Org> => {
       const user = authorizeUser(request.principal, 'orgs.post');
       const now = ctx.now();
@@ -67,7 +83,13 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.get<{ Params: OrgIdParams }>(
     '/orgs/:orgId',
-    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: orgSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('org.get', 'Get an organization'),
+        ...one, response: { 200: orgSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.get', request.params.orgId);
       return toOrg(ctx.store, organization);
@@ -76,7 +98,13 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.patch<{ Params: OrgIdParams; Body: OrgPatch }>(
     '/orgs/:orgId',
-    { onRequest: ctx.authenticate, schema: { ...one, body: orgPatchSchema, response: { 200: orgSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('org.patch', 'Update an organization'),
+        ...one, body: orgPatchSchema, response: { 200: orgSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.patch', request.params.orgId);
       const updated = await ctx.store.updateOrganization(organization.id, request.body, Math.max(ctx.now(), organization.updatedAt + 1));
@@ -87,7 +115,14 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.delete<{ Params: OrgIdParams }>(
     '/orgs/:orgId',
-    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: successSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('org.delete', 'Delete an organization', 'Refused (400) while it still owns applications.'),
+        ...one,
+        response: { 200: successSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.delete', request.params.orgId);
       const result = await ctx.store.deleteOrganization(organization.id);
@@ -99,7 +134,15 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
 
   app.patch<{ Params: OrgIdParams; Body: OrgMemberPatch }>(
     '/orgs/:orgId/member',
-    { onRequest: ctx.authenticate, schema: { ...one, body: orgMemberPatchSchema, response: { 200: orgSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('org.modifyMember', "Add a member or change a member's role", 'The last admin cannot be demoted (400).'),
+        ...one,
+        body: orgMemberPatchSchema,
+        response: { 200: orgSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.modifyMember', request.params.orgId);
       await setMember(organization.id, request.body.userId, request.body.role);
@@ -111,7 +154,12 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     '/orgs/:orgId/member',
     {
       onRequest: ctx.authenticate,
-      schema: { params: orgIdParamsSchema, querystring: removeMemberQuerySchema, response: { 200: successSchema, ...errorResponses } },
+      schema: {
+        ...describeAction('org.removeMember', 'Remove a member', 'The last admin cannot be removed (400).'),
+        params: orgIdParamsSchema,
+        querystring: removeMemberQuerySchema,
+        response: { 200: successSchema, ...errorResponses },
+      },
     },
     async (request): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.removeMember', request.params.orgId);

@@ -12,6 +12,7 @@ import { assertGrantableToUser } from '../auth/attenuate.js';
 import { authorizeUser } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { errorResponses } from './error-responses.js';
+import { describeAction } from './openapi.js';
 import { createToken, deleteToken, getToken, listTokens, patchToken } from './token-actions.js';
 
 const owner = (userId: string) => ({ ownerType: 'user' as const, ownerId: userId });
@@ -21,7 +22,14 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
 
   app.get<{ Querystring: ApiTokensQuery }>(
     '/me/tokens',
-    { onRequest: ctx.authenticate, schema: { querystring: apiTokensQuerySchema, response: { 200: apiTokensSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('userApiTokens.get', "List the calling user's API tokens", 'Never includes token strings.'),
+        querystring: apiTokensQuerySchema,
+        response: { 200: apiTokensSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<ApiTokens> => {
       const user = authorizeUser(request.principal, 'userApiTokens.get');
       return listTokens(ctx, owner(user.userId), request.query);
@@ -32,7 +40,14 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     '/me/tokens',
     {
       onRequest: ctx.authenticate,
-      schema: { querystring: losantClientQuerySchema, body: userApiTokenPostSchema, response: { 201: createdApiTokenSchema, ...errorResponses } },
+      schema: {
+        ...describeAction('userApiTokens.post', 'Create a user API token',
+          'The 201 response is the only time the token string is returned. Attenuation: the new token may hold '
+          + 'no more authority, and expire no later, than the caller.'),
+        querystring: losantClientQuerySchema,
+        body: userApiTokenPostSchema,
+        response: { 201: createdApiTokenSchema, ...errorResponses },
+      },
     },
     async (request, reply): Promise<CreatedApiToken> => {
       const user = authorizeUser(request.principal, 'userApiTokens.post');
@@ -46,7 +61,13 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
 
   app.get<{ Params: ApiTokenIdParams }>(
     '/me/tokens/:apiTokenId',
-    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: apiTokenSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('userApiToken.get', 'Get a user API token'),
+        ...one, response: { 200: apiTokenSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<ApiToken> => {
       const user = authorizeUser(request.principal, 'userApiToken.get');
       return getToken(ctx, owner(user.userId), request.params.apiTokenId);
@@ -55,7 +76,16 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
 
   app.patch<{ Params: ApiTokenIdParams; Body: ApiTokenPatch }>(
     '/me/tokens/:apiTokenId',
-    { onRequest: ctx.authenticate, schema: { ...one, body: apiTokenPatchSchema, response: { 200: apiTokenSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('userApiToken.patch', 'Update a user API token',
+          'Changes only name, description and status; re-activating a token needs authority over its scopes.'),
+        ...one,
+        body: apiTokenPatchSchema,
+        response: { 200: apiTokenSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<ApiToken> => {
       const user = authorizeUser(request.principal, 'userApiToken.patch');
       return patchToken(ctx, owner(user.userId), request.params.apiTokenId, request.body, (current) =>
@@ -65,7 +95,13 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
 
   app.delete<{ Params: ApiTokenIdParams }>(
     '/me/tokens/:apiTokenId',
-    { onRequest: ctx.authenticate, schema: { ...one, response: { 200: successSchema, ...errorResponses } } },
+    {
+      onRequest: ctx.authenticate,
+      schema: {
+        ...describeAction('userApiToken.delete', 'Revoke (delete) a user API token'),
+        ...one, response: { 200: successSchema, ...errorResponses },
+      },
+    },
     async (request): Promise<Success> => {
       const user = authorizeUser(request.principal, 'userApiToken.delete');
       return deleteToken(ctx, owner(user.userId), request.params.apiTokenId);

@@ -149,6 +149,8 @@ export interface Store {
   findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined>;
 
   createToken(token: NewToken): Promise<void>;
+  /** Inserts many tokens in one transaction (seeding, imports, benchmarks). */
+  createTokens(tokens: readonly NewToken[]): Promise<void>;
   /** The hot path of every request: one indexed lookup by hash. */
   findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;

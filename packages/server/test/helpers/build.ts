@@ -24,10 +24,17 @@ export interface Harness {
   createToken(body: Record<string, unknown>, token?: string, applicationId?: string): Promise<Record<string, unknown> & { token: string; id: string }>;
 }
 
-export async function build(t: TestContext, options: { databaseUrl?: string } = {}): Promise<Harness> {
+export async function build(
+  t: TestContext,
+  options: { databaseUrl?: string; introspectionSecret?: string } = {},
+): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
-  const app = await buildApp({ store, now: () => clock.now });
+  const app = await buildApp({
+    store,
+    now: () => clock.now,
+    ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
+  });
   t.after(async () => {
     await app.close();
     await store.close();

@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { InvalidationEvent, TokenRecord } from '../port.js';
 import { runMigrations } from '../sql/migrate.js';
 import { migrationsFor } from '../sql/migrations.js';
-import { SqlStore, tokenFromRow } from '../sql/sql-store.js';
+import { tokenFromRow } from '../sql/rows.js';
+import { SqlStore } from '../sql/sql-store.js';
 import type { ApiTokensTable, Database } from '../sql/tables.js';
 
 const channel = 'latchkey_invalidate';

@@ -88,5 +88,22 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('org_members_user').on('org_members').columns(['user_id', 'org_id']).execute();
       },
     },
+      '0003-token-counts': {
+      // totalCount of a page must be exact without counting the application's
+      // tokens on every request: counts per (owner, status), kept in the same
+      // transaction as every write that changes them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('token_counts')
+          .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+          .addColumn('status', 'varchar(8)', (c) => c.notNull())
+          .addColumn('n', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_counts_pk', ['owner_type', 'owner_id', 'status'])
+          .execute();
+        await sql`insert into token_counts (owner_type, owner_id, status, n)
+          select owner_type, owner_id, status, count(*) from api_tokens group by owner_type, owner_id, status`.execute(db);
+      },
+    },
   };
 }

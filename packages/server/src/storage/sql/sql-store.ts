@@ -1,83 +1,19 @@
 // The Store implemented once over Kysely; each adapter supplies the dialect and,
 // where it measurably matters, a faster hot path.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   ApplicationRecord, InvalidationEvent, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
   TokenPage, TokenPatch, TokenRecord, UserRecord,
 } from '../port.js';
-import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
+import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
-
-const sortColumns = {
-  name: 'name_key',
-  status: 'status',
-  id: 'id',
-  creationDate: 'created_at',
-  lastUpdated: 'updated_at',
-  expirationDate: 'expires_at',
-} as const;
-
-const filterColumns = { name: 'name_key', status: 'status' } as const;
+import { applicationFromRow, organizationFromRow, tokenFromRow, userFromRow } from './rows.js';
+import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, updateToken } from './tokens.js';
 
 const pageSortColumns = { name: 'name', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at', ownerId: 'owner_id' } as const;
 
 function likeGlob(column: string, glob: string) {
   return sql<boolean>`lower(${sql.ref(column)}) like ${globToLike(glob.toLowerCase())} escape '\\'`;
-}
-
-function organizationFromRow(row: Selectable<Database['organizations']>): OrganizationRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-export function tokenFromRow(row: Selectable<ApiTokensTable>): TokenRecord {
-  const expiresAt = Number(row.expires_at);
-  return {
-    id: row.id,
-    ownerType: row.owner_type,
-    ownerId: row.owner_id,
-    creatorType: row.creator_type,
-    creatorId: row.creator_id,
-    creatorName: row.creator_name,
-    name: row.name,
-    description: row.description,
-    scope: JSON.parse(row.scope) as string[],
-    status: row.status,
-    expiresAt: expiresAt === neverExpires ? null : expiresAt,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
-  };
-}
-
-function userFromRow(row: Selectable<Database['users']>): UserRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    passwordHash: row.password_hash,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    passwordUpdatedAt: Number(row.password_updated_at),
-  };
-}
-
-function applicationFromRow(row: Selectable<Database['applications']>): ApplicationRecord {
-  return {
-    id: row.id,
-    ownerType: row.owner_type,
-    ownerId: row.owner_id,
-    name: row.name,
-    description: row.description,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
 }
 
 export abstract class SqlStore implements Store {
@@ -209,7 +145,7 @@ export abstract class SqlStore implements Store {
 
   async deleteApplication(id: string): Promise<boolean> {
     const deleted = await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('api_tokens').where('owner_type', '=', 'application').where('owner_id', '=', id).execute();
+      await deleteOwnerTokens(trx, 'application', id);
       const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -337,56 +273,21 @@ export abstract class SqlStore implements Store {
   }
 
   async createToken(token: NewToken): Promise<void> {
-    await this.db
-      .insertInto('api_tokens')
-      .values({
-        id: token.id,
-        owner_type: token.ownerType,
-        owner_id: token.ownerId,
-        creator_type: token.creatorType,
-        creator_id: token.creatorId,
-        creator_name: token.creatorName,
-        name: token.name,
-        name_key: token.name.toLowerCase(),
-        description: token.description,
-        scope: JSON.stringify(token.scope),
-        status: token.status,
-        token_hash: token.hash,
-        expires_at: token.expiresAt ?? neverExpires,
-        created_at: token.createdAt,
-        updated_at: token.updatedAt,
-        last_used_at: null,
-      })
-      .execute();
+    await insertTokens(this.db, [token]);
   }
+
+  async createTokens(tokens: readonly NewToken[]): Promise<void> {
+    await insertTokens(this.db, tokens);
+  }
+
 
   async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
     const row = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
     return row && tokenFromRow(row);
   }
 
-  async listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
-    let base = this.db
-      .selectFrom('api_tokens')
-      .where('owner_type', '=', ownerType)
-      .where('owner_id', '=', ownerId);
-    if (query.filter) {
-      const column = filterColumns[query.filter.field];
-      const pattern = globToLike(query.filter.glob.toLowerCase());
-      base = base.where(sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`);
-    }
-    const column = sortColumns[query.sortField];
-    const [items, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy(column, query.sortDirection)
-        .orderBy('id', query.sortDirection)
-        .limit(query.perPage)
-        .offset(query.page * query.perPage)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: items.map(tokenFromRow), totalCount: Number(count.n) };
+  listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
+    return listTokens(this.db, ownerType, ownerId, query);
   }
 
   async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
@@ -403,31 +304,13 @@ export abstract class SqlStore implements Store {
   async updateToken(
     ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number,
   ): Promise<TokenRecord | undefined> {
-    const row = await this.db
-      .updateTable('api_tokens')
-      .set({
-        ...(patch.name === undefined ? {} : { name: patch.name, name_key: patch.name.toLowerCase() }),
-        ...(patch.description === undefined ? {} : { description: patch.description }),
-        ...(patch.status === undefined ? {} : { status: patch.status }),
-        updated_at: updatedAt,
-      })
-      .where('id', '=', id)
-      .where('owner_type', '=', ownerType)
-      .where('owner_id', '=', ownerId)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) await this.publish({ kind: 'token', id });
-    return row && tokenFromRow(row);
+    const record = await updateToken(this.db, ownerType, ownerId, id, patch, updatedAt);
+    if (record) await this.publish({ kind: 'token', id });
+    return record;
   }
 
   async deleteToken(ownerType: OwnerType, ownerId: string, id: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('api_tokens')
-      .where('id', '=', id)
-      .where('owner_type', '=', ownerType)
-      .where('owner_id', '=', ownerId)
-      .executeTakeFirst();
-    const deleted = result.numDeletedRows > 0n;
+    const deleted = await deleteToken(this.db, ownerType, ownerId, id);
     if (deleted) await this.publish({ kind: 'token', id });
     return deleted;
   }

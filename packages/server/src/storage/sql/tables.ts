@@ -58,7 +58,15 @@ export interface OrgMembersTable {
   created_at: number;
 }
 
+export interface TokenCountsTable {
+  owner_type: 'application' | 'user' | 'session';
+  owner_id: string;
+  status: 'active' | 'inactive';
+  n: number;
+}
+
 export interface Database {
+  token_counts: TokenCountsTable;
   organizations: OrganizationsTable;
   org_members: OrgMembersTable;
   users: UsersTable;

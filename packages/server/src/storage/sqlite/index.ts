@@ -7,7 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { TokenRecord } from '../port.js';
 import { migrationsFor } from '../sql/migrations.js';
-import { SqlStore, tokenFromRow } from '../sql/sql-store.js';
+import { tokenFromRow } from '../sql/rows.js';
+import { SqlStore } from '../sql/sql-store.js';
 import type { ApiTokensTable, Database } from '../sql/tables.js';
 import { runMigrations } from '../sql/migrate.js';
 

@@ -1,0 +1,25 @@
+// Losant resource "Orgs": the organizations the caller is a member of.
+import type { Org, OrgPost, Orgs, PageQueryParams } from '@latchkey/contract';
+import type { RequestOptions } from '../options.js';
+import { paginate } from '../paginate.js';
+import type { ClientQuery } from '../params.js';
+import type { Send } from '../request.js';
+
+export interface OrgsResource {
+  /** `GET /orgs`: one page. */
+  get: (params?: PageQueryParams, options?: RequestOptions) => Promise<Orgs>;
+  /** `POST /orgs`: the caller becomes its first admin. */
+  post: (params: ClientQuery & { organization: OrgPost }, options?: RequestOptions) => Promise<Org>;
+  /** Every organization of the list, fetched page by page (from `page`, default 0) as iteration proceeds. */
+  iterate: (params?: PageQueryParams, options?: RequestOptions) => AsyncGenerator<Org, void, undefined>;
+}
+
+export function orgsResource(send: Send): OrgsResource {
+  const get: OrgsResource['get'] = (query = {}, options) => send({ method: 'GET', path: '/orgs', query }, options);
+  return {
+    get,
+    post: ({ organization, ...query }, options) =>
+      send({ method: 'POST', path: '/orgs', query, body: organization }, options),
+    iterate: (params = {}, options) => paginate((page) => get(page, options), params),
+  };
+}

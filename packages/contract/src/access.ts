@@ -1,0 +1,34 @@
+// What a credential may do on one application: its scopes that apply there (group
+// scopes by reach), expanded with the scope algebra, capped by the member's role.
+// The server authorizes with this, and so does the client's verifier, so a
+// downstream service decides exactly as latchkey would.
+import { roleActions, type Role } from './roles.js';
+import { authorityOf } from './scopes.js';
+
+const organizationScopes = new Set(['all.Organization', 'all.Organization.read']);
+
+export type PrincipalKind = 'application' | 'user';
+export type ApplicationOwnerType = 'user' | 'organization';
+
+/** The scopes that apply on an application: all.Organization* only on organization-owned ones. */
+export function applicableScopes(
+  scopes: readonly string[],
+  principal: PrincipalKind,
+  ownerType: ApplicationOwnerType,
+): readonly string[] {
+  if (principal === 'user' && ownerType === 'user') return scopes.filter((s) => !organizationScopes.has(s));
+  return scopes;
+}
+
+/** The catalogue actions held on an application, after the member's role (if any) caps them. */
+export function authorityOnApplication(
+  scopes: readonly string[],
+  principal: PrincipalKind,
+  ownerType: ApplicationOwnerType,
+  role?: Role,
+): ReadonlySet<string> {
+  const authority = authorityOf(applicableScopes(scopes, principal, ownerType));
+  if (role === undefined) return authority;
+  const cap = roleActions(role);
+  return new Set([...authority].filter((action) => cap.has(action)));
+}

@@ -1,0 +1,76 @@
+// POST /introspect: token introspection in the shape of RFC 7662, for the services
+// that accept latchkey tokens. The caller authenticates with the introspection
+// secret; the endpoint does not exist (404) unless one is configured. Anything
+// but a valid token answers exactly {"active": false}.
+//
+// Beyond RFC 7662: with `application_id`, the answer also says whether the token
+// reaches that application, with the application's owner type and the member's
+// role, so a verifier can decide an action with the same scope algebra as latchkey.
+import formbody from '@fastify/formbody';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { reach } from '../auth/authorize.js';
+import type { AppContext } from '../context.js';
+import { describePublic } from './openapi.js';
+import { ApiError } from '../errors.js';
+import { introspectionRequestSchema, introspectionSchema, type Introspection, type IntrospectionRequest } from '@latchkey/contract';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+export default function introspectRoutes(app: FastifyInstance, ctx: AppContext, secret: string): void {
+  const expected = digest(`Bearer ${secret}`);
+  // Comparing digests keeps the comparison constant-time whatever the lengths.
+  const authorized = (header: string | undefined) => timingSafeEqual(digest(header ?? ''), expected);
+
+  // The form parser is registered in this plugin's scope only: every other route
+  // keeps accepting JSON alone.
+  app.register(async (scope) => {
+    await scope.register(formbody);
+    scope.post<{ Body: IntrospectionRequest }>(
+      '/introspect',
+      {
+        onRequest: async (request) => {
+          if (!authorized(request.headers.authorization)) throw new ApiError('Unauthorized', 'Invalid introspection secret');
+        },
+        schema: {
+          ...describePublic(
+            'introspect',
+            'Introspect a token (RFC 7662)',
+            'Authenticated with the introspection secret as a bearer token (not a latchkey token). Answers exactly {"active": false} for any token that is not valid now.',
+          ),
+          body: introspectionRequestSchema,
+          response: { 200: introspectionSchema },
+        },
+      },
+      async (request): Promise<Introspection> => {
+        const now = ctx.now();
+        let principal;
+        try {
+          principal = await ctx.authenticator.verify(request.body.token, now);
+        } catch (error) {
+          if (error instanceof ApiError && error.type === 'Unauthorized') return { active: false };
+          throw error;
+        }
+        const out: Introspection = {
+          active: true,
+          scope: principal.scopes.join(' '),
+          token_type: principal.kind,
+          sub: principal.tokenId,
+          iat: seconds(principal.issuedAt),
+        };
+        if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
+        if (principal.kind === 'application') out.application_id = principal.applicationId;
+        else out.user_id = principal.userId;
+        const applicationId = request.body.application_id;
+        if (applicationId !== undefined) {
+          const access = await reach(ctx.store, principal, applicationId);
+          out.application = access
+            ? { id: applicationId, reachable: true, owner_type: access.application.ownerType, ...(access.role ? { role: access.role } : {}) }
+            : { id: applicationId, reachable: false };
+        }
+        return out;
+      },
+    );
+  });
+}

@@ -1,0 +1,128 @@
+// Token queries shared by the SQL adapters. Every write that changes how many
+// tokens an owner has, per status, updates token_counts in the same transaction,
+// so totalCount is exact without counting rows on every page.
+import { sql, type Kysely } from 'kysely';
+import type { NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord } from '../port.js';
+import { globToLike } from './glob.js';
+import { tokenFromRow, tokenRow } from './rows.js';
+import type { Database } from './tables.js';
+
+type Db = Kysely<Database>;
+type Status = 'active' | 'inactive';
+
+const sortColumns = {
+  name: 'name_key',
+  status: 'status',
+  id: 'id',
+  creationDate: 'created_at',
+  lastUpdated: 'updated_at',
+  expirationDate: 'expires_at',
+} as const;
+
+const filterColumns = { name: 'name_key', status: 'status' } as const;
+
+async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Status, delta: number): Promise<void> {
+  await db
+    .insertInto('token_counts')
+    .values({ owner_type: ownerType, owner_id: ownerId, status, n: delta })
+    .onConflict((oc) =>
+      oc.columns(['owner_type', 'owner_id', 'status']).doUpdateSet((eb) => ({ n: eb('token_counts.n', '+', eb.ref('excluded.n')) })),
+    )
+    .execute();
+}
+
+export async function insertTokens(db: Db, tokens: readonly NewToken[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
+    for (let i = 0; i < tokens.length; i += 500) {
+      await trx.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
+    }
+    const counts = new Map<string, { token: NewToken; n: number }>();
+    for (const token of tokens) {
+      const key = `${token.ownerType}|${token.ownerId}|${token.status}`;
+      const entry = counts.get(key) ?? { token, n: 0 };
+      entry.n++;
+      counts.set(key, entry);
+    }
+    for (const { token, n } of counts.values()) await bump(trx, token.ownerType, token.ownerId, token.status, n);
+  });
+}
+
+export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
+  let base = db.selectFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType);
+  const filter = query.filter && { column: filterColumns[query.filter.field], pattern: globToLike(query.filter.glob.toLowerCase()) };
+  if (filter) base = base.where(sql<boolean>`${sql.ref(filter.column)} like ${filter.pattern} escape '\\'`);
+  const column = sortColumns[query.sortField];
+  const items = base
+    .selectAll()
+    .orderBy(column, query.sortDirection)
+    .orderBy('id', query.sortDirection)
+    .limit(query.perPage)
+    .offset(query.page * query.perPage)
+    .execute();
+  // Without a name filter the count comes from token_counts (one or two rows);
+  // a name glob counts its matches through the name index.
+  const count =
+    filter?.column === 'name_key'
+      ? base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      : db
+          .selectFrom('token_counts')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n'))
+          .where('owner_type', '=', ownerType)
+          .where('owner_id', '=', ownerId)
+          .$if(filter !== undefined, (qb) => qb.where(sql<boolean>`status like ${filter!.pattern} escape '\\'`))
+          .executeTakeFirstOrThrow();
+  const [rows, total] = await Promise.all([items, count]);
+  return { items: rows.map(tokenFromRow), totalCount: Number(total.n) };
+}
+
+export async function updateToken(
+  db: Db, ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number,
+): Promise<TokenRecord | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('api_tokens')
+      .select('status')
+      .where('id', '=', id)
+      .where('owner_type', '=', ownerType)
+      .where('owner_id', '=', ownerId)
+      .executeTakeFirst();
+    if (!before) return undefined;
+    const row = await trx
+      .updateTable('api_tokens')
+      .set({
+        ...(patch.name === undefined ? {} : { name: patch.name, name_key: patch.name.toLowerCase() }),
+        ...(patch.description === undefined ? {} : { description: patch.description }),
+        ...(patch.status === undefined ? {} : { status: patch.status }),
+        updated_at: updatedAt,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (row.status !== before.status) {
+      await bump(trx, ownerType, ownerId, before.status, -1);
+      await bump(trx, ownerType, ownerId, row.status, 1);
+    }
+    return tokenFromRow(row);
+  });
+}
+
+export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('api_tokens')
+      .where('id', '=', id)
+      .where('owner_type', '=', ownerType)
+      .where('owner_id', '=', ownerId)
+      .returning('status')
+      .executeTakeFirst();
+    if (row) await bump(trx, ownerType, ownerId, row.status, -1);
+    return row !== undefined;
+  });
+}
+
+/** Deletes every token of an owner, with its counts (inside the caller's transaction). */
+export async function deleteOwnerTokens(db: Db, ownerType: OwnerType, ownerId: string): Promise<void> {
+  await db.deleteFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).execute();
+  await db.deleteFrom('token_counts').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).execute();
+}
