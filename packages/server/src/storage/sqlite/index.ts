@@ -11,6 +11,7 @@ import { tokenFromRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ApiTokensTable, Database } from '../sql/tables.js';
 import { runMigrations } from '../sql/migrate.js';
+import { withStatementCache } from './statement-cache.js';
 
 export type Durability = 'process' | 'power';
 
@@ -53,7 +54,7 @@ export async function openSqliteStore(options: SqliteOptions): Promise<SqlStore>
   raw.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   await runMigrations(db, migrationsFor('sqlite'));
   return new SqliteStore(db, raw);
 }

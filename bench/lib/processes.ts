@@ -1,0 +1,83 @@
+// Servers under test run in processes of their own, so the load generator (this
+// process) does not share their event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Running {
+  port: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function waitFor(child: ChildProcess, pattern: RegExp): Promise<void> {
+  let seen = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${seen}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${seen}`)));
+  });
+}
+
+function running(child: ChildProcess, port: number): Running {
+  return {
+    port,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function startBaseline(): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitFor(child, /ready/);
+  return running(child, port);
+}
+
+export async function startLatchkey(databaseUrl: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', ...extra],
+    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const ready = async () => {
+    for (let i = 0; i < 300; i++) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('latchkey did not start');
+  };
+  await ready();
+  return running(child, port);
+}
