@@ -24,6 +24,10 @@ export const actions = {
   'applicationApiToken.delete': accepts(
     'all.Application', 'all.Organization', 'all.User', 'applicationApiToken.*', 'applicationApiToken.delete',
   ),
+  // latchkey's own: reading an application's audit trail (any read scope on it).
+  'applicationAuditLogs.get': accepts(
+    'all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read', 'all.User', 'all.User.read',
+  ),
   // User-level actions (Losant's lists; the resource scopes such as `me.get` are
   // listed for fidelity, but a latchkey credential can only carry the groups).
   'me.get': accepts('all.User', 'all.User.read', 'me.*', 'me.get'),

@@ -10,3 +10,4 @@ export * from './schemas/principals.js';
 export * from './roles.js';
 export * from './access.js';
 export * from './schemas/introspection.js';
+export * from './schemas/audit-log.js';

@@ -9,6 +9,7 @@ import { ApiError, errors } from './errors.js';
 import applicationApiTokenRoutes from './routes/application-api-token.js';
 import applicationApiTokensRoutes from './routes/application-api-tokens.js';
 import applicationsRoutes from './routes/applications.js';
+import auditLogRoutes from './routes/audit-logs.js';
 import authRoutes from './routes/auth.js';
 import healthRoutes from './routes/health.js';
 import introspectRoutes from './routes/introspect.js';
@@ -112,5 +113,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   orgsRoutes(app, ctx);
   applicationApiTokensRoutes(app, ctx);
   applicationApiTokenRoutes(app, ctx);
+  auditLogRoutes(app, ctx);
   return app;
 }

@@ -3,6 +3,7 @@
 import { generateToken, newId } from '@latchkey/contract';
 import { randomBytes } from 'node:crypto';
 import { hashToken } from './auth/token-hash.js';
+import { operatorAudit } from './operator-audit.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Store, UserRecord } from './storage/port.js';
 
@@ -62,15 +63,17 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
     const existing = await store.findApplicationByName(user.id, name);
     applicationId = existing?.id ?? newId(now);
     if (!existing) {
-      await store.createApplication({
-        id: applicationId, ownerType: 'user', ownerId: user.id, name, description: '', createdAt: now, updatedAt: now,
-      });
+      await store.createApplication(
+        { id: applicationId, ownerType: 'user', ownerId: user.id, name, description: '', createdAt: now, updatedAt: now },
+        operatorAudit('application.create', { targetType: 'application', targetId: applicationId, applicationId }),
+      );
     }
   }
 
   const token = generateToken('user');
+  const tokenId = newId(now);
   await store.createToken({
-    id: newId(now),
+    id: tokenId,
     ownerType: 'user',
     ownerId: user.id,
     creatorType: 'user',
@@ -84,7 +87,7 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
     createdAt: now,
     updatedAt: now,
     hash: hashToken(token),
-  });
+  }, operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: tokenId }));
   return applicationId === undefined ? { userId: user.id, token } : { userId: user.id, applicationId, token };
 }
 

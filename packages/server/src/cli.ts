@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { bootstrap } from './bootstrap.js';
 import { defaults, envDatabaseUrl, parseDurability, parsePort } from './config.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
+import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/port.js';
@@ -141,6 +142,38 @@ export function buildCli(): Command {
     .action(operate(
       (store, o) => addMember(store, { orgId: o.org!, email: o.email!, role: o.role! }),
       (r) => `user ${r.userId} is ${r.role} in ${r.orgId}`,
+    ));
+
+  program
+    .command('audit')
+    .description('Print the audit trail, newest first')
+    .option('--application <id>', 'only this application')
+    .option('--org <id>', 'only this organization')
+    .option('--action <glob>', 'only actions matching this glob (e.g. "applicationApiToken.*")')
+    .option('--limit <n>', 'entries per page (1..1000)', '100')
+    .option('--page <n>', 'page, from 0', '0')
+    .addOption(databaseOption())
+    .option('--json', 'print {items, totalCount} as one JSON object')
+    .action(operate(
+      async (store, o) => {
+        const perPage = Number(o.limit);
+        const page = Number(o.page);
+        if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) throw new Error('--limit must be 1..1000');
+        if (!Number.isInteger(page) || page < 0) throw new Error('--page must be 0 or more');
+        const result = await store.listAudit({
+          sortDirection: 'desc', page, perPage,
+          ...(o.application === undefined ? {} : { applicationId: o.application }),
+          ...(o.org === undefined ? {} : { orgId: o.org }),
+          ...(o.action === undefined ? {} : { action: o.action }),
+        });
+        return { items: result.items.map(toAuditLogEntry), totalCount: result.totalCount };
+      },
+      (r) => [
+        ...r.items.map((e) =>
+          [e.creationDate, e.outcome === 'failure' ? 'FAILED' : 'ok', e.action, `${e.targetType}:${e.targetId ?? '-'}`,
+            `by ${e.actorType}:${e.actorId ?? '-'}`, e.sourceAddress ?? ''].join('  ')),
+        `(${r.items.length} of ${r.totalCount})`,
+      ].join('\n'),
     ));
 
   return program;

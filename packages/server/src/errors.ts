@@ -6,7 +6,12 @@ import { errorTypes, type ErrorType } from '@latchkey/contract';
 export class ApiError extends Error {
   readonly statusCode: number;
   constructor(readonly type: ErrorType, message: string) {
+    // These are answers, not bugs: no stack trace to capture (it would cost more
+    // than the rest of a refused request).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.statusCode = errorTypes[type];
   }
 

@@ -3,7 +3,9 @@
 import { newId, roles, type RoleName } from '@latchkey/contract';
 import { BootstrapError } from './bootstrap.js';
 import { hashPassword } from './passwords.js';
+import { operatorAudit } from './operator-audit.js';
 import type { Store, UserRecord } from './storage/port.js';
+
 
 const emailShape = /^[^\s@]+@[^\s@]+$/;
 
@@ -55,7 +57,11 @@ export async function createOrganization(
   const admin = await userByEmail(store, input.adminEmail);
   const now = Date.now();
   const orgId = newId(now);
-  await store.createOrganization({ id: orgId, name, description: input.description ?? '', createdAt: now, updatedAt: now }, admin.id);
+  await store.createOrganization(
+    { id: orgId, name, description: input.description ?? '', createdAt: now, updatedAt: now },
+    admin.id,
+    operatorAudit('org.create', { targetType: 'organization', targetId: orgId, orgId }),
+  );
   return { orgId, adminUserId: admin.id };
 }
 
@@ -67,7 +73,9 @@ export async function addMember(
   const role = input.role as RoleName;
   if (!(await store.getOrganization(input.orgId))) throw new BootstrapError(`No organization ${input.orgId}`);
   const user = await userByEmail(store, input.email);
-  const result = await store.setMember(input.orgId, user.id, role, Date.now());
+  const result = await store.setMember(
+    input.orgId, user.id, role, Date.now(), operatorAudit('org.modifyMember', { targetType: 'member', targetId: user.id, orgId: input.orgId }),
+  );
   if (result === 'last-admin') throw new BootstrapError('The last admin of an organization cannot be demoted');
   return { orgId: input.orgId, userId: user.id, role };
 }

@@ -174,6 +174,30 @@ for (const adapter of adapters) {
     assert.equal(await count(), 0);
   });
 
+  test(`${adapter.name}: audit entries are written with their change, kept in order, and filtered`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const entry = (action: string, targetId: string) => ({
+      id: newId(), at: t0, actorType: 'apiToken' as const, actorId: newId(), action, targetType: 'apiToken' as const,
+      targetId, applicationId: app, orgId: null, sourceAddress: '127.0.0.1', outcome: 'success' as const,
+    });
+    const a = token(app, 'a');
+    await store.createToken(a, entry('applicationApiToken.create', a.id));
+    await store.updateToken('application', app, a.id, { name: 'b' }, t0 + 1, entry('applicationApiToken.update', a.id));
+    // A change that does not happen records nothing.
+    assert.equal(await store.deleteToken('application', app, newId(), entry('applicationApiToken.delete', 'x'.repeat(24))), false);
+    await store.deleteToken('application', app, a.id, entry('applicationApiToken.delete', a.id));
+    await store.recordAudit({ ...entry('auth.login', a.id), applicationId: null, outcome: 'failure' });
+    const q = { sortDirection: 'asc' as const, page: 0, perPage: 100 };
+    const forApp = await store.listAudit({ ...q, applicationId: app });
+    assert.deepEqual(forApp.items.map((e) => e.action), ['applicationApiToken.create', 'applicationApiToken.update', 'applicationApiToken.delete']);
+    assert.equal((await store.listAudit({ ...q, sortDirection: 'desc', applicationId: app })).items[0]!.action, 'applicationApiToken.delete');
+    const logins = await store.listAudit({ ...q, action: 'auth.*' });
+    assert.equal(logins.totalCount, 1);
+    assert.equal(logins.items[0]!.outcome, 'failure');
+  });
+
   test(`${adapter.name}: ping answers`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);

@@ -2,7 +2,7 @@
 // A caller that cannot reach the target learns nothing about it (404, as if it did
 // not exist); one that reaches it without an accepted scope (or role) gets 403.
 import {
-  actions, applicableScopes, authorityOnApplication, hasAcceptedScope, roleActions, type ActionName,
+  actions, applicableScopes, authorityOnApplication, hasAcceptedScope, isAction, roleActions, type ActionName,
 } from '@latchkey/contract';
 import type { ApplicationRecord, OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errors } from '../errors.js';
@@ -44,7 +44,9 @@ export async function authorizeApplication(
   const access = await reach(store, principal, applicationId);
   if (!access) throw errors.notFound('Application');
   if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
-  if (access.role && !roleActions(access.role).has(action)) {
+  // Roles cap catalogue actions; latchkey's own application actions (the audit
+  // trail) are reads, which every role may perform.
+  if (access.role && isAction(action) && !roleActions(access.role).has(action)) {
     throw errors.forbidden(`The ${access.role} role does not permit ${action} in this organization`);
   }
   return access;

@@ -49,7 +49,7 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
     async (request): Promise<ApiToken> => {
       const { applicationId, apiTokenId } = request.params;
       const access = await ctx.authorizeApplication(request, 'applicationApiToken.patch', applicationId);
-      return patchToken(ctx, owner(applicationId), apiTokenId, request.body, (current) =>
+      return patchToken(ctx, request, owner(applicationId), apiTokenId, request.body, (current) =>
         assertGrantable(request.principal, access, current.scope, current.expiresAt));
     },
   );
@@ -66,7 +66,7 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
     async (request): Promise<Success> => {
       const { applicationId, apiTokenId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiToken.delete', applicationId);
-      return deleteToken(ctx, owner(applicationId), apiTokenId);
+      return deleteToken(ctx, request, owner(applicationId), apiTokenId);
     },
   );
 }

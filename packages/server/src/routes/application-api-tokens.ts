@@ -48,7 +48,7 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
       const { applicationId } = request.params;
       const access = await ctx.authorizeApplication(request, 'applicationApiTokens.post', applicationId);
       const body = { ...request.body, scope: request.body.scope ?? ['all.Application'] };
-      const created = await createToken(ctx, request.principal, { ownerType: 'application', ownerId: applicationId }, body,
+      const created = await createToken(ctx, request, { ownerType: 'application', ownerId: applicationId }, body,
         (scope, expiresAt) => assertGrantable(request.principal, access, scope, expiresAt));
       reply.code(201);
       return created;

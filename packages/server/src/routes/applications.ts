@@ -14,9 +14,11 @@ import { errors } from '../errors.js';
 import type { ApplicationRecord, Store } from '../storage/port.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
+import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const orgOf = (a: ApplicationRecord) => (a.ownerType === 'organization' ? a.ownerId : null);
 
 async function toApplication(store: Store, record: ApplicationRecord): Promise<Application> {
   const out: Application = {
@@ -89,7 +91,9 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
         createdAt: now,
         updatedAt: now,
       };
-      await ctx.store.createApplication(record);
+      await ctx.store.createApplication(record, auditEntry(request, now, 'application.create', {
+        targetType: 'application', targetId: record.id, applicationId: record.id, orgId: orgId ?? null,
+      }));
       reply.code(201);
       return toApplication(ctx.store, record);
     },
@@ -124,7 +128,9 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     async (request): Promise<Application> => {
       const { application } = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
       const updatedAt = Math.max(ctx.now(), application.updatedAt + 1);
-      const updated = await ctx.store.updateApplication(application.id, request.body, updatedAt);
+      const updated = await ctx.store.updateApplication(application.id, request.body, updatedAt, auditEntry(request, updatedAt, 'application.update', {
+        targetType: 'application', targetId: application.id, applicationId: application.id, orgId: orgOf(application),
+      }));
       if (!updated) throw errors.notFound('Application');
       return toApplication(ctx.store, updated);
     },
@@ -141,7 +147,9 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (request): Promise<Success> => {
       const { application } = await ctx.authorizeApplication(request, 'application.delete', request.params.applicationId);
-      const deleted = await ctx.store.deleteApplication(application.id);
+      const deleted = await ctx.store.deleteApplication(application.id, auditEntry(request, ctx.now(), 'application.delete', {
+        targetType: 'application', targetId: application.id, applicationId: application.id, orgId: orgOf(application),
+      }));
       ctx.tokenCache.invalidateOwner(application.id);
       if (!deleted) throw errors.notFound('Application');
       return { success: true };

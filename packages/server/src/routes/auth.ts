@@ -11,6 +11,7 @@ import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
+import { auditEntry } from './audit-entry.js';
 import { errorResponses } from './error-responses.js';
 import { describePublic } from './openapi.js';
 
@@ -52,13 +53,18 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
       if (!user || !ok) {
         throttle.fail(email, request.ip, now);
+        await ctx.store.recordAudit({
+          ...auditEntry(request, now, 'auth.login', { targetType: 'user', targetId: user?.id ?? null }),
+          outcome: 'failure',
+        });
         throw badCredentials();
       }
       throttle.succeed(email);
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
+      const sessionId = newId(now);
       await ctx.store.createToken({
-        id: newId(now),
+        id: sessionId,
         ownerType: 'session',
         ownerId: user.id,
         creatorType: 'user',
@@ -72,7 +78,7 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
         createdAt: now,
         updatedAt: now,
         hash: hashToken(token),
-      });
+      }, { ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: sessionId }), actorType: 'user', actorId: user.id });
       return { userId: user.id, token };
     },
   );

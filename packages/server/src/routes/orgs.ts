@@ -6,13 +6,14 @@ import {
   type Org, type OrgIdParams, type OrgMemberPatch, type OrgPatch, type OrgPost, type Orgs, type PageQueryParams,
   type RemoveMemberQuery, type Success,
 } from '@latchkey/contract';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
+import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -34,9 +35,11 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
   const one = { params: orgIdParamsSchema, querystring: summaryQuerySchema };
 
   /** Member changes: the last admin stays; role caps apply from the very next request. */
-  async function setMember(orgId: string, userId: string, role: Role | null): Promise<void> {
+  async function setMember(request: FastifyRequest, orgId: string, userId: string, role: Role | null): Promise<void> {
     if (role !== null && !(await ctx.store.getUser(userId))) throw errors.notFound('User');
-    const result = await ctx.store.setMember(orgId, userId, role, ctx.now());
+    const now = ctx.now();
+    const audit = auditEntry(request, now, role === null ? 'org.removeMember' : 'org.modifyMember', { targetType: 'member', targetId: userId, orgId });
+    const result = await ctx.store.setMember(orgId, userId, role, now, audit);
     if (result === 'last-admin') throw errors.validation('The last admin of an organization cannot be removed or demoted');
     if (result === 'not-member') throw errors.notFound('Member');
   }
@@ -75,7 +78,7 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
       const user = authorizeUser(request.principal, 'orgs.post');
       const now = ctx.now();
       const record = { id: newId(now), name: request.body.name, description: request.body.description ?? '', createdAt: now, updatedAt: now };
-      await ctx.store.createOrganization(record, user.userId);
+      await ctx.store.createOrganization(record, user.userId, auditEntry(request, now, 'org.create', { targetType: 'organization', targetId: record.id, orgId: record.id }));
       reply.code(201);
       return toOrg(ctx.store, record);
     },
@@ -107,7 +110,10 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (request): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.patch', request.params.orgId);
-      const updated = await ctx.store.updateOrganization(organization.id, request.body, Math.max(ctx.now(), organization.updatedAt + 1));
+      const at = Math.max(ctx.now(), organization.updatedAt + 1);
+      const updated = await ctx.store.updateOrganization(organization.id, request.body, at, auditEntry(request, at, 'org.update', {
+        targetType: 'organization', targetId: organization.id, orgId: organization.id,
+      }));
       if (!updated) throw errors.notFound('Organization');
       return toOrg(ctx.store, updated);
     },
@@ -125,7 +131,9 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (request): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.delete', request.params.orgId);
-      const result = await ctx.store.deleteOrganization(organization.id);
+      const result = await ctx.store.deleteOrganization(organization.id, auditEntry(request, ctx.now(), 'org.delete', {
+        targetType: 'organization', targetId: organization.id, orgId: organization.id,
+      }));
       if (result === 'has-applications') throw errors.validation('Delete or move the organization\'s applications first');
       if (result === 'missing') throw errors.notFound('Organization');
       return { success: true };
@@ -145,7 +153,7 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (request): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.modifyMember', request.params.orgId);
-      await setMember(organization.id, request.body.userId, request.body.role);
+      await setMember(request, organization.id, request.body.userId, request.body.role);
       return toOrg(ctx.store, organization);
     },
   );
@@ -163,7 +171,7 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (request): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.removeMember', request.params.orgId);
-      await setMember(organization.id, request.query.userId, null);
+      await setMember(request, organization.id, request.query.userId, null);
       return { success: true };
     },
   );

@@ -4,14 +4,25 @@ import {
   generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokens, type ApiTokensQuery, type CreatedApiToken,
 } from '@latchkey/contract';
 import { creatorOf } from '../auth/creator.js';
-import type { Principal } from '../auth/principal.js';
+import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
 import { toApiToken } from './api-token-view.js';
+import { auditEntry } from './audit-entry.js';
 
 export type TokenOwner = { ownerType: 'application' | 'user'; ownerId: string };
+
+/** The audit action and scope of a token write, by owner. */
+function audit(request: FastifyRequest, at: number, owner: TokenOwner, verb: 'create' | 'update' | 'delete', id: string) {
+  const resource = owner.ownerType === 'application' ? 'applicationApiToken' : 'userApiToken';
+  return auditEntry(request, at, `${resource}.${verb}`, {
+    targetType: 'apiToken',
+    targetId: id,
+    ...(owner.ownerType === 'application' ? { applicationId: owner.ownerId } : {}),
+  });
+}
 
 const notFound = () => errors.notFound('API token');
 
@@ -70,7 +81,7 @@ export interface NewTokenInput {
  */
 export async function createToken(
   ctx: AppContext,
-  principal: Principal,
+  request: FastifyRequest,
   owner: TokenOwner,
   body: NewTokenInput,
   assertGrantable: (scope: readonly string[], expiresAt: number | null) => void,
@@ -82,7 +93,7 @@ export async function createToken(
   const record: TokenRecord = {
     id: newId(now),
     ...owner,
-    ...(await creatorOf(ctx.store, principal)),
+    ...(await creatorOf(ctx.store, request.principal)),
     name: body.name,
     description: body.description ?? '',
     scope: body.scope,
@@ -92,7 +103,7 @@ export async function createToken(
     updatedAt: now,
     lastUsedAt: null,
   };
-  await ctx.store.createToken({ ...record, hash: hashToken(token) });
+  await ctx.store.createToken({ ...record, hash: hashToken(token) }, audit(request, now, owner, 'create', record.id));
   return { ...toApiToken(record), token };
 }
 
@@ -105,6 +116,7 @@ export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): 
 /** `assertReactivatable` runs when an inactive token is set active: that is a grant too. */
 export async function patchToken(
   ctx: AppContext,
+  request: FastifyRequest,
   owner: TokenOwner,
   id: string,
   patch: ApiTokenPatch,
@@ -115,14 +127,18 @@ export async function patchToken(
   if (patch.status === 'active' && current.status !== 'active') assertReactivatable(current);
   // lastUpdated always moves forward, even within one millisecond of the last write.
   const updatedAt = Math.max(ctx.now(), current.updatedAt + 1);
-  const updated = await ctx.store.updateToken(owner.ownerType, owner.ownerId, id, patch, updatedAt);
+  const updated = await ctx.store.updateToken(
+    owner.ownerType, owner.ownerId, id, patch, updatedAt, audit(request, updatedAt, owner, 'update', id),
+  );
   ctx.tokenCache.invalidateToken(id);
   if (!updated) throw notFound();
   return toApiToken(updated);
 }
 
-export async function deleteToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<{ success: true }> {
-  const deleted = await ctx.store.deleteToken(owner.ownerType, owner.ownerId, id);
+export async function deleteToken(
+  ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string,
+): Promise<{ success: true }> {
+  const deleted = await ctx.store.deleteToken(owner.ownerType, owner.ownerId, id, audit(request, ctx.now(), owner, 'delete', id));
   ctx.tokenCache.invalidateToken(id);
   if (!deleted) throw notFound();
   return { success: true };

@@ -52,7 +52,7 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     async (request, reply): Promise<CreatedApiToken> => {
       const user = authorizeUser(request.principal, 'userApiTokens.post');
       const body = { ...request.body, scope: request.body.scope ?? ['all.User'] };
-      const created = await createToken(ctx, user, owner(user.userId), body, (scope, expiresAt) =>
+      const created = await createToken(ctx, request, owner(user.userId), body, (scope, expiresAt) =>
         assertGrantableToUser(user, scope, expiresAt));
       reply.code(201);
       return created;
@@ -88,7 +88,7 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (request): Promise<ApiToken> => {
       const user = authorizeUser(request.principal, 'userApiToken.patch');
-      return patchToken(ctx, owner(user.userId), request.params.apiTokenId, request.body, (current) =>
+      return patchToken(ctx, request, owner(user.userId), request.params.apiTokenId, request.body, (current) =>
         assertGrantableToUser(user, current.scope, current.expiresAt));
     },
   );
@@ -104,7 +104,7 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (request): Promise<Success> => {
       const user = authorizeUser(request.principal, 'userApiToken.delete');
-      return deleteToken(ctx, owner(user.userId), request.params.apiTokenId);
+      return deleteToken(ctx, request, owner(user.userId), request.params.apiTokenId);
     },
   );
 }

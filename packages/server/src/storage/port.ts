@@ -32,6 +32,36 @@ export interface NewToken extends Omit<TokenRecord, 'lastUsedAt'> {
   hash: Uint8Array;
 }
 
+/**
+ * One line of the append-only audit trail. Written in the same transaction as the
+ * change it records (a failed login records nothing else).
+ */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actorType: 'user' | 'apiToken' | 'operator' | 'anonymous';
+  /** User or token id; the attempted email for a failed login; null for an operator. */
+  actorId: string | null;
+  /** `<resource>.<verb>`, e.g. applicationApiToken.delete, auth.login. */
+  action: string;
+  targetType: 'apiToken' | 'application' | 'organization' | 'member' | 'user' | 'session';
+  targetId: string | null;
+  applicationId: string | null;
+  orgId: string | null;
+  sourceAddress: string | null;
+  outcome: 'success' | 'failure';
+}
+
+export interface AuditQuery {
+  applicationId?: string;
+  orgId?: string;
+  sortDirection: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+  /** Glob on the action. */
+  action?: string;
+}
+
 /** What may change after creation: never scope or expiry. */
 export interface TokenPatch {
   name?: string;
@@ -123,32 +153,32 @@ export interface Store {
 
   updateUserPassword(id: string, passwordHash: string, at: number): Promise<boolean>;
 
-  createApplication(application: ApplicationRecord): Promise<void>;
+  createApplication(application: ApplicationRecord, audit?: AuditEntry): Promise<void>;
   /** Applications the user owns or reaches through an organization membership. */
   /** `orgId`: undefined for all, '' for the user's own, or one organization's. */
   listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
-  updateApplication(id: string, patch: { name?: string; description?: string }, at: number): Promise<ApplicationRecord | undefined>;
+  updateApplication(id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry): Promise<ApplicationRecord | undefined>;
   /** Deletes the application and all of its tokens, in one transaction. */
-  deleteApplication(id: string): Promise<boolean>;
+  deleteApplication(id: string, audit?: AuditEntry): Promise<boolean>;
 
-  createOrganization(organization: OrganizationRecord, adminUserId: string): Promise<void>;
+  createOrganization(organization: OrganizationRecord, adminUserId: string, audit?: AuditEntry): Promise<void>;
   getOrganization(id: string): Promise<OrganizationRecord | undefined>;
   listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }>;
-  updateOrganization(id: string, patch: { name?: string; description?: string }, at: number): Promise<OrganizationRecord | undefined>;
+  updateOrganization(id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry): Promise<OrganizationRecord | undefined>;
   /** Refuses (returns 'has-applications') while the organization owns applications. */
-  deleteOrganization(id: string): Promise<'deleted' | 'missing' | 'has-applications'>;
+  deleteOrganization(id: string, audit?: AuditEntry): Promise<'deleted' | 'missing' | 'has-applications'>;
   listMembers(orgId: string): Promise<MemberRecord[]>;
   getRole(orgId: string, userId: string): Promise<Role | undefined>;
   /**
    * Adds or changes a member, or removes one (role null). Refuses, atomically, to
    * leave the organization without an admin.
    */
-  setMember(orgId: string, userId: string, role: Role | null, at: number): Promise<'ok' | 'last-admin' | 'not-member'>;
+  setMember(orgId: string, userId: string, role: Role | null, at: number, audit?: AuditEntry): Promise<'ok' | 'last-admin' | 'not-member'>;
   getApplication(id: string): Promise<ApplicationRecord | undefined>;
   /** A user-owned application by exact name, for idempotent bootstrap. */
   findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined>;
 
-  createToken(token: NewToken): Promise<void>;
+  createToken(token: NewToken, audit?: AuditEntry): Promise<void>;
   /** Inserts many tokens in one transaction (seeding, imports, benchmarks). */
   createTokens(tokens: readonly NewToken[]): Promise<void>;
   /** The hot path of every request: one indexed lookup by hash. */
@@ -156,11 +186,17 @@ export interface Store {
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;
   getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
   /** Applies the patch and sets updatedAt; undefined when no such token. */
-  updateToken(ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number): Promise<TokenRecord | undefined>;
+  updateToken(
+    ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number, audit?: AuditEntry,
+  ): Promise<TokenRecord | undefined>;
   /** True when a token was deleted. */
-  deleteToken(ownerType: OwnerType, ownerId: string, id: string): Promise<boolean>;
+  deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean>;
   /** Records a successful authentication; never changes updatedAt. */
   touchToken(id: string, lastUsedAt: number): Promise<void>;
+
+  /** Records an event that changes nothing else (a failed login). */
+  recordAudit(entry: AuditEntry): Promise<void>;
+  listAudit(query: AuditQuery): Promise<{ items: AuditEntry[]; totalCount: number }>;
 
   close(): Promise<void>;
 }

@@ -105,5 +105,28 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           select owner_type, owner_id, status, count(*) from api_tokens group by owner_type, owner_id, status`.execute(db);
       },
     },
+      '0004-audit-log': {
+      // Append-only: latchkey never updates or deletes these rows.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('audit_log')
+          // seq orders entries written in the same millisecond (SQLite: the rowid).
+          .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('id', 'char(24)', (c) => c.notNull().unique())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('actor_id', 'varchar(1024)')
+          .addColumn('action', 'varchar(64)', (c) => c.notNull())
+          .addColumn('target_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('target_id', 'char(24)')
+          .addColumn('application_id', 'char(24)')
+          .addColumn('org_id', 'char(24)')
+          .addColumn('source_address', 'varchar(64)')
+          .addColumn('outcome', 'varchar(8)', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_log_application').on('audit_log').columns(['application_id', 'seq']).execute();
+        await db.schema.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'seq']).execute();
+      },
+    },
   };
 }

@@ -2,12 +2,13 @@
 // where it measurably matters, a faster hot path.
 import { sql, type Kysely } from 'kysely';
 import type {
-  ApplicationRecord, InvalidationEvent, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
+  ApplicationRecord, AuditEntry, AuditQuery, InvalidationEvent, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
   TokenPage, TokenPatch, TokenRecord, UserRecord,
 } from '../port.js';
 import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, tokenFromRow, userFromRow } from './rows.js';
+import { appendAudit, listAudit } from './audit.js';
 import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, updateToken } from './tokens.js';
 
 const pageSortColumns = { name: 'name', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at', ownerId: 'owner_id' } as const;
@@ -65,8 +66,9 @@ export abstract class SqlStore implements Store {
     return row && userFromRow(row);
   }
 
-  async createApplication(application: ApplicationRecord): Promise<void> {
-    await this.db
+  async createApplication(application: ApplicationRecord, audit?: AuditEntry): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
       .insertInto('applications')
       .values({
         id: application.id,
@@ -78,6 +80,8 @@ export abstract class SqlStore implements Store {
         updated_at: application.updatedAt,
       })
       .execute();
+      await appendAudit(trx, audit);
+    });
   }
 
   async getApplication(id: string): Promise<ApplicationRecord | undefined> {
@@ -132,29 +136,34 @@ export abstract class SqlStore implements Store {
   }
 
   async updateApplication(
-    id: string, patch: { name?: string; description?: string }, at: number,
+    id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry,
   ): Promise<ApplicationRecord | undefined> {
-    const row = await this.db
-      .updateTable('applications')
-      .set({ ...patch, updated_at: at })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    return row && applicationFromRow(row);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('applications')
+        .set({ ...patch, updated_at: at })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await appendAudit(trx, audit);
+      return row && applicationFromRow(row);
+    });
   }
 
-  async deleteApplication(id: string): Promise<boolean> {
+  async deleteApplication(id: string, audit?: AuditEntry): Promise<boolean> {
     const deleted = await this.db.transaction().execute(async (trx) => {
       await deleteOwnerTokens(trx, 'application', id);
       const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
+      if (result.numDeletedRows > 0n) await appendAudit(trx, audit);
       return result.numDeletedRows > 0n;
     });
     if (deleted) await this.publish({ kind: 'owner', id });
     return deleted;
   }
 
-  async createOrganization(organization: OrganizationRecord, adminUserId: string): Promise<void> {
+  async createOrganization(organization: OrganizationRecord, adminUserId: string, audit?: AuditEntry): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await appendAudit(trx, audit);
       await trx
         .insertInto('organizations')
         .values({
@@ -193,18 +202,21 @@ export abstract class SqlStore implements Store {
   }
 
   async updateOrganization(
-    id: string, patch: { name?: string; description?: string }, at: number,
+    id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry,
   ): Promise<OrganizationRecord | undefined> {
-    const row = await this.db
-      .updateTable('organizations')
-      .set({ ...patch, updated_at: at })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    return row && organizationFromRow(row);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('organizations')
+        .set({ ...patch, updated_at: at })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await appendAudit(trx, audit);
+      return row && organizationFromRow(row);
+    });
   }
 
-  async deleteOrganization(id: string): Promise<'deleted' | 'missing' | 'has-applications'> {
+  async deleteOrganization(id: string, audit?: AuditEntry): Promise<'deleted' | 'missing' | 'has-applications'> {
     return this.db.transaction().execute(async (trx) => {
       const owned = await trx
         .selectFrom('applications')
@@ -215,7 +227,9 @@ export abstract class SqlStore implements Store {
       if (owned) return 'has-applications';
       await trx.deleteFrom('org_members').where('org_id', '=', id).execute();
       const result = await trx.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
-      return result.numDeletedRows > 0n ? 'deleted' : 'missing';
+      if (result.numDeletedRows === 0n) return 'missing';
+      await appendAudit(trx, audit);
+      return 'deleted';
     });
   }
 
@@ -243,7 +257,9 @@ export abstract class SqlStore implements Store {
     return row?.role;
   }
 
-  async setMember(orgId: string, userId: string, role: Role | null, at: number): Promise<'ok' | 'last-admin' | 'not-member'> {
+  async setMember(
+    orgId: string, userId: string, role: Role | null, at: number, audit?: AuditEntry,
+  ): Promise<'ok' | 'last-admin' | 'not-member'> {
     return this.db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('org_members')
@@ -268,12 +284,13 @@ export abstract class SqlStore implements Store {
       } else {
         await trx.insertInto('org_members').values({ org_id: orgId, user_id: userId, role, created_at: at }).execute();
       }
+      await appendAudit(trx, audit);
       return 'ok';
     });
   }
 
-  async createToken(token: NewToken): Promise<void> {
-    await insertTokens(this.db, [token]);
+  async createToken(token: NewToken, audit?: AuditEntry): Promise<void> {
+    await insertTokens(this.db, [token], audit);
   }
 
   async createTokens(tokens: readonly NewToken[]): Promise<void> {
@@ -302,21 +319,29 @@ export abstract class SqlStore implements Store {
   }
 
   async updateToken(
-    ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number,
+    ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number, audit?: AuditEntry,
   ): Promise<TokenRecord | undefined> {
-    const record = await updateToken(this.db, ownerType, ownerId, id, patch, updatedAt);
+    const record = await updateToken(this.db, ownerType, ownerId, id, patch, updatedAt, audit);
     if (record) await this.publish({ kind: 'token', id });
     return record;
   }
 
-  async deleteToken(ownerType: OwnerType, ownerId: string, id: string): Promise<boolean> {
-    const deleted = await deleteToken(this.db, ownerType, ownerId, id);
+  async deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {
+    const deleted = await deleteToken(this.db, ownerType, ownerId, id, audit);
     if (deleted) await this.publish({ kind: 'token', id });
     return deleted;
   }
 
   async touchToken(id: string, lastUsedAt: number): Promise<void> {
     await this.db.updateTable('api_tokens').set({ last_used_at: lastUsedAt }).where('id', '=', id).execute();
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    await appendAudit(this.db, entry);
+  }
+
+  listAudit(query: AuditQuery): Promise<{ items: AuditEntry[]; totalCount: number }> {
+    return listAudit(this.db, query);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 // Row shapes as both SQL dialects store them. Times are integer milliseconds.
+import type { Generated } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -65,7 +66,23 @@ export interface TokenCountsTable {
   n: number;
 }
 
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  at: number;
+  actor_type: 'user' | 'apiToken' | 'operator' | 'anonymous';
+  actor_id: string | null;
+  action: string;
+  target_type: 'apiToken' | 'application' | 'organization' | 'member' | 'user' | 'session';
+  target_id: string | null;
+  application_id: string | null;
+  org_id: string | null;
+  source_address: string | null;
+  outcome: 'success' | 'failure';
+}
+
 export interface Database {
+  audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
   organizations: OrganizationsTable;
   org_members: OrgMembersTable;

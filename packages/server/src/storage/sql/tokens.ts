@@ -2,7 +2,8 @@
 // tokens an owner has, per status, updates token_counts in the same transaction,
 // so totalCount is exact without counting rows on every page.
 import { sql, type Kysely } from 'kysely';
-import type { NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord } from '../port.js';
+import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord } from '../port.js';
+import { appendAudit } from './audit.js';
 import { globToLike } from './glob.js';
 import { tokenFromRow, tokenRow } from './rows.js';
 import type { Database } from './tables.js';
@@ -31,8 +32,9 @@ async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Statu
     .execute();
 }
 
-export async function insertTokens(db: Db, tokens: readonly NewToken[]): Promise<void> {
+export async function insertTokens(db: Db, tokens: readonly NewToken[], audit?: AuditEntry): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await appendAudit(trx, audit);
     // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
     for (let i = 0; i < tokens.length; i += 500) {
       await trx.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
@@ -77,7 +79,7 @@ export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, 
 }
 
 export async function updateToken(
-  db: Db, ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number,
+  db: Db, ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number, audit?: AuditEntry,
 ): Promise<TokenRecord | undefined> {
   return db.transaction().execute(async (trx) => {
     const before = await trx
@@ -103,11 +105,12 @@ export async function updateToken(
       await bump(trx, ownerType, ownerId, before.status, -1);
       await bump(trx, ownerType, ownerId, row.status, 1);
     }
+    await appendAudit(trx, audit);
     return tokenFromRow(row);
   });
 }
 
-export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string, id: string): Promise<boolean> {
+export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .deleteFrom('api_tokens')
@@ -116,7 +119,10 @@ export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string,
       .where('owner_id', '=', ownerId)
       .returning('status')
       .executeTakeFirst();
-    if (row) await bump(trx, ownerType, ownerId, row.status, -1);
+    if (row) {
+      await bump(trx, ownerType, ownerId, row.status, -1);
+      await appendAudit(trx, audit);
+    }
     return row !== undefined;
   });
 }

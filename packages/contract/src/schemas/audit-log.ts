@@ -1,0 +1,55 @@
+// GET /applications/{applicationId}/audit-logs: the application's audit trail.
+import type { FromSchema } from 'json-schema-to-ts';
+import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
+
+export const auditLogQuerySchema = {
+  type: 'object',
+  properties: {
+    sortField: { type: 'string', enum: ['creationDate'], default: 'creationDate' },
+    sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'desc' },
+    page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+    perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    filterField: { type: 'string', enum: ['action', ''] },
+    filter: { type: 'string', maxLength: 255 },
+    ...losantClientQuery,
+  },
+  additionalProperties: false,
+} as const;
+export type AuditLogQuery = FromSchema<typeof auditLogQuerySchema, { keepDefaultedPropertiesOptional: true }>;
+
+export const auditLogEntrySchema = {
+  type: 'object',
+  properties: {
+    id: idSchema,
+    creationDate: dateTimeSchema,
+    actorType: { type: 'string', enum: ['user', 'apiToken', 'operator', 'anonymous'] },
+    actorId: { type: 'string' },
+    action: { type: 'string' },
+    targetType: { type: 'string' },
+    targetId: idSchema,
+    applicationId: idSchema,
+    orgId: idSchema,
+    sourceAddress: { type: 'string' },
+    outcome: { type: 'string', enum: ['success', 'failure'] },
+  },
+  required: ['id', 'creationDate', 'actorType', 'action', 'targetType', 'outcome'],
+} as const;
+export type AuditLogEntry = FromSchema<typeof auditLogEntrySchema>;
+
+export const auditLogsSchema = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: auditLogEntrySchema },
+    count: { type: 'integer' },
+    totalCount: { type: 'integer' },
+    perPage: { type: 'integer' },
+    page: { type: 'integer' },
+    sortField: { type: 'string' },
+    sortDirection: { type: 'string', enum: ['asc', 'desc'] },
+    filterField: { type: 'string' },
+    filter: { type: 'string' },
+    applicationId: idSchema,
+  },
+  required: ['items', 'count', 'totalCount', 'perPage', 'page', 'sortField', 'sortDirection', 'applicationId'],
+} as const;
+export type AuditLogs = FromSchema<typeof auditLogsSchema>;

@@ -1,0 +1,54 @@
+// The audit trail: rows appended inside the transaction of the change they record.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AuditEntry, AuditQuery } from '../port.js';
+import { globToLike } from './glob.js';
+import type { AuditLogTable, Database } from './tables.js';
+
+export async function appendAudit(db: Kysely<Database>, entry: AuditEntry | undefined): Promise<void> {
+  if (!entry) return;
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: entry.id,
+      at: entry.at,
+      actor_type: entry.actorType,
+      actor_id: entry.actorId,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId,
+      application_id: entry.applicationId,
+      org_id: entry.orgId,
+      source_address: entry.sourceAddress,
+      outcome: entry.outcome,
+    })
+    .execute();
+}
+
+function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
+  return {
+    id: row.id,
+    at: Number(row.at),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    applicationId: row.application_id,
+    orgId: row.org_id,
+    sourceAddress: row.source_address,
+    outcome: row.outcome,
+  };
+}
+
+export async function listAudit(db: Kysely<Database>, query: AuditQuery): Promise<{ items: AuditEntry[]; totalCount: number }> {
+  let base = db.selectFrom('audit_log');
+  if (query.applicationId !== undefined) base = base.where('application_id', '=', query.applicationId);
+  if (query.orgId !== undefined) base = base.where('org_id', '=', query.orgId);
+  if (query.action) base = base.where(sql<boolean>`lower(action) like ${globToLike(query.action.toLowerCase())} escape '\\'`);
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('seq', query.sortDirection)
+      .limit(query.perPage).offset(query.page * query.perPage).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(fromRow), totalCount: Number(count.n) };
+}
