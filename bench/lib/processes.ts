@@ -64,7 +64,8 @@ export async function startLatchkey(databaseUrl: string, extra: string[] = [], e
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', ...extra],
+    // The failed-authentication throttle is off so the 401 scenario measures 401s, not 429s.
+    ['packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', '--auth-failure-limit', '0', ...extra],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const ready = async () => {

@@ -1,7 +1,9 @@
 // Builds the Fastify application. It never listens: server.ts does, and tests use
 // `inject` or listen on a port of their own.
+import { createServer } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createAuthenticator } from './auth/authenticate.js';
+import { FailureCounter } from './auth/failure-counter.js';
 import { TokenCache } from './auth/token-cache.js';
 import { authorizeApplication } from './auth/authorize.js';
 import type { AppContext } from './context.js';
@@ -32,11 +34,41 @@ export interface AppOptions {
   sessionTtlMs?: number;
   /** Enables POST /introspect for callers presenting this secret as a bearer token. */
   introspectionSecret?: string;
+  /**
+   * Failed authentications one address may make per minute before it gets 429
+   * (default 300; 0 disables).
+   */
+  authFailureLimit?: number;
+  /** Longest accepted request line URL, in bytes (default 8 KiB). */
+  maxUrlLength?: number;
+  /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */
+  maxHeaderSize?: number;
 }
 
 export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;
 
 export const defaultBodyLimit = 1024 * 1024;
+export const defaultLimits = { authFailureLimit: 300, maxUrlLength: 8 * 1024, maxHeaderSize: 16 * 1024 };
+
+// Sent with every response. A JSON API needs few of helmet's page-oriented
+// headers; these are the ones that matter for it (and the pages we serve set
+// their own Content-Security-Policy where they need a looser one).
+const securityHeaders = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  // Responses may carry a token (the 201 of a create): never store them.
+  'cache-control': 'no-store',
+};
+
+/** Answers malformed or oversized requests that never reach a route, in the error shape. */
+function clientErrorResponse(code: string | undefined): string {
+  const message = code === 'HPE_HEADER_OVERFLOW' ? 'Request headers are too large' : 'Malformed request';
+  const body = JSON.stringify({ type: 'Validation', message });
+  const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  return `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
 
 /** Maps any error thrown while handling a request to the `{type, message}` shape. */
 function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
@@ -61,19 +93,40 @@ function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiEr
   return errors.internal();
 }
 
+function definedOnly(options: AppOptions): Partial<typeof defaultLimits> {
+  const out: Partial<typeof defaultLimits> = {};
+  for (const key of Object.keys(defaultLimits) as Array<keyof typeof defaultLimits>) {
+    if (options[key] !== undefined) out[key] = options[key];
+  }
+  return out;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
+  const limits = { ...defaultLimits, ...definedOnly(options) };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
+    serverFactory: (handler) => createServer({ maxHeaderSize: limits.maxHeaderSize }, handler),
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (socket.writable) socket.end(clientErrorResponse(error.code));
+      else socket.destroy();
+    },
     // Losant ids and tokens never need more; longer URLs are refused early.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > limits.maxUrlLength) throw errors.validation(`URL is longer than ${limits.maxUrlLength} bytes`);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(securityHeaders);
+  });
   app.decorateRequest('principal', null as never);
 
   const now = options.now ?? Date.now;
   const tokenCache = new TokenCache(options.tokenCacheTtlMs);
+  const authFailures = new FailureCounter(60_000);
   // Other nodes' writes (PostgreSQL NOTIFY) reach this node's cache here.
   options.store.subscribe((event) => {
     if (event.kind === 'token') tokenCache.invalidateToken(event.id);
@@ -88,8 +141,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenCache,
     authenticator,
     now,
-    authenticate: async (request) => {
-      request.principal = await authenticator.authenticate(request.headers.authorization, now());
+    authenticate: async (request, reply) => {
+      const at = now();
+      const wait = authFailures.retryAfter(request.ip, limits.authFailureLimit, at);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw errors.tooManyRequests();
+      }
+      try {
+        request.principal = await authenticator.authenticate(request.headers.authorization, at);
+      } catch (error) {
+        if (error instanceof ApiError && error.type === 'Unauthorized') authFailures.add(request.ip, at);
+        throw error;
+      }
     },
     authorizeApplication: (request, action, applicationId) =>
       authorizeApplication(options.store, request.principal, action, applicationId),

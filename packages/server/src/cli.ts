@@ -1,12 +1,15 @@
 // The `latchkey` command line.
 import { Command, Option } from 'commander';
 import { bootstrap } from './bootstrap.js';
-import { defaults, envDatabaseUrl, parseDurability, parsePort } from './config.js';
+import { defaults, envDatabaseUrl, parseDurability, parseNonNegativeInteger, parsePort } from './config.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/port.js';
+
+const limitOption = (flags: string, description: string, env: string) =>
+  new Option(flags, description).env(env).argParser(parseNonNegativeInteger);
 
 export function buildCli(): Command {
   const program = new Command('latchkey')
@@ -32,9 +35,23 @@ export function buildCli(): Command {
       new Option('--introspection-secret <secret>', 'enables POST /introspect for callers presenting this bearer secret')
         .env('LATCHKEY_INTROSPECTION_SECRET'),
     )
+    .addOption(limitOption('--body-limit <bytes>', 'largest request body (default 1048576)', 'LATCHKEY_BODY_LIMIT'))
+    .addOption(limitOption('--max-header-size <bytes>', 'largest request head (default 16384)', 'LATCHKEY_MAX_HEADER_SIZE'))
+    .addOption(limitOption('--max-url-length <bytes>', 'longest URL (default 8192)', 'LATCHKEY_MAX_URL_LENGTH'))
+    .addOption(limitOption('--auth-failure-limit <n>', 'failed authentications per address per minute before 429 (default 300; 0: off)', 'LATCHKEY_AUTH_FAILURE_LIMIT'))
+    .addOption(limitOption('--session-ttl <seconds>', 'login session lifetime (default 86400)', 'LATCHKEY_SESSION_TTL'))
+    .addOption(limitOption('--shutdown-timeout <ms>', 'longest wait for in-flight requests on SIGTERM (default 10000)', 'LATCHKEY_SHUTDOWN_TIMEOUT'))
     .action(async (opts: {
       port: number; host: string; database: string; durability: 'process' | 'power'; logLevel: string; introspectionSecret?: string;
+      bodyLimit?: number; maxHeaderSize?: number; maxUrlLength?: number; authFailureLimit?: number; sessionTtl?: number; shutdownTimeout?: number;
     }) => {
+      const limits = {
+        ...(opts.bodyLimit === undefined ? {} : { bodyLimit: opts.bodyLimit }),
+        ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
+        ...(opts.maxUrlLength === undefined ? {} : { maxUrlLength: opts.maxUrlLength }),
+        ...(opts.authFailureLimit === undefined ? {} : { authFailureLimit: opts.authFailureLimit }),
+        ...(opts.sessionTtl === undefined ? {} : { sessionTtlMs: opts.sessionTtl * 1000 }),
+      };
       await startServer({
         port: opts.port,
         host: opts.host,
@@ -42,6 +59,8 @@ export function buildCli(): Command {
         durability: opts.durability,
         logLevel: opts.logLevel,
         ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
+        limits,
+        shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
       });
     });
 

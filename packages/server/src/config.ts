@@ -6,6 +6,16 @@ export interface ServeConfig {
   durability: 'process' | 'power';
   logLevel: string;
   introspectionSecret?: string;
+  /** Request and authentication limits (app.ts defaults when absent). */
+  limits: Partial<{
+    bodyLimit: number;
+    maxHeaderSize: number;
+    maxUrlLength: number;
+    authFailureLimit: number;
+    sessionTtlMs: number;
+  }>;
+  /** Longest wait for in-flight requests on SIGTERM before exiting anyway (ms). */
+  shutdownTimeoutMs: number;
 }
 
 export const defaults = {
@@ -24,6 +34,12 @@ export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${value}`);
   return port;
+}
+
+export function parseNonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Not a non-negative integer: ${value}`);
+  return n;
 }
 
 export function parseDurability(value: string): ServeConfig['durability'] {

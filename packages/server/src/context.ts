@@ -1,6 +1,6 @@
 // What every route needs, built once by app.ts and passed to each route file.
 import type { ActionName } from '@latchkey/contract';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { TokenCache } from './auth/token-cache.js';
@@ -16,7 +16,7 @@ export interface AppContext {
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */
-  authenticate: (request: FastifyRequest) => Promise<void>;
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */
   authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationAccess>;
 }

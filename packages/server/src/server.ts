@@ -30,6 +30,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   const store = await openStore(config.databaseUrl, { durability: config.durability });
   const app = await buildApp({
     store,
+    ...config.limits,
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     logger: {
       level: config.logLevel,
@@ -44,6 +45,11 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    // In-flight requests finish; past the bound, exit anyway rather than hang.
+    setTimeout(() => {
+      app.log.warn('shutdown timed out; exiting with requests still open');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
