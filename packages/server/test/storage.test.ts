@@ -205,3 +205,10 @@ for (const adapter of adapters) {
     assert.equal(store.kind, adapter.name);
   });
 }
+
+test('prefix globs become key ranges only where code-unit order is byte order', async () => {
+  const { prefixRange } = await import('../src/storage/sql/tokens.js');
+  assert.deepEqual(prefixRange('abc*'), { from: 'abc', to: 'abd' });
+  assert.deepEqual(prefixRange('a_%*'), { from: 'a_%', to: 'a_&' });
+  for (const glob of ['abc', '*', 'a*b*', '*abc*', 'é\u{1F600}*', 'x\uffff*']) assert.equal(prefixRange(glob), undefined, glob);
+});

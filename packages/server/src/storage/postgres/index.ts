@@ -7,9 +7,9 @@ import pg from 'pg';
 import type { InvalidationEvent, TokenRecord } from '../port.js';
 import { runMigrations } from '../sql/migrate.js';
 import { migrationsFor } from '../sql/migrations.js';
-import { tokenFromRow } from '../sql/rows.js';
+import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
-import type { ApiTokensTable, Database } from '../sql/tables.js';
+import type { Database } from '../sql/tables.js';
 
 const channel = 'latchkey_invalidate';
 // int8 (bigint) columns hold epoch milliseconds: well inside Number's exact range.
@@ -47,9 +47,9 @@ class PostgresStore extends SqlStore {
 
   override async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
     // A named prepared statement: parsed and planned once per connection.
-    const result = await this.pool.query<ApiTokensTable>({
+    const result = await this.pool.query<TokenRow>({
       name: 'latchkey_token_by_hash',
-      text: 'select * from api_tokens where token_hash = $1',
+      text: `select ${tokenColumns.join(', ')} from api_tokens where token_hash = $1`,
       values: [hash],
     });
     const row = result.rows[0];

@@ -3,7 +3,14 @@ import type { Insertable, Selectable } from 'kysely';
 import type { ApplicationRecord, NewToken, OrganizationRecord, TokenRecord, UserRecord } from '../port.js';
 import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
 
-export function tokenFromRow(row: Selectable<ApiTokensTable>): TokenRecord {
+/** The columns a token record is read from: never the hash, nor the derived sort key. */
+export const tokenColumns = [
+  'id', 'owner_type', 'owner_id', 'creator_type', 'creator_id', 'creator_name', 'name', 'description', 'scope', 'status',
+  'expires_at', 'created_at', 'updated_at', 'last_used_at',
+] as const;
+export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
+
+export function tokenFromRow(row: TokenRow): TokenRecord {
   const expiresAt = Number(row.expires_at);
   return {
     id: row.id,

@@ -7,7 +7,7 @@ import type {
 } from '../port.js';
 import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
-import { applicationFromRow, organizationFromRow, tokenFromRow, userFromRow } from './rows.js';
+import { applicationFromRow, organizationFromRow, tokenColumns, tokenFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
 import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, updateToken } from './tokens.js';
 
@@ -310,7 +310,7 @@ export abstract class SqlStore implements Store {
   async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
     const row = await this.db
       .selectFrom('api_tokens')
-      .selectAll()
+      .select(tokenColumns)
       .where('id', '=', id)
       .where('owner_type', '=', ownerType)
       .where('owner_id', '=', ownerId)

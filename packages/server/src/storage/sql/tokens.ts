@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord } from '../port.js';
 import { appendAudit } from './audit.js';
 import { globToLike } from './glob.js';
-import { tokenFromRow, tokenRow } from './rows.js';
+import { tokenColumns, tokenFromRow, tokenRow } from './rows.js';
 import type { Database } from './tables.js';
 
 type Db = Kysely<Database>;
@@ -21,6 +21,18 @@ const sortColumns = {
 } as const;
 
 const filterColumns = { name: 'name_key', status: 'status' } as const;
+
+/** `abc*` -> ['abc', 'abd'): the keys a prefix glob can match. */
+export function prefixRange(glob: string): { from: string; to: string } | undefined {
+  if (!glob.endsWith('*')) return undefined;
+  const prefix = glob.slice(0, -1);
+  if (prefix === '' || prefix.includes('*')) return undefined;
+  // Code-unit order equals the databases' byte order (UTF-8) only below the
+  // surrogates; other prefixes fall back to LIKE alone.
+  if (/[\ud800-\uffff]/.test(prefix)) return undefined;
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return { from: prefix, to: prefix.slice(0, -1) + String.fromCharCode(last + 1) };
+}
 
 async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Status, delta: number): Promise<void> {
   await db
@@ -54,9 +66,13 @@ export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, 
   let base = db.selectFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType);
   const filter = query.filter && { column: filterColumns[query.filter.field], pattern: globToLike(query.filter.glob.toLowerCase()) };
   if (filter) base = base.where(sql<boolean>`${sql.ref(filter.column)} like ${filter.pattern} escape '\\'`);
+  // A prefix glob (`abc*`) is also a key range, which both databases answer from
+  // the (owner, name_key, id) index; LIKE alone would not use it once escaped.
+  const range = query.filter?.field === 'name' ? prefixRange(query.filter.glob.toLowerCase()) : undefined;
+  if (range) base = base.where('name_key', '>=', range.from).where('name_key', '<', range.to);
   const column = sortColumns[query.sortField];
   const items = base
-    .selectAll()
+    .select(tokenColumns)
     .orderBy(column, query.sortDirection)
     .orderBy('id', query.sortDirection)
     .limit(query.perPage)

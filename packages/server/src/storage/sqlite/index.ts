@@ -7,9 +7,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { TokenRecord } from '../port.js';
 import { migrationsFor } from '../sql/migrations.js';
-import { tokenFromRow } from '../sql/rows.js';
+import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
-import type { ApiTokensTable, Database } from '../sql/tables.js';
+import type { Database } from '../sql/tables.js';
 import { runMigrations } from '../sql/migrate.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -28,12 +28,12 @@ export interface SqliteOptions {
 
 class SqliteStore extends SqlStore {
   readonly kind = 'sqlite' as const;
-  private readonly byHash: BetterSqlite3.Statement<[Uint8Array], ApiTokensTable>;
+  private readonly byHash: BetterSqlite3.Statement<[Uint8Array], TokenRow>;
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
     // The hot path skips the query builder: one prepared statement, reused.
-    this.byHash = raw.prepare('select * from api_tokens where token_hash = ?');
+    this.byHash = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where token_hash = ?`);
   }
 
   override async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
