@@ -1,7 +1,7 @@
 // Builds the Fastify application. It never listens: server.ts does, and tests use
 // `inject` or listen on a port of their own.
 import { createServer } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createAuthenticator } from './auth/authenticate.js';
 import { FailureCounter } from './auth/failure-counter.js';
 import { TokenCache } from './auth/token-cache.js';
@@ -108,6 +108,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit,
     serverFactory: (handler) => createServer({ maxHeaderSize: limits.maxHeaderSize }, handler),
+    // Malformed paths are refused by the router before any route: answer them in
+    // the error shape too, without echoing the path back.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is malformed';
+      void reply.code(400).send(errors.validation(message).toJSON());
+    },
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
       if (socket.writable) socket.end(clientErrorResponse(error.code));
       else socket.destroy();
@@ -121,6 +127,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(securityHeaders);
+    // Shutting down: do not keep the connection open for a next request.
+    if (!app.server.listening) reply.header('connection', 'close');
   });
   app.decorateRequest('principal', null as never);
 

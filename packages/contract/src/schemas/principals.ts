@@ -16,7 +16,9 @@ export const userTokenScopes = [...userGroupScopes, ...applicationScopes] as con
 export const userCredentialsSchema = {
   type: 'object',
   properties: {
-    email: { type: 'string', format: 'email', maxLength: 1024 },
+    // Any `local@domain`: stricter email formats refuse single-label domains such as
+    // the first admin's admin@localhost.
+    email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 1024 },
     password: { type: 'string', minLength: 8, maxLength: 2048 },
     requestedScopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
     /** Session lifetime in seconds; capped by the server's configured maximum. */
