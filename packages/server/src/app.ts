@@ -13,6 +13,7 @@ import applicationApiTokensRoutes from './routes/application-api-tokens.js';
 import applicationsRoutes from './routes/applications.js';
 import auditLogRoutes from './routes/audit-logs.js';
 import authRoutes from './routes/auth.js';
+import consoleRoutes from './routes/console.js';
 import healthRoutes from './routes/health.js';
 import introspectRoutes from './routes/introspect.js';
 import meRoutes from './routes/me.js';
@@ -186,5 +187,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   applicationApiTokensRoutes(app, ctx);
   applicationApiTokenRoutes(app, ctx);
   auditLogRoutes(app, ctx);
+  await consoleRoutes(app);
   return app;
 }

@@ -23,7 +23,9 @@ interface OpenApiDocument {
 
 const bearer = [{ bearerAuth: [] }];
 // The documentation's own routes are the only ones left out of the document.
-const isDocsRoute = (path: string) => path === '/openapi.json' || path.startsWith('/docs');
+// The documentation itself and the web console (GET /, /console/*) are hidden from the document.
+const isDocsRoute = (path: string) =>
+  path === '/openapi.json' || path.startsWith('/docs') || path === '/' || path.startsWith('/console');
 
 /**
  * Every (method, path) the app serves, read from Fastify's route tree. HEAD is left

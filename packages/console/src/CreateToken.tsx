@@ -1,0 +1,210 @@
+// Create dialog: name, description, expiration, permissions (a preset or a custom
+// pick from the scope catalogue), initial status; then the token, shown once.
+import type { ApplicationScope, CreatedApiToken } from '@latchkey/contract';
+import { useMemo, useState } from 'preact/hooks';
+import { clientFor, toShownError, type ShownError } from './api.js';
+import { presets, searchCatalogue, type PresetId } from './scopes.js';
+import { Dialog, ErrorAlert } from './ui.js';
+
+type Permission = PresetId | 'custom';
+
+export function ScopePicker(props: { selected: ReadonlySet<ApplicationScope>; onChange: (next: Set<ApplicationScope>) => void }) {
+  const [term, setTerm] = useState('');
+  const groups = useMemo(() => searchCatalogue(term), [term]);
+  const toggle = (scope: ApplicationScope, on: boolean) => {
+    const next = new Set(props.selected);
+    if (on) next.add(scope);
+    else next.delete(scope);
+    props.onChange(next);
+  };
+  return (
+    <div class="scope-picker">
+      <label>
+        Search scopes
+        <input type="search" value={term} placeholder="e.g. device, get, webhooks" onInput={(e) => setTerm(e.currentTarget.value)} />
+      </label>
+      <p class="hint" role="status">
+        {props.selected.size === 1 ? '1 scope selected' : `${props.selected.size} scopes selected`}
+        {props.selected.size > 0 ? `: ${[...props.selected].sort().join(', ')}` : ''}
+      </p>
+      <div class="scope-groups">
+        {groups.length === 0 && <p>No scope matches “{term}”.</p>}
+        {groups.map((group) => (
+          <fieldset key={group.resource} class="scope-group">
+            <legend>{group.resource}</legend>
+            {group.wildcard && (
+              <label class="check">
+                <input type="checkbox" checked={props.selected.has(group.wildcard)}
+                  onChange={(e) => toggle(group.wildcard!, e.currentTarget.checked)} />
+                <code>{group.wildcard}</code> <span class="mark">every {group.resource} action</span>
+              </label>
+            )}
+            {group.actions.map((action) => (
+              <label key={action.scope} class="check">
+                <input type="checkbox" checked={props.selected.has(action.scope)}
+                  onChange={(e) => toggle(action.scope, e.currentTarget.checked)} />
+                <code>{action.scope}</code>{' '}
+                <span class={`mark ${action.read ? 'read' : 'write'}`}>{action.read ? 'read' : 'write'}</span>
+              </label>
+            ))}
+          </fieldset>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function OneTimeToken({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
+  const [copied, setCopied] = useState<string>('');
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(created.token);
+      setCopied('Copied to the clipboard.');
+    } catch {
+      const input = document.getElementById('new-token') as HTMLInputElement | null;
+      input?.select();
+      setCopied(document.execCommand('copy') ? 'Copied to the clipboard.' : 'Select the token and copy it by hand.');
+    }
+  }
+  return (
+    <div class="one-time">
+      <p class="warning" role="alert">
+        <strong>Copy this token now: it will not be shown again.</strong> latchkey keeps only a hash of it; a lost token
+        cannot be recovered, only replaced.
+      </p>
+      <label>
+        New token “{created.name}”
+        <input id="new-token" type="text" readOnly value={created.token} spellcheck={false}
+          onFocus={(e) => e.currentTarget.select()} />
+      </label>
+      <div class="buttons">
+        <button type="button" class="primary" onClick={copy}>Copy token</button>
+        <button type="button" onClick={onDone}>Done</button>
+      </div>
+      <p class="hint" role="status">{copied}</p>
+    </div>
+  );
+}
+
+export function CreateTokenDialog(props: { token: string; applicationId: string; onClose: (created: boolean) => void }) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [expires, setExpires] = useState<'never' | 'date'>('never');
+  const [expiresAt, setExpiresAt] = useState('');
+  const [permission, setPermission] = useState<Permission>('all');
+  const [custom, setCustom] = useState<Set<ApplicationScope>>(new Set());
+  const [status, setStatus] = useState<'active' | 'inactive'>('active');
+  const [error, setError] = useState<ShownError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<CreatedApiToken | null>(null);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setError(null);
+    let scope: ApplicationScope[];
+    if (permission === 'custom') {
+      scope = [...custom].sort();
+      if (scope.length === 0) {
+        setError({ type: 'Validation', message: 'Pick at least one scope, or choose another permission.', statusCode: 0 });
+        return;
+      }
+    } else {
+      scope = [presets.find((p) => p.id === permission)!.scope];
+    }
+    let expirationDate: string | undefined;
+    if (expires === 'date') {
+      const date = new Date(expiresAt);
+      if (!expiresAt || Number.isNaN(date.getTime())) {
+        setError({ type: 'Validation', message: 'Enter the expiration date and time.', statusCode: 0 });
+        return;
+      }
+      expirationDate = date.toISOString();
+    }
+    setBusy(true);
+    try {
+      const answer = await clientFor(props.token).applicationApiTokens.post({
+        applicationId: props.applicationId,
+        apiToken: { name: name.trim(), ...(description ? { description } : {}), scope, status, ...(expirationDate ? { expirationDate } : {}) },
+      });
+      setCreated(answer);
+    } catch (e) {
+      setError(toShownError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) {
+    return (
+      <Dialog title="Token created" onClose={() => props.onClose(true)}>
+        <OneTimeToken created={created} onDone={() => props.onClose(true)} />
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Create a token" wide onClose={() => props.onClose(false)}>
+      <form onSubmit={submit}>
+        <label>
+          Name
+          <input type="text" required maxLength={255} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Description
+          <textarea rows={2} maxLength={32767} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </label>
+        <fieldset>
+          <legend>Expiration</legend>
+          <label class="check">
+            <input type="radio" name="expires" checked={expires === 'never'} onChange={() => setExpires('never')} />
+            Never
+          </label>
+          <label class="check">
+            <input type="radio" name="expires" checked={expires === 'date'} onChange={() => setExpires('date')} />
+            On a date
+          </label>
+          {expires === 'date' && (
+            <label>
+              <span>Expires at <span class="hint">(your local time)</span></span>
+              <input type="datetime-local" required value={expiresAt} onInput={(e) => setExpiresAt(e.currentTarget.value)} />
+            </label>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Permissions</legend>
+          {presets.map((preset) => (
+            <div class="check" key={preset.id}>
+              <label>
+                <input type="radio" name="permission" checked={permission === preset.id} onChange={() => setPermission(preset.id)}
+                  aria-describedby={`permission-${preset.id}`} />
+                {preset.label}
+              </label>{' '}
+              <span class="hint" id={`permission-${preset.id}`}>{preset.hint}: <code>{preset.scope}</code></span>
+            </div>
+          ))}
+          <div class="check">
+            <label>
+              <input type="radio" name="permission" checked={permission === 'custom'} onChange={() => setPermission('custom')}
+                aria-describedby="permission-custom" />
+              Custom
+            </label>{' '}
+            <span class="hint" id="permission-custom">scopes picked from the catalogue</span>
+          </div>
+          {permission === 'custom' && <ScopePicker selected={custom} onChange={setCustom} />}
+        </fieldset>
+        <label>
+          Initial status
+          <select value={status} onChange={(e) => setStatus(e.currentTarget.value === 'inactive' ? 'inactive' : 'active')}>
+            <option value="active">Active</option>
+            <option value="inactive">Inactive</option>
+          </select>
+        </label>
+        <ErrorAlert error={error} />
+        <div class="buttons">
+          <button type="submit" class="primary" disabled={busy}>Create token</button>
+          <button type="button" onClick={() => props.onClose(false)}>Cancel</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,39 @@
+// Small shared pieces: a modal dialog on the native <dialog> (focus trap, Escape),
+// and the error banner that shows the server's {type, message}.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useId, useRef } from 'preact/hooks';
+import type { ShownError } from './api.js';
+
+export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      if (dialog?.open) dialog.close();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class={props.wide ? 'wide' : undefined}
+      aria-labelledby={titleId}
+      onClose={() => onClose.current()}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+    </dialog>
+  );
+}
+
+export function ErrorAlert({ error }: { error: ShownError | null }) {
+  if (!error) return null;
+  return (
+    <div class="error" role="alert">
+      <strong>{error.type}</strong>: {error.message}
+    </div>
+  );
+}
