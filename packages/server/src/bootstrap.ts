@@ -24,16 +24,23 @@ export class BootstrapError extends Error {}
 
 const emailShape = /^[^\s@]+@[^\s@]+$/;
 
+export function checkPassword(password: string): void {
+  if (password.length < 8 || password.length > 2048) throw new BootstrapError('Password must be 8 to 2048 characters');
+}
+
+/** `local@domain`, as sign-in accepts it (single-label domains such as localhost included). */
+export function checkEmail(email: string): void {
+  if (!emailShape.test(email) || email.length > 1024) throw new BootstrapError('Invalid email address');
+}
+
 export function displayName(user: Pick<UserRecord, 'firstName' | 'lastName' | 'email'>): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ') || user.email;
 }
 
 export async function bootstrap(store: Store, input: BootstrapInput): Promise<BootstrapResult> {
   const now = input.now ?? Date.now();
-  if (!emailShape.test(input.email) || input.email.length > 1024) throw new BootstrapError('Invalid email address');
-  if (input.password.length < 8 || input.password.length > 2048) {
-    throw new BootstrapError('Password must be 8 to 2048 characters');
-  }
+  checkEmail(input.email);
+  checkPassword(input.password);
   const applicationName = input.applicationName?.trim();
   if (applicationName !== undefined && (applicationName.length < 1 || applicationName.length > 255)) {
     throw new BootstrapError('Application name must be 1 to 255 characters');

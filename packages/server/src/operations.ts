@@ -1,23 +1,19 @@
 // Operator actions behind `latchkey user ...` and `latchkey org ...`: the same rules
 // as the HTTP API (validation, hashing, the last-admin guard), without a token.
 import { newId, roles, type RoleName } from '@latchkey/contract';
-import { BootstrapError } from './bootstrap.js';
+import { BootstrapError, checkEmail, checkPassword } from './bootstrap.js';
 import { hashPassword } from './passwords.js';
 import { operatorAudit } from './operator-audit.js';
 import type { Store, UserRecord } from './storage/port.js';
 
 
-const emailShape = /^[^\s@]+@[^\s@]+$/;
 
-export function checkPassword(password: string): void {
-  if (password.length < 8 || password.length > 2048) throw new BootstrapError('Password must be 8 to 2048 characters');
-}
 
 export async function createUser(
   store: Store,
   input: { email: string; password: string; firstName?: string; lastName?: string },
 ): Promise<UserRecord> {
-  if (!emailShape.test(input.email) || input.email.length > 1024) throw new BootstrapError('Invalid email address');
+  checkEmail(input.email);
   checkPassword(input.password);
   if (await store.findUserByEmail(input.email)) throw new BootstrapError('A user with this email already exists');
   const now = Date.now();

@@ -2,8 +2,8 @@
 // stored record, so no read path can return it.
 import type { ApiToken } from '@latchkey/contract';
 import type { TokenRecord } from '../storage/port.js';
+import { iso } from './wire.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function toApiToken(record: TokenRecord): ApiToken {
   const out: ApiToken = {

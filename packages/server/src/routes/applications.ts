@@ -16,8 +16,8 @@ import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
+import { iso } from './wire.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const orgOf = (a: ApplicationRecord) => (a.ownerType === 'organization' ? a.ownerId : null);
 
 async function toApplication(store: Store, record: ApplicationRecord): Promise<Application> {

@@ -9,11 +9,12 @@ import type { AppContext } from '../context.js';
 import type { AuditEntry } from '../storage/port.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
+import { direction, iso } from './wire.js';
 
 export function toAuditLogEntry(entry: AuditEntry): AuditLogEntry {
   const out: AuditLogEntry = {
     id: entry.id,
-    creationDate: new Date(entry.at).toISOString(),
+    creationDate: iso(entry.at),
     actorType: entry.actorType,
     action: entry.action,
     targetType: entry.targetType,
@@ -45,7 +46,7 @@ export default function auditLogRoutes(app: FastifyInstance, ctx: AppContext): v
       const q = request.query;
       const query = {
         applicationId,
-        sortDirection: q.sortDirection?.toLowerCase() === 'asc' ? ('asc' as const) : ('desc' as const),
+        sortDirection: direction(q.sortDirection, 'desc'),
         page: q.page ?? 0,
         perPage: q.perPage ?? 100,
         ...(q.filterField && q.filter ? { action: q.filter } : {}),

@@ -7,8 +7,8 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
+import { iso } from './wire.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(

@@ -15,8 +15,8 @@ import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
+import { iso } from './wire.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
   const members = await store.listMembers(record.id);

@@ -1,11 +1,12 @@
 import type { ApplicationsQueryParams, PageQueryParams } from '@latchkey/contract';
 import type { PageQuery } from '../storage/port.js';
+import { direction } from './wire.js';
 
 /** Losant paging parameters of the application and organization collections. */
 export function toPageQuery(query: PageQueryParams | ApplicationsQueryParams): PageQuery {
   const out: PageQuery = {
     sortField: query.sortField ?? 'name',
-    sortDirection: query.sortDirection?.toLowerCase() === 'desc' ? 'desc' : 'asc',
+    sortDirection: direction(query.sortDirection, 'asc'),
     page: query.page ?? 0,
     perPage: query.perPage ?? 100,
   };

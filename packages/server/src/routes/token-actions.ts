@@ -11,6 +11,7 @@ import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
 import { toApiToken } from './api-token-view.js';
 import { auditEntry } from './audit-entry.js';
+import { direction } from './wire.js';
 
 export type TokenOwner = { ownerType: 'application' | 'user'; ownerId: string };
 
@@ -29,7 +30,7 @@ const notFound = () => errors.notFound('API token');
 export function toListQuery(query: ApiTokensQuery): TokenListQuery {
   const out: TokenListQuery = {
     sortField: query.sortField ?? 'name',
-    sortDirection: query.sortDirection?.toLowerCase() === 'desc' ? 'desc' : 'asc',
+    sortDirection: direction(query.sortDirection, 'asc'),
     page: query.page ?? 0,
     perPage: query.perPage ?? 100,
   };

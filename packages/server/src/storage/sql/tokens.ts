@@ -11,7 +11,7 @@ import type { Database } from './tables.js';
 type Db = Kysely<Database>;
 type Status = 'active' | 'inactive';
 
-const sortColumns = {
+export const sortColumns = {
   name: 'name_key',
   status: 'status',
   id: 'id',

@@ -5,11 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { TokenRecord } from '../port.js';
+import type { ApplicationRecord, OwnerType, TokenListQuery, TokenPage, TokenRecord } from '../port.js';
 import { migrationsFor } from '../sql/migrations.js';
-import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
+import { applicationFromRow, tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
-import type { Database } from '../sql/tables.js';
+import type { ApplicationsTable, Database } from '../sql/tables.js';
+import { sortColumns } from '../sql/tokens.js';
 import { runMigrations } from '../sql/migrate.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -28,12 +29,41 @@ export interface SqliteOptions {
 
 class SqliteStore extends SqlStore {
   readonly kind = 'sqlite' as const;
+  // The hot paths (every request authenticates, reaches an application, and most
+  // list tokens) skip the query builder: prepared statements, reused.
   private readonly byHash: BetterSqlite3.Statement<[Uint8Array], TokenRow>;
+  private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
+  private readonly tokenCount: BetterSqlite3.Statement<[string, string], { n: number | null }>;
+  private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRow>>();
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
-    // The hot path skips the query builder: one prepared statement, reused.
     this.byHash = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where token_hash = ?`);
+    this.applicationById = raw.prepare('select * from applications where id = ?');
+    this.tokenCount = raw.prepare('select sum(n) as n from token_counts where owner_type = ? and owner_id = ?');
+  }
+
+  override async getApplication(id: string): Promise<ApplicationRecord | undefined> {
+    const row = this.applicationById.get(id);
+    return row && applicationFromRow(row);
+  }
+
+  /** Unfiltered pages (the common case); filtered ones take the shared query. */
+  override async listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
+    if (query.filter) return super.listTokens(ownerType, ownerId, query);
+    const key = `${query.sortField} ${query.sortDirection}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      const column = sortColumns[query.sortField];
+      page = this.raw.prepare(
+        `select ${tokenColumns.join(', ')} from api_tokens where owner_id = ? and owner_type = ?
+         order by ${column} ${query.sortDirection}, id ${query.sortDirection} limit ? offset ?`,
+      );
+      this.pages.set(key, page);
+    }
+    const rows = page.all(ownerId, ownerType, query.perPage, query.page * query.perPage);
+    const count = this.tokenCount.get(ownerType, ownerId);
+    return { items: rows.map(tokenFromRow), totalCount: Number(count?.n ?? 0) };
   }
 
   override async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
