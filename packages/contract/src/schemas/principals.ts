@@ -5,7 +5,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { applicationScopes, userGroupScopes } from '../scopes.js';
 import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
-import { apiTokenPatchSchema } from './api-token.js';
+import { apiTokenPatchSchema, applicationApiTokenPostSchema } from './api-token.js';
 
 export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
 export type RoleName = (typeof roles)[number];
@@ -55,16 +55,11 @@ export type Me = FromSchema<typeof meSchema>;
 
 /** Body of POST /me/tokens (API Token Post, without Losant's role-limiting fields). */
 export const userApiTokenPostSchema = {
-  type: 'object',
+  ...applicationApiTokenPostSchema,
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 255 },
-    description: { type: 'string', maxLength: 32767 },
-    expirationDate: dateTimeSchema,
+    ...applicationApiTokenPostSchema.properties,
     scope: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
-    status: { type: 'string', enum: ['active', 'inactive'] },
   },
-  required: ['name'],
-  additionalProperties: false,
 } as const;
 export type UserApiTokenPost = FromSchema<typeof userApiTokenPostSchema>;
 export { apiTokenPatchSchema as userApiTokenPatchSchema };
