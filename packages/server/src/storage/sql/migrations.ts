@@ -9,64 +9,64 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   // Byte order for the sort key on both adapters, so pages come out identically.
   const sortKey = dialect === 'postgres' ? sql`varchar(255) collate "C"` : sql`varchar(255)`;
   return {
-  '0001-initial': {
-    async up(db: Kysely<unknown>) {
-      await db.schema
-        .createTable('users')
-        .addColumn('id', 'char(24)', (c) => c.primaryKey())
-        .addColumn('email', 'varchar(1024)', (c) => c.notNull().unique())
-        .addColumn('first_name', 'varchar(1024)', (c) => c.notNull())
-        .addColumn('last_name', 'varchar(1024)', (c) => c.notNull())
-        .addColumn('password_hash', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addColumn('password_updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-
-      await db.schema
-        .createTable('applications')
-        .addColumn('id', 'char(24)', (c) => c.primaryKey())
-        .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
-        .addColumn('owner_id', 'char(24)', (c) => c.notNull())
-        .addColumn('name', 'varchar(255)', (c) => c.notNull())
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('applications_owner').on('applications').columns(['owner_id', 'id']).execute();
-
-      await db.schema
-        .createTable('api_tokens')
-        .addColumn('id', 'char(24)', (c) => c.primaryKey())
-        .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
-        .addColumn('owner_id', 'char(24)', (c) => c.notNull())
-        .addColumn('creator_type', 'varchar(16)', (c) => c.notNull())
-        .addColumn('creator_id', 'char(24)', (c) => c.notNull())
-        .addColumn('creator_name', 'varchar(1024)', (c) => c.notNull())
-        .addColumn('name', 'varchar(255)', (c) => c.notNull())
-        .addColumn('name_key', sortKey, (c) => c.notNull())
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('scope', 'text', (c) => c.notNull())
-        .addColumn('status', 'varchar(8)', (c) => c.notNull())
-        .addColumn('token_hash', binary, (c) => c.notNull().unique())
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addColumn('last_used_at', 'bigint')
-        .execute();
-      // One index per sort field, each ending in id (the tie-breaker), so a page
-      // is an index range scan whatever the size of the table.
-      const sortColumns = ['name_key', 'status', 'created_at', 'updated_at', 'expires_at'];
-      for (const column of sortColumns) {
+    '0001-initial': {
+      async up(db: Kysely<unknown>) {
         await db.schema
-          .createIndex(`api_tokens_owner_${column}`)
-          .on('api_tokens')
-          .columns(['owner_id', column, 'id'])
+          .createTable('users')
+          .addColumn('id', 'char(24)', (c) => c.primaryKey())
+          .addColumn('email', 'varchar(1024)', (c) => c.notNull().unique())
+          .addColumn('first_name', 'varchar(1024)', (c) => c.notNull())
+          .addColumn('last_name', 'varchar(1024)', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('password_updated_at', 'bigint', (c) => c.notNull())
           .execute();
-      }
-      await db.schema.createIndex('api_tokens_owner_id').on('api_tokens').columns(['owner_id', 'id']).execute();
+
+        await db.schema
+          .createTable('applications')
+          .addColumn('id', 'char(24)', (c) => c.primaryKey())
+          .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+          .addColumn('name', 'varchar(255)', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('applications_owner').on('applications').columns(['owner_id', 'id']).execute();
+
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'char(24)', (c) => c.primaryKey())
+          .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+          .addColumn('creator_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('creator_id', 'char(24)', (c) => c.notNull())
+          .addColumn('creator_name', 'varchar(1024)', (c) => c.notNull())
+          .addColumn('name', 'varchar(255)', (c) => c.notNull())
+          .addColumn('name_key', sortKey, (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('status', 'varchar(8)', (c) => c.notNull())
+          .addColumn('token_hash', binary, (c) => c.notNull().unique())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint')
+          .execute();
+        // One index per sort field, each ending in id (the tie-breaker), so a page
+        // is an index range scan whatever the size of the table.
+        const sortColumns = ['name_key', 'status', 'created_at', 'updated_at', 'expires_at'];
+        for (const column of sortColumns) {
+          await db.schema
+            .createIndex(`api_tokens_owner_${column}`)
+            .on('api_tokens')
+            .columns(['owner_id', column, 'id'])
+            .execute();
+        }
+        await db.schema.createIndex('api_tokens_owner_id').on('api_tokens').columns(['owner_id', 'id']).execute();
+      },
     },
-  },
     '0002-organizations': {
       async up(db: Kysely<unknown>) {
         await db.schema
@@ -88,7 +88,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('org_members_user').on('org_members').columns(['user_id', 'org_id']).execute();
       },
     },
-      '0003-token-counts': {
+    '0003-token-counts': {
       // totalCount of a page must be exact without counting the application's
       // tokens on every request: counts per (owner, status), kept in the same
       // transaction as every write that changes them.
@@ -102,10 +102,12 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('token_counts_pk', ['owner_type', 'owner_id', 'status'])
           .execute();
         await sql`insert into token_counts (owner_type, owner_id, status, n)
-          select owner_type, owner_id, status, count(*) from api_tokens group by owner_type, owner_id, status`.execute(db);
+          select owner_type, owner_id, status, count(*) from api_tokens group by owner_type, owner_id, status`.execute(
+          db,
+        );
       },
     },
-      '0004-audit-log': {
+    '0004-audit-log': {
       // Append-only: latchkey never updates or deletes these rows.
       async up(db: Kysely<unknown>) {
         await db.schema
@@ -124,7 +126,11 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .addColumn('source_address', 'varchar(64)')
           .addColumn('outcome', 'varchar(8)', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('audit_log_application').on('audit_log').columns(['application_id', 'seq']).execute();
+        await db.schema
+          .createIndex('audit_log_application')
+          .on('audit_log')
+          .columns(['application_id', 'seq'])
+          .execute();
         await db.schema.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'seq']).execute();
       },
     },

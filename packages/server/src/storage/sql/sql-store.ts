@@ -2,8 +2,22 @@
 // where it measurably matters, a faster hot path.
 import { sql, type Kysely } from 'kysely';
 import type {
-  ApplicationRecord, AuditEntry, AuditQuery, InvalidationEvent, MemberRecord, NewToken, OrganizationRecord, OwnerType, PageQuery, Role, Store, TokenListQuery,
-  TokenPage, TokenPatch, TokenRecord, UserRecord,
+  ApplicationRecord,
+  AuditEntry,
+  AuditQuery,
+  InvalidationEvent,
+  MemberRecord,
+  NewToken,
+  OrganizationRecord,
+  OwnerType,
+  PageQuery,
+  Role,
+  Store,
+  TokenListQuery,
+  TokenPage,
+  TokenPatch,
+  TokenRecord,
+  UserRecord,
 } from '../port.js';
 import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
@@ -11,7 +25,13 @@ import { applicationFromRow, organizationFromRow, tokenColumns, tokenFromRow, us
 import { appendAudit, listAudit } from './audit.js';
 import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, updateToken } from './tokens.js';
 
-const pageSortColumns = { name: 'name', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at', ownerId: 'owner_id' } as const;
+const pageSortColumns = {
+  name: 'name',
+  id: 'id',
+  creationDate: 'created_at',
+  lastUpdated: 'updated_at',
+  ownerId: 'owner_id',
+} as const;
 
 function likeGlob(column: string, glob: string) {
   return sql<boolean>`lower(${sql.ref(column)}) like ${globToLike(glob.toLowerCase())} escape '\\'`;
@@ -36,7 +56,10 @@ export abstract class SqlStore implements Store {
   protected async publish(_event: InvalidationEvent): Promise<void> {}
 
   async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -62,24 +85,28 @@ export abstract class SqlStore implements Store {
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
     return row && userFromRow(row);
   }
 
   async createApplication(application: ApplicationRecord, audit?: AuditEntry): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
-      .insertInto('applications')
-      .values({
-        id: application.id,
-        owner_type: application.ownerType,
-        owner_id: application.ownerId,
-        name: application.name,
-        description: application.description,
-        created_at: application.createdAt,
-        updated_at: application.updatedAt,
-      })
-      .execute();
+        .insertInto('applications')
+        .values({
+          id: application.id,
+          owner_type: application.ownerType,
+          owner_id: application.ownerId,
+          name: application.name,
+          description: application.description,
+          created_at: application.createdAt,
+          updated_at: application.updatedAt,
+        })
+        .execute();
       await appendAudit(trx, audit);
     });
   }
@@ -110,7 +137,9 @@ export abstract class SqlStore implements Store {
   }
 
   async listApplications(
-    userId: string, query: PageQuery, orgId?: string,
+    userId: string,
+    query: PageQuery,
+    orgId?: string,
   ): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
     let base = this.db
       .selectFrom('applications')
@@ -128,15 +157,23 @@ export abstract class SqlStore implements Store {
     if (query.filter) base = base.where(likeGlob('name', query.filter));
     const column = pageSortColumns[query.sortField];
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy(column, query.sortDirection).orderBy('id', query.sortDirection)
-        .limit(query.perPage).offset(query.page * query.perPage).execute(),
+      base
+        .selectAll()
+        .orderBy(column, query.sortDirection)
+        .orderBy('id', query.sortDirection)
+        .limit(query.perPage)
+        .offset(query.page * query.perPage)
+        .execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(applicationFromRow), totalCount: Number(count.n) };
   }
 
   async updateApplication(
-    id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry,
+    id: string,
+    patch: { name?: string; description?: string },
+    at: number,
+    audit?: AuditEntry,
   ): Promise<ApplicationRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -186,7 +223,10 @@ export abstract class SqlStore implements Store {
     return row && organizationFromRow(row);
   }
 
-  async listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }> {
+  async listOrganizations(
+    userId: string,
+    query: PageQuery,
+  ): Promise<{ items: OrganizationRecord[]; totalCount: number }> {
     let base = this.db
       .selectFrom('organizations')
       .where('id', 'in', this.db.selectFrom('org_members').select('org_id').where('user_id', '=', userId));
@@ -194,15 +234,23 @@ export abstract class SqlStore implements Store {
     // Organizations have no owner: ownerId is a sort field of applications only.
     const column = query.sortField === 'ownerId' ? 'id' : pageSortColumns[query.sortField];
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy(column, query.sortDirection).orderBy('id', query.sortDirection)
-        .limit(query.perPage).offset(query.page * query.perPage).execute(),
+      base
+        .selectAll()
+        .orderBy(column, query.sortDirection)
+        .orderBy('id', query.sortDirection)
+        .limit(query.perPage)
+        .offset(query.page * query.perPage)
+        .execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: rows.map(organizationFromRow), totalCount: Number(count.n) };
   }
 
   async updateOrganization(
-    id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry,
+    id: string,
+    patch: { name?: string; description?: string },
+    at: number,
+    audit?: AuditEntry,
   ): Promise<OrganizationRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -243,7 +291,11 @@ export abstract class SqlStore implements Store {
       .orderBy('org_members.user_id')
       .execute();
     return rows.map((r) => ({
-      userId: r.user_id, role: r.role, email: r.email, firstName: r.first_name, lastName: r.last_name,
+      userId: r.user_id,
+      role: r.role,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
     }));
   }
 
@@ -258,7 +310,11 @@ export abstract class SqlStore implements Store {
   }
 
   async setMember(
-    orgId: string, userId: string, role: Role | null, at: number, audit?: AuditEntry,
+    orgId: string,
+    userId: string,
+    role: Role | null,
+    at: number,
+    audit?: AuditEntry,
   ): Promise<'ok' | 'last-admin' | 'not-member'> {
     return this.db.transaction().execute(async (trx) => {
       const current = await trx
@@ -280,7 +336,12 @@ export abstract class SqlStore implements Store {
       if (role === null) {
         await trx.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
       } else if (current) {
-        await trx.updateTable('org_members').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+        await trx
+          .updateTable('org_members')
+          .set({ role })
+          .where('org_id', '=', orgId)
+          .where('user_id', '=', userId)
+          .execute();
       } else {
         await trx.insertInto('org_members').values({ org_id: orgId, user_id: userId, role, created_at: at }).execute();
       }
@@ -296,7 +357,6 @@ export abstract class SqlStore implements Store {
   async createTokens(tokens: readonly NewToken[]): Promise<void> {
     await insertTokens(this.db, tokens);
   }
-
 
   async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
     const row = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
@@ -319,7 +379,12 @@ export abstract class SqlStore implements Store {
   }
 
   async updateToken(
-    ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number, audit?: AuditEntry,
+    ownerType: OwnerType,
+    ownerId: string,
+    id: string,
+    patch: TokenPatch,
+    updatedAt: number,
+    audit?: AuditEntry,
   ): Promise<TokenRecord | undefined> {
     const record = await updateToken(this.db, ownerType, ownerId, id, patch, updatedAt, audit);
     if (record) await this.publish({ kind: 'token', id });
