@@ -1,7 +1,19 @@
 // Small conversions every route shares between stored values and the wire.
 
+// Formatting a date costs more than reading its row: listed tokens repeat the same
+// few timestamps request after request, so the strings are kept (bounded).
+const formatted = new Map<number, string>();
+
 /** Epoch milliseconds -> ISO 8601 UTC with milliseconds, as Losant writes dates. */
-export const iso = (ms: number) => new Date(ms).toISOString();
+export function iso(ms: number): string {
+  let text = formatted.get(ms);
+  if (text === undefined) {
+    if (formatted.size >= 100_000) formatted.clear();
+    text = new Date(ms).toISOString();
+    formatted.set(ms, text);
+  }
+  return text;
+}
 
 /** Losant accepts `asc`/`desc` in either case; the answer echoes lower case. */
 export function direction(value: string | undefined, fallback: 'asc' | 'desc'): 'asc' | 'desc' {
