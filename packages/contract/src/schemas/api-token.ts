@@ -2,7 +2,7 @@
 // record of the last time the token authenticated.
 import type { FromSchema } from 'json-schema-to-ts';
 import { applicationScopes, type ApplicationScope } from '../scopes.js';
-import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
+import { dateTimeSchema, idSchema, pagingQuery } from './common.js';
 
 const tokenProperties = {
   id: idSchema,
@@ -47,13 +47,9 @@ export type ApiTokenFilterField = (typeof apiTokenFilterFields)[number];
 export const apiTokensQuerySchema = {
   type: 'object',
   properties: {
+    ...pagingQuery,
     sortField: { type: 'string', enum: apiTokenSortFields, default: 'name' },
-    sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' },
-    page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
-    perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
     filterField: { type: 'string', enum: [...apiTokenFilterFields, ''] },
-    filter: { type: 'string', maxLength: 255 },
-    ...losantClientQuery,
   },
   additionalProperties: false,
 } as const;

@@ -1,17 +1,14 @@
 // GET /applications/{applicationId}/audit-logs: the application's audit trail.
 import type { FromSchema } from 'json-schema-to-ts';
-import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
+import { dateTimeSchema, idSchema, pagingQuery } from './common.js';
 
 export const auditLogQuerySchema = {
   type: 'object',
   properties: {
+    ...pagingQuery,
     sortField: { type: 'string', enum: ['creationDate'], default: 'creationDate' },
-    sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'desc' },
-    page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
-    perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+    sortDirection: { ...pagingQuery.sortDirection, default: 'desc' },
     filterField: { type: 'string', enum: ['action', ''] },
-    filter: { type: 'string', maxLength: 255 },
-    ...losantClientQuery,
   },
   additionalProperties: false,
 } as const;

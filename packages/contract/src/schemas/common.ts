@@ -10,6 +10,15 @@ export const losantClientQuery = {
   _embedded: { type: 'boolean' },
 } as const;
 
+/** Paging parameters of every list (each adds its own sortField and filterField). */
+export const pagingQuery = {
+  sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' },
+  page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+  perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  filter: { type: 'string', maxLength: 255 },
+  ...losantClientQuery,
+} as const;
+
 /** Query schema of actions that take no query parameters of their own. */
 export const losantClientQuerySchema = {
   type: 'object',

@@ -4,7 +4,7 @@
 // accepted on input (400) and never returned.
 import type { FromSchema } from 'json-schema-to-ts';
 import { applicationScopes, userGroupScopes } from '../scopes.js';
-import { dateTimeSchema, idSchema, losantClientQuery } from './common.js';
+import { dateTimeSchema, idSchema, losantClientQuery, pagingQuery } from './common.js';
 import { apiTokenPatchSchema, applicationApiTokenPostSchema } from './api-token.js';
 
 export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
@@ -89,13 +89,9 @@ export const summaryQuerySchema = {
 export const pageQuerySchema = {
   type: 'object',
   properties: {
+    ...pagingQuery,
     sortField: { type: 'string', enum: ['name', 'id', 'creationDate', 'lastUpdated'], default: 'name' },
-    sortDirection: { type: 'string', enum: ['asc', 'desc', 'ASC', 'DESC'], default: 'asc' },
-    page: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
-    perPage: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
     filterField: { type: 'string', enum: ['name', ''] },
-    filter: { type: 'string', maxLength: 255 },
-    ...losantClientQuery,
   },
   additionalProperties: false,
 } as const;

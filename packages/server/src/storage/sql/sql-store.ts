@@ -1,6 +1,6 @@
 // The Store implemented once over Kysely; each adapter supplies the dialect and,
 // where it measurably matters, a faster hot path.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
   ApplicationRecord,
   AuditEntry,
@@ -32,6 +32,26 @@ const pageSortColumns = {
   lastUpdated: 'updated_at',
   ownerId: 'owner_id',
 } as const;
+
+/** One page of a collection (sorted, ties broken by id) and its total count. */
+async function pageOf<TB extends 'applications' | 'organizations'>(
+  base: SelectQueryBuilder<Database, TB, object>,
+  query: PageQuery,
+  column: string,
+): Promise<{ rows: Selectable<Database[TB]>[]; totalCount: number }> {
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy(sql.ref(column), query.sortDirection)
+      .orderBy(sql.ref('id'), query.sortDirection)
+      .limit(query.perPage)
+      .offset(query.page * query.perPage)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  // Kysely cannot name selectAll's row type for a generic table; it is that table's row.
+  return { rows: rows as unknown as Selectable<Database[TB]>[], totalCount: Number(count.n) };
+}
 
 function likeGlob(column: string, glob: string) {
   return sql<boolean>`lower(${sql.ref(column)}) like ${globToLike(glob.toLowerCase())} escape '\\'`;
@@ -155,18 +175,8 @@ export abstract class SqlStore implements Store {
     if (orgId === '') base = base.where('owner_type', '=', 'user');
     else if (orgId !== undefined) base = base.where('owner_type', '=', 'organization').where('owner_id', '=', orgId);
     if (query.filter) base = base.where(likeGlob('name', query.filter));
-    const column = pageSortColumns[query.sortField];
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy(column, query.sortDirection)
-        .orderBy('id', query.sortDirection)
-        .limit(query.perPage)
-        .offset(query.page * query.perPage)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(applicationFromRow), totalCount: Number(count.n) };
+    const { rows, totalCount } = await pageOf(base, query, pageSortColumns[query.sortField]);
+    return { items: rows.map(applicationFromRow), totalCount };
   }
 
   async updateApplication(
@@ -233,17 +243,8 @@ export abstract class SqlStore implements Store {
     if (query.filter) base = base.where(likeGlob('name', query.filter));
     // Organizations have no owner: ownerId is a sort field of applications only.
     const column = query.sortField === 'ownerId' ? 'id' : pageSortColumns[query.sortField];
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy(column, query.sortDirection)
-        .orderBy('id', query.sortDirection)
-        .limit(query.perPage)
-        .offset(query.page * query.perPage)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(organizationFromRow), totalCount: Number(count.n) };
+    const { rows, totalCount } = await pageOf(base, query, column);
+    return { items: rows.map(organizationFromRow), totalCount };
   }
 
   async updateOrganization(
