@@ -40,13 +40,71 @@ function isErrorBody(data: unknown): data is { type?: unknown; message?: unknown
   return typeof data === 'object' && data !== null;
 }
 
-function failure(response: Response, data: unknown): LatchkeyError {
+/** The LatchkeyError of an error answer, from its {type, message} when it has one. */
+export function failure(response: Response, data: unknown, prefix = ''): LatchkeyError {
   const body = isErrorBody(data) ? data : {};
   const type = typeof body.type === 'string' && body.type ? body.type : (typeOfStatus.get(response.status) ?? 'Internal');
   const message = typeof body.message === 'string' && body.message
     ? body.message
     : response.statusText || `HTTP ${response.status}`;
-  return new LatchkeyError(response.status, type, message);
+  return new LatchkeyError(response.status, type, prefix + message);
+}
+
+export interface Exchanged {
+  response: Response;
+  /** The parsed JSON body; undefined when the body is empty or not JSON. */
+  data: unknown;
+  parsed: boolean;
+}
+
+/**
+ * One fetch with an optional timeout and caller signal. Timeouts and network
+ * failures become LatchkeyTimeoutError / LatchkeyNetworkError (their messages are
+ * fetch's own, never the request body); a caller's abort rethrows its reason.
+ */
+export async function exchange(
+  what: string,
+  href: string,
+  init: Omit<RequestInit, 'signal'>,
+  options: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined; fetch?: typeof fetch } = {},
+): Promise<Exchanged> {
+  const { timeoutMs, signal: external } = options;
+  external?.throwIfAborted();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(external?.reason);
+  external?.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer = timeoutMs && timeoutMs > 0
+    ? setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs)
+    : undefined;
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await (options.fetch ?? fetch)(href, { ...init, signal: controller.signal });
+    text = await response.text();
+  } catch (error) {
+    if (timedOut) throw new LatchkeyTimeoutError(`${what} timed out after ${timeoutMs} ms`, timeoutMs ?? 0, error);
+    if (external?.aborted) throw external.reason;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new LatchkeyNetworkError(`${what} failed: ${reason}`, error);
+  } finally {
+    clearTimeout(timer);
+    external?.removeEventListener('abort', onAbort);
+  }
+
+  let data: unknown;
+  let parsed = false;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+    parsed = text !== '';
+  } catch {
+    // callers decide: an error answer keeps its status; a success must be JSON
+  }
+  return { response, data, parsed };
 }
 
 export function createSend(current: () => Readonly<ClientOptions>): Send {
@@ -61,47 +119,12 @@ export function createSend(current: () => Readonly<ClientOptions>): Send {
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
 
-    const external = perCall.signal;
-    external?.throwIfAborted();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(external?.reason);
-    external?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = timeoutMs && timeoutMs > 0
-      ? setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs)
-      : undefined;
-
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(href, {
-        method: spec.method,
-        headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: controller.signal,
-      });
-      text = await response.text();
-    } catch (error) {
-      if (timedOut) throw new LatchkeyTimeoutError(`${what} timed out after ${timeoutMs} ms`, timeoutMs ?? 0, error);
-      if (external?.aborted) throw external.reason;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new LatchkeyNetworkError(`${what} failed: ${reason}`, error);
-    } finally {
-      clearTimeout(timer);
-      external?.removeEventListener('abort', onAbort);
-    }
-
-    let data: unknown;
-    let parsed = false;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-      parsed = text !== '';
-    } catch {
-      // handled below: an error answer keeps its status; a success must be JSON
-    }
+    const { response, data, parsed } = await exchange(
+      what,
+      href,
+      { method: spec.method, headers, body: spec.body === undefined ? undefined : JSON.stringify(spec.body) },
+      { timeoutMs, signal: perCall.signal },
+    );
     if (!response.ok) throw failure(response, data);
     if (!parsed) throw new LatchkeyError(response.status, 'Internal', `${what}: the answer is not JSON`);
     return data as T;

@@ -11,7 +11,8 @@ import {
   authorityOnApplication, idPattern, isAction, parseToken,
   type ActionScope, type Introspection,
 } from '@latchkey/contract';
-import { LatchkeyError, LatchkeyNetworkError, LatchkeyTimeoutError } from './errors.js';
+import { LatchkeyError } from './errors.js';
+import { exchange, failure } from './request.js';
 
 export interface VerifierOptions {
   /** Base URL of the latchkey server, e.g. `http://localhost:8080`. */
@@ -105,45 +106,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   /** One POST /introspect. Every failure is a LatchkeyError (the SDK's), never cached. */
   async function introspect(body: { token: string; application_id?: string }): Promise<Introspection> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = timeoutMs > 0
-      ? setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs)
-      : undefined;
-    let response: Response;
-    let text: string;
-    try {
-      response = await doFetch(endpoint, {
+    const { response, data } = await exchange(
+      'POST /introspect',
+      endpoint,
+      {
         method: 'POST',
         headers: { accept: 'application/json', 'content-type': 'application/json', authorization },
         body: JSON.stringify(body),
-        signal: controller.signal,
-      });
-      text = await response.text();
-    } catch (error) {
-      // The message is fetch's own: it never contains the request body, so never the token.
-      if (timedOut) throw new LatchkeyTimeoutError(`POST /introspect timed out after ${timeoutMs} ms`, timeoutMs, error);
-      throw new LatchkeyNetworkError(`POST /introspect failed: ${error instanceof Error ? error.message : String(error)}`, error);
-    } finally {
-      clearTimeout(timer);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-    if (!response.ok) {
-      const error = (typeof data === 'object' && data !== null ? data : {}) as { type?: unknown; message?: unknown };
-      throw new LatchkeyError(
-        response.status,
-        typeof error.type === 'string' && error.type ? error.type : 'Internal',
-        `POST /introspect: ${typeof error.message === 'string' && error.message ? error.message : response.statusText || `HTTP ${response.status}`}`,
-      );
-    }
+      },
+      { timeoutMs, fetch: doFetch },
+    );
+    if (!response.ok) throw failure(response, data, 'POST /introspect: ');
     if (!isIntrospection(data)) {
       throw new LatchkeyError(response.status, 'Internal', 'POST /introspect: the answer is not an introspection');
     }
