@@ -5,7 +5,8 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyInstance, ty
 import { createAuthenticator } from './auth/authenticate.js';
 import { FailureCounter } from './auth/failure-counter.js';
 import { TokenCache } from './auth/token-cache.js';
-import { authorizeApplication } from './auth/authorize.js';
+import { ApplicationOwners } from './auth/application-owners.js';
+import { authorizeApplication, reach } from './auth/authorize.js';
 import type { AppContext } from './context.js';
 import { ApiError, errors } from './errors.js';
 import applicationApiTokenRoutes from './routes/application-api-token.js';
@@ -20,7 +21,7 @@ import meRoutes from './routes/me.js';
 import openApiRoutes from './routes/openapi.js';
 import orgsRoutes from './routes/orgs.js';
 import userApiTokensRoutes from './routes/user-api-tokens.js';
-import type { Store } from './storage/port.js';
+import type { InvalidationEvent, Store } from './storage/port.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppOptions {
@@ -62,6 +63,9 @@ const securityHeaders = {
   // Responses may carry a token (the 201 of a create): never store them.
   'cache-control': 'no-store',
 };
+
+/** The log levels at which Fastify writes a line for every request. */
+const requestLevels = new Set(['info', 'debug', 'trace']);
 
 /** Answers malformed or oversized requests that never reach a route, in the error shape. */
 function clientErrorResponse(code: string | undefined): string {
@@ -107,6 +111,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = { ...defaultLimits, ...definedOnly(options) };
   const app = Fastify({
     logger: options.logger ?? false,
+    // A child logger per request costs about as much as routing it, and only adds
+    // the request id. Below 'info' there are no per-request lines to carry it; the
+    // error handler names the request itself.
+    childLoggerFactory: (logger, bindings, opts) => (requestLevels.has(logger.level) ? logger.child(bindings, opts) : logger),
     bodyLimit,
     serverFactory: (handler) => createServer({ maxHeaderSize: limits.maxHeaderSize }, handler),
     // Malformed paths are refused by the router before any route: answer them in
@@ -123,31 +131,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.addHook('onRequest', async (request) => {
-    if (request.url.length > limits.maxUrlLength) throw errors.validation(`URL is longer than ${limits.maxUrlLength} bytes`);
-  });
-  app.addHook('onSend', async (_request, reply) => {
+  // Every request passes here, so it is a plain callback hook: an async one costs a
+  // promise and a microtask per request. Headers set now survive error answers too.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(securityHeaders);
     // Shutting down: do not keep the connection open for a next request.
     if (!app.server.listening) reply.header('connection', 'close');
+    done(request.url.length > limits.maxUrlLength ? errors.validation(`URL is longer than ${limits.maxUrlLength} bytes`) : undefined);
   });
   app.decorateRequest('principal', null as never);
 
   const now = options.now ?? Date.now;
   const tokenCache = new TokenCache(options.tokenCacheTtlMs);
+  const owners = new ApplicationOwners(options.store, options.tokenCacheTtlMs);
   const authFailures = new FailureCounter(60_000);
-  // Other nodes' writes (PostgreSQL NOTIFY) reach this node's cache here.
-  options.store.subscribe((event) => {
+  const invalidate = (event: InvalidationEvent) => {
     if (event.kind === 'token') tokenCache.invalidateToken(event.id);
-    else if (event.kind === 'owner') tokenCache.invalidateOwner(event.id);
-    else tokenCache.clear();
-  });
+    else if (event.kind === 'owner') {
+      tokenCache.invalidateOwner(event.id);
+      owners.invalidate(event.id);
+    } else {
+      tokenCache.clear();
+      owners.clear();
+    }
+  };
+  // Other nodes' writes (PostgreSQL NOTIFY) reach this node's caches here.
+  options.store.subscribe(invalidate);
   const authenticator = createAuthenticator(options.store, tokenCache, (error) =>
     app.log.warn({ err: error }, 'could not record lastUsed'),
   );
   const ctx: AppContext = {
     store: options.store,
-    tokenCache,
+    invalidate,
     authenticator,
     now,
     authenticate: async (request, reply) => {
@@ -165,12 +180,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
     },
     authorizeApplication: (request, action, applicationId) =>
-      authorizeApplication(options.store, request.principal, action, applicationId),
+      authorizeApplication(options.store, owners, request.principal, action, applicationId, now()),
+    reach: (principal, applicationId) => reach(options.store, owners, principal, applicationId, now()),
   };
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error, bodyLimit, options.store);
-    if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (apiError.statusCode >= 500) {
+      const log = request.log === app.log ? app.log.child({ reqId: request.id }) : request.log;
+      log.error({ err: error }, 'request failed');
+    }
     return reply.code(apiError.statusCode).send(apiError.toJSON());
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));

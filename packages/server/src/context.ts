@@ -3,14 +3,17 @@ import type { ActionName } from '@latchkey/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
-import type { TokenCache } from './auth/token-cache.js';
 import type { ApplicationAccess } from './auth/authorize.js';
-import type { Store } from './storage/port.js';
+import type { InvalidationEvent, Store } from './storage/port.js';
 
 export interface AppContext {
   store: Store;
-  /** Verified tokens; every write to a token must invalidate it here. */
-  tokenCache: TokenCache;
+  /**
+   * Drops what this node holds in memory about a token, or about an owner and its
+   * tokens. Every write that changes or deletes them calls it; the store tells
+   * other nodes the same through its notifications.
+   */
+  invalidate: (event: InvalidationEvent) => void;
   /** Token string or header -> principal (through the cache); throws 401. */
   authenticator: Authenticator;
   /** The clock; tests replace it to move through expiry without sleeping. */
@@ -19,6 +22,8 @@ export interface AppContext {
   authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */
   authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationAccess>;
+  /** The application as the principal reaches it (no scope check), or undefined. */
+  reach: (principal: Principal, applicationId: string) => Promise<ApplicationAccess | undefined>;
 }
 
 declare module 'fastify' {

@@ -120,12 +120,16 @@ test("DELETE /applications/{id} deletes its tokens: a cached token is refused on
   const ownUrl = `/applications/${h.applicationId}`;
   assert.equal((await h.call(appToken.token, { method: 'GET', url: ownUrl })).statusCode, 200);
   assert.equal((await h.call(appToken.token, { method: 'GET', url: `${ownUrl}/tokens` })).statusCode, 200);
+  assert.equal((await h.call(h.userToken, { method: 'GET', url: `${ownUrl}/tokens` })).statusCode, 200);
   assert.equal((await h.call(h.userToken, { method: 'DELETE', url: ownUrl })).statusCode, 200);
   const after = await h.call(appToken.token, { method: 'GET', url: `${ownUrl}/tokens` });
   assert.equal(after.statusCode, 401);
   assert.equal(after.json().type, 'Unauthorized');
-  // The user token is untouched.
+  // The user token is untouched, and the application it reached a moment ago is gone for it too.
   assert.equal((await h.call(h.userToken, { method: 'GET', url: '/me' })).statusCode, 200);
+  assert.equal((await h.call(h.userToken, { method: 'GET', url: ownUrl })).statusCode, 404);
+  const orphan = await h.call(h.userToken, { method: 'POST', url: `${ownUrl}/tokens`, payload: { name: 'orphan' } });
+  assert.equal(orphan.statusCode, 404);
 });
 
 test('an application token reaches its own application only, and no user-level action', async (t) => {

@@ -88,6 +88,26 @@ test('deleting an application on node A refuses its tokens on node B', async (t)
   assert.equal(status, 401);
 });
 
+test('deleting an application on node A makes it unreachable on node B, where its owner was just served', async (t) => {
+  if (await skip(t)) return;
+  const schema = await freshSchema(t);
+  const a = await startNode(t, postgresUrl, schema);
+  const b = await startNode(t, postgresUrl, schema);
+  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName: 'Gone' });
+  const appId = boot.applicationId!;
+  const headers = { authorization: `Bearer ${boot.token}` };
+  // Node B now knows who owns the application (and its caches live for a minute).
+  assert.equal((await b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers })).statusCode, 200);
+  assert.equal((await a.app.inject({ method: 'DELETE', url: `/applications/${appId}`, headers })).statusCode, 200);
+  const create = () => b.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers, payload: { name: 'orphan' } });
+  const deadline = Date.now() + 2_000;
+  let status = 0;
+  while (Date.now() < deadline && (status = (await create()).statusCode) !== 404) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(status, 404);
+  // Nothing was created for the deleted application while the news travelled.
+  assert.deepEqual(await a.store.listTokens('application', appId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 }), { items: [], totalCount: 0 });
+});
+
 test('hundreds of concurrent creates spread over two nodes all land, with unique ids', async (t) => {
   if (await skip(t)) return;
   const schema = await freshSchema(t);

@@ -4,19 +4,20 @@
 import {
   actions, applicableScopes, authorityOnApplication, hasAcceptedScope, isAction, roleActions, type ActionName,
 } from '@latchkey/contract';
-import type { ApplicationRecord, OrganizationRecord, Role, Store } from '../storage/port.js';
+import type { OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errors } from '../errors.js';
+import type { ApplicationOwner, ApplicationOwners } from './application-owners.js';
 import type { Principal, UserPrincipal } from './principal.js';
 
 /** An application the caller reaches, with the cap its organization role puts on it. */
 export interface ApplicationAccess {
-  application: ApplicationRecord;
+  application: ApplicationOwner;
   /** The member's role when the application belongs to an organization; undefined otherwise. */
   role?: Role;
 }
 
 /** The scopes of the principal that apply to this application. */
-export function effectiveScopes(principal: Principal, application: ApplicationRecord): readonly string[] {
+export function effectiveScopes(principal: Principal, application: ApplicationOwner): readonly string[] {
   return applicableScopes(principal.scopes, principal.kind, application.ownerType);
 }
 
@@ -25,9 +26,11 @@ export function authorityOn(principal: Principal, access: ApplicationAccess): Re
   return authorityOnApplication(principal.scopes, principal.kind, access.application.ownerType, access.role);
 }
 
-export async function reach(store: Store, principal: Principal, applicationId: string): Promise<ApplicationAccess | undefined> {
+export async function reach(
+  store: Store, owners: ApplicationOwners, principal: Principal, applicationId: string, now: number,
+): Promise<ApplicationAccess | undefined> {
   if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
-  const application = await store.getApplication(applicationId);
+  const application = await owners.get(applicationId, now);
   if (!application) return undefined;
   if (principal.kind === 'application') return { application };
   if (application.ownerType === 'user') return application.ownerId === principal.userId ? { application } : undefined;
@@ -37,11 +40,13 @@ export async function reach(store: Store, principal: Principal, applicationId: s
 
 export async function authorizeApplication(
   store: Store,
+  owners: ApplicationOwners,
   principal: Principal,
   action: ActionName,
   applicationId: string,
+  now: number,
 ): Promise<ApplicationAccess> {
-  const access = await reach(store, principal, applicationId);
+  const access = await reach(store, owners, principal, applicationId, now);
   if (!access) throw errors.notFound('Application');
   if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
   // Roles cap catalogue actions; latchkey's own application actions (the audit

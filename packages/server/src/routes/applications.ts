@@ -18,7 +18,7 @@ import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 import { iso } from './wire.js';
 
-const orgOf = (a: ApplicationRecord) => (a.ownerType === 'organization' ? a.ownerId : null);
+const orgOf = (a: Pick<ApplicationRecord, 'ownerType' | 'ownerId'>) => (a.ownerType === 'organization' ? a.ownerId : null);
 
 async function toApplication(store: Store, record: ApplicationRecord): Promise<Application> {
   const out: Application = {
@@ -40,6 +40,12 @@ async function toApplication(store: Store, record: ApplicationRecord): Promise<A
 
 export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const one = { params: applicationIdParamsSchema, querystring: summaryQuerySchema };
+  // Authorization knows only who owns an application; its name and dates come from the store.
+  const record = async (id: string) => {
+    const found = await ctx.store.getApplication(id);
+    if (!found) throw errors.notFound('Application');
+    return found;
+  };
 
   app.get<{ Querystring: ApplicationsQueryParams }>(
     '/applications',
@@ -110,7 +116,7 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (request): Promise<Application> => {
       const { application } = await ctx.authorizeApplication(request, 'application.get', request.params.applicationId);
-      return toApplication(ctx.store, application);
+      return toApplication(ctx.store, await record(application.id));
     },
   );
 
@@ -126,7 +132,8 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       },
     },
     async (request): Promise<Application> => {
-      const { application } = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
+      const access = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
+      const application = await record(access.application.id);
       const updatedAt = Math.max(ctx.now(), application.updatedAt + 1);
       const updated = await ctx.store.updateApplication(application.id, request.body, updatedAt, auditEntry(request, updatedAt, 'application.update', {
         targetType: 'application', targetId: application.id, applicationId: application.id, orgId: orgOf(application),
@@ -150,7 +157,7 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       const deleted = await ctx.store.deleteApplication(application.id, auditEntry(request, ctx.now(), 'application.delete', {
         targetType: 'application', targetId: application.id, applicationId: application.id, orgId: orgOf(application),
       }));
-      ctx.tokenCache.invalidateOwner(application.id);
+      ctx.invalidate({ kind: 'owner', id: application.id });
       if (!deleted) throw errors.notFound('Application');
       return { success: true };
     },

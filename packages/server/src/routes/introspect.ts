@@ -9,7 +9,6 @@
 import formbody from '@fastify/formbody';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { reach } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { describePublic } from './openapi.js';
 import { ApiError } from '../errors.js';
@@ -64,7 +63,7 @@ export default function introspectRoutes(app: FastifyInstance, ctx: AppContext, 
         else out.user_id = principal.userId;
         const applicationId = request.body.application_id;
         if (applicationId !== undefined) {
-          const access = await reach(ctx.store, principal, applicationId);
+          const access = await ctx.reach(principal, applicationId);
           out.application = access
             ? { id: applicationId, reachable: true, owner_type: access.application.ownerType, ...(access.role ? { role: access.role } : {}) }
             : { id: applicationId, reachable: false };

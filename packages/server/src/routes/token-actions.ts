@@ -131,7 +131,7 @@ export async function patchToken(
   const updated = await ctx.store.updateToken(
     owner.ownerType, owner.ownerId, id, patch, updatedAt, audit(request, updatedAt, owner, 'update', id),
   );
-  ctx.tokenCache.invalidateToken(id);
+  ctx.invalidate({ kind: 'token', id });
   if (!updated) throw notFound();
   return toApiToken(updated);
 }
@@ -140,7 +140,7 @@ export async function deleteToken(
   ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string,
 ): Promise<{ success: true }> {
   const deleted = await ctx.store.deleteToken(owner.ownerType, owner.ownerId, id, audit(request, ctx.now(), owner, 'delete', id));
-  ctx.tokenCache.invalidateToken(id);
+  ctx.invalidate({ kind: 'token', id });
   if (!deleted) throw notFound();
   return { success: true };
 }

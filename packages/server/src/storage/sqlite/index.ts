@@ -32,6 +32,7 @@ class SqliteStore extends SqlStore {
   // The hot paths (every request authenticates, reaches an application, and most
   // list tokens) skip the query builder: prepared statements, reused.
   private readonly byHash: BetterSqlite3.Statement<[Uint8Array], TokenRow>;
+  private readonly byId: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
   private readonly tokenCount: BetterSqlite3.Statement<[string, string], { n: number | null }>;
   private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRow>>();
@@ -39,6 +40,7 @@ class SqliteStore extends SqlStore {
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
     this.byHash = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where token_hash = ?`);
+    this.byId = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where id = ? and owner_type = ? and owner_id = ?`);
     this.applicationById = raw.prepare('select * from applications where id = ?');
     this.tokenCount = raw.prepare('select sum(n) as n from token_counts where owner_type = ? and owner_id = ?');
   }
@@ -64,6 +66,11 @@ class SqliteStore extends SqlStore {
     const rows = page.all(ownerId, ownerType, query.perPage, query.page * query.perPage);
     const count = this.tokenCount.get(ownerType, ownerId);
     return { items: rows.map(tokenFromRow), totalCount: Number(count?.n ?? 0) };
+  }
+
+  override async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
+    const row = this.byId.get(id, ownerType, ownerId);
+    return row && tokenFromRow(row);
   }
 
   override async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
