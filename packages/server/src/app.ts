@@ -23,6 +23,7 @@ import orgsRoutes from './routes/orgs.js';
 import userApiTokensRoutes from './routes/user-api-tokens.js';
 import type { InvalidationEvent, Store } from './storage/port.js';
 import { validatorCompiler } from './validation.js';
+import { TokenViews } from './routes/token-views.js';
 
 export interface AppOptions {
   store: Store;
@@ -145,14 +146,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const tokenCache = new TokenCache(options.tokenCacheTtlMs);
   const owners = new ApplicationOwners(options.store, options.tokenCacheTtlMs);
   const authFailures = new FailureCounter(60_000);
+  const views = new TokenViews();
+  // Renderings need no invalidation to stay correct (versions see to that); deleted
+  // tokens' renderings are dropped so they do not take room.
   const invalidate = (event: InvalidationEvent) => {
-    if (event.kind === 'token') tokenCache.invalidateToken(event.id);
-    else if (event.kind === 'owner') {
+    if (event.kind === 'token') {
+      tokenCache.invalidateToken(event.id);
+      views.forget(event.id);
+    } else if (event.kind === 'owner') {
       tokenCache.invalidateOwner(event.id);
       owners.invalidate(event.id);
     } else {
       tokenCache.clear();
       owners.clear();
+      views.clear();
     }
   };
   // Other nodes' writes (PostgreSQL NOTIFY) reach this node's caches here.
@@ -163,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const ctx: AppContext = {
     store: options.store,
     invalidate,
+    views,
     authenticator,
     now,
     authenticate: async (request, reply) => {
@@ -180,7 +188,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
     },
     authorizeApplication: (request, action, applicationId) =>
-      authorizeApplication(options.store, owners, request.principal, action, applicationId, now()),
+      // GET never writes; anything else reads the application afresh.
+      authorizeApplication(options.store, owners, request.principal, action, applicationId, now(), request.method !== 'GET'),
     reach: (principal, applicationId) => reach(options.store, owners, principal, applicationId, now()),
   };
 

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { ApplicationAccess } from './auth/authorize.js';
+import type { TokenViews } from './routes/token-views.js';
 import type { InvalidationEvent, Store } from './storage/port.js';
 
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
    * other nodes the same through its notifications.
    */
   invalidate: (event: InvalidationEvent) => void;
+  /** Tokens rendered to JSON, reused while their version holds. */
+  views: TokenViews;
   /** Token string or header -> principal (through the cache); throws 401. */
   authenticator: Authenticator;
   /** The clock; tests replace it to move through expiry without sleeping. */

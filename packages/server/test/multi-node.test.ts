@@ -99,13 +99,37 @@ test('deleting an application on node A makes it unreachable on node B, where it
   // Node B now knows who owns the application (and its caches live for a minute).
   assert.equal((await b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers })).statusCode, 200);
   assert.equal((await a.app.inject({ method: 'DELETE', url: `/applications/${appId}`, headers })).statusCode, 200);
-  const create = () => b.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers, payload: { name: 'orphan' } });
+  // Writes never trust what a node remembers: no token is created for the deleted
+  // application, even before the news reaches node B.
+  const create = await b.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers, payload: { name: 'orphan' } });
+  assert.equal(create.statusCode, 404);
+  assert.deepEqual(await a.store.listTokens('application', appId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 }), { items: [], totalCount: 0 });
+  // Reads may use it until the notification arrives, which is at once.
+  const list = () => b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers });
   const deadline = Date.now() + 2_000;
   let status = 0;
-  while (Date.now() < deadline && (status = (await create()).statusCode) !== 404) await new Promise((r) => setTimeout(r, 5));
+  while (Date.now() < deadline && (status = (await list()).statusCode) !== 404) await new Promise((r) => setTimeout(r, 5));
   assert.equal(status, 404);
-  // Nothing was created for the deleted application while the news travelled.
-  assert.deepEqual(await a.store.listTokens('application', appId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 }), { items: [], totalCount: 0 });
+});
+
+test('a list or get on node B shows a change node A made a moment ago, though B had rendered the token before', async (t) => {
+  if (await skip(t)) return;
+  const schema = await freshSchema(t);
+  const a = await startNode(t, postgresUrl, schema);
+  const b = await startNode(t, postgresUrl, schema);
+  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName: 'Fleet' });
+  const url = `/applications/${boot.applicationId}/tokens`;
+  const headers = { authorization: `Bearer ${boot.token}` };
+  const created = (await a.app.inject({ method: 'POST', url, headers, payload: { name: 'before' } })).json() as { id: string; token: string };
+  const onB = async () => ({
+    listed: ((await b.app.inject({ method: 'GET', url, headers })).json() as { items: Array<Record<string, unknown>> }).items.find((i) => i.id === created.id)!,
+    got: (await b.app.inject({ method: 'GET', url: `${url}/${created.id}`, headers })).json() as Record<string, unknown>,
+  });
+  assert.equal((await onB()).listed.name, 'before');
+  assert.equal((await a.app.inject({ method: 'PATCH', url: `${url}/${created.id}`, headers, payload: { name: 'after', status: 'inactive' } })).statusCode, 200);
+  const { listed, got } = await onB();
+  assert.deepEqual([listed.name, listed.status, got.name, got.status], ['after', 'inactive', 'after', 'inactive']);
+  assert.deepEqual(listed, got);
 });
 
 test('hundreds of concurrent creates spread over two nodes all land, with unique ids', async (t) => {

@@ -54,7 +54,7 @@ for (const adapter of adapters) {
     await store.createToken(never);
     const found = await store.findTokenByHash(expiring.hash);
     const { hash: _hash, ...expected } = expiring;
-    assert.deepEqual(found, { ...expected, lastUsedAt: null });
+    assert.deepEqual(found, { ...expected, lastUsedAt: null, version: 0 });
     assert.equal((await store.findTokenByHash(never.hash))?.expiresAt, null);
     assert.equal(await store.findTokenByHash(hashToken('nope')), undefined);
     assert.equal((await store.getToken('application', app, never.id))?.name, 'never');
@@ -73,11 +73,14 @@ for (const adapter of adapters) {
     assert.equal(updated?.name, 'After');
     assert.equal(updated?.status, 'inactive');
     assert.equal(updated?.updatedAt, t0 + 10);
+    // Every change moves the version on, a touch included: renderings keyed by it go stale.
+    assert.equal(updated?.version, 1);
     assert.equal(await store.updateToken('application', newId(), record.id, { name: 'x' }, t0 + 11), undefined);
     await store.touchToken(record.id, t0 + 20);
     const touched = await store.getToken('application', app, record.id);
     assert.equal(touched?.lastUsedAt, t0 + 20);
     assert.equal(touched?.updatedAt, t0 + 10);
+    assert.equal(touched?.version, 2);
     assert.equal(await store.deleteToken('application', newId(), record.id), false);
     assert.equal(await store.deleteToken('application', app, record.id), true);
     assert.equal(await store.findTokenByHash(record.hash), undefined);
@@ -101,6 +104,13 @@ for (const adapter of adapters) {
           paged.push(...(await store.listTokens('application', app, { sortField, sortDirection, page, perPage: 1 })).items);
         }
         assert.deepEqual(paged.map((r) => r.id), all.items.map((r) => r.id), `${sortField} ${sortDirection}`);
+        // The id-and-version page is the same page, in the same order, with the same count.
+        for (const page of [0, 1]) {
+          const query = { sortField, sortDirection, page, perPage: 4 };
+          const refs = await store.listTokenRefs('application', app, query);
+          const full = await store.listTokens('application', app, query);
+          assert.deepEqual(refs, { items: full.items.map((r) => ({ id: r.id, version: r.version })), totalCount: full.totalCount });
+        }
       }
     }
     const byName = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });
@@ -115,6 +125,28 @@ for (const adapter of adapters) {
     assert.deepEqual(await glob('Z*'), ['Zed', 'z*']);
     assert.deepEqual(await glob('z\\*'), []);
     assert.equal((await glob('inact*', 'status')).length, 4);
+    for (const filter of [{ field: 'name' as const, glob: 'a*' }, { field: 'name' as const, glob: '*b*' }, { field: 'status' as const, glob: 'active' }]) {
+      const query = { sortField: 'creationDate' as const, sortDirection: 'desc' as const, page: 0, perPage: 100, filter };
+      const refs = await store.listTokenRefs('application', app, query);
+      const full = await store.listTokens('application', app, query);
+      assert.deepEqual(refs, { items: full.items.map((r) => ({ id: r.id, version: r.version })), totalCount: full.totalCount });
+    }
+  });
+
+  test(`${adapter.name}: tokens by ids, only the owner's`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const other = await seedApp(store, await seedUser(store));
+    const mine = [token(app, 'one'), token(app, 'two'), token(app, 'three')];
+    const theirs = token(other, 'theirs');
+    for (const record of [...mine, theirs]) await store.createToken(record);
+    const ids = [mine[2]!.id, theirs.id, mine[0]!.id, newId()];
+    const found = await store.getTokens('application', app, ids);
+    assert.deepEqual(found.map((r) => r.id).sort(), [mine[0]!.id, mine[2]!.id].sort());
+    assert.deepEqual(found.find((r) => r.id === mine[0]!.id), await store.getToken('application', app, mine[0]!.id));
+    assert.deepEqual(await store.getTokens('application', app, []), []);
+    assert.deepEqual(await store.getTokens('user', app, ids), []);
   });
 
   test(`${adapter.name}: applications, organizations, members and the last-admin guard`, async (t) => {

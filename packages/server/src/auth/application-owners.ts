@@ -2,6 +2,7 @@
 // it, and it never changes while the application exists. Only a deletion makes an
 // entry stale, and deletions invalidate it here (and, through the store's
 // notifications, on other nodes); the TTL bounds what a missed notification costs.
+// Only reads use it: a write reads the application afresh.
 import type { ApplicationRecord, Store } from '../storage/port.js';
 
 export type ApplicationOwner = Pick<ApplicationRecord, 'id' | 'ownerType' | 'ownerId'>;
@@ -22,9 +23,13 @@ export class ApplicationOwners {
     private readonly maxEntries = 100_000,
   ) {}
 
-  async get(id: string, now: number): Promise<ApplicationOwner | undefined> {
+  /**
+   * `fresh` skips the memory: writes must not act on an application another node
+   * deleted a moment ago, before its notification arrives here.
+   */
+  async get(id: string, now: number, fresh = false): Promise<ApplicationOwner | undefined> {
     const entry = this.entries.get(id);
-    if (entry && now - entry.cachedAt < this.ttlMs) return entry.owner;
+    if (!fresh && entry && now - entry.cachedAt < this.ttlMs) return entry.owner;
     const epoch = this.epoch;
     const record = await this.store.getApplication(id);
     if (!record) {

@@ -26,11 +26,12 @@ export function authorityOn(principal: Principal, access: ApplicationAccess): Re
   return authorityOnApplication(principal.scopes, principal.kind, access.application.ownerType, access.role);
 }
 
+/** `write`: the caller is about to change the application or its tokens. */
 export async function reach(
-  store: Store, owners: ApplicationOwners, principal: Principal, applicationId: string, now: number,
+  store: Store, owners: ApplicationOwners, principal: Principal, applicationId: string, now: number, write = false,
 ): Promise<ApplicationAccess | undefined> {
   if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
-  const application = await owners.get(applicationId, now);
+  const application = await owners.get(applicationId, now, write);
   if (!application) return undefined;
   if (principal.kind === 'application') return { application };
   if (application.ownerType === 'user') return application.ownerId === principal.userId ? { application } : undefined;
@@ -45,8 +46,9 @@ export async function authorizeApplication(
   action: ActionName,
   applicationId: string,
   now: number,
+  write: boolean,
 ): Promise<ApplicationAccess> {
-  const access = await reach(store, owners, principal, applicationId, now);
+  const access = await reach(store, owners, principal, applicationId, now, write);
   if (!access) throw errors.notFound('Application');
   if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
   // Roles cap catalogue actions; latchkey's own application actions (the audit

@@ -11,6 +11,7 @@ import type { AppContext } from '../context.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
 import { deleteToken, getToken, patchToken } from './token-actions.js';
+import { serialized } from './wire.js';
 
 const path = '/applications/:applicationId/tokens/:apiTokenId';
 const owner = (applicationId: string) => ({ ownerType: 'application' as const, ownerId: applicationId });
@@ -27,10 +28,10 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
         ...schema, response: { 200: apiTokenSchema, ...errorResponses },
       },
     },
-    async (request): Promise<ApiToken> => {
+    async (request, reply): Promise<string> => {
       const { applicationId, apiTokenId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiToken.get', applicationId);
-      return getToken(ctx, owner(applicationId), apiTokenId);
+      return serialized(reply, await getToken(ctx, owner(applicationId), apiTokenId));
     },
   );
 

@@ -2,7 +2,7 @@
 import {
   apiTokensQuerySchema, apiTokensSchema, applicationApiTokenPostSchema, applicationIdParamsSchema,
   createdApiTokenSchema, losantClientQuerySchema,
-  type ApiTokens, type ApiTokensQuery, type ApplicationApiTokenPost, type ApplicationIdParams, type CreatedApiToken,
+  type ApiTokensQuery, type ApplicationApiTokenPost, type ApplicationIdParams, type CreatedApiToken,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
@@ -10,6 +10,7 @@ import type { AppContext } from '../context.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
 import { createToken, listTokens } from './token-actions.js';
+import { serialized } from './wire.js';
 
 export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: ApplicationIdParams; Querystring: ApiTokensQuery }>(
@@ -23,10 +24,10 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
         response: { 200: apiTokensSchema, ...errorResponses },
       },
     },
-    async (request): Promise<ApiTokens> => {
+    async (request, reply): Promise<string> => {
       const { applicationId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiTokens.get', applicationId);
-      return listTokens(ctx, { ownerType: 'application', ownerId: applicationId }, request.query);
+      return serialized(reply, await listTokens(ctx, { ownerType: 'application', ownerId: applicationId }, request.query));
     },
   );
 

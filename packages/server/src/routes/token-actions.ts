@@ -1,7 +1,7 @@
 // The token operations shared by application tokens (/applications/{id}/tokens)
 // and user tokens (/me/tokens): one implementation, two resources.
 import {
-  generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokens, type ApiTokensQuery, type CreatedApiToken,
+  generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken,
 } from '@latchkey/contract';
 import { creatorOf } from '../auth/creator.js';
 import type { FastifyRequest } from 'fastify';
@@ -48,24 +48,17 @@ export function futureDate(value: string | undefined, now: number): number | nul
   return ms;
 }
 
-export async function listTokens(ctx: AppContext, owner: TokenOwner, params: ApiTokensQuery): Promise<ApiTokens> {
+/** The list answer, serialized (see TokenViews). */
+export async function listTokens(ctx: AppContext, owner: TokenOwner, params: ApiTokensQuery): Promise<string> {
   const query = toListQuery(params);
-  const page = await ctx.store.listTokens(owner.ownerType, owner.ownerId, query);
-  const out: ApiTokens = {
-    items: page.items.map(toApiToken),
-    count: page.items.length,
-    totalCount: page.totalCount,
+  return ctx.views.page(ctx.store, owner.ownerType, owner.ownerId, query, {
     perPage: query.perPage,
     page: query.page,
     sortField: query.sortField,
     sortDirection: query.sortDirection,
     ...owner,
-  };
-  if (query.filter) {
-    out.filterField = query.filter.field;
-    out.filter = query.filter.glob;
-  }
-  return out;
+    ...(query.filter ? { filterField: query.filter.field, filter: query.filter.glob } : {}),
+  });
 }
 
 export interface NewTokenInput {
@@ -103,15 +96,17 @@ export async function createToken(
     createdAt: now,
     updatedAt: now,
     lastUsedAt: null,
+    version: 0,
   };
   await ctx.store.createToken({ ...record, hash: hashToken(token) }, audit(request, now, owner, 'create', record.id));
   return { ...toApiToken(record), token };
 }
 
-export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<ApiToken> {
+/** One token, serialized (see TokenViews). */
+export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<string> {
   const record = await ctx.store.getToken(owner.ownerType, owner.ownerId, id);
   if (!record) throw notFound();
-  return toApiToken(record);
+  return ctx.views.render(record);
 }
 
 /** `assertReactivatable` runs when an inactive token is set active: that is a grant too. */

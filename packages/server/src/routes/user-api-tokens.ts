@@ -4,7 +4,7 @@
 import {
   apiTokenIdParamsSchema, apiTokenPatchSchema, apiTokenSchema, apiTokensQuerySchema, apiTokensSchema,
   createdApiTokenSchema, losantClientQuerySchema, successSchema, userApiTokenPostSchema,
-  type ApiToken, type ApiTokenIdParams, type ApiTokenPatch, type ApiTokens, type ApiTokensQuery, type CreatedApiToken,
+  type ApiToken, type ApiTokenIdParams, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken,
   type Success, type UserApiTokenPost,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +14,7 @@ import type { AppContext } from '../context.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
 import { createToken, deleteToken, getToken, listTokens, patchToken } from './token-actions.js';
+import { serialized } from './wire.js';
 
 const owner = (userId: string) => ({ ownerType: 'user' as const, ownerId: userId });
 
@@ -30,9 +31,9 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
         response: { 200: apiTokensSchema, ...errorResponses },
       },
     },
-    async (request): Promise<ApiTokens> => {
+    async (request, reply): Promise<string> => {
       const user = authorizeUser(request.principal, 'userApiTokens.get');
-      return listTokens(ctx, owner(user.userId), request.query);
+      return serialized(reply, await listTokens(ctx, owner(user.userId), request.query));
     },
   );
 
@@ -68,9 +69,9 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
         ...one, response: { 200: apiTokenSchema, ...errorResponses },
       },
     },
-    async (request): Promise<ApiToken> => {
+    async (request, reply): Promise<string> => {
       const user = authorizeUser(request.principal, 'userApiToken.get');
-      return getToken(ctx, owner(user.userId), request.params.apiTokenId);
+      return serialized(reply, await getToken(ctx, owner(user.userId), request.params.apiTokenId));
     },
   );
 

@@ -1,4 +1,5 @@
 // Small conversions every route shares between stored values and the wire.
+import type { FastifyReply } from 'fastify';
 
 // Formatting a date costs more than reading its row: listed tokens repeat the same
 // few timestamps request after request, so the strings are kept (bounded).
@@ -13,6 +14,12 @@ export function iso(ms: number): string {
     formatted.set(ms, text);
   }
   return text;
+}
+
+/** Answers with JSON the route has already serialized (through its own response schema). */
+export function serialized(reply: FastifyReply, json: string): string {
+  void reply.type('application/json; charset=utf-8');
+  return json;
 }
 
 /** Losant accepts `asc`/`desc` in either case; the answer echoes lower case. */

@@ -25,9 +25,14 @@ export interface TokenRecord {
   createdAt: number;
   updatedAt: number;
   lastUsedAt: number | null;
+  /**
+   * Bumped by every change to the stored token, lastUsedAt included: a rendering
+   * made at one version is current for as long as the version is.
+   */
+  version: number;
 }
 
-export interface NewToken extends Omit<TokenRecord, 'lastUsedAt'> {
+export interface NewToken extends Omit<TokenRecord, 'lastUsedAt' | 'version'> {
   /** SHA-256 of the token string; the token itself is never stored. */
   hash: Uint8Array;
 }
@@ -130,6 +135,17 @@ export interface TokenPage {
   totalCount: number;
 }
 
+/** A token on a page by id and version: enough to reuse a rendering made earlier. */
+export interface TokenRef {
+  id: string;
+  version: number;
+}
+
+export interface TokenRefPage {
+  items: TokenRef[];
+  totalCount: number;
+}
+
 /** A change other nodes must drop from their verification caches. */
 export type InvalidationEvent = { kind: 'token'; id: string } | { kind: 'owner'; id: string } | { kind: 'all' };
 
@@ -184,6 +200,10 @@ export interface Store {
   /** The hot path of every request: one indexed lookup by hash. */
   findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;
+  /** The page listTokens would return, as ids and versions only (what a list answer reads first). */
+  listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage>;
+  /** The owner's tokens among these ids, in any order; ids it does not own are skipped. */
+  getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]>;
   getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
   /** Applies the patch and sets updatedAt; undefined when no such token. */
   updateToken(

@@ -134,5 +134,12 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'seq']).execute();
       },
     },
+    '0005-token-version': {
+      // Lets a node keep each token's rendered JSON and know, from the page query
+      // alone, whether it is still current (whichever node changed the token).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('api_tokens').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }

@@ -6,7 +6,7 @@ import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
 /** The columns a token record is read from: never the hash, nor the derived sort key. */
 export const tokenColumns = [
   'id', 'owner_type', 'owner_id', 'creator_type', 'creator_id', 'creator_name', 'name', 'description', 'scope', 'status',
-  'expires_at', 'created_at', 'updated_at', 'last_used_at',
+  'expires_at', 'created_at', 'updated_at', 'last_used_at', 'version',
 ] as const;
 export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
 
@@ -27,6 +27,7 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    version: Number(row.version),
   };
 }
 

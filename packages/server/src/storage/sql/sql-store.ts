@@ -15,6 +15,7 @@ import type {
   Store,
   TokenListQuery,
   TokenPage,
+  TokenRefPage,
   TokenPatch,
   TokenRecord,
   UserRecord,
@@ -23,7 +24,7 @@ import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, tokenColumns, tokenFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
-import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, updateToken } from './tokens.js';
+import { deleteOwnerTokens, deleteToken, getTokens, insertTokens, listTokenRefs, listTokens, updateToken } from './tokens.js';
 
 const pageSortColumns = {
   name: 'name',
@@ -368,6 +369,14 @@ export abstract class SqlStore implements Store {
     return listTokens(this.db, ownerType, ownerId, query);
   }
 
+  listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+    return listTokenRefs(this.db, ownerType, ownerId, query);
+  }
+
+  getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
+    return getTokens(this.db, ownerType, ownerId, ids);
+  }
+
   async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
     const row = await this.db
       .selectFrom('api_tokens')
@@ -399,7 +408,11 @@ export abstract class SqlStore implements Store {
   }
 
   async touchToken(id: string, lastUsedAt: number): Promise<void> {
-    await this.db.updateTable('api_tokens').set({ last_used_at: lastUsedAt }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: lastUsedAt, version: sql<number>`version + 1` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {

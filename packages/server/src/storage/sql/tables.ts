@@ -42,6 +42,8 @@ export interface ApiTokensTable {
   created_at: number;
   updated_at: number;
   last_used_at: number | null;
+  /** Bumped by every update of the row; see TokenRecord.version. */
+  version: Generated<number>;
 }
 
 export interface OrganizationsTable {

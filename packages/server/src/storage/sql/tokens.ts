@@ -2,7 +2,9 @@
 // tokens an owner has, per status, updates token_counts in the same transaction,
 // so totalCount is exact without counting rows on every page.
 import { sql, type Kysely } from 'kysely';
-import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord } from '../port.js';
+import type {
+  AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage,
+} from '../port.js';
 import { appendAudit } from './audit.js';
 import { globToLike } from './glob.js';
 import { tokenColumns, tokenFromRow, tokenRow } from './rows.js';
@@ -62,7 +64,13 @@ export async function insertTokens(db: Db, tokens: readonly NewToken[], audit?: 
   });
 }
 
-export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
+/**
+ * One page of an owner's tokens, selecting `columns`, and its exact total. The
+ * page and the count run concurrently.
+ */
+async function tokenPage<C extends (typeof tokenColumns)[number]>(
+  db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery, columns: readonly C[],
+) {
   let base = db.selectFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType);
   const filter = query.filter && { column: filterColumns[query.filter.field], pattern: globToLike(query.filter.glob.toLowerCase()) };
   if (filter) base = base.where(sql<boolean>`${sql.ref(filter.column)} like ${filter.pattern} escape '\\'`);
@@ -72,7 +80,7 @@ export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, 
   if (range) base = base.where('name_key', '>=', range.from).where('name_key', '<', range.to);
   const column = sortColumns[query.sortField];
   const items = base
-    .select(tokenColumns)
+    .select(columns)
     .orderBy(column, query.sortDirection)
     .orderBy('id', query.sortDirection)
     .limit(query.perPage)
@@ -91,7 +99,29 @@ export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, 
           .$if(filter !== undefined, (qb) => qb.where(sql<boolean>`status like ${filter!.pattern} escape '\\'`))
           .executeTakeFirstOrThrow();
   const [rows, total] = await Promise.all([items, count]);
-  return { items: rows.map(tokenFromRow), totalCount: Number(total.n) };
+  return { rows, totalCount: Number(total.n) };
+}
+
+export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
+  const { rows, totalCount } = await tokenPage(db, ownerType, ownerId, query, tokenColumns);
+  return { items: rows.map(tokenFromRow), totalCount };
+}
+
+export async function listTokenRefs(db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+  const { rows, totalCount } = await tokenPage(db, ownerType, ownerId, query, ['id', 'version'] as const);
+  return { items: rows.map((r) => ({ id: r.id, version: Number(r.version) })), totalCount };
+}
+
+export async function getTokens(db: Db, ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(tokenColumns)
+    .where('owner_id', '=', ownerId)
+    .where('owner_type', '=', ownerType)
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map(tokenFromRow);
 }
 
 export async function updateToken(
@@ -113,6 +143,7 @@ export async function updateToken(
         ...(patch.description === undefined ? {} : { description: patch.description }),
         ...(patch.status === undefined ? {} : { status: patch.status }),
         updated_at: updatedAt,
+        version: sql<number>`version + 1`,
       })
       .where('id', '=', id)
       .returningAll()

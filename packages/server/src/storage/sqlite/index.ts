@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { ApplicationRecord, OwnerType, TokenListQuery, TokenPage, TokenRecord } from '../port.js';
+import type { ApplicationRecord, OwnerType, TokenListQuery, TokenRecord, TokenRef, TokenRefPage } from '../port.js';
 import { migrationsFor } from '../sql/migrations.js';
 import { applicationFromRow, tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
@@ -35,7 +35,8 @@ class SqliteStore extends SqlStore {
   private readonly byId: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
   private readonly tokenCount: BetterSqlite3.Statement<[string, string], { n: number | null }>;
-  private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRow>>();
+  private readonly byIds: BetterSqlite3.Statement<[string, string, string], TokenRow>;
+  private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRef>>();
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
@@ -43,6 +44,11 @@ class SqliteStore extends SqlStore {
     this.byId = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where id = ? and owner_type = ? and owner_id = ?`);
     this.applicationById = raw.prepare('select * from applications where id = ?');
     this.tokenCount = raw.prepare('select sum(n) as n from token_counts where owner_type = ? and owner_id = ?');
+    // Any number of ids in one prepared statement: they arrive as one JSON array.
+    this.byIds = raw.prepare(
+      `select ${tokenColumns.join(', ')} from api_tokens
+       where owner_type = ? and owner_id = ? and id in (select value from json_each(?))`,
+    );
   }
 
   override async getApplication(id: string): Promise<ApplicationRecord | undefined> {
@@ -51,21 +57,25 @@ class SqliteStore extends SqlStore {
   }
 
   /** Unfiltered pages (the common case); filtered ones take the shared query. */
-  override async listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
-    if (query.filter) return super.listTokens(ownerType, ownerId, query);
+  override async listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+    if (query.filter) return super.listTokenRefs(ownerType, ownerId, query);
     const key = `${query.sortField} ${query.sortDirection}`;
     let page = this.pages.get(key);
     if (!page) {
       const column = sortColumns[query.sortField];
       page = this.raw.prepare(
-        `select ${tokenColumns.join(', ')} from api_tokens where owner_id = ? and owner_type = ?
+        `select id, version from api_tokens where owner_id = ? and owner_type = ?
          order by ${column} ${query.sortDirection}, id ${query.sortDirection} limit ? offset ?`,
       );
       this.pages.set(key, page);
     }
-    const rows = page.all(ownerId, ownerType, query.perPage, query.page * query.perPage);
+    const items = page.all(ownerId, ownerType, query.perPage, query.page * query.perPage);
     const count = this.tokenCount.get(ownerType, ownerId);
-    return { items: rows.map(tokenFromRow), totalCount: Number(count?.n ?? 0) };
+    return { items, totalCount: Number(count?.n ?? 0) };
+  }
+
+  override async getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
+    return ids.length === 0 ? [] : this.byIds.all(ownerType, ownerId, JSON.stringify(ids)).map(tokenFromRow);
   }
 
   override async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {

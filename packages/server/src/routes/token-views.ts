@@ -1,0 +1,76 @@
+// Tokens rendered to JSON, kept. A list answer mostly repeats the tokens of the last
+// one, and reading a token's whole row, converting and serializing it costs more
+// than the rest of the request. Each rendering is keyed by the token's version,
+// which every change bumps on whichever node makes it, so the page's query for ids
+// and versions alone tells which renderings are current: no invalidation protocol.
+import { apiTokenSchema, apiTokensSchema, type ApiTokens } from '@latchkey/contract';
+import fastJson from 'fast-json-stringify';
+import type { OwnerType, Store, TokenListQuery, TokenRecord } from '../storage/port.js';
+import { toApiToken } from './api-token-view.js';
+
+// The routes' own response schemas, so a kept rendering is exactly what Fastify
+// would have serialized.
+// (The contract's schemas are deeply readonly; fast-json-stringify's types are not.)
+const renderToken = fastJson(apiTokenSchema as unknown as fastJson.Schema);
+const renderEnvelope = fastJson(apiTokensSchema as unknown as fastJson.Schema);
+const noItems = '{"items":[]';
+
+interface Rendering {
+  version: number;
+  json: string;
+}
+
+export class TokenViews {
+  private readonly kept = new Map<string, Rendering>();
+
+  constructor(private readonly maxEntries = 50_000) {}
+
+  /** One token as the API Token object, serialized. */
+  render(record: TokenRecord): string {
+    const hit = this.kept.get(record.id);
+    if (hit && hit.version === record.version) return hit.json;
+    const json = renderToken(toApiToken(record));
+    this.keep(record.id, { version: record.version, json });
+    return json;
+  }
+
+  /** A list answer: `envelope` gives every field but the items, which come from the store. */
+  async page(
+    store: Store, ownerType: OwnerType, ownerId: string, query: TokenListQuery, envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
+  ): Promise<string> {
+    const refs = await store.listTokenRefs(ownerType, ownerId, query);
+    const items: Array<string | undefined> = refs.items.map((ref) => {
+      const hit = this.kept.get(ref.id);
+      return hit?.version === ref.version ? hit.json : undefined;
+    });
+    const missing = refs.items.filter((_, i) => items[i] === undefined).map((ref) => ref.id);
+    if (missing.length > 0) {
+      const records = new Map((await store.getTokens(ownerType, ownerId, missing)).map((r) => [r.id, r]));
+      refs.items.forEach((ref, i) => {
+        const record = records.get(ref.id);
+        // Deleted between the two reads: it is no longer on the page.
+        if (items[i] === undefined && record) items[i] = this.render(record);
+      });
+    }
+    const present = items.filter((json) => json !== undefined);
+    const rest = renderEnvelope({ items: [], count: present.length, totalCount: refs.totalCount, ...envelope });
+    // The schema lists items first, so the rendered items go right after `{"items":[`.
+    if (!rest.startsWith(noItems)) throw new Error('apiTokensSchema must list items first');
+    return `{"items":[${present.join(',')}]${rest.slice(noItems.length)}`;
+  }
+
+  forget(id: string): void {
+    this.kept.delete(id);
+  }
+
+  clear(): void {
+    this.kept.clear();
+  }
+
+  private keep(id: string, rendering: Rendering): void {
+    this.kept.delete(id);
+    // Maps iterate in insertion order: drop the oldest rendering.
+    if (this.kept.size >= this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(id, rendering);
+  }
+}
