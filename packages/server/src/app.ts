@@ -173,18 +173,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     views,
     authenticator,
     now,
+    // Refusals answer from here rather than through Fastify's error path: a flood of
+    // bad tokens should cost as little as possible.
     authenticate: async (request, reply) => {
       const at = now();
       const wait = authFailures.retryAfter(request.ip, limits.authFailureLimit, at);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        throw errors.tooManyRequests();
-      }
+      if (wait > 0) return errors.tooManyRequests().send(reply.header('retry-after', String(wait)));
       try {
         request.principal = await authenticator.authenticate(request.headers.authorization, at);
       } catch (error) {
-        if (error instanceof ApiError && error.type === 'Unauthorized') authFailures.add(request.ip, at);
-        throw error;
+        if (!(error instanceof ApiError)) throw error;
+        if (error.type === 'Unauthorized') authFailures.add(request.ip, at);
+        return error.send(reply);
       }
     },
     authorizeApplication: (request, action, applicationId) =>
@@ -199,7 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const log = request.log === app.log ? app.log.child({ reqId: request.id }) : request.log;
       log.error({ err: error }, 'request failed');
     }
-    return reply.code(apiError.statusCode).send(apiError.toJSON());
+    return apiError.send(reply);
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound().toJSON()));
 

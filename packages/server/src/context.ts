@@ -22,7 +22,7 @@ export interface AppContext {
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */
-  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
   /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */
   authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationAccess>;
   /** The application as the principal reaches it (no scope check), or undefined. */

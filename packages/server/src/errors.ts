@@ -2,6 +2,7 @@
 // code follows from the type. Messages are written for the caller and never carry
 // internals (stack traces, SQL, file paths).
 import { errorTypes, type ErrorType } from '@latchkey/contract';
+import type { FastifyReply } from 'fastify';
 
 export class ApiError extends Error {
   readonly statusCode: number;
@@ -17,6 +18,11 @@ export class ApiError extends Error {
 
   toJSON(): { type: ErrorType; message: string } {
     return { type: this.type, message: this.message };
+  }
+
+  /** Answers with this error, already serialized: no schema lookup, no error path. */
+  send(reply: FastifyReply): FastifyReply {
+    return reply.code(this.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(this.toJSON()));
   }
 }
 
