@@ -206,6 +206,30 @@ for (const adapter of adapters) {
     assert.equal(await count(), 0);
   });
 
+  test(`${adapter.name}: concurrent creates all land with their audit entries and counts; a bad one fails alone`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const audit = (id: string) => ({
+      id: newId(), at: t0, actorType: 'apiToken' as const, actorId: newId(), action: 'applicationApiToken.create',
+      targetType: 'apiToken' as const, targetId: id, applicationId: app, orgId: null, sourceAddress: null, outcome: 'success' as const,
+    });
+    const taken = token(app, 'taken');
+    await store.createToken(taken);
+    const tokens = Array.from({ length: 60 }, (_, i) => token(app, `t${i}`, { status: i % 3 ? 'active' : 'inactive' }));
+    // Among them, one whose hash is already stored: only it may fail.
+    const clash = { ...token(app, 'clash'), hash: taken.hash };
+    const results = await Promise.allSettled([...tokens, clash].map((x) => store.createToken(x, audit(x.id))));
+    assert.deepEqual(results.map((r) => r.status), [...tokens.map(() => 'fulfilled'), 'rejected']);
+    const page = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });
+    assert.equal(page.totalCount, 61);
+    assert.equal(page.items.length, 61);
+    const inactive = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100, filter: { field: 'status', glob: 'inactive' } });
+    assert.equal(inactive.totalCount, 20);
+    const entries = await store.listAudit({ sortDirection: 'asc', page: 0, perPage: 100, applicationId: app });
+    assert.deepEqual(entries.items.map((e) => e.targetId).sort(), tokens.map((x) => x.id).sort());
+  });
+
   test(`${adapter.name}: audit entries are written with their change, kept in order, and filtered`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);

@@ -1,27 +1,28 @@
 // The audit trail: rows appended inside the transaction of the change they record.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AuditEntry, AuditQuery } from '../port.js';
 import { globToLike } from './glob.js';
 import type { AuditLogTable, Database } from './tables.js';
 
+export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {
+  return {
+    id: entry.id,
+    at: entry.at,
+    actor_type: entry.actorType,
+    actor_id: entry.actorId,
+    action: entry.action,
+    target_type: entry.targetType,
+    target_id: entry.targetId,
+    application_id: entry.applicationId,
+    org_id: entry.orgId,
+    source_address: entry.sourceAddress,
+    outcome: entry.outcome,
+  };
+}
+
 export async function appendAudit(db: Kysely<Database>, entry: AuditEntry | undefined): Promise<void> {
   if (!entry) return;
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: entry.id,
-      at: entry.at,
-      actor_type: entry.actorType,
-      actor_id: entry.actorId,
-      action: entry.action,
-      target_type: entry.targetType,
-      target_id: entry.targetId,
-      application_id: entry.applicationId,
-      org_id: entry.orgId,
-      source_address: entry.sourceAddress,
-      outcome: entry.outcome,
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(entry)).execute();
 }
 
 function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
