@@ -3,6 +3,7 @@
 // token needs to be readable. The checksum lets secret scanners recognise a real
 // token and lets the server refuse a mistyped one without a store lookup.
 import { crc32 } from './crc32.js';
+import { randomBytes } from './random.js';
 
 export const tokenPrefixes = { application: 'lka', user: 'lku', session: 'lks' } as const;
 export type TokenKind = keyof typeof tokenPrefixes;
@@ -29,16 +30,23 @@ function checksumOf(prefixAndSecret: string): string {
   return encodeChecksum(crc32(bytes));
 }
 
+/** 62^8 < 2^53: eight base62 digits at a time in plain numbers, one BigInt division per group. */
+const digitGroup = 62n ** 8n;
+const hexOf = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** Mints a new token of the given kind from 32 bytes of the platform's CSPRNG. */
 export function generateToken(kind: TokenKind): string {
-  const random = new Uint8Array(32);
-  globalThis.crypto.getRandomValues(random);
-  let n = 0n;
-  for (const byte of random) n = (n << 8n) | BigInt(byte);
+  let hex = '0x';
+  for (const byte of randomBytes(32)) hex += hexOf[byte];
+  let n = BigInt(hex);
   let secret = '';
-  for (let i = 0; i < secretLength; i++) {
-    secret = alphabet[Number(n % 62n)] + secret;
-    n /= 62n;
+  while (secret.length < secretLength) {
+    let group = Number(n % digitGroup);
+    n /= digitGroup;
+    for (let i = 0; i < 8 && secret.length < secretLength; i++) {
+      secret = alphabet[group % 62] + secret;
+      group = Math.floor(group / 62);
+    }
   }
   const body = `${tokenPrefixes[kind]}_${secret}`;
   return body + checksumOf(body);

@@ -188,8 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       }
     },
     authorizeApplication: (request, action, applicationId) =>
-      // GET never writes; anything else reads the application afresh.
-      authorizeApplication(options.store, owners, request.principal, action, applicationId, now(), request.method !== 'GET'),
+      authorizeApplication(options.store, owners, request.principal, action, applicationId, now()),
     reach: (principal, applicationId) => reach(options.store, owners, principal, applicationId, now()),
   };
 

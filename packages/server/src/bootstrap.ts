@@ -79,7 +79,7 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
 
   const token = generateToken('user');
   const tokenId = newId(now);
-  await store.createToken({
+  const stored = await store.createToken({
     id: tokenId,
     ownerType: 'user',
     ownerId: user.id,
@@ -95,6 +95,7 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
     updatedAt: now,
     hash: hashToken(token),
   }, operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: tokenId }));
+  if (!stored) throw new Error(`user ${user.email} was deleted during bootstrap`);
   return applicationId === undefined ? { userId: user.id, token } : { userId: user.id, applicationId, token };
 }
 

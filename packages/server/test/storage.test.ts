@@ -230,6 +230,20 @@ for (const adapter of adapters) {
     assert.deepEqual(entries.items.map((e) => e.targetId).sort(), tokens.map((x) => x.id).sort());
   });
 
+  test(`${adapter.name}: a token is never stored for an owner that does not exist`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const user = await seedUser(store);
+    const app = await seedApp(store, user);
+    const gone = await seedApp(store, user);
+    await store.deleteApplication(gone);
+    assert.equal(await store.createToken(token(app, 'kept')), true);
+    assert.equal(await store.createToken(token(gone, 'orphan')), false);
+    assert.equal(await store.createToken({ ...token(newId(), 'nobody'), ownerType: 'user' }), false);
+    assert.equal(await store.createToken({ ...token(user, 'mine'), ownerType: 'user' }), true);
+    assert.equal((await store.listTokens('application', gone, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 })).totalCount, 0);
+  });
+
   test(`${adapter.name}: audit entries are written with their change, kept in order, and filtered`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);

@@ -2,7 +2,8 @@
 // it, and it never changes while the application exists. Only a deletion makes an
 // entry stale, and deletions invalidate it here (and, through the store's
 // notifications, on other nodes); the TTL bounds what a missed notification costs.
-// Only reads use it: a write reads the application afresh.
+// Writes stay safe meanwhile: each checks its owner inside its own transaction
+// (createToken), or changes rows the deletion already removed.
 import type { ApplicationRecord, Store } from '../storage/port.js';
 
 export type ApplicationOwner = Pick<ApplicationRecord, 'id' | 'ownerType' | 'ownerId'>;
@@ -23,13 +24,9 @@ export class ApplicationOwners {
     private readonly maxEntries = 100_000,
   ) {}
 
-  /**
-   * `fresh` skips the memory: writes must not act on an application another node
-   * deleted a moment ago, before its notification arrives here.
-   */
-  async get(id: string, now: number, fresh = false): Promise<ApplicationOwner | undefined> {
+  async get(id: string, now: number): Promise<ApplicationOwner | undefined> {
     const entry = this.entries.get(id);
-    if (!fresh && entry && now - entry.cachedAt < this.ttlMs) return entry.owner;
+    if (entry && now - entry.cachedAt < this.ttlMs) return entry.owner;
     const epoch = this.epoch;
     const record = await this.store.getApplication(id);
     if (!record) {

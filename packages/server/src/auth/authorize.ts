@@ -26,12 +26,11 @@ export function authorityOn(principal: Principal, access: ApplicationAccess): Re
   return authorityOnApplication(principal.scopes, principal.kind, access.application.ownerType, access.role);
 }
 
-/** `write`: the caller is about to change the application or its tokens. */
 export async function reach(
-  store: Store, owners: ApplicationOwners, principal: Principal, applicationId: string, now: number, write = false,
+  store: Store, owners: ApplicationOwners, principal: Principal, applicationId: string, now: number,
 ): Promise<ApplicationAccess | undefined> {
   if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
-  const application = await owners.get(applicationId, now, write);
+  const application = await owners.get(applicationId, now);
   if (!application) return undefined;
   if (principal.kind === 'application') return { application };
   if (application.ownerType === 'user') return application.ownerId === principal.userId ? { application } : undefined;
@@ -46,9 +45,8 @@ export async function authorizeApplication(
   action: ActionName,
   applicationId: string,
   now: number,
-  write: boolean,
 ): Promise<ApplicationAccess> {
-  const access = await reach(store, owners, principal, applicationId, now, write);
+  const access = await reach(store, owners, principal, applicationId, now);
   if (!access) throw errors.notFound('Application');
   if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
   // Roles cap catalogue actions; latchkey's own application actions (the audit

@@ -63,7 +63,7 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
       const sessionId = newId(now);
-      await ctx.store.createToken({
+      const stored = await ctx.store.createToken({
         id: sessionId,
         ownerType: 'session',
         ownerId: user.id,
@@ -79,6 +79,8 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
         updatedAt: now,
         hash: hashToken(token),
       }, { ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: sessionId }), actorType: 'user', actorId: user.id });
+      // The user was deleted a moment ago: nobody to sign in.
+      if (!stored) throw badCredentials();
       return { userId: user.id, token };
     },
   );

@@ -98,7 +98,9 @@ export async function createToken(
     lastUsedAt: null,
     version: 0,
   };
-  await ctx.store.createToken({ ...record, hash: hashToken(token) }, audit(request, now, owner, 'create', record.id));
+  const stored = await ctx.store.createToken({ ...record, hash: hashToken(token) }, audit(request, now, owner, 'create', record.id));
+  // Deleted since the request was authorized (on any node): nothing was stored.
+  if (!stored) throw errors.notFound(owner.ownerType === 'application' ? 'Application' : 'User');
   return { ...toApiToken(record), token };
 }
 

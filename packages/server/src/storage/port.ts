@@ -194,7 +194,12 @@ export interface Store {
   /** A user-owned application by exact name, for idempotent bootstrap. */
   findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined>;
 
-  createToken(token: NewToken, audit?: AuditEntry): Promise<void>;
+  /**
+   * False, storing nothing, when the owner (application, or user) no longer exists:
+   * checked in the same transaction, so a token is never stored for an owner being
+   * deleted at the same moment.
+   */
+  createToken(token: NewToken, audit?: AuditEntry): Promise<boolean>;
   /** Inserts many tokens in one transaction (seeding, imports, benchmarks). */
   createTokens(tokens: readonly NewToken[]): Promise<void>;
   /** The hot path of every request: one indexed lookup by hash. */

@@ -200,8 +200,10 @@ export abstract class SqlStore implements Store {
 
   async deleteApplication(id: string, audit?: AuditEntry): Promise<boolean> {
     const deleted = await this.db.transaction().execute(async (trx) => {
-      await deleteOwnerTokens(trx, 'application', id);
+      // The application row first: its lock makes a concurrent createToken wait, so
+      // the token delete below sees any token that create stored.
       const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
+      await deleteOwnerTokens(trx, 'application', id);
       if (result.numDeletedRows > 0n) await appendAudit(trx, audit);
       return result.numDeletedRows > 0n;
     });
@@ -352,8 +354,16 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  async createToken(token: NewToken, audit?: AuditEntry): Promise<void> {
-    await insertTokens(this.db, [token], audit);
+  async createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const owner = token.ownerType === 'application'
+        ? trx.selectFrom('applications').select('id').where('id', '=', token.ownerId)
+        : trx.selectFrom('users').select('id').where('id', '=', token.ownerId);
+      // On PostgreSQL, a share lock on the owner's row: its deletion waits for this commit.
+      if (!(await (this.kind === 'postgres' ? owner.forShare() : owner).executeTakeFirst())) return false;
+      await insertTokens(trx, [token], audit);
+      return true;
+    });
   }
 
   async createTokens(tokens: readonly NewToken[]): Promise<void> {

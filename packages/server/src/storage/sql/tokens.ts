@@ -46,22 +46,22 @@ async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Statu
     .execute();
 }
 
+/** Inserts tokens and their counts; in a transaction of its own unless `db` is one. */
 export async function insertTokens(db: Db, tokens: readonly NewToken[], audit?: AuditEntry): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await appendAudit(trx, audit);
-    // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
-    for (let i = 0; i < tokens.length; i += 500) {
-      await trx.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
-    }
-    const counts = new Map<string, { token: NewToken; n: number }>();
-    for (const token of tokens) {
-      const key = `${token.ownerType}|${token.ownerId}|${token.status}`;
-      const entry = counts.get(key) ?? { token, n: 0 };
-      entry.n++;
-      counts.set(key, entry);
-    }
-    for (const { token, n } of counts.values()) await bump(trx, token.ownerType, token.ownerId, token.status, n);
-  });
+  if (!db.isTransaction) return db.transaction().execute((trx) => insertTokens(trx, tokens, audit));
+  await appendAudit(db, audit);
+  // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
+  for (let i = 0; i < tokens.length; i += 500) {
+    await db.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
+  }
+  const counts = new Map<string, { token: NewToken; n: number }>();
+  for (const token of tokens) {
+    const key = `${token.ownerType}|${token.ownerId}|${token.status}`;
+    const entry = counts.get(key) ?? { token, n: 0 };
+    entry.n++;
+    counts.set(key, entry);
+  }
+  for (const { token, n } of counts.values()) await bump(db, token.ownerType, token.ownerId, token.status, n);
 }
 
 /**

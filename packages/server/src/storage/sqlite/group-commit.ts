@@ -5,26 +5,26 @@
 // commit that holds it, so nothing is acknowledged before it is durable.
 import type BetterSqlite3 from 'better-sqlite3';
 
-interface Pending<T> {
+interface Pending<T, R> {
   item: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
-export class GroupCommit<T> {
-  private pending: Array<Pending<T>> = [];
-  private readonly commit: (items: readonly T[]) => void;
+export class GroupCommit<T, R> {
+  private pending: Array<Pending<T, R>> = [];
+  private readonly commit: (items: readonly T[]) => R[];
 
-  /** `write` runs inside the transaction, once per batch. */
+  /** `write` runs inside the transaction, once per batch, and gives each item's result. */
   constructor(
     private readonly db: BetterSqlite3.Database,
-    write: (items: readonly T[]) => void,
+    write: (items: readonly T[]) => R[],
     private readonly maxBatch = 500,
   ) {
     this.commit = db.transaction(write);
   }
 
-  add(item: T): Promise<void> {
+  add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -41,15 +41,14 @@ export class GroupCommit<T> {
     const batch = this.pending.splice(0, this.maxBatch);
     if (this.pending.length > 0) setImmediate(() => this.flush());
     try {
-      this.commit(batch.map((p) => p.item));
-      for (const p of batch) p.resolve();
+      const results = this.commit(batch.map((p) => p.item));
+      batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
       // One bad write must not fail the others: each alone, in its own transaction.
       for (const p of batch) {
         try {
-          this.commit([p.item]);
-          p.resolve();
+          p.resolve(this.commit([p.item])[0]!);
         } catch (single) {
           p.reject(single);
         }

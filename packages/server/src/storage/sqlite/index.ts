@@ -52,7 +52,7 @@ class SqliteStore extends SqlStore {
   private readonly tokenCount: BetterSqlite3.Statement<[string, string], { n: number | null }>;
   private readonly byIds: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRef>>();
-  private readonly creates: GroupCommit<{ token: NewToken; audit?: AuditEntry }>;
+  private readonly creates: GroupCommit<{ token: NewToken; audit?: AuditEntry }, boolean>;
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
@@ -96,11 +96,11 @@ class SqliteStore extends SqlStore {
   }
 
   /** Single creates (the API's) are group-committed; see GroupCommit. */
-  override createToken(token: NewToken, audit?: AuditEntry): Promise<void> {
+  override createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
     return this.creates.add(audit ? { token, audit } : { token });
   }
 
-  private tokenCreates(): GroupCommit<{ token: NewToken; audit?: AuditEntry }> {
+  private tokenCreates(): GroupCommit<{ token: NewToken; audit?: AuditEntry }, boolean> {
     const insert = (table: string, row: object) =>
       this.raw.prepare(`insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row).map((c) => `@${c}`).join(', ')})`);
     const tokenInsert = insert('api_tokens', tokenRow(sampleToken));
@@ -109,17 +109,25 @@ class SqliteStore extends SqlStore {
       `insert into token_counts (owner_type, owner_id, status, n) values (?, ?, ?, ?)
        on conflict (owner_type, owner_id, status) do update set n = n + excluded.n`,
     );
+    const owners = {
+      application: this.raw.prepare<[string]>('select 1 from applications where id = ?').pluck(),
+      user: this.raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
+    };
     return new GroupCommit(this.raw, (batch) => {
       const counts = new Map<string, [string, string, string, number]>();
-      for (const { token, audit } of batch) {
+      const results = batch.map(({ token, audit }) => {
+        // In the transaction: a token is never stored for an owner deleted meanwhile.
+        if (owners[token.ownerType === 'application' ? 'application' : 'user'].get(token.ownerId) === undefined) return false;
         tokenInsert.run(tokenRow(token));
         if (audit) auditInsert.run(auditRow(audit));
         const key = `${token.ownerType} ${token.ownerId} ${token.status}`;
         const count = counts.get(key);
         if (count) count[3]++;
         else counts.set(key, [token.ownerType, token.ownerId, token.status, 1]);
-      }
+        return true;
+      });
       for (const count of counts.values()) bump.run(...count);
+      return results;
     });
   }
 
