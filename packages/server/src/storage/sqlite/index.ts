@@ -16,6 +16,7 @@ import type { ApplicationsTable, Database } from '../sql/tables.js';
 import { sortColumns } from '../sql/tokens.js';
 import { runMigrations } from '../sql/migrate.js';
 import { GroupCommit } from './group-commit.js';
+import { ReadCache } from './read-cache.js';
 import { withStatementCache } from './statement-cache.js';
 
 export type Durability = 'process' | 'power';
@@ -52,6 +53,7 @@ class SqliteStore extends SqlStore {
   private readonly tokenCount: BetterSqlite3.Statement<[string, string], { n: number | null }>;
   private readonly byIds: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRef>>();
+  private readonly reads: ReadCache;
   private readonly creates: GroupCommit<{ token: NewToken; audit?: AuditEntry }, boolean>;
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
@@ -61,6 +63,7 @@ class SqliteStore extends SqlStore {
     this.applicationById = raw.prepare('select * from applications where id = ?');
     this.tokenCount = raw.prepare('select sum(n) as n from token_counts where owner_type = ? and owner_id = ?');
     this.creates = this.tokenCreates();
+    this.reads = new ReadCache(raw);
     // Any number of ids in one prepared statement: they arrive as one JSON array.
     this.byIds = raw.prepare(
       `select ${tokenColumns.join(', ')} from api_tokens
@@ -73,9 +76,15 @@ class SqliteStore extends SqlStore {
     return row && applicationFromRow(row);
   }
 
-  /** Unfiltered pages (the common case); filtered ones take the shared query. */
-  override async listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
-    if (query.filter) return super.listTokenRefs(ownerType, ownerId, query);
+  /** Pages are kept while the database is unchanged (ReadCache). */
+  override listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+    const { sortField, sortDirection, page, perPage, filter } = query;
+    const key = `refs ${ownerType} ${ownerId} ${sortField} ${sortDirection} ${page} ${perPage} ${filter ? `${filter.field} ${filter.glob}` : ''}`;
+    return this.reads.get(key, () => (filter ? super.listTokenRefs(ownerType, ownerId, query) : this.unfilteredRefs(ownerType, ownerId, query)));
+  }
+
+  /** Unfiltered pages (the common case) from prepared statements; filtered ones take the shared query. */
+  private unfilteredRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): TokenRefPage {
     const key = `${query.sortField} ${query.sortDirection}`;
     let page = this.pages.get(key);
     if (!page) {
@@ -131,9 +140,11 @@ class SqliteStore extends SqlStore {
     });
   }
 
-  override async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
-    const row = this.byId.get(id, ownerType, ownerId);
-    return row && tokenFromRow(row);
+  override getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
+    return this.reads.get(`token ${ownerType} ${ownerId} ${id}`, () => {
+      const row = this.byId.get(id, ownerType, ownerId);
+      return row && tokenFromRow(row);
+    });
   }
 
   override async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {

@@ -1,0 +1,57 @@
+// SQLite keeps hot reads in memory while the database is unchanged. Another process
+// on the same file (an operator's CLI command) and this process's own writes must
+// both show in the next read.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newId } from '@latchkey/contract';
+import { hashToken } from '../src/auth/token-hash.js';
+import { openStore } from '../src/storage/open-store.js';
+import type { NewToken, Store } from '../src/storage/port.js';
+
+const t0 = Date.UTC(2030, 0, 1);
+const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } as const;
+
+function token(ownerId: string, name: string): NewToken {
+  const id = newId(t0);
+  return {
+    id, ownerType: 'application', ownerId, creatorType: 'user', creatorId: ownerId, creatorName: 'c', name, description: '',
+    scope: ['all.Application'], status: 'active', expiresAt: null, createdAt: t0, updatedAt: t0, hash: hashToken(`s-${id}`),
+  };
+}
+
+test('sqlite: kept pages and tokens follow writes made by this process and by another one on the same file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-read-cache-'));
+  const url = `sqlite:${join(dir, 'db.sqlite')}`;
+  const server: Store = await openStore(url);
+  const cli: Store = await openStore(url);
+  t.after(async () => {
+    await server.close();
+    await cli.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const app = newId();
+  await server.createApplication({ id: app, ownerType: 'user', ownerId: newId(), name: 'A', description: '', createdAt: t0, updatedAt: t0 });
+  const first = token(app, 'first');
+  await server.createToken(first);
+  const names = async () => (await server.getTokens('application', app, (await server.listTokenRefs('application', app, query)).items.map((r) => r.id))).map((r) => r.name).sort();
+  assert.deepEqual(await names(), ['first']);
+  assert.equal((await server.getToken('application', app, first.id))?.name, 'first');
+
+  // Another process writes: the very next reads see it.
+  const second = token(app, 'second');
+  await cli.createToken(second);
+  await cli.updateToken('application', app, first.id, { name: 'renamed' }, t0 + 1);
+  assert.deepEqual(await names(), ['renamed', 'second']);
+  assert.equal((await server.listTokenRefs('application', app, query)).totalCount, 2);
+  assert.equal((await server.getToken('application', app, first.id))?.name, 'renamed');
+
+  // This process writes: likewise.
+  await server.deleteToken('application', app, second.id);
+  await server.touchToken(first.id, t0 + 5);
+  assert.deepEqual(await names(), ['renamed']);
+  assert.equal((await server.getToken('application', app, first.id))?.lastUsedAt, t0 + 5);
+  assert.deepEqual((await server.listTokenRefs('application', app, query)).items, [{ id: first.id, version: 2 }]);
+});
