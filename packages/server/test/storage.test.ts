@@ -230,6 +230,26 @@ for (const adapter of adapters) {
     assert.deepEqual(entries.items.map((e) => e.targetId).sort(), tokens.map((x) => x.id).sort());
   });
 
+  test(`${adapter.name}: concurrent status flips both ways and creates all succeed, counts stay exact`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const tokens = Array.from({ length: 40 }, (_, i) => token(app, `t${i}`, { status: i % 2 ? 'inactive' : 'active' }));
+    await store.createTokens(tokens);
+    // Opposite flips lock the two count rows in opposite orders unless every writer takes them in one order.
+    for (let round = 0; round < 5; round++) {
+      const flips = tokens.map((x, i) => store.updateToken('application', app, x.id, { status: (i + round) % 2 ? 'active' : 'inactive' }, t0 + round + 1));
+      const creates = Array.from({ length: 10 }, (_, i) => store.createToken(token(app, `r${round}-${i}`, { status: i % 2 ? 'active' : 'inactive' })));
+      await Promise.all([...flips, ...creates]);
+    }
+    const count = async (glob: string) =>
+      (await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 1, filter: { field: 'status', glob } })).totalCount;
+    const rows = (await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 500 })).items;
+    assert.equal(rows.length, 90);
+    assert.equal(await count('active'), rows.filter((r) => r.status === 'active').length);
+    assert.equal(await count('inactive'), rows.filter((r) => r.status === 'inactive').length);
+  });
+
   test(`${adapter.name}: a token is never stored for an owner that does not exist`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);

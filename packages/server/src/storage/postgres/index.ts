@@ -2,14 +2,20 @@
 // that make cached tokens stale are announced with NOTIFY; every node LISTENs and
 // drops them from its cache. A listener that loses its connection clears the whole
 // cache when it is back, since it may have missed notifications.
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable } from 'kysely';
 import pg from 'pg';
-import type { InvalidationEvent, TokenRecord } from '../port.js';
+import type {
+  ApplicationRecord, AuditEntry, InvalidationEvent, NewToken, OwnerType, TokenListQuery, TokenRecord, TokenRef, TokenRefPage,
+} from '../port.js';
 import { runMigrations } from '../sql/migrate.js';
 import { migrationsFor } from '../sql/migrations.js';
-import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
+import { applicationFromRow, tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
-import type { Database } from '../sql/tables.js';
+import type { ApplicationsTable, Database } from '../sql/tables.js';
+import { GroupCommit } from '../sql/group-commit.js';
+import { sortColumns, type TokenCreate } from '../sql/tokens.js';
+
+const columns = tokenColumns.join(', ');
 
 const channel = 'latchkey_invalidate';
 // int8 (bigint) columns hold epoch milliseconds: well inside Number's exact range.
@@ -41,19 +47,73 @@ class PostgresStore extends SqlStore {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
+  /** Single creates (the API's) are group-committed: one transaction, and one fsync, per batch. */
+  private readonly creates = new GroupCommit<TokenCreate, boolean>({
+    many: (items) => this.createOwnedTokens(items),
+    one: async (item) => (await this.createOwnedTokens([item]))[0]!,
+  });
+
   constructor(db: Kysely<Database>, private readonly pool: pg.Pool, private readonly options: PostgresOptions) {
     super(db);
   }
 
+  override createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
+    return this.creates.add(audit ? { token, audit } : { token });
+  }
+
+  // The hot paths skip the query builder: named prepared statements, parsed and
+  // planned once per connection.
+
   override async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
-    // A named prepared statement: parsed and planned once per connection.
-    const result = await this.pool.query<TokenRow>({
-      name: 'latchkey_token_by_hash',
-      text: `select ${tokenColumns.join(', ')} from api_tokens where token_hash = $1`,
-      values: [hash],
-    });
-    const row = result.rows[0];
+    const row = await this.one<TokenRow>('latchkey_token_by_hash', `select ${columns} from api_tokens where token_hash = $1`, [hash]);
     return row && tokenFromRow(row);
+  }
+
+  override async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
+    const row = await this.one<TokenRow>(
+      'latchkey_token_by_id', `select ${columns} from api_tokens where id = $1 and owner_type = $2 and owner_id = $3`, [id, ownerType, ownerId],
+    );
+    return row && tokenFromRow(row);
+  }
+
+  override async getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
+    if (ids.length === 0) return [];
+    const result = await this.pool.query<TokenRow>({
+      name: 'latchkey_tokens_by_ids',
+      text: `select ${columns} from api_tokens where owner_type = $1 and owner_id = $2 and id = any($3)`,
+      values: [ownerType, ownerId, ids],
+    });
+    return result.rows.map(tokenFromRow);
+  }
+
+  override async getApplication(id: string): Promise<ApplicationRecord | undefined> {
+    const row = await this.one<Selectable<ApplicationsTable>>('latchkey_application_by_id', 'select * from applications where id = $1', [id]);
+    return row && applicationFromRow(row);
+  }
+
+  /** Unfiltered pages (the common case) and their count in one round trip; filtered ones take the shared query. */
+  override async listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+    if (query.filter) return super.listTokenRefs(ownerType, ownerId, query);
+    const { sortField, sortDirection: dir } = query;
+    const result = await this.pool.query<{ total: number; id: string | null; version: number | null }>({
+      name: `latchkey_token_page_${sortField}_${dir}`,
+      // The count row always comes back; the page's rows join it, in page order.
+      text: `select c.n as total, t.id, t.version
+        from (select coalesce(sum(n), 0) as n from token_counts where owner_type = $2 and owner_id = $1) c
+        left join lateral (
+          select id, version, ${sortColumns[sortField]} as k from api_tokens where owner_id = $1 and owner_type = $2
+          order by ${sortColumns[sortField]} ${dir}, id ${dir} limit $3 offset $4
+        ) t on true
+        order by t.k ${dir}, t.id ${dir}`,
+      values: [ownerId, ownerType, query.perPage, query.page * query.perPage],
+    });
+    const items: TokenRef[] = [];
+    for (const row of result.rows) if (row.id !== null) items.push({ id: row.id, version: Number(row.version) });
+    return { items, totalCount: Number(result.rows[0]?.total ?? 0) };
+  }
+
+  private async one<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R | undefined> {
+    return (await this.pool.query<R>({ name, text, values })).rows[0];
   }
 
   override isUnavailable(error: unknown): boolean {

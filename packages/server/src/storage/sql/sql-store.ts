@@ -24,7 +24,9 @@ import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, tokenColumns, tokenFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
-import { deleteOwnerTokens, deleteToken, getTokens, insertTokens, listTokenRefs, listTokens, updateToken } from './tokens.js';
+import {
+  deleteOwnerTokens, deleteToken, getTokens, insertOwnedTokens, insertTokens, listTokenRefs, listTokens, updateToken, type TokenCreate,
+} from './tokens.js';
 
 const pageSortColumns = {
   name: 'name',
@@ -355,15 +357,13 @@ export abstract class SqlStore implements Store {
   }
 
   async createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const owner = token.ownerType === 'application'
-        ? trx.selectFrom('applications').select('id').where('id', '=', token.ownerId)
-        : trx.selectFrom('users').select('id').where('id', '=', token.ownerId);
-      // On PostgreSQL, a share lock on the owner's row: its deletion waits for this commit.
-      if (!(await (this.kind === 'postgres' ? owner.forShare() : owner).executeTakeFirst())) return false;
-      await insertTokens(trx, [token], audit);
-      return true;
-    });
+    const [stored] = await this.createOwnedTokens([audit ? { token, audit } : { token }]);
+    return stored!;
+  }
+
+  /** Creates in one transaction; see insertOwnedTokens. */
+  protected createOwnedTokens(creates: readonly TokenCreate[]): Promise<boolean[]> {
+    return this.db.transaction().execute((trx) => insertOwnedTokens(trx, creates, this.kind === 'postgres'));
   }
 
   async createTokens(tokens: readonly NewToken[]): Promise<void> {

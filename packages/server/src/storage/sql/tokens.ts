@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type {
   AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage,
 } from '../port.js';
-import { appendAudit } from './audit.js';
+import { appendAudit, auditRow } from './audit.js';
 import { globToLike } from './glob.js';
 import { tokenColumns, tokenFromRow, tokenRow } from './rows.js';
 import type { Database } from './tables.js';
@@ -47,9 +47,9 @@ async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Statu
 }
 
 /** Inserts tokens and their counts; in a transaction of its own unless `db` is one. */
-export async function insertTokens(db: Db, tokens: readonly NewToken[], audit?: AuditEntry): Promise<void> {
-  if (!db.isTransaction) return db.transaction().execute((trx) => insertTokens(trx, tokens, audit));
-  await appendAudit(db, audit);
+export async function insertTokens(db: Db, tokens: readonly NewToken[], audits: readonly AuditEntry[] = []): Promise<void> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => insertTokens(trx, tokens, audits));
+  if (audits.length > 0) await db.insertInto('audit_log').values(audits.map(auditRow)).execute();
   // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
   for (let i = 0; i < tokens.length; i += 500) {
     await db.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
@@ -61,7 +61,11 @@ export async function insertTokens(db: Db, tokens: readonly NewToken[], audit?: 
     entry.n++;
     counts.set(key, entry);
   }
-  for (const { token, n } of counts.values()) await bump(db, token.ownerType, token.ownerId, token.status, n);
+  // Count rows are always locked in key order, here and in updateToken, so that
+  // concurrent transactions cannot deadlock on them (PostgreSQL would refuse one).
+  for (const [, { token, n }] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await bump(db, token.ownerType, token.ownerId, token.status, n);
+  }
 }
 
 /**
@@ -100,6 +104,32 @@ async function tokenPage<C extends (typeof tokenColumns)[number]>(
           .executeTakeFirstOrThrow();
   const [rows, total] = await Promise.all([items, count]);
   return { rows, totalCount: Number(total.n) };
+}
+
+export interface TokenCreate {
+  token: NewToken;
+  audit?: AuditEntry;
+}
+
+/**
+ * Stores, in the caller's transaction, each token whose owner exists, with its
+ * audit entry; true for those stored. `lock` (PostgreSQL) takes a share lock on the
+ * owners' rows, so a concurrent deletion of one waits for this commit.
+ */
+export async function insertOwnedTokens(trx: Db, creates: readonly TokenCreate[], lock: boolean): Promise<boolean[]> {
+  const existing = async (table: 'applications' | 'users', ids: string[]) => {
+    if (ids.length === 0) return new Set<string>();
+    const query = trx.selectFrom(table).select('id').where('id', 'in', ids);
+    return new Set((await (lock ? query.forShare() : query).execute()).map((r) => r.id));
+  };
+  const ownersOf = (application: boolean) =>
+    [...new Set(creates.filter((c) => (c.token.ownerType === 'application') === application).map((c) => c.token.ownerId))];
+  const applications = await existing('applications', ownersOf(true));
+  const users = await existing('users', ownersOf(false));
+  const stored = creates.map((c) => (c.token.ownerType === 'application' ? applications : users).has(c.token.ownerId));
+  const kept = creates.filter((_, i) => stored[i]);
+  await insertTokens(trx, kept.map((c) => c.token), kept.flatMap((c) => (c.audit ? [c.audit] : [])));
+  return stored;
 }
 
 export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
@@ -149,8 +179,11 @@ export async function updateToken(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (row.status !== before.status) {
-      await bump(trx, ownerType, ownerId, before.status, -1);
-      await bump(trx, ownerType, ownerId, row.status, 1);
+      // In key order ('active' < 'inactive'), as insertTokens does.
+      const changes = [[before.status, -1], [row.status, 1]] as const;
+      for (const [status, delta] of before.status < row.status ? changes : [changes[1], changes[0]]) {
+        await bump(trx, ownerType, ownerId, status, delta);
+      }
     }
     await appendAudit(trx, audit);
     return tokenFromRow(row);

@@ -2,6 +2,7 @@
 // readers run beside the writer, but several latchkey processes on one file is
 // not supported: their in-process caches would not see each other's writes).
 import { mkdirSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -13,9 +14,9 @@ import { migrationsFor } from '../sql/migrations.js';
 import { applicationFromRow, tokenColumns, tokenFromRow, tokenRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
-import { sortColumns } from '../sql/tokens.js';
+import { sortColumns, type TokenCreate } from '../sql/tokens.js';
 import { runMigrations } from '../sql/migrate.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '../sql/group-commit.js';
 import { ReadCache } from './read-cache.js';
 import { withStatementCache } from './statement-cache.js';
 
@@ -54,7 +55,7 @@ class SqliteStore extends SqlStore {
   private readonly byIds: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly pages = new Map<string, BetterSqlite3.Statement<[string, string, number, number], TokenRef>>();
   private readonly reads: ReadCache;
-  private readonly creates: GroupCommit<{ token: NewToken; audit?: AuditEntry }, boolean>;
+  private readonly creates: GroupCommit<TokenCreate, boolean>;
 
   constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
     super(db);
@@ -109,7 +110,8 @@ class SqliteStore extends SqlStore {
     return this.creates.add(audit ? { token, audit } : { token });
   }
 
-  private tokenCreates(): GroupCommit<{ token: NewToken; audit?: AuditEntry }, boolean> {
+  private tokenCreates(): GroupCommit<TokenCreate, boolean> {
+    const raw = this.raw;
     const insert = (table: string, row: object) =>
       this.raw.prepare(`insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row).map((c) => `@${c}`).join(', ')})`);
     const tokenInsert = insert('api_tokens', tokenRow(sampleToken));
@@ -122,7 +124,7 @@ class SqliteStore extends SqlStore {
       application: this.raw.prepare<[string]>('select 1 from applications where id = ?').pluck(),
       user: this.raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
     };
-    return new GroupCommit(this.raw, (batch) => {
+    const commit = this.raw.transaction((batch: readonly TokenCreate[]) => {
       const counts = new Map<string, [string, string, string, number]>();
       const results = batch.map(({ token, audit }) => {
         // In the transaction: a token is never stored for an owner deleted meanwhile.
@@ -137,6 +139,18 @@ class SqliteStore extends SqlStore {
       });
       for (const count of counts.values()) bump.run(...count);
       return results;
+    });
+    return new GroupCommit({
+      async many(items) {
+        // A transaction of the query builder's may be open on this connection across
+        // awaits; a batch must not become part of it. Its end is a few turns away.
+        while (raw.inTransaction) await nextTurn();
+        return commit(items);
+      },
+      async one(item) {
+        while (raw.inTransaction) await nextTurn();
+        return commit([item])[0]!;
+      },
     });
   }
 
