@@ -9,6 +9,7 @@ import { load, type LoadResult, type Scenario } from './lib/load.js';
 import { micro } from './lib/micro.js';
 import { startBaseline, startLatchkey, type Running } from './lib/processes.js';
 import { writeReport, table, type Figure } from './lib/report.js';
+import { scenarios } from './lib/scenarios.js';
 import { seed, type Seeded } from './lib/seed.js';
 
 const smoke = process.argv.includes('--smoke');
@@ -18,16 +19,6 @@ const tokens = smoke ? 100 : 1000;
 const outDir = smoke ? mkdtempSync(join(tmpdir(), 'latchkey-bench-out-')) : new URL('./results/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 
-const scenarios = (s: Seeded): Record<string, Scenario> => {
-  const auth = { authorization: `Bearer ${s.token}` };
-  const base = `/applications/${s.applicationId}/tokens`;
-  return {
-    'authenticated list, perPage 10': { path: `${base}?perPage=10`, headers: auth, expect: 200 },
-    'get one token': { path: `${base}/${s.tokenId}`, headers: auth, expect: 200 },
-    'create a token': { method: 'POST', path: base, headers: auth, body: JSON.stringify({ name: 'bench', scope: ['device.*'] }), expect: 201 },
-    '401 path (garbage token)': { path: `${base}?perPage=10`, headers: { authorization: 'Bearer lka_thisisnotarealtokenatallbutitisthelengthofone00' }, expect: 401 },
-  };
-};
 const targets: Record<string, number> = {
   'authenticated list, perPage 10': 0.6,
   'get one token': 0.65,

@@ -60,12 +60,14 @@ export async function startBaseline(): Promise<Running> {
   return running(child, port);
 }
 
-export async function startLatchkey(databaseUrl: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Running> {
+export async function startLatchkey(
+  databaseUrl: string, extra: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = [],
+): Promise<Running> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
     // The failed-authentication throttle is off so the 401 scenario measures 401s, not 429s.
-    ['packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', '--auth-failure-limit', '0', ...extra],
+    [...nodeArgs, 'packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', '--auth-failure-limit', '0', ...extra],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const ready = async () => {

@@ -141,5 +141,18 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('api_tokens').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0006-token-page-indexes': {
+      // Pages filter on owner_type too, which the first indexes lacked: every row a page
+      // skipped (its offset) or filtered cost a table lookup. These hold every column a
+      // page tests (status included), so skipped and filtered rows are read from the
+      // index alone and only the rows returned touch the table.
+      async up(db: Kysely<unknown>) {
+        for (const column of ['name_key', 'status', 'created_at', 'updated_at', 'expires_at', 'id']) {
+          await db.schema.dropIndex(column === 'id' ? 'api_tokens_owner_id' : `api_tokens_owner_${column}`).execute();
+          const columns = ['owner_id', 'owner_type', column, ...(column === 'id' ? [] : ['id']), ...(column === 'status' ? [] : ['status'])];
+          await db.schema.createIndex(`api_tokens_page_${column}`).on('api_tokens').columns(columns).execute();
+        }
+      },
+    },
   };
 }
