@@ -77,7 +77,10 @@ async function tokenPage<C extends (typeof tokenColumns)[number]>(
 ) {
   let base = db.selectFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType);
   const filter = query.filter && { column: filterColumns[query.filter.field], pattern: globToLike(query.filter.glob.toLowerCase()) };
-  if (filter) base = base.where(sql<boolean>`${sql.ref(filter.column)} like ${filter.pattern} escape '\\'`);
+  // A glob without `*` is an exact match, which the indexes answer as a key range
+  // (`status = 'inactive'`); LIKE would scan past every other value first.
+  if (filter && !query.filter!.glob.includes('*')) base = base.where(filter.column, '=', query.filter!.glob.toLowerCase());
+  else if (filter) base = base.where(sql<boolean>`${sql.ref(filter.column)} like ${filter.pattern} escape '\\'`);
   // A prefix glob (`abc*`) is also a key range, which both databases answer from
   // the (owner, name_key, id) index; LIKE alone would not use it once escaped.
   const range = query.filter?.field === 'name' ? prefixRange(query.filter.glob.toLowerCase()) : undefined;

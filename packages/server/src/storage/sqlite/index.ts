@@ -113,18 +113,18 @@ class SqliteStore extends SqlStore {
   private tokenCreates(): GroupCommit<TokenCreate, boolean> {
     const raw = this.raw;
     const insert = (table: string, row: object) =>
-      this.raw.prepare(`insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row).map((c) => `@${c}`).join(', ')})`);
+      raw.prepare(`insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row).map((c) => `@${c}`).join(', ')})`);
     const tokenInsert = insert('api_tokens', tokenRow(sampleToken));
     const auditInsert = insert('audit_log', auditRow(sampleAudit));
-    const bump = this.raw.prepare<[string, string, string, number]>(
+    const bump = raw.prepare<[string, string, string, number]>(
       `insert into token_counts (owner_type, owner_id, status, n) values (?, ?, ?, ?)
        on conflict (owner_type, owner_id, status) do update set n = n + excluded.n`,
     );
     const owners = {
-      application: this.raw.prepare<[string]>('select 1 from applications where id = ?').pluck(),
-      user: this.raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
+      application: raw.prepare<[string]>('select 1 from applications where id = ?').pluck(),
+      user: raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
     };
-    const commit = this.raw.transaction((batch: readonly TokenCreate[]) => {
+    const commit = raw.transaction((batch: readonly TokenCreate[]) => {
       const counts = new Map<string, [string, string, string, number]>();
       const results = batch.map(({ token, audit }) => {
         // In the transaction: a token is never stored for an owner deleted meanwhile.
@@ -140,15 +140,18 @@ class SqliteStore extends SqlStore {
       for (const count of counts.values()) bump.run(...count);
       return results;
     });
+    // A transaction of the query builder's may be open on this connection across
+    // awaits; a batch must not become part of it. Its end is a few turns away.
+    const idle = async () => {
+      while (raw.inTransaction) await nextTurn();
+    };
     return new GroupCommit({
       async many(items) {
-        // A transaction of the query builder's may be open on this connection across
-        // awaits; a batch must not become part of it. Its end is a few turns away.
-        while (raw.inTransaction) await nextTurn();
+        await idle();
         return commit(items);
       },
       async one(item) {
-        while (raw.inTransaction) await nextTurn();
+        await idle();
         return commit([item])[0]!;
       },
     });
