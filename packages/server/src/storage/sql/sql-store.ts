@@ -388,14 +388,7 @@ export abstract class SqlStore implements Store {
   }
 
   async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
-    const row = await this.db
-      .selectFrom('api_tokens')
-      .select(tokenColumns)
-      .where('id', '=', id)
-      .where('owner_type', '=', ownerType)
-      .where('owner_id', '=', ownerId)
-      .executeTakeFirst();
-    return row && tokenFromRow(row);
+    return (await getTokens(this.db, ownerType, ownerId, [id]))[0];
   }
 
   async updateToken(
