@@ -22,7 +22,7 @@ import type {
 } from '../port.js';
 import type { Database } from './tables.js';
 import { globToLike } from './glob.js';
-import { applicationFromRow, organizationFromRow, tokenColumns, tokenFromRow, userFromRow } from './rows.js';
+import { applicationFromRow, organizationFromRow, tokenFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
 import {
   deleteOwnerTokens, deleteToken, getTokens, insertOwnedTokens, insertTokens, listTokenRefs, listTokens, updateToken, type TokenCreate,
