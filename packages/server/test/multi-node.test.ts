@@ -26,6 +26,15 @@ async function startNode(t: TestContext, url: string, schema: string): Promise<N
   return { app, store };
 }
 
+/** Two nodes on one fresh schema, and an operator with an application (bootstrapped through node A). */
+async function twoNodes(t: TestContext, applicationName: string) {
+  const schema = await freshSchema(t);
+  const a = await startNode(t, postgresUrl, schema);
+  const b = await startNode(t, postgresUrl, schema);
+  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName });
+  return { a, b, boot, appId: boot.applicationId! };
+}
+
 async function skip(t: TestContext): Promise<boolean> {
   const reason = await postgresSkipReason();
   if (reason) t.skip(reason);
@@ -36,11 +45,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 test('a token deactivated or deleted on node A is refused on node B, measured under traffic', async (t) => {
   if (await skip(t)) return;
-  const schema = await freshSchema(t);
-  const a = await startNode(t, postgresUrl, schema);
-  const b = await startNode(t, postgresUrl, schema);
-  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName: 'Fleet' });
-  const appId = boot.applicationId!;
+  const { a, b, boot, appId } = await twoNodes(t, 'Fleet');
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const delays: number[] = [];
 
@@ -71,11 +76,7 @@ test('a token deactivated or deleted on node A is refused on node B, measured un
 
 test('deleting an application on node A refuses its tokens on node B', async (t) => {
   if (await skip(t)) return;
-  const schema = await freshSchema(t);
-  const a = await startNode(t, postgresUrl, schema);
-  const b = await startNode(t, postgresUrl, schema);
-  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName: 'Doomed' });
-  const appId = boot.applicationId!;
+  const { a, b, boot, appId } = await twoNodes(t, 'Doomed');
   const create = await a.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers: { authorization: `Bearer ${boot.token}` }, payload: { name: 'x' } });
   const { token } = create.json() as { token: string };
   const list = () => b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers: { authorization: `Bearer ${token}` } });
@@ -90,11 +91,7 @@ test('deleting an application on node A refuses its tokens on node B', async (t)
 
 test('deleting an application on node A makes it unreachable on node B, where its owner was just served', async (t) => {
   if (await skip(t)) return;
-  const schema = await freshSchema(t);
-  const a = await startNode(t, postgresUrl, schema);
-  const b = await startNode(t, postgresUrl, schema);
-  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName: 'Gone' });
-  const appId = boot.applicationId!;
+  const { a, b, boot, appId } = await twoNodes(t, 'Gone');
   const headers = { authorization: `Bearer ${boot.token}` };
   // Node B now knows who owns the application (and its caches live for a minute).
   assert.equal((await b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers })).statusCode, 200);
@@ -114,10 +111,7 @@ test('deleting an application on node A makes it unreachable on node B, where it
 
 test('a list or get on node B shows a change node A made a moment ago, though B had rendered the token before', async (t) => {
   if (await skip(t)) return;
-  const schema = await freshSchema(t);
-  const a = await startNode(t, postgresUrl, schema);
-  const b = await startNode(t, postgresUrl, schema);
-  const boot = await bootstrap(a.store, { email: 'ops@example.com', password: 'ops password', applicationName: 'Fleet' });
+  const { a, b, boot } = await twoNodes(t, 'Fleet');
   const url = `/applications/${boot.applicationId}/tokens`;
   const headers = { authorization: `Bearer ${boot.token}` };
   const created = (await a.app.inject({ method: 'POST', url, headers, payload: { name: 'before' } })).json() as { id: string; token: string };
