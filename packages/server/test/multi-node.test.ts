@@ -35,6 +35,14 @@ async function twoNodes(t: TestContext, applicationName: string) {
   return { a, b, boot, appId: boot.applicationId! };
 }
 
+/** Repeats `request` until it answers `status`, for at most 2 s; the status last seen. */
+async function statusWithin2s(request: () => Promise<{ statusCode: number }>, status: number): Promise<number> {
+  const deadline = Date.now() + 2_000;
+  let seen = 0;
+  while (Date.now() < deadline && (seen = (await request()).statusCode) !== status) await new Promise((r) => setTimeout(r, 5));
+  return seen;
+}
+
 async function skip(t: TestContext): Promise<boolean> {
   const reason = await postgresSkipReason();
   if (reason) t.skip(reason);
@@ -83,10 +91,7 @@ test('deleting an application on node A refuses its tokens on node B', async (t)
   assert.equal((await list()).statusCode, 200);
   const del = await a.app.inject({ method: 'DELETE', url: `/applications/${appId}`, headers: { authorization: `Bearer ${boot.token}` } });
   assert.equal(del.statusCode, 200);
-  const deadline = Date.now() + 2_000;
-  let status = 0;
-  while (Date.now() < deadline && (status = (await list()).statusCode) !== 401) await new Promise((r) => setTimeout(r, 5));
-  assert.equal(status, 401);
+  assert.equal(await statusWithin2s(list, 401), 401);
 });
 
 test('deleting an application on node A makes it unreachable on node B, where its owner was just served', async (t) => {
@@ -103,10 +108,7 @@ test('deleting an application on node A makes it unreachable on node B, where it
   assert.deepEqual(await a.store.listTokens('application', appId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 }), { items: [], totalCount: 0 });
   // Reads may use it until the notification arrives, which is at once.
   const list = () => b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers });
-  const deadline = Date.now() + 2_000;
-  let status = 0;
-  while (Date.now() < deadline && (status = (await list()).statusCode) !== 404) await new Promise((r) => setTimeout(r, 5));
-  assert.equal(status, 404);
+  assert.equal(await statusWithin2s(list, 404), 404);
 });
 
 test('a list or get on node B shows a change node A made a moment ago, though B had rendered the token before', async (t) => {
