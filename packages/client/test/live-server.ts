@@ -1,5 +1,6 @@
 // A latchkey server on a free port, in process, with a bootstrapped user and
 // application; it counts the requests it serves so tests can see paging happen.
+// The console's end-to-end tests use it too.
 import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '@latchkey/server';
@@ -20,11 +21,12 @@ export interface LiveServer {
   addUser: (email: string) => Promise<{ userId: string; token: string }>;
 }
 
-export async function startServer(t: TestContext): Promise<LiveServer> {
+export async function startServer(
+  t: TestContext,
+  { email, password, applicationName } = { email: 'sdk@example.com', password: 'sdk password', applicationName: 'SDK' },
+): Promise<LiveServer> {
   const store = await openStore('sqlite::memory:');
-  const email = 'sdk@example.com';
-  const password = 'sdk password';
-  const boot = await bootstrap(store, { email, password, applicationName: 'SDK' });
+  const boot = await bootstrap(store, { email, password, applicationName });
   const app = await buildApp({ store });
   const requests: string[] = [];
   app.addHook('onRequest', async (request) => {

@@ -7,12 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildApp } from '@latchkey/server';
-import { bootstrap } from '@latchkey/server/bootstrap';
-import { openStore } from '@latchkey/server/storage';
+import { startServer as startLiveServer, type LiveServer } from '../../client/test/live-server.js';
 import consoleRoutes from '../../server/src/routes/console.js';
 import { sessionKey } from '../src/session.js';
 
@@ -20,41 +17,10 @@ const chromiumPath = '/usr/bin/chromium';
 const consoleIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const screenshotPath = fileURLToPath(new URL('../../../docs/console.png', import.meta.url));
 
-interface Server {
-  url: string;
-  applicationId: string;
-  /** A user API token with all.User. */
-  token: string;
-  email: string;
-  password: string;
-  /** Requests served so far, as `METHOD /path?query`. */
-  requests: string[];
-}
+type Server = LiveServer;
 
-async function startServer(t: TestContext): Promise<Server> {
-  const store = await openStore('sqlite::memory:');
-  const email = 'console@example.com';
-  const password = 'console password';
-  const boot = await bootstrap(store, { email, password, applicationName: 'Greenhouse' });
-  const app = await buildApp({ store });
-  const requests: string[] = [];
-  app.addHook('onRequest', async (request) => {
-    requests.push(`${request.method} ${request.url}`);
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(async () => {
-    await app.close();
-    await store.close();
-  });
-  return {
-    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    applicationId: boot.applicationId!,
-    token: boot.token,
-    email,
-    password,
-    requests,
-  };
-}
+const startServer = (t: TestContext) =>
+  startLiveServer(t, { email: 'console@example.com', password: 'console password', applicationName: 'Greenhouse' });
 
 /** Chromium, or null after marking the test skipped when it is not installed. */
 async function launchBrowser(t: TestContext): Promise<Browser | null> {
