@@ -4,7 +4,7 @@ import type { ApplicationScope, CreatedApiToken } from '@latchkey/contract';
 import { useMemo, useState } from 'preact/hooks';
 import { clientFor, toShownError, type ShownError } from './api.js';
 import { presets, searchCatalogue, type PresetId } from './scopes.js';
-import { Dialog, ErrorAlert } from './ui.js';
+import { Dialog, ErrorAlert, NameFields } from './ui.js';
 
 type Permission = PresetId | 'custom';
 
@@ -145,14 +145,7 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
   return (
     <Dialog title="Create a token" wide onClose={() => props.onClose(false)}>
       <form onSubmit={submit}>
-        <label>
-          Name
-          <input type="text" required maxLength={255} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          Description
-          <textarea rows={2} maxLength={32767} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </label>
+        <NameFields name={name} description={description} onName={setName} onDescription={setDescription} descriptionRows={2} />
         <fieldset>
           <legend>Expiration</legend>
           <label class="check">

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
 import { CreateTokenDialog } from './CreateToken.js';
 import { summarizeScope } from './scopes.js';
-import { Dialog, ErrorAlert } from './ui.js';
+import { Dialog, ErrorAlert, NameFields } from './ui.js';
 
 interface Query {
   sortField: ApiTokenSortField;
@@ -57,14 +57,7 @@ function EditDialog(props: { token: string; applicationId: string; apiToken: Api
   return (
     <Dialog title={`Edit “${props.apiToken.name}”`} onClose={() => props.onClose(false)}>
       <form onSubmit={submit}>
-        <label>
-          Name
-          <input type="text" required maxLength={255} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          Description
-          <textarea rows={3} maxLength={32767} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </label>
+        <NameFields name={name} description={description} onName={setName} onDescription={setDescription} descriptionRows={3} />
         <ErrorAlert error={error} />
         <div class="buttons">
           <button type="submit" class="primary" disabled={busy}>Save</button>

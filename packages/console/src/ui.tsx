@@ -37,3 +37,25 @@ export function ErrorAlert({ error }: { error: ShownError | null }) {
     </div>
   );
 }
+
+/** A token's name and description inputs, with the limits the API enforces; create and edit share them. */
+export function NameFields(props: {
+  name: string;
+  description: string;
+  onName: (value: string) => void;
+  onDescription: (value: string) => void;
+  descriptionRows: number;
+}) {
+  return (
+    <>
+      <label>
+        Name
+        <input type="text" required maxLength={255} value={props.name} onInput={(e) => props.onName(e.currentTarget.value)} />
+      </label>
+      <label>
+        Description
+        <textarea rows={props.descriptionRows} maxLength={32767} value={props.description} onInput={(e) => props.onDescription(e.currentTarget.value)} />
+      </label>
+    </>
+  );
+}
