@@ -1,6 +1,6 @@
 // What every route needs, built once by app.ts and passed to each route file.
 import type { ActionName } from '@latchkey/contract';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { ApplicationAccess } from './auth/authorize.js';
@@ -17,12 +17,12 @@ export interface AppContext {
   invalidate: (event: InvalidationEvent) => void;
   /** Tokens rendered to JSON, reused while their version holds. */
   views: TokenViews;
-  /** Token string or header -> principal (through the cache); throws 401. */
+  /** Token string -> principal (through the cache), or null when refused. */
   authenticator: Authenticator;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
-  /** onRequest hook: resolves the bearer token into `request.principal` or throws 401. */
-  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+  /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */
+  authenticate: onRequestHookHandler;
   /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */
   authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationAccess>;
   /** The application as the principal reaches it (no scope check), or undefined. */

@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 
 export class ApiError extends Error {
   readonly statusCode: number;
+  private body: string | undefined;
   constructor(readonly type: ErrorType, message: string) {
     // These are answers, not bugs: no stack trace to capture (it would cost more
     // than the rest of a refused request).
@@ -20,9 +21,13 @@ export class ApiError extends Error {
     return { type: this.type, message: this.message };
   }
 
-  /** Answers with this error, already serialized: no schema lookup, no error path. */
+  /**
+   * Answers with this error, already serialized: no schema lookup, no error path.
+   * The body is kept, so an error built once answers a flood of refusals.
+   */
   send(reply: FastifyReply): FastifyReply {
-    return reply.code(this.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(this.toJSON()));
+    this.body ??= JSON.stringify(this.toJSON());
+    return reply.code(this.statusCode).type('application/json; charset=utf-8').send(this.body);
   }
 }
 

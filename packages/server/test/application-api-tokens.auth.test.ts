@@ -149,3 +149,16 @@ test("a user token does not reach another user's application, nor a missing one 
   const post = await h.call(h.userToken, { method: 'POST', url: `/applications/${stranger}/tokens`, payload: { name: 'x' } });
   assert.equal(post.statusCode, 404);
 });
+
+test('a store failure while verifying a token answers 500 in the error shape: neither 401 nor a pass', async (t) => {
+  const h = await build(t);
+  const fresh = await h.createToken({ name: 'not yet verified' });
+  const url = `/applications/${h.applicationId}/tokens`;
+  const findTokenByHash = h.store.findTokenByHash.bind(h.store);
+  h.store.findTokenByHash = () => Promise.reject(new Error('disk I/O error'));
+  const failed = await h.call(fresh.token, { method: 'GET', url });
+  assert.equal(failed.statusCode, 500);
+  assert.deepEqual(failed.json(), { type: 'Internal', message: 'An internal error occurred' });
+  h.store.findTokenByHash = findTokenByHash;
+  assert.equal((await h.call(fresh.token, { method: 'GET', url })).statusCode, 200);
+});
