@@ -87,6 +87,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   const cache = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<Introspection>>();
+  // WebCrypto digests finish in any order: callers of one token share one digest so
+  // that they reach `lookup` together and share its request too. Held only while
+  // the digest runs.
+  const digesting = new Map<string, Promise<string>>();
+
+  function digestOf(token: string): Promise<string> {
+    let pending = digesting.get(token);
+    if (!pending) {
+      pending = sha256(token).finally(() => digesting.delete(token));
+      digesting.set(token, pending);
+    }
+    return pending;
+  }
 
   /** Caches `value`, asked for at `askedAt`: the TTL counts from the question, not the answer. */
   function remember(key: string, value: Introspection, askedAt: number): void {
@@ -154,7 +167,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   async function verify(token: string): Promise<Introspection> {
     // A token of the wrong shape or checksum cannot be valid: no request for it.
     if (typeof token !== 'string' || parseToken(token) === null) return copy(inactive);
-    return copy(await lookup(`v:${await sha256(token)}`, { token }));
+    return copy(await lookup(`v:${await digestOf(token)}`, { token }));
   }
 
   async function authorize(token: string, request: AuthorizeRequest): Promise<Authorization> {
@@ -172,7 +185,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     } else if (typeof token !== 'string' || parseToken(token) === null) {
       introspection = copy(inactive);
     } else {
-      introspection = copy(await lookup(`a:${await sha256(token)}:${applicationId}`, { token, application_id: applicationId }));
+      introspection = copy(await lookup(`a:${await digestOf(token)}:${applicationId}`, { token, application_id: applicationId }));
     }
     return { ...decide(introspection, applicationId, action), introspection };
   }

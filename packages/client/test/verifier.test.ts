@@ -197,6 +197,27 @@ test('single-flight: concurrent look-ups of one key share one request', async (t
   assert.ok(decisions.every((d) => d.allowed));
 });
 
+test('single-flight holds however the digests of concurrent callers are scheduled', async (t) => {
+  const server = await startIntrospectionServer(t);
+  const token = await server.createToken(['all.Device']);
+  const counter = countingFetch();
+  // A failure is not cached, so a caller that missed the shared request sends its own.
+  const wrongSecret = createVerifier({ url: server.url, introspectionSecret: 'not the secret', fetch: counter.fetch });
+  // The first caller's digest finishes last, long after the others' request is over.
+  const subtle = globalThis.crypto.subtle;
+  const digest = subtle.digest.bind(subtle);
+  let calls = 0;
+  t.mock.method(subtle, 'digest', async (...args: Parameters<SubtleCrypto['digest']>) => {
+    const slow = calls++ === 0;
+    const out = await digest(...args);
+    if (slow) await sleep(300);
+    return out;
+  });
+  const settled = await Promise.allSettled(Array.from({ length: 3 }, () => wrongSecret.verify(token.token)));
+  assert.ok(settled.every((r) => r.status === 'rejected'));
+  assert.equal(counter.calls(), 1);
+});
+
 test('failures throw LatchkeyError, are not cached, and never carry the token', async (t) => {
   const server = await startIntrospectionServer(t);
   const token = await server.createToken(['all.Device']);
