@@ -7,8 +7,12 @@ for (let n = 0; n < 256; n++) {
   table[n] = c >>> 0;
 }
 
-export function crc32(bytes: Uint8Array): number {
+/**
+ * CRC-32 of the first `end` characters of a string whose characters are bytes
+ * (tokens are ASCII), read in place: no byte array per call.
+ */
+export function crc32(text: string, end = text.length): number {
   let crc = 0xffffffff;
-  for (const byte of bytes) crc = table[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  for (let i = 0; i < end; i++) crc = table[(crc ^ text.charCodeAt(i)) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

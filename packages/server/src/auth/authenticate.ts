@@ -4,7 +4,7 @@ import { parseToken } from '@latchkey/contract';
 import type { OwnerType, Store, TokenRecord } from '../storage/port.js';
 import type { Principal } from './principal.js';
 import type { TokenCache } from './token-cache.js';
-import { hashToken } from './token-hash.js';
+import { tokenKey } from './token-hash.js';
 
 const bearer = /^Bearer +(\S+) *$/i;
 /** The store owner type each token prefix must have. */
@@ -59,12 +59,11 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
     verify(token, now) {
       const kind = token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
       if (token === undefined || kind === undefined) return null;
-      const hash = hashToken(token);
-      const key = hash.toString('base64');
+      const key = tokenKey(token);
       const cached = cache.get(key, now);
       if (cached) return admit(cached, kind, now);
       const epoch = cache.begin();
-      return store.findTokenByHash(hash).then((record) => {
+      return store.findTokenByHash(Buffer.from(key, 'base64')).then((record) => {
         if (!record) return null;
         cache.set(key, record, now, epoch);
         return admit(record, kind, now);
