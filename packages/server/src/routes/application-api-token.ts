@@ -28,7 +28,7 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
         ...schema, response: { 200: apiTokenSchema, ...errorResponses },
       },
     },
-    async (request, reply): Promise<string> => {
+    async (request, reply): Promise<Buffer> => {
       const { applicationId, apiTokenId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiToken.get', applicationId);
       return serialized(reply, await getToken(ctx, owner(applicationId), apiTokenId));

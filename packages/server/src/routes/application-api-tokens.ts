@@ -24,7 +24,7 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
         response: { 200: apiTokensSchema, ...errorResponses },
       },
     },
-    async (request, reply): Promise<string> => {
+    async (request, reply): Promise<Buffer> => {
       const { applicationId } = request.params;
       await ctx.authorizeApplication(request, 'applicationApiTokens.get', applicationId);
       return serialized(reply, await listTokens(ctx, { ownerType: 'application', ownerId: applicationId }, request.query));

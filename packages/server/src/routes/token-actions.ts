@@ -49,7 +49,7 @@ export function futureDate(value: string | undefined, now: number): number | nul
 }
 
 /** The list answer, serialized (see TokenViews). */
-export async function listTokens(ctx: AppContext, owner: TokenOwner, params: ApiTokensQuery): Promise<string> {
+export async function listTokens(ctx: AppContext, owner: TokenOwner, params: ApiTokensQuery): Promise<Buffer> {
   const query = toListQuery(params);
   return ctx.views.page(ctx.store, owner.ownerType, owner.ownerId, query, {
     perPage: query.perPage,
@@ -105,7 +105,7 @@ export async function createToken(
 }
 
 /** One token, serialized (see TokenViews). */
-export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<string> {
+export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): Promise<Buffer> {
   const record = await ctx.store.getToken(owner.ownerType, owner.ownerId, id);
   if (!record) throw notFound();
   return ctx.views.render(record);

@@ -14,10 +14,15 @@ import { toApiToken } from './api-token-view.js';
 const renderToken = fastJson(apiTokenSchema as unknown as fastJson.Schema);
 const renderEnvelope = fastJson(apiTokensSchema as unknown as fastJson.Schema);
 const noItems = '{"items":[]';
+const itemsOpen = Buffer.from('{"items":[');
+const comma = Buffer.from(',');
 
+// Renderings are kept as UTF-8 bytes: a page is then one copy of each, where
+// strings built by concatenation would be walked piece by piece to join them and
+// walked again to measure and encode the answer.
 interface Rendering {
   version: number;
-  json: string;
+  json: Buffer;
 }
 
 export class TokenViews {
@@ -26,10 +31,10 @@ export class TokenViews {
   constructor(private readonly maxEntries = 50_000) {}
 
   /** One token as the API Token object, serialized. */
-  render(record: TokenRecord): string {
+  render(record: TokenRecord): Buffer {
     const hit = this.kept.get(record.id);
     if (hit && hit.version === record.version) return hit.json;
-    const json = renderToken(toApiToken(record));
+    const json = Buffer.from(renderToken(toApiToken(record)));
     this.keep(record.id, { version: record.version, json });
     return json;
   }
@@ -37,9 +42,9 @@ export class TokenViews {
   /** A list answer: `envelope` gives every field but the items, which come from the store. */
   async page(
     store: Store, ownerType: OwnerType, ownerId: string, query: TokenListQuery, envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     const refs = await store.listTokenRefs(ownerType, ownerId, query);
-    const items: Array<string | undefined> = refs.items.map((ref) => {
+    const items: Array<Buffer | undefined> = refs.items.map((ref) => {
       const hit = this.kept.get(ref.id);
       return hit?.version === ref.version ? hit.json : undefined;
     });
@@ -52,11 +57,18 @@ export class TokenViews {
         if (items[i] === undefined && record) items[i] = this.render(record);
       });
     }
-    const present = items.filter((json) => json !== undefined);
-    const rest = renderEnvelope({ items: [], count: present.length, totalCount: refs.totalCount, ...envelope });
+    const parts: Buffer[] = [itemsOpen];
+    let count = 0;
+    for (const json of items) {
+      if (json === undefined) continue;
+      if (count++ > 0) parts.push(comma);
+      parts.push(json);
+    }
+    const rest = renderEnvelope({ items: [], count, totalCount: refs.totalCount, ...envelope });
     // The schema lists items first, so the rendered items go right after `{"items":[`.
     if (!rest.startsWith(noItems)) throw new Error('apiTokensSchema must list items first');
-    return `{"items":[${present.join(',')}]${rest.slice(noItems.length)}`;
+    parts.push(Buffer.from(`]${rest.slice(noItems.length)}`));
+    return Buffer.concat(parts);
   }
 
   forget(id: string): void {

@@ -31,7 +31,7 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
         response: { 200: apiTokensSchema, ...errorResponses },
       },
     },
-    async (request, reply): Promise<string> => {
+    async (request, reply): Promise<Buffer> => {
       const user = authorizeUser(request.principal, 'userApiTokens.get');
       return serialized(reply, await listTokens(ctx, owner(user.userId), request.query));
     },
@@ -69,7 +69,7 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
         ...one, response: { 200: apiTokenSchema, ...errorResponses },
       },
     },
-    async (request, reply): Promise<string> => {
+    async (request, reply): Promise<Buffer> => {
       const user = authorizeUser(request.principal, 'userApiToken.get');
       return serialized(reply, await getToken(ctx, owner(user.userId), request.params.apiTokenId));
     },

@@ -17,7 +17,7 @@ export function iso(ms: number): string {
 }
 
 /** Answers with JSON the route has already serialized (through its own response schema). */
-export function serialized(reply: FastifyReply, json: string): string {
+export function serialized(reply: FastifyReply, json: Buffer): Buffer {
   void reply.type('application/json; charset=utf-8');
   return json;
 }
