@@ -64,8 +64,18 @@ export function actionsOf(scope: string): ReadonlySet<string> {
 
 /** The union of the actions a scope list holds. */
 export function authorityOf(scopes: Iterable<string>): ReadonlySet<string> {
+  // Every create asks this. In the common cases (one scope, or one that holds every
+  // action) there is nothing to merge: answer with the catalogue's own set rather
+  // than copying hundreds of actions.
+  const sets: Array<ReadonlySet<string>> = [];
+  for (const scope of scopes) {
+    const actions = actionsOf(scope);
+    if (actions === everyAction) return everyAction;
+    if (actions.size > 0) sets.push(actions);
+  }
+  if (sets.length === 1) return sets[0]!;
   const out = new Set<string>();
-  for (const scope of scopes) for (const action of actionsOf(scope)) out.add(action);
+  for (const set of sets) for (const action of set) out.add(action);
   return out;
 }
 
