@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load, type Scenario } from './lib/load.js';
 import { startBaseline, startLatchkey, type Running } from './lib/processes.js';
-import { scenarios } from './lib/scenarios.js';
+import { scenarios, short } from './lib/scenarios.js';
 import { seed } from './lib/seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { 'cpu-prof': { type: 'boolean', default: false }, seconds: { type: 'string', default: '3' }, rounds: { type: 'string', default: '3' } },
 });
-const short: Record<string, string> = { list: 'authenticated list, perPage 10', get: 'get one token', create: 'create a token', 401: '401 path (garbage token)' };
 const names = positionals.length > 0 ? positionals : Object.keys(short);
 const seconds = Number(values.seconds);
 const work = mkdtempSync(join(tmpdir(), 'latchkey-profile-'));

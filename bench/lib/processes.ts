@@ -60,6 +60,20 @@ export async function startBaseline(): Promise<Running> {
   return running(child, port);
 }
 
+/** Resolves once GET /health answers 200 on the port. */
+export async function waitForHealth(port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing answered /health on port ${port}`);
+}
+
 export async function startLatchkey(
   databaseUrl: string, extra: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = [],
 ): Promise<Running> {
@@ -70,17 +84,6 @@ export async function startLatchkey(
     [...nodeArgs, 'packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', '--auth-failure-limit', '0', ...extra],
     { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const ready = async () => {
-    for (let i = 0; i < 300; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error('latchkey did not start');
-  };
-  await ready();
+  await waitForHealth(port);
   return running(child, port);
 }

@@ -12,3 +12,6 @@ export const scenarios = (s: Seeded): Record<string, Scenario> => {
     '401 path (garbage token)': { path: `${base}?perPage=10`, headers: { authorization: 'Bearer lka_thisisnotarealtokenatallbutitisthelengthofone00' }, expect: 401 },
   };
 };
+
+/** Short names for the command line. */
+export const short: Record<string, string> = { list: 'authenticated list, perPage 10', get: 'get one token', create: 'create a token', 401: '401 path (garbage token)' };
