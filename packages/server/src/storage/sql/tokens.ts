@@ -22,6 +22,16 @@ export const sortColumns = {
   expirationDate: 'expires_at',
 } as const;
 
+/**
+ * The columns a page is ordered by: the sort column, then `id` to break ties. Not
+ * `id` twice: SQLite then sorts every row of the owner in a temporary B-tree
+ * instead of reading its index in order.
+ */
+export function orderColumns(sortField: keyof typeof sortColumns): string[] {
+  const column = sortColumns[sortField];
+  return column === 'id' ? ['id'] : [column, 'id'];
+}
+
 const filterColumns = { name: 'name_key', status: 'status' } as const;
 
 /** `abc*` -> ['abc', 'abd'): the keys a prefix glob can match. */
@@ -85,11 +95,9 @@ async function tokenPage<C extends (typeof tokenColumns)[number]>(
   // the (owner, name_key, id) index; LIKE alone would not use it once escaped.
   const range = query.filter?.field === 'name' ? prefixRange(query.filter.glob.toLowerCase()) : undefined;
   if (range) base = base.where('name_key', '>=', range.from).where('name_key', '<', range.to);
-  const column = sortColumns[query.sortField];
-  const items = base
-    .select(columns)
-    .orderBy(column, query.sortDirection)
-    .orderBy('id', query.sortDirection)
+  let ordered = base.select(columns);
+  for (const column of orderColumns(query.sortField)) ordered = ordered.orderBy(sql.ref(column), query.sortDirection);
+  const items = ordered
     .limit(query.perPage)
     .offset(query.page * query.perPage)
     .execute();
