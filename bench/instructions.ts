@@ -7,6 +7,10 @@
 // out. With --functions, the JavaScript functions with the most inclusive
 // instructions are named from the map node --perf-basic-prof writes. Slow (a few
 // minutes); needs valgrind. Scenarios: list, get, create, 401 (default: all).
+// One caveat: V8 optimizes on background threads, and which functions are optimized
+// after the warm-up can differ between server processes; a scenario's count has
+// moved by up to a quarter between runs of the same code. Repeat a run before
+// trusting a small difference, and read --functions for the why.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
