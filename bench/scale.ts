@@ -3,7 +3,8 @@
 // (perPage 100) for every sort field and direction, without a filter, with a status
 // filter, a name prefix glob and a leading-wildcard glob; server RSS after start;
 // start-up time on that database. Results are merged into bench/results/latest.*.
-// `--tokens N` scales the run down (the smoke run of npm test uses it).
+// `--tokens N` scales the run down: npm test runs it with 2,000 tokens (results are
+// kept only from full runs).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
