@@ -8,7 +8,7 @@ import pg from 'pg';
 import { load, type LoadResult, type Scenario } from './lib/load.js';
 import { micro } from './lib/micro.js';
 import { startBaseline, startLatchkey, type Running } from './lib/processes.js';
-import { writeReport, table, type Figure } from './lib/report.js';
+import { isScaleFigure, mergeReport, table, writeReport, type Figure } from './lib/report.js';
 import { scenarios } from './lib/scenarios.js';
 import { seed, type Seeded } from './lib/seed.js';
 
@@ -124,7 +124,9 @@ async function main(): Promise<void> {
     settings: { connections: 50, seconds, rounds, tokens, smoke },
     unexpectedResponses: errors,
   };
-  await writeReport(outDir, meta, figures);
+  // A full run keeps the scale figures of the last npm run bench:scale.
+  if (smoke) await writeReport(outDir, meta, figures);
+  else await mergeReport(outDir, meta, figures, (figure) => !isScaleFigure(figure));
   process.stdout.write(`\n${table(figures)}\n\nunexpected responses: ${errors}\nresults: ${outDir}\n`);
   if (errors > 0) process.exitCode = 1;
 }

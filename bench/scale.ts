@@ -5,14 +5,14 @@
 // start-up time on that database. Results are merged into bench/results/latest.*.
 // `--tokens N` scales the run down: npm test runs it with 2,000 tokens (results are
 // kept only from full runs).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiTokenSortFields, newId } from '@latchkey/contract';
 import { openStore } from '@latchkey/server/storage';
 import { fakeTokens, seed } from './lib/seed.js';
 import { startLatchkey } from './lib/processes.js';
-import { table, writeReport, type Figure } from './lib/report.js';
+import { isScaleFigure, mergeReport, table, type Figure } from './lib/report.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -109,12 +109,7 @@ try {
   );
   process.stdout.write(`\n${table(figures)}\n`);
   if (!smoke) {
-    // Merge with the throughput figures of npm run bench.
-    const latest = join(resultsDir, 'latest.json');
-    const previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as { figures: Figure[] } & Record<string, unknown>) : { figures: [] };
-    const kept = previous.figures.filter((f) => !f.group.startsWith('List page') && !f.group.startsWith('Scale'));
-    const { figures: _old, ...meta } = previous;
-    await writeReport(resultsDir, { ...meta, scaleDate: new Date().toISOString(), scale: { total, inApplication, samples } }, [...kept, ...figures]);
+    await mergeReport(resultsDir, { scaleDate: new Date().toISOString(), scale: { total, inApplication, samples } }, figures, isScaleFigure);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

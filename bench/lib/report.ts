@@ -1,6 +1,6 @@
 // Results on stdout (a table), as JSON, and as Markdown with one SVG chart per
 // group of figures, each bar drawn against its target (vega-lite, rendered headless).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
@@ -54,6 +54,21 @@ async function chart(group: string, figures: Figure[]): Promise<string> {
     ],
   } as vl.TopLevelSpec).spec;
   return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+}
+
+/** Figures of `npm run bench:scale`; `npm run bench` writes the others. */
+export const isScaleFigure = (figure: Figure) => figure.group.startsWith('List page') || figure.group.startsWith('Scale');
+
+/**
+ * Writes `figures` over those of the previous report for which `ours` holds, keeping
+ * the rest (and the previous run's other metadata): the two bench scripts share one
+ * report.
+ */
+export async function mergeReport(dir: string, meta: Record<string, unknown>, figures: Figure[], ours: (figure: Figure) => boolean): Promise<void> {
+  const latest = join(dir, 'latest.json');
+  const previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as { figures: Figure[] } & Record<string, unknown>) : { figures: [] };
+  const { figures: old, ...previousMeta } = previous;
+  await writeReport(dir, { ...previousMeta, ...meta }, [...old.filter((f) => !ours(f)), ...figures]);
 }
 
 export async function writeReport(dir: string, meta: Record<string, unknown>, figures: Figure[]): Promise<void> {
