@@ -13,7 +13,7 @@ import { applicationFromRow, tokenColumns, tokenFromRow, type TokenRow } from '.
 import { SqlStore } from '../sql/sql-store.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
 import { GroupCommit } from '../sql/group-commit.js';
-import { orderColumns, sortColumns, type TokenCreate } from '../sql/tokens.js';
+import { orderBySql, sortColumns, type TokenCreate } from '../sql/tokens.js';
 
 const columns = tokenColumns.join(', ');
 
@@ -95,7 +95,6 @@ class PostgresStore extends SqlStore {
   override async listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
     if (query.filter) return super.listTokenRefs(ownerType, ownerId, query);
     const { sortField, sortDirection: dir } = query;
-    const order = orderColumns(sortField).map((column) => `${column} ${dir}`).join(', ');
     const result = await this.pool.query<{ total: number; id: string | null; version: number | null }>({
       name: `latchkey_token_page_${sortField}_${dir}`,
       // The count row always comes back; the page's rows join it, in page order.
@@ -103,7 +102,7 @@ class PostgresStore extends SqlStore {
         from (select coalesce(sum(n), 0) as n from token_counts where owner_type = $2 and owner_id = $1) c
         left join lateral (
           select id, version, ${sortColumns[sortField]} as k from api_tokens where owner_id = $1 and owner_type = $2
-          order by ${order} limit $3 offset $4
+          order by ${orderBySql(sortField, dir)} limit $3 offset $4
         ) t on true
         order by t.k ${dir}, t.id ${dir}`,
       values: [ownerId, ownerType, query.perPage, query.page * query.perPage],

@@ -32,6 +32,11 @@ export function orderColumns(sortField: keyof typeof sortColumns): string[] {
   return column === 'id' ? ['id'] : [column, 'id'];
 }
 
+/** The same order as an SQL fragment, for the adapters' prepared page statements. */
+export function orderBySql(sortField: keyof typeof sortColumns, direction: 'asc' | 'desc'): string {
+  return orderColumns(sortField).map((column) => `${column} ${direction}`).join(', ');
+}
+
 const filterColumns = { name: 'name_key', status: 'status' } as const;
 
 /** `abc*` -> ['abc', 'abd'): the keys a prefix glob can match. */

@@ -14,7 +14,7 @@ import { migrationsFor } from '../sql/migrations.js';
 import { applicationFromRow, tokenColumns, tokenFromRow, tokenRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
-import { orderColumns, type TokenCreate } from '../sql/tokens.js';
+import { orderBySql, type TokenCreate } from '../sql/tokens.js';
 import { runMigrations } from '../sql/migrate.js';
 import { GroupCommit } from '../sql/group-commit.js';
 import { ReadCache } from './read-cache.js';
@@ -89,8 +89,9 @@ class SqliteStore extends SqlStore {
     const key = `${query.sortField} ${query.sortDirection}`;
     let page = this.pages.get(key);
     if (!page) {
-      const order = orderColumns(query.sortField).map((column) => `${column} ${query.sortDirection}`).join(', ');
-      page = this.raw.prepare(`select id, version from api_tokens where owner_id = ? and owner_type = ? order by ${order} limit ? offset ?`);
+      page = this.raw.prepare(
+        `select id, version from api_tokens where owner_id = ? and owner_type = ? order by ${orderBySql(query.sortField, query.sortDirection)} limit ? offset ?`,
+      );
       this.pages.set(key, page);
     }
     const items = page.all(ownerId, ownerType, query.perPage, query.page * query.perPage);
