@@ -32,8 +32,8 @@ export class TokenViews {
 
   /** One token as the API Token object, serialized. */
   render(record: TokenRecord): Buffer {
-    const hit = this.kept.get(record.id);
-    if (hit && hit.version === record.version) return hit.json;
+    const kept = this.current(record.id, record.version);
+    if (kept) return kept;
     const json = Buffer.from(renderToken(toApiToken(record)));
     this.keep(record.id, { version: record.version, json });
     return json;
@@ -44,10 +44,7 @@ export class TokenViews {
     store: Store, ownerType: OwnerType, ownerId: string, query: TokenListQuery, envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
   ): Promise<Buffer> {
     const refs = await store.listTokenRefs(ownerType, ownerId, query);
-    const items: Array<Buffer | undefined> = refs.items.map((ref) => {
-      const hit = this.kept.get(ref.id);
-      return hit?.version === ref.version ? hit.json : undefined;
-    });
+    const items = refs.items.map((ref) => this.current(ref.id, ref.version));
     const missing = refs.items.filter((_, i) => items[i] === undefined).map((ref) => ref.id);
     if (missing.length > 0) {
       const records = new Map((await store.getTokens(ownerType, ownerId, missing)).map((r) => [r.id, r]));
@@ -69,6 +66,12 @@ export class TokenViews {
     if (!rest.startsWith(noItems)) throw new Error('apiTokensSchema must list items first');
     parts.push(Buffer.from(`]${rest.slice(noItems.length)}`));
     return Buffer.concat(parts);
+  }
+
+  /** The kept rendering of this version of the token, if any. */
+  private current(id: string, version: number): Buffer | undefined {
+    const hit = this.kept.get(id);
+    return hit?.version === version ? hit.json : undefined;
   }
 
   forget(id: string): void {

@@ -69,18 +69,23 @@ export async function insertTokens(db: Db, tokens: readonly NewToken[], audits: 
   for (let i = 0; i < tokens.length; i += 500) {
     await db.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
   }
-  const counts = new Map<string, { token: NewToken; n: number }>();
+  for (const [ownerType, ownerId, status, n] of countDeltas(tokens)) await bump(db, ownerType, ownerId, status, n);
+}
+
+/**
+ * How many tokens each (owner, status) count gains, in key order. Count rows are
+ * always locked in that order, here, in the SQLite batch and in updateToken, so
+ * concurrent transactions cannot deadlock on them (PostgreSQL would refuse one).
+ */
+export function countDeltas(tokens: readonly NewToken[]): Array<[OwnerType, string, Status, number]> {
+  const counts = new Map<string, [OwnerType, string, Status, number]>();
   for (const token of tokens) {
     const key = `${token.ownerType}|${token.ownerId}|${token.status}`;
-    const entry = counts.get(key) ?? { token, n: 0 };
-    entry.n++;
-    counts.set(key, entry);
+    const count = counts.get(key);
+    if (count) count[3]++;
+    else counts.set(key, [token.ownerType, token.ownerId, token.status, 1]);
   }
-  // Count rows are always locked in key order, here and in updateToken, so that
-  // concurrent transactions cannot deadlock on them (PostgreSQL would refuse one).
-  for (const [, { token, n }] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await bump(db, token.ownerType, token.ownerId, token.status, n);
-  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, count]) => count);
 }
 
 /**

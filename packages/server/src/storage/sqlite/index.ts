@@ -14,7 +14,7 @@ import { migrationsFor } from '../sql/migrations.js';
 import { applicationFromRow, tokenColumns, tokenFromRow, tokenRow, type TokenRow } from '../sql/rows.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
-import { orderBySql, type TokenCreate } from '../sql/tokens.js';
+import { countDeltas, orderBySql, type TokenCreate } from '../sql/tokens.js';
 import { runMigrations } from '../sql/migrate.js';
 import { GroupCommit } from '../sql/group-commit.js';
 import { ReadCache } from './read-cache.js';
@@ -123,20 +123,15 @@ class SqliteStore extends SqlStore {
       user: raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
     };
     const commit = raw.transaction((batch: readonly TokenCreate[]) => {
-      const counts = new Map<string, [string, string, string, number]>();
-      const results = batch.map(({ token, audit }) => {
-        // In the transaction: a token is never stored for an owner deleted meanwhile.
-        if (owners[token.ownerType === 'application' ? 'application' : 'user'].get(token.ownerId) === undefined) return false;
+      // In the transaction: a token is never stored for an owner deleted meanwhile.
+      const stored = batch.map(({ token }) => owners[token.ownerType === 'application' ? 'application' : 'user'].get(token.ownerId) !== undefined);
+      const kept = batch.filter((_, i) => stored[i]);
+      for (const { token, audit } of kept) {
         tokenInsert.run(tokenRow(token));
         if (audit) auditInsert.run(auditRow(audit));
-        const key = `${token.ownerType} ${token.ownerId} ${token.status}`;
-        const count = counts.get(key);
-        if (count) count[3]++;
-        else counts.set(key, [token.ownerType, token.ownerId, token.status, 1]);
-        return true;
-      });
-      for (const count of counts.values()) bump.run(...count);
-      return results;
+      }
+      for (const count of countDeltas(kept.map((c) => c.token))) bump.run(...count);
+      return stored;
     });
     // A transaction of the query builder's may be open on this connection across
     // awaits; a batch must not become part of it. Its end is a few turns away.
