@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Scenario } from './lib/load.js';
-import { freePort, repoRoot, waitForHealth } from './lib/processes.js';
+import { freePort, latchkeyArgs, repoRoot, waitForHealth } from './lib/processes.js';
 import { scenarios, short } from './lib/scenarios.js';
 import { seed } from './lib/seed.js';
 
@@ -72,13 +72,13 @@ interface Counted {
   outDir: string;
 }
 
-async function underCallgrind(label: string, args: string[], env: Record<string, string> = {}): Promise<Counted> {
+async function underCallgrind(label: string, args: (port: number) => string[]): Promise<Counted> {
   const outDir = join(work, label);
   const port = await freePort();
   const child = spawn(
     'valgrind',
     ['--tool=callgrind', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}.%p`, process.execPath, '--perf-basic-prof', ...args(port)],
-    { cwd: repoRoot, env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' },
+    { cwd: repoRoot, env: { ...process.env, PORT: String(port) }, stdio: 'ignore' },
   );
   perfMaps.push(`/tmp/perf-${child.pid}.map`);
   await waitForHealth(port, 300_000);
@@ -145,9 +145,7 @@ try {
   const base = await count(baseline, { path: '/', expect: 200 });
   await stop(baseline);
   process.stdout.write(`baseline: ${Math.round(base.perRequest)} instructions per request\n`);
-  const latchkey = await underCallgrind('latchkey', (port) => [
-    'packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', '--auth-failure-limit', '0',
-  ]);
+  const latchkey = await underCallgrind('latchkey', (port) => latchkeyArgs(port, databaseUrl));
   try {
     for (const name of names) {
       const result = await count(latchkey, all[short[name] ?? name]!);

@@ -2,7 +2,6 @@
 import autocannon from 'autocannon';
 
 export interface Scenario {
-  name: string;
   method?: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;
