@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
-import type { NewToken, Store } from '../src/storage/port.js';
+import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
 import { adapters, skipUnavailable } from './helpers/stores.js';
 
 const t0 = Date.UTC(2030, 0, 1);
@@ -15,6 +15,13 @@ function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): Ne
     name, description: '', scope: ['all.Application'], status: 'active', expiresAt: null,
     createdAt: t0, updatedAt: t0, hash: hashToken(`secret-${id}`), ...extra,
   };
+}
+
+/** The id-and-version page is the same page as listTokens', in the same order, with the same count. */
+async function assertRefsMatch(store: Store, applicationId: string, query: TokenListQuery) {
+  const refs = await store.listTokenRefs('application', applicationId, query);
+  const full = await store.listTokens('application', applicationId, query);
+  assert.deepEqual(refs, { items: full.items.map((r) => ({ id: r.id, version: r.version })), totalCount: full.totalCount });
 }
 
 async function seedUser(store: Store, email = `u${newId()}@example.com`) {
@@ -104,13 +111,7 @@ for (const adapter of adapters) {
           paged.push(...(await store.listTokens('application', app, { sortField, sortDirection, page, perPage: 1 })).items);
         }
         assert.deepEqual(paged.map((r) => r.id), all.items.map((r) => r.id), `${sortField} ${sortDirection}`);
-        // The id-and-version page is the same page, in the same order, with the same count.
-        for (const page of [0, 1]) {
-          const query = { sortField, sortDirection, page, perPage: 4 };
-          const refs = await store.listTokenRefs('application', app, query);
-          const full = await store.listTokens('application', app, query);
-          assert.deepEqual(refs, { items: full.items.map((r) => ({ id: r.id, version: r.version })), totalCount: full.totalCount });
-        }
+        for (const page of [0, 1]) await assertRefsMatch(store, app, { sortField, sortDirection, page, perPage: 4 });
       }
     }
     const byName = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });
@@ -126,10 +127,7 @@ for (const adapter of adapters) {
     assert.deepEqual(await glob('z\\*'), []);
     assert.equal((await glob('inact*', 'status')).length, 4);
     for (const filter of [{ field: 'name' as const, glob: 'a*' }, { field: 'name' as const, glob: '*b*' }, { field: 'status' as const, glob: 'active' }]) {
-      const query = { sortField: 'creationDate' as const, sortDirection: 'desc' as const, page: 0, perPage: 100, filter };
-      const refs = await store.listTokenRefs('application', app, query);
-      const full = await store.listTokens('application', app, query);
-      assert.deepEqual(refs, { items: full.items.map((r) => ({ id: r.id, version: r.version })), totalCount: full.totalCount });
+      await assertRefsMatch(store, app, { sortField: 'creationDate', sortDirection: 'desc', page: 0, perPage: 100, filter });
     }
   });
 
