@@ -3,6 +3,9 @@
 // internals (stack traces, SQL, file paths).
 import { errorTypes, type ErrorType } from '@latchkey/contract';
 import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
+
+const jsonType = 'application/json; charset=utf-8';
 
 export class ApiError extends Error {
   readonly statusCode: number;
@@ -26,8 +29,21 @@ export class ApiError extends Error {
    * The body is kept, so an error built once answers a flood of refusals.
    */
   send(reply: FastifyReply): FastifyReply {
-    this.body ??= JSON.stringify(this.toJSON());
-    return reply.code(this.statusCode).type('application/json; charset=utf-8').send(this.body);
+    return reply.code(this.statusCode).type(jsonType).send(this.serialized());
+  }
+
+  /**
+   * The answer send() gives, written to a bare node response after `headers` (a
+   * flat name, value, ... list). Not an object spread with added keys: V8 builds
+   * such an object through its slow path, at about 2 µs a response.
+   */
+  write(res: ServerResponse, headers: readonly string[]): void {
+    const body = this.serialized();
+    res.writeHead(this.statusCode, [...headers, 'content-type', jsonType, 'content-length', String(Buffer.byteLength(body))]).end(body);
+  }
+
+  private serialized(): string {
+    return (this.body ??= JSON.stringify(this.toJSON()));
   }
 }
 

@@ -17,6 +17,14 @@ export function bearerToken(header: string | undefined): string | undefined {
   return bearer.exec(header)?.[1];
 }
 
+/**
+ * The owner type a bearer token's prefix names, or undefined when the token is
+ * missing or malformed (wrong shape or checksum): decided without I/O.
+ */
+export function tokenKind(token: string | undefined): OwnerType | undefined {
+  return token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
+}
+
 function toPrincipal(record: TokenRecord): Principal {
   const credential = {
     tokenId: record.id,
@@ -57,7 +65,7 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
   }
   return {
     verify(token, now) {
-      const kind = token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
+      const kind = tokenKind(token);
       if (token === undefined || kind === undefined) return null;
       const key = tokenKey(token);
       const cached = cache.get(key, now);

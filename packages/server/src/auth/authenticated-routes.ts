@@ -1,0 +1,31 @@
+// Which route a URL reaches, and whether that route authenticates, known before
+// Fastify sees the request (for app.ts's early refusals). Nothing is restated by
+// hand: every route Fastify registers is mirrored into a find-my-way router (the
+// router Fastify itself uses, with the same options and the same routes in the
+// same order), marked by whether its onRequest runs the authenticate hook. So the
+// two always agree on where a URL goes, including static routes that shadow
+// parametric ones.
+import FindMyWay from 'find-my-way';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+
+type RouterOptions = FindMyWay.Config<FindMyWay.HTTPVersion.V1>;
+const noop = () => undefined;
+
+/**
+ * Mirrors the routes registered on `app` from now on; the answer is true when
+ * `method url` reaches a route whose onRequest includes `authenticate`.
+ */
+export function authenticatedRoutes(
+  app: FastifyInstance,
+  authenticate: onRequestHookHandler,
+  options: RouterOptions,
+): (method: string | undefined, url: string) => boolean {
+  const router = FindMyWay(options);
+  app.addHook('onRoute', (route) => {
+    const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    router.on(route.method as FindMyWay.HTTPMethod | FindMyWay.HTTPMethod[], route.url, noop, {
+      authenticated: hooks.includes(authenticate),
+    });
+  });
+  return (method, url) => router.find(method as FindMyWay.HTTPMethod, url)?.store.authenticated === true;
+}
