@@ -22,8 +22,15 @@ export function bearerToken(header: string | undefined): string | undefined {
  * missing or malformed (wrong shape or checksum): decided without I/O.
  */
 export function tokenKind(token: string | undefined): OwnerType | undefined {
-  return token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
+  // app.ts's early refusal and then verify() ask this of the same token in turn:
+  // the second answer comes from here, not from another checksum.
+  if (token === lastToken) return lastKind;
+  lastToken = token;
+  lastKind = token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
+  return lastKind;
 }
+let lastToken: string | undefined;
+let lastKind: OwnerType | undefined;
 
 function toPrincipal(record: TokenRecord): Principal {
   const credential = {
