@@ -48,8 +48,7 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
     async (request, reply): Promise<CreatedApiToken> => {
       const { applicationId } = request.params;
       const access = await ctx.authorizeApplication(request, 'applicationApiTokens.post', applicationId);
-      const body = { ...request.body, scope: request.body.scope ?? ['all.Application'] };
-      const created = await createToken(ctx, request, { ownerType: 'application', ownerId: applicationId }, body,
+      const created = await createToken(ctx, request, { ownerType: 'application', ownerId: applicationId }, request.body,
         (scope, expiresAt) => assertGrantable(request.principal, access, scope, expiresAt));
       reply.code(201);
       return created;

@@ -52,8 +52,7 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     },
     async (request, reply): Promise<CreatedApiToken> => {
       const user = authorizeUser(request.principal, 'userApiTokens.post');
-      const body = { ...request.body, scope: request.body.scope ?? ['all.User'] };
-      const created = await createToken(ctx, request, owner(user.userId), body, (scope, expiresAt) =>
+      const created = await createToken(ctx, request, owner(user.userId), request.body, (scope, expiresAt) =>
         assertGrantableToUser(user, scope, expiresAt));
       reply.code(201);
       return created;
