@@ -244,6 +244,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const url = req.url ?? '';
     if (url.length > limits.maxUrlLength || tokenKind(bearerToken(req.headers.authorization)) !== undefined) return false;
     if (!authenticates(req.method, url)) return false;
+    // What Fastify's request.ip is without trustProxy (which latchkey does not set).
     const ip = req.socket.remoteAddress ?? '';
     const at = now();
     const wait = retryAfter(ip, at);
