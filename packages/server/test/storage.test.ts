@@ -112,6 +112,17 @@ for (const adapter of adapters) {
         }
         assert.deepEqual(paged.map((r) => r.id), all.items.map((r) => r.id), `${sortField} ${sortDirection}`);
         for (const page of [0, 1]) await assertRefsMatch(store, app, { sortField, sortDirection, page, perPage: 4 });
+        // Status-filtered pages (inactive ones are read from partial indexes): the
+        // unfiltered order with the other status taken out, page after page.
+        for (const status of ['active', 'inactive'] as const) {
+          const expected = all.items.filter((r) => r.status === status).map((r) => r.id);
+          const filter = { field: 'status' as const, glob: status };
+          const pages = [];
+          for (let page = 0; page <= expected.length / 2; page++) {
+            pages.push(...(await store.listTokens('application', app, { sortField, sortDirection, page, perPage: 2, filter })).items);
+          }
+          assert.deepEqual(pages.map((r) => r.id), expected, `${status}, ${sortField} ${sortDirection}`);
+        }
       }
     }
     const byName = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });

@@ -154,5 +154,24 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0007-inactive-token-pages': {
+      // A page of inactive tokens sorted by anything but status walked the sort
+      // field's index past every active token ahead of it: for page N, about
+      // N * perPage / (inactive share) entries, the whole application for the last
+      // pages. Partial indexes hold only inactive tokens, so those pages are key
+      // ranges too. Inactive tokens are the minority, so creating an active token
+      // (the common write) touches none of them; the other way round (an index of
+      // active tokens for the filter "active") would double every create's writes.
+      // Both planners use them with the status as a bound parameter: SQLite
+      // re-plans for the bound value, PostgreSQL plans each statement with its
+      // values.
+      async up(db: Kysely<unknown>) {
+        // (Sorted by id or status, api_tokens_page_status is already a key range.)
+        for (const column of ['name_key', 'created_at', 'updated_at', 'expires_at']) {
+          await sql`create index ${sql.id(`api_tokens_inactive_${column}`)} on api_tokens (owner_id, owner_type, ${sql.id(column)}, id)
+            where status = 'inactive'`.execute(db);
+        }
+      },
+    },
   };
 }
