@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
+import BetterSqlite3 from 'better-sqlite3';
 import { hashToken } from '../src/auth/token-hash.js';
+import { ReadCache } from '../src/storage/sqlite/read-cache.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { NewToken, Store } from '../src/storage/port.js';
 
@@ -54,4 +56,27 @@ test('sqlite: kept pages and tokens follow writes made by this process and by an
   assert.deepEqual(await names(), ['renamed']);
   assert.equal((await server.getToken('application', app, first.id))?.lastUsedAt, t0 + 5);
   assert.deepEqual((await server.listTokenRefs('application', app, query)).items, [{ id: first.id, version: 2 }]);
+});
+
+test('kept reads are bounded by weight: the oldest go first, and one heavier than the bound is not kept', async (t) => {
+  const db = new BetterSqlite3(':memory:');
+  t.after(() => db.close());
+  const cache = new ReadCache(db, 10);
+  const reads: string[] = [];
+  const get = (key: string, weight: number) =>
+    cache.get(key, () => (reads.push(key), weight), (value) => value);
+  await get('a', 4);
+  await get('b', 4);
+  await get('a', 4);
+  assert.deepEqual(reads, ['a', 'b'], 'kept while within the bound');
+  await get('c', 4); // 12 > 10: the oldest, a, goes
+  await get('b', 4);
+  await get('a', 4); // read again; b is now the oldest and goes
+  assert.deepEqual(reads, ['a', 'b', 'c', 'a']);
+  await get('big', 11);
+  await get('big', 11);
+  await get('c', 4);
+  assert.deepEqual(reads, ['a', 'b', 'c', 'a', 'big', 'big'], 'too heavy to keep, and nothing else was dropped for it');
+  await get('b', 4);
+  assert.deepEqual(reads.at(-1), 'b');
 });

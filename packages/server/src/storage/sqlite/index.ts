@@ -81,7 +81,11 @@ class SqliteStore extends SqlStore {
   override listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
     const { sortField, sortDirection, page, perPage, filter } = query;
     const key = `refs ${ownerType} ${ownerId} ${sortField} ${sortDirection} ${page} ${perPage} ${filter ? `${filter.field} ${filter.glob}` : ''}`;
-    return this.reads.get(key, () => (filter ? super.listTokenRefs(ownerType, ownerId, query) : this.unfilteredRefs(ownerType, ownerId, query)));
+    return this.reads.get(
+      key,
+      () => (filter ? super.listTokenRefs(ownerType, ownerId, query) : this.unfilteredRefs(ownerType, ownerId, query)),
+      (page) => 1 + page.items.length,
+    );
   }
 
   /** Unfiltered pages (the common case) from prepared statements; filtered ones take the shared query. */
