@@ -22,9 +22,8 @@ export function authenticatedRoutes(
 ): (method: string | undefined, url: string) => boolean {
   const router = FindMyWay(options);
   app.addHook('onRoute', (route) => {
-    const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
     router.on(route.method as FindMyWay.HTTPMethod | FindMyWay.HTTPMethod[], route.url, noop, {
-      authenticated: hooks.includes(authenticate),
+      authenticated: [route.onRequest].flat().includes(authenticate),
     });
   });
   return (method, url) => router.find(method as FindMyWay.HTTPMethod, url)?.store.authenticated === true;
