@@ -50,15 +50,18 @@ function running(child: ChildProcess, port: number): Running {
   };
 }
 
-export async function startBaseline(): Promise<Running> {
+/** One of the bench's own servers (a .mjs file beside this one), once it prints "ready". */
+export async function startScript(file: string, env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))], {
-    env: { ...process.env, PORT: String(port) },
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${file}`, import.meta.url))], {
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitFor(child, /ready/);
   return running(child, port);
 }
+
+export const startBaseline = (): Promise<Running> => startScript('baseline-server.mjs');
 
 /** Resolves once GET /health answers 200 on the port. */
 export async function waitForHealth(port: number, timeoutMs = 15_000): Promise<void> {
