@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load, type Scenario } from './lib/load.js';
-import { startBaseline, startLatchkey, type Running } from './lib/processes.js';
+import { cpuSeconds, startBaseline, startLatchkey, type Running } from './lib/processes.js';
 import { scenarios, short } from './lib/scenarios.js';
 import { seed } from './lib/seed.js';
 
@@ -22,12 +22,6 @@ const names = positionals.length > 0 ? positionals : Object.keys(short);
 const seconds = Number(values.seconds);
 const work = mkdtempSync(join(tmpdir(), 'latchkey-profile-'));
 const profDir = join(work, 'cpu');
-
-/** CPU seconds (user + system) the process has used. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function measure(server: Running, scenario: Scenario): Promise<{ rps: number; usPerRequest: number }> {
   const before = cpuSeconds(server.child.pid!);

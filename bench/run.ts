@@ -9,7 +9,7 @@ import { load, type LoadResult, type Scenario } from './lib/load.js';
 import { micro } from './lib/micro.js';
 import { startBaseline, startLatchkey, type Running } from './lib/processes.js';
 import { isScaleFigure, mergeReport, table, writeReport, type Figure } from './lib/report.js';
-import { scenarios } from './lib/scenarios.js';
+import { scenarios, targets } from './lib/scenarios.js';
 import { seed, type Seeded } from './lib/seed.js';
 
 const smoke = process.argv.includes('--smoke');
@@ -19,13 +19,6 @@ const tokens = smoke ? 100 : 1000;
 const outDir = smoke ? mkdtempSync(join(tmpdir(), 'latchkey-bench-out-')) : new URL('./results/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 
-const targets: Record<string, number> = {
-  'authenticated list, perPage 10': 0.6,
-  'get one token': 0.65,
-  'create a token': 0.25,
-  'create a token (power-loss durability)': 0.25,
-  '401 path (garbage token)': 0.8,
-};
 
 interface Target { label: string; server: Running; scenarios: Record<string, Scenario> }
 

@@ -15,3 +15,12 @@ export const scenarios = (s: Seeded): Record<string, Scenario> => {
 
 /** Short names for the command line. */
 export const short: Record<string, string> = { list: 'authenticated list, perPage 10', get: 'get one token', create: 'create a token', 401: '401 path (garbage token)' };
+
+/** The targets for each scenario, as ratios of the baseline. */
+export const targets: Record<string, number> = {
+  'authenticated list, perPage 10': 0.6,
+  'get one token': 0.65,
+  'create a token': 0.25,
+  'create a token (power-loss durability)': 0.25,
+  '401 path (garbage token)': 0.8,
+};
