@@ -12,6 +12,7 @@ import { hashToken } from '../src/auth/token-hash.js';
 import { ReadCache } from '../src/storage/sqlite/read-cache.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { NewToken, Store } from '../src/storage/port.js';
+import { build } from './helpers/build.js';
 
 const t0 = Date.UTC(2030, 0, 1);
 const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } as const;
@@ -79,4 +80,39 @@ test('kept reads are bounded by weight: the oldest go first, and one heavier tha
   assert.deepEqual(reads, ['a', 'b', 'c', 'a', 'big', 'big'], 'too heavy to keep, and nothing else was dropped for it');
   await get('b', 4);
   assert.deepEqual(reads.at(-1), 'b');
+});
+
+test('a list answer asked again is the same until anything changes, whoever writes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-list-answers-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const url = `sqlite:${join(dir, 'db.sqlite')}`;
+  const h = await build(t, { databaseUrl: url });
+  const cli: Store = await openStore(url);
+  t.after(() => cli.close());
+  const created = await h.createToken({ name: 'listed', scope: ['all.Device'] });
+  const list = async () => {
+    const response = await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/tokens?perPage=10` });
+    assert.equal(response.statusCode, 200);
+    return response.json() as { items: Array<{ id: string; name: string; status: string }>; totalCount: number };
+  };
+  const nameOf = async (id: string) => (await list()).items.find((item) => item.id === id)?.name;
+  assert.equal(await nameOf(created.id), 'listed');
+  assert.deepEqual(await list(), await list());
+
+  // Another process (an operator's CLI) renames it: the next answer shows it.
+  await cli.updateToken('application', h.applicationId, created.id, { name: 'renamed elsewhere' }, Date.now());
+  // A request sent after that commit reaches the server in a later turn of its event
+  // loop (requests of one turn see one moment of the database).
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(await nameOf(created.id), 'renamed elsewhere');
+
+  // This process's writes, through the API: likewise.
+  const patched = await h.call(h.userToken, {
+    method: 'PATCH', url: `/applications/${h.applicationId}/tokens/${created.id}`, payload: { status: 'inactive' },
+  });
+  assert.equal(patched.statusCode, 200);
+  assert.equal((await list()).items.find((item) => item.id === created.id)?.status, 'inactive');
+  const before = (await list()).totalCount;
+  await h.createToken({ name: 'another', scope: ['all.Device'] });
+  assert.equal((await list()).totalCount, before + 1);
 });

@@ -142,6 +142,29 @@ for (const adapter of adapters) {
     }
   });
 
+  test(`${adapter.name}: a page object handed out again means nothing changed (list answers are kept by it)`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const other = await seedApp(store, await seedUser(store));
+    const first = token(app, 'first');
+    await store.createToken(first);
+    const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } as const;
+    // Each write, even one to another owner's tokens, must end the reuse of a page read before it.
+    const writes: Array<[string, () => Promise<unknown>]> = [
+      ['create', () => store.createToken(token(app, 'second'))],
+      ['create for another owner', () => store.createToken(token(other, 'theirs'))],
+      ['update', () => store.updateToken('application', app, first.id, { name: 'renamed' }, t0 + 1)],
+      ['touch', () => store.touchToken(first.id, t0 + 2)],
+      ['delete', () => store.deleteToken('application', app, first.id)],
+    ];
+    for (const [what, write] of writes) {
+      const before = await store.listTokenRefs('application', app, query);
+      await write();
+      assert.notEqual(await store.listTokenRefs('application', app, query), before, what);
+    }
+  });
+
   test(`${adapter.name}: tokens by ids, only the owner's`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);

@@ -5,7 +5,7 @@
 // and versions alone tells which renderings are current: no invalidation protocol.
 import { apiTokenSchema, apiTokensSchema, type ApiTokens } from '@latchkey/contract';
 import fastJson from 'fast-json-stringify';
-import type { OwnerType, Store, TokenListQuery, TokenRecord } from '../storage/port.js';
+import type { OwnerType, Store, TokenListQuery, TokenRecord, TokenRefPage } from '../storage/port.js';
 import { toApiToken } from './api-token-view.js';
 
 // The routes' own response schemas, so a kept rendering is exactly what Fastify
@@ -25,8 +25,20 @@ interface Rendering {
   json: Buffer;
 }
 
+// Whole list answers are kept up to this size: pages a dashboard polls. Bigger ones
+// are rarer and would hold more memory than their rendering costs.
+const keptAnswerBytes = 8 * 1024;
+
 export class TokenViews {
   private readonly kept = new Map<string, Rendering>();
+  /**
+   * List answers by the page of refs they were built from. A store hands out the
+   * same page object again only while nothing it holds has changed (SQLite's read
+   * cache does so; PostgreSQL reads a new page every time), and the rest of an
+   * answer follows from the owner and query that page was read for: the same object,
+   * the same answer. Weak keys: an answer lives as long as the store keeps its page.
+   */
+  private readonly answers = new WeakMap<TokenRefPage, Buffer>();
 
   constructor(private readonly maxEntries = 50_000) {}
 
@@ -44,6 +56,8 @@ export class TokenViews {
     store: Store, ownerType: OwnerType, ownerId: string, query: TokenListQuery, envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
   ): Promise<Buffer> {
     const refs = await store.listTokenRefs(ownerType, ownerId, query);
+    const answered = this.answers.get(refs);
+    if (answered) return answered;
     const items = refs.items.map((ref) => this.current(ref.id, ref.version));
     const missing = refs.items.filter((_, i) => items[i] === undefined).map((ref) => ref.id);
     if (missing.length > 0) {
@@ -65,7 +79,9 @@ export class TokenViews {
     // The schema lists items first, so the rendered items go right after `{"items":[`.
     if (!rest.startsWith(noItems)) throw new Error('apiTokensSchema must list items first');
     parts.push(Buffer.from(`]${rest.slice(noItems.length)}`));
-    return Buffer.concat(parts);
+    const answer = Buffer.concat(parts);
+    if (answer.length <= keptAnswerBytes) this.answers.set(refs, answer);
+    return answer;
   }
 
   /** The kept rendering of this version of the token, if any. */

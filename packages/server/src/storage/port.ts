@@ -205,7 +205,12 @@ export interface Store {
   /** The hot path of every request: one indexed lookup by hash. */
   findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;
-  /** The page listTokens would return, as ids and versions only (what a list answer reads first). */
+  /**
+   * The page listTokens would return, as ids and versions only (what a list answer
+   * reads first). An adapter may hand out the same page object again for the same
+   * owner and query, but only while nothing it stores has changed: callers may keep
+   * what they derive from a page by its identity, and must not change it.
+   */
   listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage>;
   /** The owner's tokens among these ids, in any order; ids it does not own are skipped. */
   getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]>;
