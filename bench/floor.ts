@@ -29,6 +29,7 @@ const seconds = Number(values.seconds);
 const work = mkdtempSync(join(tmpdir(), 'latchkey-floor-'));
 const resultsFile = new URL('./results/floor.md', import.meta.url).pathname;
 
+// The replay servers look answers up by the same key (replay-server.mjs).
 const keyOf = (method: string, path: string, authorization = '') => `${method} ${path} ${authorization}`;
 
 /** latchkey's answer to one request of the scenario: status, headers as sent, body. */

@@ -19,7 +19,6 @@ const tokens = smoke ? 100 : 1000;
 const outDir = smoke ? mkdtempSync(join(tmpdir(), 'latchkey-bench-out-')) : new URL('./results/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 
-
 interface Target { label: string; server: Running; scenarios: Record<string, Scenario> }
 
 async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
