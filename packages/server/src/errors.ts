@@ -10,6 +10,7 @@ const jsonType = 'application/json; charset=utf-8';
 export class ApiError extends Error {
   readonly statusCode: number;
   private body: string | undefined;
+  private written: { given: readonly string[]; all: string[] } | undefined;
   constructor(readonly type: ErrorType, message: string) {
     // These are answers, not bugs: no stack trace to capture (it would cost more
     // than the rest of a refused request).
@@ -39,7 +40,11 @@ export class ApiError extends Error {
    */
   write(res: ServerResponse, headers: readonly string[]): void {
     const body = this.serialized();
-    res.writeHead(this.statusCode, [...headers, 'content-type', jsonType, 'content-length', String(Buffer.byteLength(body))]).end(body);
+    // A flood of refusals passes the same list each time: its whole header list is built once.
+    if (this.written?.given !== headers) {
+      this.written = { given: headers, all: [...headers, 'content-type', jsonType, 'content-length', String(Buffer.byteLength(body))] };
+    }
+    res.writeHead(this.statusCode, this.written.all).end(body);
   }
 
   private serialized(): string {
