@@ -239,6 +239,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // more to do than refuse (a log line per request, the 503s of shutting down, an
   // over-long URL), the request takes the ordinary path.
   const authenticates = authenticatedRoutes(app, ctx.authenticate, routerOptions);
+  const tooManyHeaders = new Map<number, string[]>();
   refuseEarly = (req, res) => {
     if (requestLevels.has(app.log.level) || !app.server.listening) return false;
     const url = req.url ?? '';
@@ -249,7 +250,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const at = now();
     const wait = retryAfter(ip, at);
     if (wait > 0) {
-      tooManyRequests.write(res, [...securityHeaderList, 'retry-after', String(wait)]);
+      // Past the limit a flood gets nothing but 429s: their header list (one per wait,
+      // at most a window's seconds) is built once, like the 401's.
+      let headers = tooManyHeaders.get(wait);
+      if (!headers) tooManyHeaders.set(wait, (headers = [...securityHeaderList, 'retry-after', String(wait)]));
+      tooManyRequests.write(res, headers);
     } else {
       failed(ip, at);
       unauthorized.write(res, securityHeaderList);
