@@ -66,14 +66,33 @@ async function storeCreateUs(databaseUrl: string, applicationId: string, count =
   try {
     // Shaped like the create scenario's tokens, so they land on the same index pages.
     const tokens = fakeTokens(applicationId, count).map((t) => ({
-      ...t, id: newId(), hash: randomBytes(32), name: 'bench', scope: ['device.*'], status: 'active' as const, expiresAt: null,
+      ...t,
+      id: newId(),
+      hash: randomBytes(32),
+      name: 'bench',
+      scope: ['device.*'],
+      status: 'active' as const,
+      expiresAt: null,
     }));
     const start = process.cpuUsage();
     for (let i = 0; i < count; i += concurrency) {
-      await Promise.all(tokens.slice(i, i + concurrency).map((t) => store.createToken(t, {
-        id: newId(), at: t.createdAt, actorType: 'apiToken', actorId: null, action: 'applicationApiToken.create', targetType: 'apiToken',
-        targetId: t.id, applicationId, orgId: null, sourceAddress: '127.0.0.1', outcome: 'success',
-      })));
+      await Promise.all(
+        tokens.slice(i, i + concurrency).map((t) =>
+          store.createToken(t, {
+            id: newId(),
+            at: t.createdAt,
+            actorType: 'apiToken',
+            actorId: null,
+            action: 'applicationApiToken.create',
+            targetType: 'apiToken',
+            targetId: t.id,
+            applicationId,
+            orgId: null,
+            sourceAddress: '127.0.0.1',
+            outcome: 'success',
+          }),
+        ),
+      );
     }
     const used = process.cpuUsage(start);
     return (used.user + used.system) / count;
@@ -128,7 +147,7 @@ try {
       return `| ${name} | ${ratio('node:http replay')} | ${ratio('Fastify replay')} | ${ratio('latchkey')} | ${targets[name] ?? ''} |`;
     });
     const report = [
-      '# Floors: what sending latchkey\'s answers costs, without latchkey',
+      "# Floors: what sending latchkey's answers costs, without latchkey",
       '',
       `Ratios of the bare node:http baseline (one small JSON body) in the same run; ${Number(values.rounds)} rounds of ${seconds} s, 50 connections.`,
       `${new Date().toISOString()}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${databaseUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}; \`npm run bench:floor\`.`,
@@ -137,14 +156,16 @@ try {
       '| --- | --- | --- | --- | --- |',
       ...rows,
       '',
-      'A replay server answers each request with latchkey\'s recorded answer (status, headers, body) and does nothing else.',
+      "A replay server answers each request with latchkey's recorded answer (status, headers, body) and does nothing else.",
       '',
-      ...(storeUs === undefined ? [] : [
-        `Create through the SQLite storage port alone, in-process, 50 at a time (group-committed), with its audit entry: ${storeUs.toFixed(1)} µs of CPU per create, `
-        + `against the baseline's ${baselineCpu.toFixed(1)} µs per request: a create ratio of at most ${(baselineCpu / storeUs).toFixed(3)} `
-        + 'if HTTP, JSON, authentication, minting and hashing cost nothing.',
-        '',
-      ]),
+      ...(storeUs === undefined
+        ? []
+        : [
+            `Create through the SQLite storage port alone, in-process, 50 at a time (group-committed), with its audit entry: ${storeUs.toFixed(1)} µs of CPU per create, ` +
+              `against the baseline's ${baselineCpu.toFixed(1)} µs per request: a create ratio of at most ${(baselineCpu / storeUs).toFixed(3)} ` +
+              'if HTTP, JSON, authentication, minting and hashing cost nothing.',
+            '',
+          ]),
     ].join('\n');
     process.stdout.write(`\n${report}`);
     writeFileSync(resultsFile, report);

@@ -77,7 +77,15 @@ async function underCallgrind(label: string, args: (port: number) => string[]): 
   const port = await freePort();
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${outDir}.%p`, process.execPath, '--perf-basic-prof', ...args(port)],
+    [
+      '--tool=callgrind',
+      '--separate-threads=yes',
+      '--smc-check=all-non-file',
+      `--callgrind-out-file=${outDir}.%p`,
+      process.execPath,
+      '--perf-basic-prof',
+      ...args(port),
+    ],
     { cwd: repoRoot, env: { ...process.env, PORT: String(port) }, stdio: 'ignore' },
   );
   perfMaps.push(`/tmp/perf-${child.pid}.map`);
@@ -102,10 +110,14 @@ async function count(server: Counted, scenario: Scenario): Promise<{ perRequest:
 
 /** JavaScript functions by inclusive instructions per request, named through the perf map. */
 function topFunctions(file: string, pid: number, limit: number): string[] {
-  const map = readFileSync(`/tmp/perf-${pid}.map`, 'utf8').trim().split('\n').map((line) => {
-    const [start, size, ...name] = line.split(' ');
-    return { start: parseInt(start!, 16), end: parseInt(start!, 16) + parseInt(size!, 16), name: name.join(' ') };
-  }).sort((a, b) => a.start - b.start);
+  const map = readFileSync(`/tmp/perf-${pid}.map`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [start, size, ...name] = line.split(' ');
+      return { start: parseInt(start!, 16), end: parseInt(start!, 16) + parseInt(size!, 16), name: name.join(' ') };
+    })
+    .sort((a, b) => a.start - b.start);
   const nameAt = (address: number) => {
     let lo = 0;
     let hi = map.length - 1;
@@ -117,7 +129,9 @@ function topFunctions(file: string, pid: number, limit: number): string[] {
     const entry = map[hi];
     return entry && address < entry.end ? entry.name : undefined;
   };
-  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], { maxBuffer: 256 * 1024 * 1024 }).toString();
+  const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', file], {
+    maxBuffer: 256 * 1024 * 1024,
+  }).toString();
   const inclusive = new Map<string, number>();
   for (const line of annotated.split('\n')) {
     const match = /^\s*([\d,]+) .*\?\?\?:0x([0-9a-f]+) /.exec(line);
@@ -126,7 +140,9 @@ function topFunctions(file: string, pid: number, limit: number): string[] {
     // A function's code may appear at several addresses: its largest count stands for it.
     inclusive.set(name, Math.max(inclusive.get(name) ?? 0, Number(match[1]!.replaceAll(',', ''))));
   }
-  return [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, limit)
+  return [...inclusive]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
     .map(([name, n]) => `${String(Math.round(n / requests)).padStart(9)}  ${name.replace(/file:\/\/|\/.*node_modules\//g, '')}`);
 }
 
@@ -149,7 +165,9 @@ try {
   try {
     for (const name of names) {
       const result = await count(latchkey, all[short[name] ?? name]!);
-      process.stdout.write(`${name}: ${Math.round(result.perRequest)} instructions per request (baseline / this: ${(base.perRequest / result.perRequest).toFixed(3)})\n`);
+      process.stdout.write(
+        `${name}: ${Math.round(result.perRequest)} instructions per request (baseline / this: ${(base.perRequest / result.perRequest).toFixed(3)})\n`,
+      );
       for (const line of result.functions) process.stdout.write(`${line}\n`);
     }
   } finally {

@@ -16,7 +16,11 @@ import { seed } from './lib/seed.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'cpu-prof': { type: 'boolean', default: false }, seconds: { type: 'string', default: '3' }, rounds: { type: 'string', default: '3' } },
+  options: {
+    'cpu-prof': { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+  },
 });
 const names = positionals.length > 0 ? positionals : Object.keys(short);
 const seconds = Number(values.seconds);
@@ -29,11 +33,16 @@ async function measure(server: Running, scenario: Scenario): Promise<{ rps: numb
   return { rps: result.rps, usPerRequest: ((cpuSeconds(server.child.pid!) - before) * 1e6) / result.requests };
 }
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
 
 /** Self time per function, from the .cpuprofile node --cpu-prof wrote. */
 function topFunctions(limit = 30): string[] {
-  const file = readdirSync(profDir).map((f) => join(profDir, f)).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
+  const file = readdirSync(profDir)
+    .map((f) => join(profDir, f))
+    .sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0]!;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
@@ -45,7 +54,10 @@ function topFunctions(limit = 30): string[] {
     self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i]!);
     total += profile.timeDeltas[i]!;
   });
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([key, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([key, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
 
 try {
@@ -64,14 +76,17 @@ try {
         const m = await measure(latchkey, all[short[name] ?? name]!);
         keep('baseline', b.usPerRequest);
         keep(name, m.usPerRequest);
-        process.stdout.write(`${name}: ${Math.round(m.rps)} req/s, ratio ${(m.rps / b.rps).toFixed(3)}, ${m.usPerRequest.toFixed(1)} us/req (baseline ${b.usPerRequest.toFixed(1)})\n`);
+        process.stdout.write(
+          `${name}: ${Math.round(m.rps)} req/s, ratio ${(m.rps / b.rps).toFixed(3)}, ${m.usPerRequest.toFixed(1)} us/req (baseline ${b.usPerRequest.toFixed(1)})\n`,
+        );
       }
     }
   } finally {
     await Promise.all([baseline.stop(), latchkey.stop()]);
   }
   process.stdout.write('\nleast CPU per request over the rounds:\n');
-  for (const [name, us] of best) process.stdout.write(`  ${name.padEnd(8)} ${us.toFixed(1)} us  (baseline / this: ${(best.get('baseline')! / us).toFixed(3)})\n`);
+  for (const [name, us] of best)
+    process.stdout.write(`  ${name.padEnd(8)} ${us.toFixed(1)} us  (baseline / this: ${(best.get('baseline')! / us).toFixed(3)})\n`);
   if (values['cpu-prof']) process.stdout.write(`\nlatchkey self time (all scenarios):\n${topFunctions().join('\n')}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -19,7 +19,11 @@ const tokens = smoke ? 100 : 1000;
 const outDir = smoke ? mkdtempSync(join(tmpdir(), 'latchkey-bench-out-')) : new URL('./results/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
 
-interface Target { label: string; server: Running; scenarios: Record<string, Scenario> }
+interface Target {
+  label: string;
+  server: Running;
+  scenarios: Record<string, Scenario>;
+}
 
 async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const url = process.env.DATABASE_URL;
@@ -57,7 +61,14 @@ async function main(): Promise<void> {
     { group: 'Authentication in-process', name: 'uncached (SQLite lookup)', value: m.uncachedNs, unit: 'ns/op' },
     { group: 'Authentication in-process', name: 'malformed token', value: m.malformedNs, unit: 'ns/op' },
     { group: 'Authentication vs SHA-256', name: 'cached / SHA-256', value: m.cachedNs / m.sha256Ns, unit: 'x', target: 2, better: 'lower' },
-    { group: 'Authentication vs SHA-256', name: 'uncached / SHA-256', value: m.uncachedNs / m.sha256Ns, unit: 'x', target: 10, better: 'lower' },
+    {
+      group: 'Authentication vs SHA-256',
+      name: 'uncached / SHA-256',
+      value: m.uncachedNs / m.sha256Ns,
+      unit: 'x',
+      target: 10,
+      better: 'lower',
+    },
     { group: 'Authentication vs SHA-256', name: 'malformed / SHA-256', value: m.malformedNs / m.sha256Ns, unit: 'x' },
   );
 
@@ -107,7 +118,14 @@ async function main(): Promise<void> {
     const rps = mean(rs, (r) => r.rps);
     errors += rs.reduce((a, r) => a + r.errors, 0);
     figures.push({ group: 'Throughput', name: `${label}: ${name}`, value: rps, unit: 'req/s' });
-    figures.push({ group: `Ratio of baseline (${label})`, name, value: rps / baselineRps, unit: 'ratio', target: targets[name]!, better: 'higher' });
+    figures.push({
+      group: `Ratio of baseline (${label})`,
+      name,
+      value: rps / baselineRps,
+      unit: 'ratio',
+      target: targets[name]!,
+      better: 'higher',
+    });
     figures.push({ group: `Latency p99 (${label})`, name, value: Math.max(...rs.map((r) => r.p99)), unit: 'ms' });
   }
   const meta = {

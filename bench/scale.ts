@@ -25,8 +25,34 @@ const samples = arg('--samples', 200);
 const smoke = total < 1_000_000;
 const resultsDir = new URL('./results/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'latchkey-scale-'));
-const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima',
-  'mike', 'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango', 'uniform', 'victor', 'whiskey', 'xray', 'yankee', 'zulu'];
+const words = [
+  'alpha',
+  'bravo',
+  'charlie',
+  'delta',
+  'echo',
+  'foxtrot',
+  'golf',
+  'hotel',
+  'india',
+  'juliet',
+  'kilo',
+  'lima',
+  'mike',
+  'november',
+  'oscar',
+  'papa',
+  'quebec',
+  'romeo',
+  'sierra',
+  'tango',
+  'uniform',
+  'victor',
+  'whiskey',
+  'xray',
+  'yankee',
+  'zulu',
+];
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 
@@ -45,7 +71,7 @@ async function seedAll(url: string) {
       const tokens = fakeTokens(owner, n, now - done * 1000).map((t, i) => ({
         ...t,
         id: newId(now - (done + i) * 1000),
-        name: `${words[(done + i) % words.length]}-${(done + i) * 7919 % 1_000_003}`,
+        name: `${words[(done + i) % words.length]}-${((done + i) * 7919) % 1_000_003}`,
         hash: Buffer.from(`${owner}${done + i}`.padEnd(32, '.').slice(0, 32)),
       }));
       await store.createTokens(tokens);
@@ -96,7 +122,14 @@ try {
           }
           times.sort((a, b) => a - b);
           const name = `${label}, ${sortField} ${direction}`;
-          figures.push({ group: `List page p99 at ${total.toLocaleString('en')} tokens`, name, value: quantile(times, 0.99), unit: 'ms', target, better: 'lower' });
+          figures.push({
+            group: `List page p99 at ${total.toLocaleString('en')} tokens`,
+            name,
+            value: quantile(times, 0.99),
+            unit: 'ms',
+            target,
+            better: 'lower',
+          });
           figures.push({ group: `List page p50 at ${total.toLocaleString('en')} tokens`, name, value: quantile(times, 0.5), unit: 'ms' });
         }
       }
@@ -106,16 +139,35 @@ try {
     await server.stop();
   }
   figures.push(
-    { group: 'Scale: server', name: `RSS after start, ${total.toLocaleString('en')} tokens`, value: rss, unit: 'MiB', target: 200, better: 'lower' },
+    {
+      group: 'Scale: server',
+      name: `RSS after start, ${total.toLocaleString('en')} tokens`,
+      value: rss,
+      unit: 'MiB',
+      target: 200,
+      better: 'lower',
+    },
     // Caches (SQLite's pages, kept renderings) fill as pages are read: the same
     // limit holds once every list above has run.
-    { group: 'Scale: server', name: `RSS after the list pages, ${total.toLocaleString('en')} tokens`, value: rssAfter, unit: 'MiB', target: 200, better: 'lower' },
+    {
+      group: 'Scale: server',
+      name: `RSS after the list pages, ${total.toLocaleString('en')} tokens`,
+      value: rssAfter,
+      unit: 'MiB',
+      target: 200,
+      better: 'lower',
+    },
     { group: 'Scale: server', name: 'start-up time', value: startupMs, unit: 'ms' },
     { group: 'Scale: server', name: 'bulk seeding (s)', value: seedSeconds, unit: 's' },
   );
   process.stdout.write(`\n${table(figures)}\n`);
   if (!smoke) {
-    await mergeReport(resultsDir, { scaleDate: new Date().toISOString(), scale: { total, inApplication, samples } }, figures, isScaleFigure);
+    await mergeReport(
+      resultsDir,
+      { scaleDate: new Date().toISOString(), scale: { total, inApplication, samples } },
+      figures,
+      isScaleFigure,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

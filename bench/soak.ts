@@ -43,7 +43,10 @@ try {
       connections: 50,
       overallRate: rate,
       duration: holdSeconds,
-      setupClient: (client) => client.on('response', (status: number) => { if (status !== 200) unexpected++; }),
+      setupClient: (client) =>
+        client.on('response', (status: number) => {
+          if (status !== 200) unexpected++;
+        }),
     });
     clearInterval(timer);
     samples.push(rssMiB(pid));

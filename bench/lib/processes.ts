@@ -87,18 +87,35 @@ export async function waitForHealth(port: number, timeoutMs = 15_000): Promise<v
 /** The arguments (after node's) of a latchkey server as the benchmarks run it. */
 export function latchkeyArgs(port: number, databaseUrl: string, extra: string[] = []): string[] {
   // The failed-authentication throttle is off so the 401 scenario measures 401s, not 429s.
-  return ['packages/server/bin/latchkey.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl, '--log-level', 'warn', '--auth-failure-limit', '0', ...extra];
+  return [
+    'packages/server/bin/latchkey.js',
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--database',
+    databaseUrl,
+    '--log-level',
+    'warn',
+    '--auth-failure-limit',
+    '0',
+    ...extra,
+  ];
 }
 
 export async function startLatchkey(
-  databaseUrl: string, extra: string[] = [], env: Record<string, string> = {}, nodeArgs: string[] = [],
+  databaseUrl: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<Running> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, ...latchkeyArgs(port, databaseUrl, extra)],
-    { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, ...latchkeyArgs(port, databaseUrl, extra)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await waitForHealth(port);
   return running(child, port);
 }

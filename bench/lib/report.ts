@@ -15,8 +15,7 @@ export interface Figure {
   better?: 'higher' | 'lower';
 }
 
-export const meets = (f: Figure) =>
-  f.target === undefined ? undefined : f.better === 'lower' ? f.value <= f.target : f.value >= f.target;
+export const meets = (f: Figure) => (f.target === undefined ? undefined : f.better === 'lower' ? f.value <= f.target : f.value >= f.target);
 
 function format(value: number): string {
   return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(value < 1 ? 3 : 2);
@@ -24,7 +23,9 @@ function format(value: number): string {
 
 export function table(figures: Figure[]): string {
   const rows = figures.map((f) => [
-    f.group, f.name, `${format(f.value)} ${f.unit}`,
+    f.group,
+    f.name,
+    `${format(f.value)} ${f.unit}`,
     f.target === undefined ? '' : `${f.better === 'lower' ? '<=' : '>='} ${f.target}`,
     meets(f) === undefined ? 'reported' : meets(f) ? 'met' : 'MISSED',
   ]);
@@ -35,7 +36,12 @@ export function table(figures: Figure[]): string {
 }
 
 async function chart(group: string, figures: Figure[]): Promise<string> {
-  const values = figures.map((f) => ({ figure: f.name, value: f.value, target: f.target ?? null, status: meets(f) === false ? 'missed' : 'met' }));
+  const values = figures.map((f) => ({
+    figure: f.name,
+    value: f.value,
+    target: f.target ?? null,
+    status: meets(f) === false ? 'missed' : 'met',
+  }));
   const spec = vl.compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${group} (${figures[0]?.unit ?? ''})`,
@@ -64,9 +70,16 @@ export const isScaleFigure = (figure: Figure) => figure.group.startsWith('List p
  * the rest (and the previous run's other metadata): the two bench scripts share one
  * report.
  */
-export async function mergeReport(dir: string, meta: Record<string, unknown>, figures: Figure[], ours: (figure: Figure) => boolean): Promise<void> {
+export async function mergeReport(
+  dir: string,
+  meta: Record<string, unknown>,
+  figures: Figure[],
+  ours: (figure: Figure) => boolean,
+): Promise<void> {
   const latest = join(dir, 'latest.json');
-  const previous = existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as { figures: Figure[] } & Record<string, unknown>) : { figures: [] };
+  const previous = existsSync(latest)
+    ? (JSON.parse(readFileSync(latest, 'utf8')) as { figures: Figure[] } & Record<string, unknown>)
+    : { figures: [] };
   const { figures: old, ...previousMeta } = previous;
   await writeReport(dir, { ...previousMeta, ...meta }, [...old.filter((f) => !ours(f)), ...figures]);
 }
@@ -78,7 +91,13 @@ export async function writeReport(dir: string, meta: Record<string, unknown>, fi
   const md = [`# latchkey benchmark results`, '', `${meta.date} — ${meta.machine}`, '', 'Black ticks are targets; red bars miss them.', ''];
   for (const group of groups) {
     const file = `chart-${group.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.svg`;
-    writeFileSync(join(dir, file), await chart(group, figures.filter((f) => f.group === group)));
+    writeFileSync(
+      join(dir, file),
+      await chart(
+        group,
+        figures.filter((f) => f.group === group),
+      ),
+    );
     md.push(`## ${group}`, '', `![${group}](${file})`, '');
   }
   md.push('## All figures', '', '```', table(figures), '```', '');

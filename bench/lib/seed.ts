@@ -44,9 +44,20 @@ export async function seed(databaseUrl: string, count: number, options: { schema
     const tokenId = newId();
     const now = Date.now();
     await store.createToken({
-      id: tokenId, ownerType: 'application', ownerId: applicationId, creatorType: 'user', creatorId: boot.userId,
-      creatorName: 'bench', name: 'bench caller', description: '', scope: ['all.Application'], status: 'active',
-      expiresAt: null, createdAt: now, updatedAt: now, hash: sha256(token),
+      id: tokenId,
+      ownerType: 'application',
+      ownerId: applicationId,
+      creatorType: 'user',
+      creatorId: boot.userId,
+      creatorName: 'bench',
+      name: 'bench caller',
+      description: '',
+      scope: ['all.Application'],
+      status: 'active',
+      expiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+      hash: sha256(token),
     });
     return { applicationId, token, tokenId, userToken: boot.token };
   } finally {

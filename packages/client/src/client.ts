@@ -3,11 +3,26 @@
 import type { ClientOptionName, ClientOptions } from './options.js';
 import { createSend } from './request.js';
 import {
-  applicationApiTokenResource, applicationApiTokensResource, applicationResource, applicationsResource, authResource,
-  meResource, orgResource, orgsResource, userApiTokenResource, userApiTokensResource,
-  type ApplicationApiTokenResource, type ApplicationApiTokensResource, type ApplicationResource,
-  type ApplicationsResource, type AuthResource, type MeResource, type OrgResource, type OrgsResource,
-  type UserApiTokenResource, type UserApiTokensResource,
+  applicationApiTokenResource,
+  applicationApiTokensResource,
+  applicationResource,
+  applicationsResource,
+  authResource,
+  meResource,
+  orgResource,
+  orgsResource,
+  userApiTokenResource,
+  userApiTokensResource,
+  type ApplicationApiTokenResource,
+  type ApplicationApiTokensResource,
+  type ApplicationResource,
+  type ApplicationsResource,
+  type AuthResource,
+  type MeResource,
+  type OrgResource,
+  type OrgsResource,
+  type UserApiTokenResource,
+  type UserApiTokensResource,
 } from './resources/index.js';
 
 export interface LatchkeyClient {

@@ -35,9 +35,7 @@ export interface MiddlewareOptions {
  * otherwise sets `req.latchkey` and calls `next()`. Unexpected errors (say, from
  * getApplicationId) go to `next(error)`.
  */
-export function requireScopeMiddleware<
-  Req extends MiddlewareRequest = MiddlewareRequest & { params: Record<string, string | undefined> },
->(
+export function requireScopeMiddleware<Req extends MiddlewareRequest = MiddlewareRequest & { params: Record<string, string | undefined> }>(
   verifier: Verifier,
   action: ActionScope,
   getApplicationId: (req: Req) => string | undefined,

@@ -35,9 +35,7 @@ export function requireScope(
 ): preHandlerAsyncHookHandler {
   assertAction(action);
   return async function latchkeyRequireScope(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const outcome = await guard(verifier, action, request.headers.authorization, () =>
-      getApplicationId(request as LatchkeyFastifyRequest),
-    );
+    const outcome = await guard(verifier, action, request.headers.authorization, () => getApplicationId(request as LatchkeyFastifyRequest));
     if (outcome.status === 200) {
       request.latchkey = outcome.introspection;
       return;

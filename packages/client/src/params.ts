@@ -2,7 +2,11 @@
 // parameters are picked out of their schema types, which (as open objects) carry an
 // index signature that would otherwise let any misspelt parameter through.
 import type {
-  ApiTokenIdParams, ApplicationApiTokenParams, ApplicationIdParams, ApplicationsQueryParams, OrgIdParams,
+  ApiTokenIdParams,
+  ApplicationApiTokenParams,
+  ApplicationIdParams,
+  ApplicationsQueryParams,
+  OrgIdParams,
   RemoveMemberQuery,
 } from '@latchkey/contract';
 

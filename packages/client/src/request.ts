@@ -32,9 +32,7 @@ function searchOf(query: object | undefined): string {
   return qs ? `?${qs}` : '';
 }
 
-const typeOfStatus = new Map<number, ErrorType>(
-  Object.entries(errorTypes).map(([type, status]) => [status, type as ErrorType]),
-);
+const typeOfStatus = new Map<number, ErrorType>(Object.entries(errorTypes).map(([type, status]) => [status, type as ErrorType]));
 
 function isErrorBody(data: unknown): data is { type?: unknown; message?: unknown } {
   return typeof data === 'object' && data !== null;
@@ -44,9 +42,7 @@ function isErrorBody(data: unknown): data is { type?: unknown; message?: unknown
 export function failure(response: Response, data: unknown, prefix = ''): LatchkeyError {
   const body = isErrorBody(data) ? data : {};
   const type = typeof body.type === 'string' && body.type ? body.type : (typeOfStatus.get(response.status) ?? 'Internal');
-  const message = typeof body.message === 'string' && body.message
-    ? body.message
-    : response.statusText || `HTTP ${response.status}`;
+  const message = typeof body.message === 'string' && body.message ? body.message : response.statusText || `HTTP ${response.status}`;
   return new LatchkeyError(response.status, type, prefix + message);
 }
 
@@ -74,12 +70,13 @@ export async function exchange(
   const onAbort = () => controller.abort(external?.reason);
   external?.addEventListener('abort', onAbort, { once: true });
   let timedOut = false;
-  const timer = timeoutMs && timeoutMs > 0
-    ? setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs)
-    : undefined;
+  const timer =
+    timeoutMs && timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, timeoutMs)
+      : undefined;
 
   let response: Response;
   let text: string;

@@ -7,10 +7,7 @@
 // token's expiry: a token revoked in latchkey may still be accepted here for up to
 // that long. Concurrent look-ups of one key share one request. Failures are not
 // cached. The token is never logged or put in an error; cache keys hold its SHA-256.
-import {
-  authorityOnApplication, idPattern, isAction, parseToken,
-  type ActionScope, type Introspection,
-} from '@latchkey/contract';
+import { authorityOnApplication, idPattern, isAction, parseToken, type ActionScope, type Introspection } from '@latchkey/contract';
 import { LatchkeyError } from './errors.js';
 import { exchange, failure } from './request.js';
 

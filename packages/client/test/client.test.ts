@@ -23,7 +23,8 @@ test('auth.authenticateUser signs in; the session works after setOption; me.get 
 
   await rejectsWith(
     client.auth.authenticateUser({ credentials: { email: server.email, password: 'not the password' } }),
-    401, 'Unauthorized',
+    401,
+    'Unauthorized',
   );
 });
 
@@ -65,7 +66,10 @@ test('applications and application: post, get, patch, delete', async (t) => {
   assert.equal(created.ownerId, server.userId);
 
   const list = await client.applications.get({ sortField: 'name', sortDirection: 'asc' });
-  assert.deepEqual(list.items.map((a) => a.name), ['Fleet', 'SDK']);
+  assert.deepEqual(
+    list.items.map((a) => a.name),
+    ['Fleet', 'SDK'],
+  );
   assert.equal(list.totalCount, 2);
   const own = await client.applications.get({ orgId: '' });
   assert.equal(own.totalCount, 2);
@@ -97,7 +101,9 @@ test('applicationApiTokens and applicationApiToken: post, get, patch, delete', a
   const one = await client.applicationApiToken.get({ applicationId, apiTokenId: created.id });
   assert.deepEqual(one.scope, ['device.*']);
   const patched = await client.applicationApiToken.patch({
-    applicationId, apiTokenId: created.id, apiToken: { description: 'devices only' },
+    applicationId,
+    apiTokenId: created.id,
+    apiToken: { description: 'devices only' },
   });
   assert.equal(patched.description, 'devices only');
   assert.equal(patched.name, 'sdk');
@@ -113,19 +119,22 @@ test('orgs and org: post, get, patch, modifyMember, removeMember, delete', async
 
   const org = await client.orgs.post({ organization: { name: 'Acme', description: 'widgets' } });
   assert.equal(org.name, 'Acme');
-  assert.deepEqual(org.members.map((m) => [m.userId, m.role]), [[server.userId, 'admin']]);
+  assert.deepEqual(
+    org.members.map((m) => [m.userId, m.role]),
+    [[server.userId, 'admin']],
+  );
   const list = await client.orgs.get({ perPage: 10 });
-  assert.deepEqual(list.items.map((o) => o.id), [org.id]);
+  assert.deepEqual(
+    list.items.map((o) => o.id),
+    [org.id],
+  );
   assert.equal((await client.orgs.get()).totalCount, 1);
 
   assert.equal((await client.org.get({ orgId: org.id })).description, 'widgets');
   assert.equal((await client.org.patch({ orgId: org.id, organization: { name: 'Acme Inc' } })).name, 'Acme Inc');
 
   const withMember = await client.org.modifyMember({ orgId: org.id, member: { userId: other.userId, role: 'view' } });
-  assert.deepEqual(
-    withMember.members.map((m) => m.role).sort(),
-    ['admin', 'view'],
-  );
+  assert.deepEqual(withMember.members.map((m) => m.role).sort(), ['admin', 'view']);
   const asOther = createClient({ url: server.url, accessToken: other.token });
   assert.equal((await asOther.org.get({ orgId: org.id })).id, org.id);
   await rejectsWith(asOther.org.patch({ orgId: org.id, organization: { name: 'Mine' } }), 403, 'Forbidden');
@@ -134,7 +143,10 @@ test('orgs and org: post, get, patch, modifyMember, removeMember, delete', async
   const app = await client.applications.post({ application: { name: 'Org app', orgId: org.id } });
   assert.equal(app.ownerType, 'organization');
   assert.equal(app.organizationName, 'Acme Inc');
-  assert.deepEqual((await client.applications.get({ orgId: org.id })).items.map((a) => a.id), [app.id]);
+  assert.deepEqual(
+    (await client.applications.get({ orgId: org.id })).items.map((a) => a.id),
+    [app.id],
+  );
   await rejectsWith(client.org.delete({ orgId: org.id }), 400, 'Validation');
   await client.application.delete({ applicationId: app.id });
 

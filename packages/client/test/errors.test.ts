@@ -4,9 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createClient, LatchkeyError, LatchkeyNetworkError, LatchkeyTimeoutError,
-} from '../src/index.js';
+import { createClient, LatchkeyError, LatchkeyNetworkError, LatchkeyTimeoutError } from '../src/index.js';
 import { rejectsWith } from './assertions.js';
 import { startServer } from './live-server.js';
 
@@ -22,12 +20,16 @@ async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-test('HTTP errors: 401, 403, 404 and 400 with the server\'s type and message', async (t) => {
+test("HTTP errors: 401, 403, 404 and 400 with the server's type and message", async (t) => {
   const server = await startServer(t);
   const client = createClient({ url: server.url, accessToken: server.token });
   const { applicationId } = server;
 
-  const unauthorized = await rejectsWith(createClient({ url: server.url }).applicationApiTokens.get({ applicationId }), 401, 'Unauthorized');
+  const unauthorized = await rejectsWith(
+    createClient({ url: server.url }).applicationApiTokens.get({ applicationId }),
+    401,
+    'Unauthorized',
+  );
   assert.equal(unauthorized.name, 'LatchkeyError');
   assert.ok(unauthorized instanceof Error);
   assert.ok(!(unauthorized instanceof LatchkeyNetworkError));
@@ -38,8 +40,11 @@ test('HTTP errors: 401, 403, 404 and 400 with the server\'s type and message', a
   await rejectsWith(asNarrow.applicationApiTokens.get({ applicationId }), 403, 'Forbidden');
   // attenuation: a token may not mint a stronger one
   const refused = await rejectsWith(
-    client.setOption('accessToken', narrow.token).applicationApiTokens.post({ applicationId, apiToken: { name: 'x', scope: ['all.Application'] } }),
-    403, 'Forbidden',
+    client
+      .setOption('accessToken', narrow.token)
+      .applicationApiTokens.post({ applicationId, apiToken: { name: 'x', scope: ['all.Application'] } }),
+    403,
+    'Forbidden',
   );
   client.setOption('accessToken', server.token);
   assert.equal(refused.statusCode, 403);
@@ -54,7 +59,9 @@ test('HTTP errors: 401, 403, 404 and 400 with the server\'s type and message', a
 });
 
 test('a server that never answers: LatchkeyTimeoutError after timeoutMs, with the abort as cause', async (t) => {
-  const silent = createServer(() => { /* never answers */ });
+  const silent = createServer(() => {
+    /* never answers */
+  });
   const url = await listen(silent);
   t.after(() => close(silent));
 
@@ -103,7 +110,7 @@ test('a closed port: LatchkeyNetworkError with the fetch failure as cause', asyn
   assert.doesNotMatch(error.message, /lku_/);
 });
 
-test('an answer that is not latchkey\'s: the status is kept, the type follows from it', async (t) => {
+test("an answer that is not latchkey's: the status is kept, the type follows from it", async (t) => {
   const proxy = createServer((request, response) => {
     if (request.url?.startsWith('/me')) {
       response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad Gateway</h1>');
@@ -123,8 +130,10 @@ test('an answer that is not latchkey\'s: the status is kept, the type follows fr
   await rejectsWith(client.applications.get(), 200, 'Internal');
 });
 
-test('a caller\'s AbortSignal cancels the call with its own reason, not a LatchkeyError', async (t) => {
-  const silent = createServer(() => { /* never answers */ });
+test("a caller's AbortSignal cancels the call with its own reason, not a LatchkeyError", async (t) => {
+  const silent = createServer(() => {
+    /* never answers */
+  });
   const url = await listen(silent);
   t.after(() => close(silent));
   const client = createClient({ url, timeoutMs: 5000 });

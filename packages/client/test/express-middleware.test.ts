@@ -66,13 +66,16 @@ test('next() with req.latchkey when allowed, 401 without an active token, 403 wi
 
   const reader = await server.createToken(['all.Application.read']);
   const forbidden = await sendState(applicationId, `Bearer ${reader.token}`);
-  assert.deepEqual([forbidden.status, forbidden.body], [
-    403,
-    { type: 'Forbidden', message: `token lacks device.sendState on application ${applicationId}` },
-  ]);
+  assert.deepEqual(
+    [forbidden.status, forbidden.body],
+    [403, { type: 'Forbidden', message: `token lacks device.sendState on application ${applicationId}` }],
+  );
   const other = await server.api<{ id: string }>('POST', '/applications', { name: 'Other' });
   const elsewhere = await sendState(other.id, `Bearer ${device.token}`);
-  assert.deepEqual([elsewhere.status, elsewhere.body], [403, { type: 'Forbidden', message: `token does not reach application ${other.id}` }]);
+  assert.deepEqual(
+    [elsewhere.status, elsewhere.body],
+    [403, { type: 'Forbidden', message: `token does not reach application ${other.id}` }],
+  );
   const malformed = await sendState('not-an-id', `Bearer ${device.token}`);
   assert.deepEqual([malformed.status, malformed.body.message], [403, 'token does not reach application "not-an-id"']);
 });
@@ -93,7 +96,11 @@ test('503 when latchkey cannot answer (reported to onError); errors of getApplic
     throw new Error('no application here');
   });
   const passed = await new Promise<unknown>((resolve) => {
-    throwing({ headers: { authorization: `Bearer ${token.token}` }, params: {} }, { statusCode: 0, setHeader: () => undefined, end: () => undefined }, resolve);
+    throwing(
+      { headers: { authorization: `Bearer ${token.token}` }, params: {} },
+      { statusCode: 0, setHeader: () => undefined, end: () => undefined },
+      resolve,
+    );
   });
   assert.ok(passed instanceof Error && passed.message === 'no application here');
 });

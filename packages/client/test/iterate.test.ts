@@ -24,13 +24,22 @@ test('applicationApiTokens.iterate: perPage 2 over 5 tokens is 3 requests, made 
   assert.deepEqual(seen, names);
   // one request per page, each made only when the previous page was used up
   assert.deepEqual(requestsSeenAt, [1, 1, 2, 2, 3]);
-  assert.deepEqual(lists().map((r) => new URL(r.split(' ')[1]!, 'http://x').searchParams.get('page')), ['0', '1', '2']);
+  assert.deepEqual(
+    lists().map((r) => new URL(r.split(' ')[1]!, 'http://x').searchParams.get('page')),
+    ['0', '1', '2'],
+  );
 
   // the query is kept on every page: descending, filtered
   const filtered: string[] = [];
   for await (const token of client.applicationApiTokens.iterate({
-    applicationId, perPage: 2, sortField: 'name', sortDirection: 'desc', filterField: 'name', filter: '*a*',
-  })) filtered.push(token.name);
+    applicationId,
+    perPage: 2,
+    sortField: 'name',
+    sortDirection: 'desc',
+    filterField: 'name',
+    filter: '*a*',
+  }))
+    filtered.push(token.name);
   assert.deepEqual(filtered, ['delta', 'charlie', 'bravo', 'alpha']);
 
   // breaking out stops the requests
@@ -44,7 +53,13 @@ test('applicationApiTokens.iterate: perPage 2 over 5 tokens is 3 requests, made 
   // a start page is honoured; an exactly full last page needs no extra request
   const fromPage1: string[] = [];
   const beforeFull = lists().length;
-  for await (const token of client.applicationApiTokens.iterate({ applicationId, perPage: 2, page: 1, filter: '*a*', filterField: 'name' })) {
+  for await (const token of client.applicationApiTokens.iterate({
+    applicationId,
+    perPage: 2,
+    page: 1,
+    filter: '*a*',
+    filterField: 'name',
+  })) {
     fromPage1.push(token.name);
   }
   assert.deepEqual(fromPage1, ['charlie', 'delta']);
@@ -70,12 +85,18 @@ test('userApiTokens, applications and orgs iterate across several pages', async 
   for await (const token of client.userApiTokens.iterate({ perPage: 2, sortField: 'name' })) tokens.push(token.name);
   // the bootstrap token is one of the user's tokens too
   assert.equal(tokens.length, 6);
-  assert.deepEqual(tokens.filter((n) => names.includes(n)), names);
+  assert.deepEqual(
+    tokens.filter((n) => names.includes(n)),
+    names,
+  );
   assert.equal(count('GET /me/tokens?'), 3);
 
   const applications: string[] = [];
   for await (const application of client.applications.iterate({ perPage: 2 })) applications.push(application.name);
-  assert.deepEqual(applications, (await client.applications.get({ perPage: 100 })).items.map((a) => a.name));
+  assert.deepEqual(
+    applications,
+    (await client.applications.get({ perPage: 100 })).items.map((a) => a.name),
+  );
   assert.deepEqual([...applications].sort(), ['SDK', ...names]);
   assert.equal(count('GET /applications?'), 4); // 3 pages, and the check above
 

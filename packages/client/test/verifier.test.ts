@@ -268,7 +268,9 @@ test('the cache never outlives the token', async (t) => {
   const verifier = createVerifier({ url: server.url, introspectionSecret, cacheTtlMs: 60_000, fetch: counter.fetch });
   const expirationDate = new Date(Date.now() + 1500).toISOString();
   const token = await server.api<{ token: string }>('POST', `/applications/${server.applicationId}/tokens`, {
-    name: 'brief', scope: ['all.Device'], expirationDate,
+    name: 'brief',
+    scope: ['all.Device'],
+    expirationDate,
   });
   assert.equal((await verifier.verify(token.token)).active, true);
   await sleep(Date.parse(expirationDate) - Date.now() + 50);

@@ -1,12 +1,25 @@
 // Type tests (tstyche): parameters and results are @latchkey/contract's types, and
 // what the server would refuse does not compile.
 import type {
-  ApiToken, ApiTokens, Application, Applications, AuthedUser, CreatedApiToken, Me, Org, Orgs, Success,
+  ApiToken,
+  ApiTokens,
+  Application,
+  Applications,
+  AuthedUser,
+  CreatedApiToken,
+  Me,
+  Org,
+  Orgs,
+  Success,
 } from '@latchkey/contract';
 import { describe, expect, test } from 'tstyche';
 import {
   createClient,
-  type ClientOptions, type LatchkeyClient, type LatchkeyError, type LatchkeyErrorType, type LatchkeyNetworkError,
+  type ClientOptions,
+  type LatchkeyClient,
+  type LatchkeyError,
+  type LatchkeyErrorType,
+  type LatchkeyNetworkError,
   type LatchkeyTimeoutError,
 } from '../src/index.js';
 
@@ -47,9 +60,15 @@ describe('applicationApiTokens', () => {
     expect(client.applicationApiTokens.iterate({ applicationId })).type.toBe<AsyncGenerator<ApiToken, void, undefined>>();
   });
 
-  test('list parameters are Losant\'s', () => {
+  test("list parameters are Losant's", () => {
     expect(client.applicationApiTokens.get).type.toBeCallableWith({
-      applicationId, sortField: 'expirationDate', sortDirection: 'desc', page: 0, perPage: 10, filterField: 'name', filter: 'a*',
+      applicationId,
+      sortField: 'expirationDate',
+      sortDirection: 'desc',
+      page: 0,
+      perPage: 10,
+      filterField: 'name',
+      filter: 'a*',
     });
     expect(client.applicationApiTokens.get).type.toBeCallableWith({ applicationId, _actions: false, _links: true, _embedded: true });
     expect(client.applicationApiTokens.get).type.not.toBeCallableWith({});
@@ -64,12 +83,24 @@ describe('applicationApiTokens', () => {
   test('post needs a name and takes only application scopes', () => {
     expect(client.applicationApiTokens.post).type.toBeCallableWith({
       applicationId,
-      apiToken: { name: 'x', description: 'd', scope: ['all.Application', 'device.*', 'devices.get'], expirationDate: '2030-01-01T00:00:00Z', status: 'active' },
+      apiToken: {
+        name: 'x',
+        description: 'd',
+        scope: ['all.Application', 'device.*', 'devices.get'],
+        expirationDate: '2030-01-01T00:00:00Z',
+        status: 'active',
+      },
     });
     expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ applicationId, apiToken: { scope: ['all.Application'] } });
-    expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ applicationId, apiToken: { name: 'x', scope: ['all.Everything'] } });
+    expect(client.applicationApiTokens.post).type.not.toBeCallableWith({
+      applicationId,
+      apiToken: { name: 'x', scope: ['all.Everything'] },
+    });
     expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ applicationId, apiToken: { name: 'x', scope: ['all.User'] } });
-    expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ applicationId, apiToken: { name: 'x', scope: 'all.Application' } });
+    expect(client.applicationApiTokens.post).type.not.toBeCallableWith({
+      applicationId,
+      apiToken: { name: 'x', scope: 'all.Application' },
+    });
     expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ applicationId, apiToken: { name: 'x', status: 'revoked' } });
     expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ applicationId, apiToken: { name: 'x', owner: 'me' } });
     expect(client.applicationApiTokens.post).type.not.toBeCallableWith({ apiToken: { name: 'x' } });
@@ -80,14 +111,28 @@ describe('applicationApiTokens', () => {
 describe('applicationApiToken', () => {
   test('results', () => {
     expect(client.applicationApiToken.get({ applicationId, apiTokenId })).type.toBe<Promise<ApiToken>>();
-    expect(client.applicationApiToken.patch({ applicationId, apiTokenId, apiToken: { status: 'inactive' } })).type.toBe<Promise<ApiToken>>();
+    expect(client.applicationApiToken.patch({ applicationId, apiTokenId, apiToken: { status: 'inactive' } })).type.toBe<
+      Promise<ApiToken>
+    >();
     expect(client.applicationApiToken.delete({ applicationId, apiTokenId })).type.toBe<Promise<Success>>();
   });
 
   test('patch changes name, description and status only', () => {
-    expect(client.applicationApiToken.patch).type.toBeCallableWith({ applicationId, apiTokenId, apiToken: { name: 'n', description: 'd' } });
-    expect(client.applicationApiToken.patch).type.not.toBeCallableWith({ applicationId, apiTokenId, apiToken: { scope: ['all.Application'] } });
-    expect(client.applicationApiToken.patch).type.not.toBeCallableWith({ applicationId, apiTokenId, apiToken: { expirationDate: '2030-01-01T00:00:00Z' } });
+    expect(client.applicationApiToken.patch).type.toBeCallableWith({
+      applicationId,
+      apiTokenId,
+      apiToken: { name: 'n', description: 'd' },
+    });
+    expect(client.applicationApiToken.patch).type.not.toBeCallableWith({
+      applicationId,
+      apiTokenId,
+      apiToken: { scope: ['all.Application'] },
+    });
+    expect(client.applicationApiToken.patch).type.not.toBeCallableWith({
+      applicationId,
+      apiTokenId,
+      apiToken: { expirationDate: '2030-01-01T00:00:00Z' },
+    });
     expect(client.applicationApiToken.patch).type.not.toBeCallableWith({ applicationId, apiTokenId, apiToken: { status: 'expired' } });
     expect(client.applicationApiToken.get).type.not.toBeCallableWith({ applicationId });
     expect(client.applicationApiToken.delete).type.not.toBeCallableWith({ apiTokenId });
@@ -105,7 +150,9 @@ describe('auth and me', () => {
     expect(client.auth.authenticateUser).type.not.toBeCallableWith({
       credentials: { email: 'a@b.c', password: 'password', requestedScopes: ['all.Nothing'] },
     });
-    expect(client.auth.authenticateUser).type.not.toBeCallableWith({ credentials: { email: 'a@b.c', password: 'password', twoFactorCode: '1' } });
+    expect(client.auth.authenticateUser).type.not.toBeCallableWith({
+      credentials: { email: 'a@b.c', password: 'password', twoFactorCode: '1' },
+    });
   });
 
   test('me.get', () => {
@@ -170,7 +217,9 @@ describe('userApiTokens and userApiToken', () => {
   });
 
   test('user tokens take user group scopes and application scopes', () => {
-    expect(client.userApiTokens.post).type.toBeCallableWith({ apiToken: { name: 'u', scope: ['all.User', 'all.Organization.read', 'device.*'] } });
+    expect(client.userApiTokens.post).type.toBeCallableWith({
+      apiToken: { name: 'u', scope: ['all.User', 'all.Organization.read', 'device.*'] },
+    });
     expect(client.userApiTokens.post).type.not.toBeCallableWith({ apiToken: { scope: ['all.User'] } });
     expect(client.userApiTokens.post).type.not.toBeCallableWith({ apiToken: { name: 'u', scope: ['all.Admin'] } });
     expect(client.userApiTokens.post).type.not.toBeCallableWith({ apiToken: { name: 'u', defaultRole: 'view' } });

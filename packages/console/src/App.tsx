@@ -28,38 +28,59 @@ export function App() {
   const applicationId = applicationOf(hash);
 
   useEffect(() => {
-    document.title = session ? (applicationId ? 'Tokens · latchkey console' : 'Applications · latchkey console') : 'Sign in · latchkey console';
+    document.title = session
+      ? applicationId
+        ? 'Tokens · latchkey console'
+        : 'Applications · latchkey console'
+      : 'Sign in · latchkey console';
   }, [session, applicationId]);
 
   if (!session) {
     return (
-      <SignIn onSignedIn={(next, openApplication) => {
-        saveSession(next);
-        setSession(next);
-        location.hash = openApplication ? `#/applications/${encodeURIComponent(openApplication)}` : '#/';
-      }} />
+      <SignIn
+        onSignedIn={(next, openApplication) => {
+          saveSession(next);
+          setSession(next);
+          location.hash = openApplication ? `#/applications/${encodeURIComponent(openApplication)}` : '#/';
+        }}
+      />
     );
   }
 
   return (
     <>
-      <a class="skip" href="#content" onClick={(e) => {
-        e.preventDefault();
-        document.getElementById('content')?.focus();
-      }}>Skip to content</a>
+      <a
+        class="skip"
+        href="#content"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('content')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header class="top">
-        <a class="brand" href="#/">latchkey console</a>
+        <a class="brand" href="#/">
+          latchkey console
+        </a>
         <span class="who">{session.email ? `Signed in as ${session.email}` : `Signed in with token ${session.token.slice(0, 8)}…`}</span>
-        <button type="button" onClick={() => {
-          clearSession();
-          setSession(null);
-          location.hash = '';
-        }}>Sign out</button>
+        <button
+          type="button"
+          onClick={() => {
+            clearSession();
+            setSession(null);
+            location.hash = '';
+          }}
+        >
+          Sign out
+        </button>
       </header>
       <div id="content" tabIndex={-1}>
-        {applicationId
-          ? <Tokens key={applicationId} token={session.token} applicationId={applicationId} />
-          : <Applications token={session.token} />}
+        {applicationId ? (
+          <Tokens key={applicationId} token={session.token} applicationId={applicationId} />
+        ) : (
+          <Applications token={session.token} />
+        )}
       </div>
     </>
   );

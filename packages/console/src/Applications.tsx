@@ -17,7 +17,8 @@ export function Applications({ token }: { token: string }) {
   useEffect(() => {
     let current = true;
     setLoading(true);
-    clientFor(token).applications.get({ page, perPage, sortField: 'name', sortDirection: 'asc' })
+    clientFor(token)
+      .applications.get({ page, perPage, sortField: 'name', sortDirection: 'asc' })
       .then((answer) => {
         if (!current) return;
         setData(answer);
@@ -57,31 +58,48 @@ export function Applications({ token }: { token: string }) {
                 <tbody>
                   {data.items.map((application) => (
                     <tr key={application.id}>
-                      <td data-label="Name"><a href={`#/applications/${encodeURIComponent(application.id)}`}>{application.name}</a></td>
+                      <td data-label="Name">
+                        <a href={`#/applications/${encodeURIComponent(application.id)}`}>{application.name}</a>
+                      </td>
                       <td data-label="Owner">
-                        {application.ownerType === 'organization' ? `Organization: ${application.organizationName ?? application.ownerId}` : 'You'}
+                        {application.ownerType === 'organization'
+                          ? `Organization: ${application.organizationName ?? application.ownerId}`
+                          : 'You'}
                       </td>
                       <td data-label="Description">{application.description}</td>
-                      <td data-label="Created"><time dateTime={application.creationDate}>{formatDate(application.creationDate)}</time></td>
+                      <td data-label="Created">
+                        <time dateTime={application.creationDate}>{formatDate(application.creationDate)}</time>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          ) : <p>No applications yet.</p>}
+          ) : (
+            <p>No applications yet.</p>
+          )}
           {pages > 1 && (
             <nav class="pager" aria-label="Applications pages">
-              <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous page</button>
-              <span>Page {page + 1} of {pages}</span>
-              <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>Next page</button>
+              <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
+                Previous page
+              </button>
+              <span>
+                Page {page + 1} of {pages}
+              </span>
+              <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
+                Next page
+              </button>
             </nav>
           )}
         </>
       )}
-      <form class="open-by-id" onSubmit={(e) => {
-        e.preventDefault();
-        if (openId.trim()) location.hash = `#/applications/${encodeURIComponent(openId.trim())}`;
-      }}>
+      <form
+        class="open-by-id"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (openId.trim()) location.hash = `#/applications/${encodeURIComponent(openId.trim())}`;
+        }}
+      >
         <label>
           Open an application by ID
           <input type="text" autocomplete="off" spellcheck={false} value={openId} onInput={(e) => setOpenId(e.currentTarget.value)} />

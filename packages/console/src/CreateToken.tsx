@@ -34,17 +34,22 @@ export function ScopePicker(props: { selected: ReadonlySet<ApplicationScope>; on
             <legend>{group.resource}</legend>
             {group.wildcard && (
               <label class="check">
-                <input type="checkbox" checked={props.selected.has(group.wildcard)}
-                  onChange={(e) => toggle(group.wildcard!, e.currentTarget.checked)} />
+                <input
+                  type="checkbox"
+                  checked={props.selected.has(group.wildcard)}
+                  onChange={(e) => toggle(group.wildcard!, e.currentTarget.checked)}
+                />
                 <code>{group.wildcard}</code> <span class="mark">every {group.resource} action</span>
               </label>
             )}
             {group.actions.map((action) => (
               <label key={action.scope} class="check">
-                <input type="checkbox" checked={props.selected.has(action.scope)}
-                  onChange={(e) => toggle(action.scope, e.currentTarget.checked)} />
-                <code>{action.scope}</code>{' '}
-                <span class={`mark ${action.read ? 'read' : 'write'}`}>{action.read ? 'read' : 'write'}</span>
+                <input
+                  type="checkbox"
+                  checked={props.selected.has(action.scope)}
+                  onChange={(e) => toggle(action.scope, e.currentTarget.checked)}
+                />
+                <code>{action.scope}</code> <span class={`mark ${action.read ? 'read' : 'write'}`}>{action.read ? 'read' : 'write'}</span>
               </label>
             ))}
           </fieldset>
@@ -69,19 +74,24 @@ function OneTimeToken({ created, onDone }: { created: CreatedApiToken; onDone: (
   return (
     <div class="one-time">
       <p class="warning" role="alert">
-        <strong>Copy this token now: it will not be shown again.</strong> latchkey keeps only a hash of it; a lost token
-        cannot be recovered, only replaced.
+        <strong>Copy this token now: it will not be shown again.</strong> latchkey keeps only a hash of it; a lost token cannot be
+        recovered, only replaced.
       </p>
       <label>
         New token “{created.name}”
-        <input id="new-token" type="text" readOnly value={created.token} spellcheck={false}
-          onFocus={(e) => e.currentTarget.select()} />
+        <input id="new-token" type="text" readOnly value={created.token} spellcheck={false} onFocus={(e) => e.currentTarget.select()} />
       </label>
       <div class="buttons">
-        <button type="button" class="primary" onClick={copy}>Copy token</button>
-        <button type="button" onClick={onDone}>Done</button>
+        <button type="button" class="primary" onClick={copy}>
+          Copy token
+        </button>
+        <button type="button" onClick={onDone}>
+          Done
+        </button>
       </div>
-      <p class="hint" role="status">{copied}</p>
+      <p class="hint" role="status">
+        {copied}
+      </p>
     </div>
   );
 }
@@ -124,7 +134,13 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
     try {
       const answer = await clientFor(props.token).applicationApiTokens.post({
         applicationId: props.applicationId,
-        apiToken: { name: name.trim(), ...(description ? { description } : {}), scope, status, ...(expirationDate ? { expirationDate } : {}) },
+        apiToken: {
+          name: name.trim(),
+          ...(description ? { description } : {}),
+          scope,
+          status,
+          ...(expirationDate ? { expirationDate } : {}),
+        },
       });
       setCreated(answer);
     } catch (e) {
@@ -158,7 +174,9 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
           </label>
           {expires === 'date' && (
             <label>
-              <span>Expires at <span class="hint">(your local time)</span></span>
+              <span>
+                Expires at <span class="hint">(your local time)</span>
+              </span>
               <input type="datetime-local" required value={expiresAt} onInput={(e) => setExpiresAt(e.currentTarget.value)} />
             </label>
           )}
@@ -168,20 +186,34 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
           {presets.map((preset) => (
             <div class="check" key={preset.id}>
               <label>
-                <input type="radio" name="permission" checked={permission === preset.id} onChange={() => setPermission(preset.id)}
-                  aria-describedby={`permission-${preset.id}`} />
+                <input
+                  type="radio"
+                  name="permission"
+                  checked={permission === preset.id}
+                  onChange={() => setPermission(preset.id)}
+                  aria-describedby={`permission-${preset.id}`}
+                />
                 {preset.label}
               </label>{' '}
-              <span class="hint" id={`permission-${preset.id}`}>{preset.hint}: <code>{preset.scope}</code></span>
+              <span class="hint" id={`permission-${preset.id}`}>
+                {preset.hint}: <code>{preset.scope}</code>
+              </span>
             </div>
           ))}
           <div class="check">
             <label>
-              <input type="radio" name="permission" checked={permission === 'custom'} onChange={() => setPermission('custom')}
-                aria-describedby="permission-custom" />
+              <input
+                type="radio"
+                name="permission"
+                checked={permission === 'custom'}
+                onChange={() => setPermission('custom')}
+                aria-describedby="permission-custom"
+              />
               Custom
             </label>{' '}
-            <span class="hint" id="permission-custom">scopes picked from the catalogue</span>
+            <span class="hint" id="permission-custom">
+              scopes picked from the catalogue
+            </span>
           </div>
           {permission === 'custom' && <ScopePicker selected={custom} onChange={setCustom} />}
         </fieldset>
@@ -194,8 +226,12 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
         </label>
         <ErrorAlert error={error} />
         <div class="buttons">
-          <button type="submit" class="primary" disabled={busy}>Create token</button>
-          <button type="button" onClick={() => props.onClose(false)}>Cancel</button>
+          <button type="submit" class="primary" disabled={busy}>
+            Create token
+          </button>
+          <button type="button" onClick={() => props.onClose(false)}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>

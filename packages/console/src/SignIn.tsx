@@ -59,11 +59,18 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session, applicat
           </label>
           <label>
             Password
-            <input type="password" autocomplete="current-password" required value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)} />
+            <input
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
           </label>
           <ErrorAlert error={passwordError} />
-          <button type="submit" class="primary" disabled={busy}>Sign in</button>
+          <button type="submit" class="primary" disabled={busy}>
+            Sign in
+          </button>
         </form>
       </section>
       <section aria-labelledby="token-heading" class="card">
@@ -71,16 +78,32 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session, applicat
         <form onSubmit={signInWithToken}>
           <label>
             API token
-            <input type="password" autocomplete="off" spellcheck={false} required value={token}
-              placeholder="lku_… or lka_…" onInput={(e) => setToken(e.currentTarget.value)} />
+            <input
+              type="password"
+              autocomplete="off"
+              spellcheck={false}
+              required
+              value={token}
+              placeholder="lku_… or lka_…"
+              onInput={(e) => setToken(e.currentTarget.value)}
+            />
           </label>
           <label>
-            <span>Application ID <span class="hint">(optional; an application token cannot list applications)</span></span>
-            <input type="text" autocomplete="off" spellcheck={false} value={applicationId}
-              onInput={(e) => setApplicationId(e.currentTarget.value)} />
+            <span>
+              Application ID <span class="hint">(optional; an application token cannot list applications)</span>
+            </span>
+            <input
+              type="text"
+              autocomplete="off"
+              spellcheck={false}
+              value={applicationId}
+              onInput={(e) => setApplicationId(e.currentTarget.value)}
+            />
           </label>
           <ErrorAlert error={tokenError} />
-          <button type="submit" disabled={busy}>Use token</button>
+          <button type="submit" disabled={busy}>
+            Use token
+          </button>
         </form>
       </section>
       <p class="hint">The session is kept in this tab only (sessionStorage) and is cleared when you sign out.</p>

@@ -25,7 +25,13 @@ function ScopeSummary({ scope }: { scope: readonly string[] }) {
   return (
     <details class="scope-list" title={scope.join(', ')}>
       <summary>{summary}</summary>
-      <ul>{scope.map((s) => <li key={s}><code>{s}</code></li>)}</ul>
+      <ul>
+        {scope.map((s) => (
+          <li key={s}>
+            <code>{s}</code>
+          </li>
+        ))}
+      </ul>
     </details>
   );
 }
@@ -46,7 +52,9 @@ function EditDialog(props: { token: string; applicationId: string; apiToken: Api
     setError(null);
     try {
       await clientFor(props.token).applicationApiToken.patch({
-        applicationId: props.applicationId, apiTokenId: props.apiToken.id, apiToken: { name: name.trim(), description },
+        applicationId: props.applicationId,
+        apiTokenId: props.apiToken.id,
+        apiToken: { name: name.trim(), description },
       });
       props.onClose(true);
     } catch (e) {
@@ -60,8 +68,12 @@ function EditDialog(props: { token: string; applicationId: string; apiToken: Api
         <NameFields name={name} description={description} onName={setName} onDescription={setDescription} descriptionRows={3} />
         <ErrorAlert error={error} />
         <div class="buttons">
-          <button type="submit" class="primary" disabled={busy}>Save</button>
-          <button type="button" onClick={() => props.onClose(false)}>Cancel</button>
+          <button type="submit" class="primary" disabled={busy}>
+            Save
+          </button>
+          <button type="button" onClick={() => props.onClose(false)}>
+            Cancel
+          </button>
         </div>
       </form>
     </Dialog>
@@ -87,17 +99,18 @@ function DeleteDialog(props: { token: string; applicationId: string; apiToken: A
       <p>Anything still using this token is refused from the next request. This cannot be undone.</p>
       <ErrorAlert error={error} />
       <div class="buttons">
-        <button type="button" class="danger" disabled={busy} onClick={confirm}>Delete token</button>
-        <button type="button" autofocus onClick={() => props.onClose(false)}>Cancel</button>
+        <button type="button" class="danger" disabled={busy} onClick={confirm}>
+          Delete token
+        </button>
+        <button type="button" autofocus onClick={() => props.onClose(false)}>
+          Cancel
+        </button>
       </div>
     </Dialog>
   );
 }
 
-type Modal =
-  | { kind: 'create' }
-  | { kind: 'edit'; apiToken: ApiToken }
-  | { kind: 'delete'; apiToken: ApiToken };
+type Modal = { kind: 'create' } | { kind: 'edit'; apiToken: ApiToken } | { kind: 'delete'; apiToken: ApiToken };
 
 const columns: ReadonlyArray<{ label: string; sortField?: ApiTokenSortField }> = [
   { label: 'Name', sortField: 'name' },
@@ -112,7 +125,12 @@ const columns: ReadonlyArray<{ label: string; sortField?: ApiTokenSortField }> =
 export function Tokens({ token, applicationId }: { token: string; applicationId: string }) {
   const [application, setApplication] = useState<Application | null>(null);
   const [query, setQuery] = useState<Query>({
-    sortField: 'creationDate', sortDirection: 'desc', page: 0, perPage: 25, filterField: 'name', filter: '',
+    sortField: 'creationDate',
+    sortDirection: 'desc',
+    page: 0,
+    perPage: 25,
+    filterField: 'name',
+    filter: '',
   });
   const [filterText, setFilterText] = useState('');
   const [data, setData] = useState<ApiTokens | null>(null);
@@ -126,7 +144,8 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
 
   useEffect(() => {
     let current = true;
-    clientFor(token).application.get({ applicationId })
+    clientFor(token)
+      .application.get({ applicationId })
       .then((answer) => current && setApplication(answer))
       .catch(() => undefined); // a token without application.get still manages tokens
     return () => {
@@ -146,14 +165,15 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
     const id = ++request.current;
     setLoading(true);
     const filtered = query.filter.trim() !== '';
-    clientFor(token).applicationApiTokens.get({
-      applicationId,
-      sortField: query.sortField,
-      sortDirection: query.sortDirection,
-      page: query.page,
-      perPage: query.perPage,
-      ...(filtered ? { filterField: query.filterField, filter: query.filter.trim() } : {}),
-    })
+    clientFor(token)
+      .applicationApiTokens.get({
+        applicationId,
+        sortField: query.sortField,
+        sortDirection: query.sortDirection,
+        page: query.page,
+        perPage: query.perPage,
+        ...(filtered ? { filterField: query.filterField, filter: query.filter.trim() } : {}),
+      })
       .then((answer) => {
         if (id !== request.current) return;
         setData(answer);
@@ -199,51 +219,81 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
 
   return (
     <main>
-      <p class="breadcrumb"><a href="#/">Applications</a> / {application?.name ?? applicationId}</p>
+      <p class="breadcrumb">
+        <a href="#/">Applications</a> / {application?.name ?? applicationId}
+      </p>
       <div class="title-row">
         <h1>Tokens of {application ? `“${application.name}”` : `application ${applicationId}`}</h1>
-        <button type="button" class="primary" onClick={() => {
-          setNotice('');
-          setModal({ kind: 'create' });
-        }}>Create token</button>
+        <button
+          type="button"
+          class="primary"
+          onClick={() => {
+            setNotice('');
+            setModal({ kind: 'create' });
+          }}
+        >
+          Create token
+        </button>
       </div>
 
-      <form class="toolbar" role="search" onSubmit={(e) => {
-        e.preventDefault();
-        setQuery((q) => ({ ...q, filter: filterText, page: 0 }));
-      }}>
+      <form
+        class="toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery((q) => ({ ...q, filter: filterText, page: 0 }));
+        }}
+      >
         <label>
           Filter by
-          <select value={query.filterField} onChange={(e) => {
-            const filterField: ApiTokenFilterField = e.currentTarget.value === 'status' ? 'status' : 'name';
-            setQuery((q) => ({ ...q, filterField, page: 0 }));
-          }}>
+          <select
+            value={query.filterField}
+            onChange={(e) => {
+              const filterField: ApiTokenFilterField = e.currentTarget.value === 'status' ? 'status' : 'name';
+              setQuery((q) => ({ ...q, filterField, page: 0 }));
+            }}
+          >
             <option value="name">Name</option>
             <option value="status">Status</option>
           </select>
         </label>
         <label class="grow">
-          <span>Filter <span class="hint">(glob: <code>*</code> matches anything)</span></span>
+          <span>
+            Filter{' '}
+            <span class="hint">
+              (glob: <code>*</code> matches anything)
+            </span>
+          </span>
           <input type="search" value={filterText} placeholder="e.g. device*" onInput={(e) => setFilterText(e.currentTarget.value)} />
         </label>
         <label>
           Per page
-          <select value={String(query.perPage)} onChange={(e) => {
-            const perPage = Number(e.currentTarget.value);
-            setQuery((q) => ({ ...q, perPage, page: 0 }));
-          }}>
-            {perPageChoices.map((n) => <option key={n} value={String(n)}>{n}</option>)}
+          <select
+            value={String(query.perPage)}
+            onChange={(e) => {
+              const perPage = Number(e.currentTarget.value);
+              setQuery((q) => ({ ...q, perPage, page: 0 }));
+            }}
+          >
+            {perPageChoices.map((n) => (
+              <option key={n} value={String(n)}>
+                {n}
+              </option>
+            ))}
           </select>
         </label>
       </form>
 
       <ErrorAlert error={error} />
-      <p class="notice" role="status">{notice}</p>
+      <p class="notice" role="status">
+        {notice}
+      </p>
 
       {data && (
         <>
           <p class="hint" aria-live="polite">
-            {data.totalCount === 1 ? '1 token' : `${data.totalCount} tokens`}{query.filter.trim() ? ' match the filter' : ''}
+            {data.totalCount === 1 ? '1 token' : `${data.totalCount} tokens`}
+            {query.filter.trim() ? ' match the filter' : ''}
             {loading ? ' (loading…)' : ''}
           </p>
           <div class="table-wrap">
@@ -254,14 +304,21 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
                   {columns.map((column) => {
                     const sorted = column.sortField !== undefined && column.sortField === query.sortField;
                     return (
-                      <th scope="col" key={column.label}
-                        aria-sort={sorted ? (query.sortDirection === 'asc' ? 'ascending' : 'descending') : undefined}>
+                      <th
+                        scope="col"
+                        key={column.label}
+                        aria-sort={sorted ? (query.sortDirection === 'asc' ? 'ascending' : 'descending') : undefined}
+                      >
                         {column.sortField ? (
                           <button type="button" class="sort" onClick={() => sortBy(column.sortField!)}>
                             {column.label}
-                            <span aria-hidden="true" class="arrow">{sorted ? (query.sortDirection === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                            <span aria-hidden="true" class="arrow">
+                              {sorted ? (query.sortDirection === 'asc' ? ' ▲' : ' ▼') : ' ↕'}
+                            </span>
                           </button>
-                        ) : column.label}
+                        ) : (
+                          column.label
+                        )}
                       </th>
                     );
                   })}
@@ -270,7 +327,9 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
               </thead>
               <tbody>
                 {data.items.length === 0 && (
-                  <tr><td colSpan={columns.length + 1}>{query.filter.trim() ? 'No token matches the filter.' : 'No tokens yet.'}</td></tr>
+                  <tr>
+                    <td colSpan={columns.length + 1}>{query.filter.trim() ? 'No token matches the filter.' : 'No tokens yet.'}</td>
+                  </tr>
                 )}
                 {data.items.map((apiToken) => {
                   const status = statusOf(apiToken, now);
@@ -280,28 +339,57 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
                         {apiToken.name}
                         {apiToken.description ? <div class="hint">{apiToken.description}</div> : null}
                       </th>
-                      <td data-label="Scope"><ScopeSummary scope={apiToken.scope} /></td>
+                      <td data-label="Scope">
+                        <ScopeSummary scope={apiToken.scope} />
+                      </td>
                       <td data-label="Creator">{apiToken.creatorName ?? apiToken.creatorType ?? ''}</td>
-                      <td data-label="Created"><time dateTime={apiToken.creationDate}>{formatDate(apiToken.creationDate)}</time></td>
+                      <td data-label="Created">
+                        <time dateTime={apiToken.creationDate}>{formatDate(apiToken.creationDate)}</time>
+                      </td>
                       <td data-label="Expires">
-                        {apiToken.expirationDate ? <time dateTime={apiToken.expirationDate}>{formatDate(apiToken.expirationDate)}</time> : 'Never'}
+                        {apiToken.expirationDate ? (
+                          <time dateTime={apiToken.expirationDate}>{formatDate(apiToken.expirationDate)}</time>
+                        ) : (
+                          'Never'
+                        )}
                       </td>
                       <td data-label="Last used">
                         {apiToken.lastUsed ? <time dateTime={apiToken.lastUsed}>{formatDate(apiToken.lastUsed)}</time> : 'Never'}
                       </td>
-                      <td data-label="Status"><span class={`status ${status}`}>{status}</span></td>
+                      <td data-label="Status">
+                        <span class={`status ${status}`}>{status}</span>
+                      </td>
                       <td data-label="Actions" class="actions">
                         {apiToken.status === 'active' ? (
-                          <button type="button" disabled={busyId === apiToken.id} aria-label={`Deactivate ${apiToken.name}`}
-                            onClick={() => setStatus(apiToken, 'inactive')}>Deactivate</button>
+                          <button
+                            type="button"
+                            disabled={busyId === apiToken.id}
+                            aria-label={`Deactivate ${apiToken.name}`}
+                            onClick={() => setStatus(apiToken, 'inactive')}
+                          >
+                            Deactivate
+                          </button>
                         ) : (
-                          <button type="button" disabled={busyId === apiToken.id} aria-label={`Activate ${apiToken.name}`}
-                            onClick={() => setStatus(apiToken, 'active')}>Activate</button>
+                          <button
+                            type="button"
+                            disabled={busyId === apiToken.id}
+                            aria-label={`Activate ${apiToken.name}`}
+                            onClick={() => setStatus(apiToken, 'active')}
+                          >
+                            Activate
+                          </button>
                         )}
-                        <button type="button" aria-label={`Edit ${apiToken.name}`}
-                          onClick={() => setModal({ kind: 'edit', apiToken })}>Edit</button>
-                        <button type="button" class="danger" aria-label={`Delete ${apiToken.name}`}
-                          onClick={() => setModal({ kind: 'delete', apiToken })}>Delete</button>
+                        <button type="button" aria-label={`Edit ${apiToken.name}`} onClick={() => setModal({ kind: 'edit', apiToken })}>
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          class="danger"
+                          aria-label={`Delete ${apiToken.name}`}
+                          onClick={() => setModal({ kind: 'delete', apiToken })}
+                        >
+                          Delete
+                        </button>
                       </td>
                     </tr>
                   );
@@ -313,7 +401,9 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
             <button type="button" disabled={query.page === 0} onClick={() => setQuery((q) => ({ ...q, page: q.page - 1 }))}>
               Previous page
             </button>
-            <span>Page {data.page + 1} of {pages}</span>
+            <span>
+              Page {data.page + 1} of {pages}
+            </span>
             <button type="button" disabled={query.page + 1 >= pages} onClick={() => setQuery((q) => ({ ...q, page: q.page + 1 }))}>
               Next page
             </button>
@@ -322,28 +412,42 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
       )}
 
       {modal?.kind === 'create' && (
-        <CreateTokenDialog token={token} applicationId={applicationId} onClose={(created) => {
-          setModal(null);
-          if (created) refresh();
-        }} />
+        <CreateTokenDialog
+          token={token}
+          applicationId={applicationId}
+          onClose={(created) => {
+            setModal(null);
+            if (created) refresh();
+          }}
+        />
       )}
       {modal?.kind === 'edit' && (
-        <EditDialog token={token} applicationId={applicationId} apiToken={modal.apiToken} onClose={(saved) => {
-          setModal(null);
-          if (saved) {
-            setNotice(`“${modal.apiToken.name}” saved.`);
-            refresh();
-          }
-        }} />
+        <EditDialog
+          token={token}
+          applicationId={applicationId}
+          apiToken={modal.apiToken}
+          onClose={(saved) => {
+            setModal(null);
+            if (saved) {
+              setNotice(`“${modal.apiToken.name}” saved.`);
+              refresh();
+            }
+          }}
+        />
       )}
       {modal?.kind === 'delete' && (
-        <DeleteDialog token={token} applicationId={applicationId} apiToken={modal.apiToken} onClose={(deleted) => {
-          setModal(null);
-          if (deleted) {
-            setNotice(`“${modal.apiToken.name}” deleted.`);
-            refresh();
-          }
-        }} />
+        <DeleteDialog
+          token={token}
+          applicationId={applicationId}
+          apiToken={modal.apiToken}
+          onClose={(deleted) => {
+            setModal(null);
+            if (deleted) {
+              setNotice(`“${modal.apiToken.name}” deleted.`);
+              refresh();
+            }
+          }}
+        />
       )}
     </main>
   );

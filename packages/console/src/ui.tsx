@@ -17,12 +17,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     };
   }, []);
   return (
-    <dialog
-      ref={ref}
-      class={props.wide ? 'wide' : undefined}
-      aria-labelledby={titleId}
-      onClose={() => onClose.current()}
-    >
+    <dialog ref={ref} class={props.wide ? 'wide' : undefined} aria-labelledby={titleId} onClose={() => onClose.current()}>
       <h2 id={titleId}>{props.title}</h2>
       {props.children}
     </dialog>
@@ -54,7 +49,12 @@ export function NameFields(props: {
       </label>
       <label>
         Description
-        <textarea rows={props.descriptionRows} maxLength={32767} value={props.description} onInput={(e) => props.onDescription(e.currentTarget.value)} />
+        <textarea
+          rows={props.descriptionRows}
+          maxLength={32767}
+          value={props.description}
+          onInput={(e) => props.onDescription(e.currentTarget.value)}
+        />
       </label>
     </>
   );

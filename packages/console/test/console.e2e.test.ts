@@ -31,8 +31,16 @@ async function launchBrowser(t: TestContext): Promise<Browser | null> {
   assert.ok(existsSync(consoleIndex), 'packages/console/dist is missing: run `npm run build` first');
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   t.after(() => browser.close());
   return browser;
@@ -83,7 +91,13 @@ async function signIn(page: Page, server: Server): Promise<void> {
 /** Creates a token through the dialog and returns its secret from the one-time view. */
 async function createToken(
   page: Page,
-  fields: { name: string; description?: string; permission: string; expiresAt?: string; customScopes?: { search: string; scopes: string[] } },
+  fields: {
+    name: string;
+    description?: string;
+    permission: string;
+    expiresAt?: string;
+    customScopes?: { search: string; scopes: string[] };
+  },
 ): Promise<string> {
   await page.getByRole('button', { name: 'Create token' }).click();
   const dialog = page.getByRole('dialog', { name: 'Create a token' });
@@ -104,7 +118,10 @@ async function createToken(
   const token = await created.getByLabel(`New token “${fields.name}”`).inputValue();
   assert.match(token, /^lka_/);
   await created.getByRole('button', { name: 'Copy token' }).click();
-  await created.getByRole('status').filter({ hasText: /Copied|copy it by hand/ }).waitFor();
+  await created
+    .getByRole('status')
+    .filter({ hasText: /Copied|copy it by hand/ })
+    .waitFor();
   await created.getByRole('button', { name: 'Done' }).click();
   await created.waitFor({ state: 'detached' });
   await rowOf(page, fields.name).waitFor();
@@ -150,7 +167,10 @@ test('sign in, create a token, use it, deactivate it, delete it; attenuation; si
 
   // A Device token, expiring, with a description.
   const deviceToken = await createToken(page, {
-    name: 'sensor fleet', description: 'greenhouse sensors', permission: 'Device', expiresAt: '2030-06-01T12:00',
+    name: 'sensor fleet',
+    description: 'greenhouse sensors',
+    permission: 'Device',
+    expiresAt: '2030-06-01T12:00',
   });
   const fleetRow = rowOf(page, 'sensor fleet');
   await fleetRow.getByRole('cell', { name: 'Device', exact: true }).waitFor();
@@ -161,7 +181,9 @@ test('sign in, create a token, use it, deactivate it, delete it; attenuation; si
 
   // A custom token from the scope picker: the one scope that creates tokens.
   const minterToken = await createToken(page, {
-    name: 'token minter', permission: 'Custom', customScopes: { search: 'applicationApiTokens', scopes: ['applicationApiTokens.post'] },
+    name: 'token minter',
+    permission: 'Custom',
+    customScopes: { search: 'applicationApiTokens', scopes: ['applicationApiTokens.post'] },
   });
   const minterRow = rowOf(page, 'token minter');
   await minterRow.getByText('1 scope', { exact: true }).click();
@@ -230,7 +252,8 @@ test('sign in, create a token, use it, deactivate it, delete it; attenuation; si
   // Attenuation: signed in with the token that may only create tokens, asking for
   // "All" is refused, and the console shows the server's own message.
   const expected = await api(server, minterToken, `/applications/${server.applicationId}/tokens`, {
-    method: 'POST', body: JSON.stringify({ name: 'too strong', scope: ['all.Application'] }),
+    method: 'POST',
+    body: JSON.stringify({ name: 'too strong', scope: ['all.Application'] }),
   });
   assert.equal(expected.status, 403);
   const { message } = expected.body as { type: string; message: string };
@@ -263,7 +286,8 @@ test('sorting, filtering and paging go through the API; narrow screens fit', asy
   const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima'];
   for (const name of names) {
     const created = await api(server, server.token, `/applications/${server.applicationId}/tokens`, {
-      method: 'POST', body: JSON.stringify({ name: `${name} token`, scope: ['all.Application.read'] }),
+      method: 'POST',
+      body: JSON.stringify({ name: `${name} token`, scope: ['all.Application.read'] }),
     });
     assert.equal(created.status, 201);
   }
@@ -338,7 +362,10 @@ test('GET / answers non-browsers with a 404 in the error shape; the console asse
   assert.equal(missing.status, 404);
   assert.equal(((await missing.json()) as { type: string }).type, 'NotFound');
   const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-  assert.deepEqual(Object.keys(openapi.paths).filter((p) => p === '/' || p.startsWith('/console')), []);
+  assert.deepEqual(
+    Object.keys(openapi.paths).filter((p) => p === '/' || p.startsWith('/console')),
+    [],
+  );
 });
 
 test('without a built console, /console/ answers 404 with a clear message', async () => {

@@ -11,11 +11,7 @@ export type PrincipalKind = 'application' | 'user';
 export type ApplicationOwnerType = 'user' | 'organization';
 
 /** The scopes that apply on an application: all.Organization* only on organization-owned ones. */
-export function applicableScopes(
-  scopes: readonly string[],
-  principal: PrincipalKind,
-  ownerType: ApplicationOwnerType,
-): readonly string[] {
+export function applicableScopes(scopes: readonly string[], principal: PrincipalKind, ownerType: ApplicationOwnerType): readonly string[] {
   if (principal === 'user' && ownerType === 'user') return scopes.filter((s) => !organizationScopes.has(s));
   return scopes;
 }

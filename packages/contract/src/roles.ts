@@ -11,9 +11,7 @@ const readOnly = actionsOf('all.Application.read');
 // collaborate: read and write application sub-resources, but never write the
 // application itself or its API tokens.
 const collaborate: ReadonlySet<string> = new Set(
-  scopeCatalogue.scopes
-    .filter((s) => s.kind === 'action' && (s.read || !protectedResources.has(s.resource)))
-    .map((s) => s.scope),
+  scopeCatalogue.scopes.filter((s) => s.kind === 'action' && (s.read || !protectedResources.has(s.resource))).map((s) => s.scope),
 );
 
 const caps: Readonly<Record<Role, ReadonlySet<string>>> = {

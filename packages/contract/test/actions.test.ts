@@ -23,7 +23,12 @@ test('every HTTP action has a non-empty accepted list naming its own action scop
 test("latchkey's own application actions accept exactly the read groups", () => {
   for (const name of ownApplicationActions) {
     assert.deepEqual(sorted(actions[name as ActionName]), [
-      'all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read', 'all.User', 'all.User.read',
+      'all.Application',
+      'all.Application.read',
+      'all.Organization',
+      'all.Organization.read',
+      'all.User',
+      'all.User.read',
     ]);
   }
 });
@@ -57,11 +62,21 @@ test('every known scope that holds the action is accepted', () => {
 
 test('the collection actions accept the documented Losant lists', () => {
   assert.deepEqual(sorted(actions['applicationApiTokens.get']), [
-    'all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read',
-    'all.User', 'all.User.read', 'applicationApiTokens.*', 'applicationApiTokens.get',
+    'all.Application',
+    'all.Application.read',
+    'all.Organization',
+    'all.Organization.read',
+    'all.User',
+    'all.User.read',
+    'applicationApiTokens.*',
+    'applicationApiTokens.get',
   ]);
   assert.deepEqual(sorted(actions['applicationApiTokens.post']), [
-    'all.Application', 'all.Organization', 'all.User', 'applicationApiTokens.*', 'applicationApiTokens.post',
+    'all.Application',
+    'all.Organization',
+    'all.User',
+    'applicationApiTokens.*',
+    'applicationApiTokens.post',
   ]);
 });
 

@@ -26,9 +26,7 @@ test('src/scope-catalogue.ts is exactly what scripts/gen-catalogue.mjs writes', 
 });
 
 test('applicationScopes equals the enum of shared/reference/applicationApiTokenPost.json', (t) => {
-  const reference = readReference('applicationApiTokenPost.json') as
-    | { properties: { scope: { items: { enum: string[] } } } }
-    | undefined;
+  const reference = readReference('applicationApiTokenPost.json') as { properties: { scope: { items: { enum: string[] } } } } | undefined;
   if (reference === undefined) return t.skip(missingReason('applicationApiTokenPost.json'));
   assert.deepEqual(applicationScopes, reference.properties.scope.items.enum);
   assert.deepEqual(applicationApiTokenPostSchema.properties.scope.items.enum, reference.properties.scope.items.enum);
@@ -60,12 +58,6 @@ test('the flags are consistent: deviceRead implies device and read', () => {
 });
 
 test('the groups are the four application groups, plus the user-level ones in groupScopes', () => {
-  assert.deepEqual(
-    groupEntries.map((e) => e.scope).sort(),
-    ['all.Application', 'all.Application.read', 'all.Device', 'all.Device.read'],
-  );
-  assert.deepEqual(
-    Object.keys(scopeCatalogue.groupScopes).sort(),
-    [...groupEntries.map((e) => e.scope), ...userGroupScopes].sort(),
-  );
+  assert.deepEqual(groupEntries.map((e) => e.scope).sort(), ['all.Application', 'all.Application.read', 'all.Device', 'all.Device.read']);
+  assert.deepEqual(Object.keys(scopeCatalogue.groupScopes).sort(), [...groupEntries.map((e) => e.scope), ...userGroupScopes].sort());
 });

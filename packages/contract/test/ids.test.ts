@@ -11,7 +11,14 @@ test('idPattern is the Losant ObjectId pattern', () => {
   assert.equal(idPattern, '^[A-Fa-f\\d]{24}$');
   assert.ok(idRegExp.test('5f2b1c0e9d3a4b5c6d7e8f90'));
   assert.ok(idRegExp.test('5F2B1C0E9D3A4B5C6D7E8F90'), 'Losant accepts upper-case hex in paths');
-  for (const bad of ['', '5f2b1c0e9d3a4b5c6d7e8f9', '5f2b1c0e9d3a4b5c6d7e8f901', '5f2b1c0e9d3a4b5c6d7e8f9g', ' 5f2b1c0e9d3a4b5c6d7e8f9', '5f2b1c0e9d3a4b5c6d7e8f90\n']) {
+  for (const bad of [
+    '',
+    '5f2b1c0e9d3a4b5c6d7e8f9',
+    '5f2b1c0e9d3a4b5c6d7e8f901',
+    '5f2b1c0e9d3a4b5c6d7e8f9g',
+    ' 5f2b1c0e9d3a4b5c6d7e8f9',
+    '5f2b1c0e9d3a4b5c6d7e8f90\n',
+  ]) {
     assert.ok(!idRegExp.test(bad), JSON.stringify(bad));
   }
 });

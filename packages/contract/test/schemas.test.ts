@@ -144,23 +144,25 @@ test('applicationApiTokenPostSchema and the reference agree on arbitrary bodies'
   // Mostly valid fields, so that valid and invalid bodies are both common.
   const field = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>) =>
     fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: invalid, weight: 1 });
-  const body = fc.record(
-    {
-      name: field(fc.string({ minLength: 1, maxLength: 255 }), fc.oneof(fc.constantFrom('', 'n'.repeat(256)), value)),
-      description: field(fc.string(), value),
-      expirationDate: field(
-        fc.date({ noInvalidDate: true, min: new Date(0), max: new Date('9999-12-31') }).map((d) => d.toISOString()),
-        value,
-      ),
-      scope: field(
-        fc.uniqueArray(fc.constantFrom(...applicationScopes), { maxLength: 4 }),
-        fc.oneof(fc.array(fc.constantFrom(...applicationScopes, 'all.User', 'bogus'), { minLength: 2, maxLength: 4 }), value),
-      ),
-      status: field(fc.constantFrom('active', 'inactive'), fc.oneof(fc.constant('other'), value)),
-      extra: value,
-    },
-    { requiredKeys: [] },
-  ).map(({ extra, ...rest }) => (extra === null ? { ...rest, extra } : rest));
+  const body = fc
+    .record(
+      {
+        name: field(fc.string({ minLength: 1, maxLength: 255 }), fc.oneof(fc.constantFrom('', 'n'.repeat(256)), value)),
+        description: field(fc.string(), value),
+        expirationDate: field(
+          fc.date({ noInvalidDate: true, min: new Date(0), max: new Date('9999-12-31') }).map((d) => d.toISOString()),
+          value,
+        ),
+        scope: field(
+          fc.uniqueArray(fc.constantFrom(...applicationScopes), { maxLength: 4 }),
+          fc.oneof(fc.array(fc.constantFrom(...applicationScopes, 'all.User', 'bogus'), { minLength: 2, maxLength: 4 }), value),
+        ),
+        status: field(fc.constantFrom('active', 'inactive'), fc.oneof(fc.constant('other'), value)),
+        extra: value,
+      },
+      { requiredKeys: [] },
+    )
+    .map(({ extra, ...rest }) => (extra === null ? { ...rest, extra } : rest));
   let accepted = 0;
   fc.assert(
     fc.property(body, (candidate) => {
@@ -178,7 +180,13 @@ test('apiTokensQuerySchema applies Losant defaults and accepts the client parame
   const query: Record<string, unknown> = { _actions: 'false', _links: 'true', _embedded: 'true' };
   assert.ok(valid(query));
   assert.deepEqual(query, {
-    _actions: false, _links: true, _embedded: true, sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100,
+    _actions: false,
+    _links: true,
+    _embedded: true,
+    sortField: 'name',
+    sortDirection: 'asc',
+    page: 0,
+    perPage: 100,
   });
   for (const bad of [{ perPage: 0 }, { perPage: 1001 }, { page: -1 }, { sortField: 'token' }, { filterField: 'scope' }, { unknown: 'x' }]) {
     assert.ok(!valid({ ...bad }), JSON.stringify(bad));
@@ -191,8 +199,14 @@ test('errorSchema is exactly { type, message } and the error types carry their s
   assert.ok(!valid({ type: 'NotFound' }));
   assert.ok(!valid({ type: 'NotFound', message: 'x', stack: 'at ...' }), 'nothing leaks beside type and message');
   assert.deepEqual(errorTypes, {
-    Validation: 400, Unauthorized: 401, Forbidden: 403, NotFound: 404,
-    PayloadTooLarge: 413, TooManyRequests: 429, Internal: 500, Unavailable: 503,
+    Validation: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    PayloadTooLarge: 413,
+    TooManyRequests: 429,
+    Internal: 500,
+    Unavailable: 503,
   });
   const reference = readReference('error.json') as ObjectSchema | undefined;
   if (reference === undefined) return t.skip(missingReason('error.json'));

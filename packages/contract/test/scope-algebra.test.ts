@@ -4,16 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { actionsOf, authorityOf, firstUngrantable, grants, isAction, isKnownScope } from '../src/scopes.js';
-import {
-  everyAction,
-  expectedActions,
-  expectedAuthority,
-  isSubset,
-  knownScopes,
-  scopeArb,
-  scopeListArb,
-  sorted,
-} from './scope-oracle.js';
+import { everyAction, expectedActions, expectedAuthority, isSubset, knownScopes, scopeArb, scopeListArb, sorted } from './scope-oracle.js';
 
 /** A holder's scopes with its authority, and the known scopes that fit inside it. */
 const holder = scopeListArb.map((held) => {
@@ -120,9 +111,7 @@ test('no token stronger than its creator: accepted requests stay within the crea
 });
 
 test('attenuation is transitive: a grantee can only re-grant within the original authority', () => {
-  const chain = holder.chain((h) =>
-    fc.tuple(fc.constant(h), fc.shuffledSubarray(h.containedScopes), fc.array(scopeArb, { maxLength: 6 })),
-  );
+  const chain = holder.chain((h) => fc.tuple(fc.constant(h), fc.shuffledSubarray(h.containedScopes), fc.array(scopeArb, { maxLength: 6 })));
   fc.assert(
     fc.property(chain, ([{ held, authority }, child, grandchild]) => {
       assert.equal(firstUngrantable(authorityOf(held), child), undefined);

@@ -90,9 +90,30 @@ test('each action scope holds exactly itself', () => {
 
 test('unknown scopes hold nothing and are not known', () => {
   const unknown = [
-    '', '*', '.*', 'all', 'all.*', 'all.application', 'ALL.APPLICATION', 'all.Application.write', 'all.Application.*',
-    'all.Device.*', 'all.Application ', ' all.Application', 'device', 'device.', 'device.**', 'device.*.*', 'Device.get',
-    'device.GET', 'device.get.*', 'devices', 'nonexistent.*', 'nonexistent.get', 'application.*x', 'x.application.*',
+    '',
+    '*',
+    '.*',
+    'all',
+    'all.*',
+    'all.application',
+    'ALL.APPLICATION',
+    'all.Application.write',
+    'all.Application.*',
+    'all.Device.*',
+    'all.Application ',
+    ' all.Application',
+    'device',
+    'device.',
+    'device.**',
+    'device.*.*',
+    'Device.get',
+    'device.GET',
+    'device.get.*',
+    'devices',
+    'nonexistent.*',
+    'nonexistent.get',
+    'application.*x',
+    'x.application.*',
   ];
   for (const scope of unknown) {
     assert.equal(actionsOf(scope).size, 0, JSON.stringify(scope));
@@ -128,7 +149,10 @@ test('isKnownScope and isAction classify the catalogue', () => {
 });
 
 test('applicationScopes lists the catalogue in order and userGroupScopes the user-level groups', () => {
-  assert.deepEqual(applicationScopes, entries.map((e) => e.scope));
+  assert.deepEqual(
+    applicationScopes,
+    entries.map((e) => e.scope),
+  );
   assert.equal(new Set(applicationScopes).size, applicationScopes.length);
   assert.deepEqual([...userGroupScopes].sort(), ['all.Organization', 'all.Organization.read', 'all.User', 'all.User.read']);
   for (const scope of userGroupScopes) assert.ok(!applicationScopes.includes(scope as never), `${scope} is not an application scope`);
@@ -137,10 +161,11 @@ test('applicationScopes lists the catalogue in order and userGroupScopes the use
 test('authorityOf is the union of what each scope holds', () => {
   assert.equal(authorityOf([]).size, 0);
   assert.deepEqual(sorted(authorityOf(['device.get', 'device.get'])), ['device.get']);
-  assert.deepEqual(
-    sorted(authorityOf(['applicationApiTokens.*', 'device.get', 'bogus'])),
-    ['applicationApiTokens.get', 'applicationApiTokens.post', 'device.get'],
-  );
+  assert.deepEqual(sorted(authorityOf(['applicationApiTokens.*', 'device.get', 'bogus'])), [
+    'applicationApiTokens.get',
+    'applicationApiTokens.post',
+    'device.get',
+  ]);
   assert.deepEqual(sorted(authorityOf(['all.Device.read', 'all.Device'])), sorted(deviceActions));
   assert.deepEqual(sorted(authorityOf(new Set(['all.Application.read']))), sorted(readActions), 'takes any iterable');
 });

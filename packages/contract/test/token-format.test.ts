@@ -32,9 +32,7 @@ function expectedKind(candidate: string): TokenKind | null {
 }
 
 /** A generated token and a position in it. */
-const tokenAndIndex = kindArb
-  .map((kind) => generateToken(kind))
-  .chain((token) => fc.tuple(fc.constant(token), fc.nat(token.length - 1)));
+const tokenAndIndex = kindArb.map((kind) => generateToken(kind)).chain((token) => fc.tuple(fc.constant(token), fc.nat(token.length - 1)));
 
 test('the prefixes and length are the documented ones', () => {
   assert.deepEqual(tokenPrefixes, { application: 'lka', user: 'lku', session: 'lks' });

@@ -79,22 +79,25 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
 
   const token = generateToken('user');
   const tokenId = newId(now);
-  const stored = await store.createToken({
-    id: tokenId,
-    ownerType: 'user',
-    ownerId: user.id,
-    creatorType: 'user',
-    creatorId: user.id,
-    creatorName: displayName(user),
-    name: 'bootstrap',
-    description: 'Created by latchkey bootstrap',
-    scope: ['all.User'],
-    status: 'active',
-    expiresAt: null,
-    createdAt: now,
-    updatedAt: now,
-    hash: hashToken(token),
-  }, operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: tokenId }));
+  const stored = await store.createToken(
+    {
+      id: tokenId,
+      ownerType: 'user',
+      ownerId: user.id,
+      creatorType: 'user',
+      creatorId: user.id,
+      creatorName: displayName(user),
+      name: 'bootstrap',
+      description: 'Created by latchkey bootstrap',
+      scope: ['all.User'],
+      status: 'active',
+      expiresAt: null,
+      createdAt: now,
+      updatedAt: now,
+      hash: hashToken(token),
+    },
+    operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: tokenId }),
+  );
   if (!stored) throw new Error(`user ${user.email} was deleted during bootstrap`);
   return applicationId === undefined ? { userId: user.id, token } : { userId: user.id, applicationId, token };
 }

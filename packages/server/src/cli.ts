@@ -12,18 +12,14 @@ const limitOption = (flags: string, description: string, env: string) =>
   new Option(flags, description).env(env).argParser(parseNonNegativeInteger);
 
 export function buildCli(): Command {
-  const program = new Command('latchkey')
-    .description('Self-hostable API-token service with the Losant HTTP contract')
-    .showHelpAfterError();
+  const program = new Command('latchkey').description('Self-hostable API-token service with the Losant HTTP contract').showHelpAfterError();
 
   program
     .command('serve')
     .description('Run the HTTP server')
     .addOption(new Option('--port <n>', 'port to listen on').env('PORT').default(defaults.port).argParser(parsePort))
     .addOption(new Option('--host <h>', 'address to bind').env('HOST').default(defaults.host))
-    .addOption(
-      new Option('--database <url>', 'sqlite:PATH').env('DATABASE_URL').default(defaults.databaseUrl),
-    )
+    .addOption(new Option('--database <url>', 'sqlite:PATH').env('DATABASE_URL').default(defaults.databaseUrl))
     .addOption(
       new Option('--durability <mode>', "'process' survives a crash; 'power' also survives power loss")
         .env('LATCHKEY_DURABILITY')
@@ -32,37 +28,58 @@ export function buildCli(): Command {
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default(defaults.logLevel))
     .addOption(
-      new Option('--introspection-secret <secret>', 'enables POST /introspect for callers presenting this bearer secret')
-        .env('LATCHKEY_INTROSPECTION_SECRET'),
+      new Option('--introspection-secret <secret>', 'enables POST /introspect for callers presenting this bearer secret').env(
+        'LATCHKEY_INTROSPECTION_SECRET',
+      ),
     )
     .addOption(limitOption('--body-limit <bytes>', 'largest request body (default 1048576)', 'LATCHKEY_BODY_LIMIT'))
     .addOption(limitOption('--max-header-size <bytes>', 'largest request head (default 16384)', 'LATCHKEY_MAX_HEADER_SIZE'))
     .addOption(limitOption('--max-url-length <bytes>', 'longest URL (default 8192)', 'LATCHKEY_MAX_URL_LENGTH'))
-    .addOption(limitOption('--auth-failure-limit <n>', 'failed authentications per address per minute before 429 (default 300; 0: off)', 'LATCHKEY_AUTH_FAILURE_LIMIT'))
+    .addOption(
+      limitOption(
+        '--auth-failure-limit <n>',
+        'failed authentications per address per minute before 429 (default 300; 0: off)',
+        'LATCHKEY_AUTH_FAILURE_LIMIT',
+      ),
+    )
     .addOption(limitOption('--session-ttl <seconds>', 'login session lifetime (default 86400)', 'LATCHKEY_SESSION_TTL'))
-    .addOption(limitOption('--shutdown-timeout <ms>', 'longest wait for in-flight requests on SIGTERM (default 10000)', 'LATCHKEY_SHUTDOWN_TIMEOUT'))
-    .action(async (opts: {
-      port: number; host: string; database: string; durability: 'process' | 'power'; logLevel: string; introspectionSecret?: string;
-      bodyLimit?: number; maxHeaderSize?: number; maxUrlLength?: number; authFailureLimit?: number; sessionTtl?: number; shutdownTimeout?: number;
-    }) => {
-      const limits = {
-        ...(opts.bodyLimit === undefined ? {} : { bodyLimit: opts.bodyLimit }),
-        ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
-        ...(opts.maxUrlLength === undefined ? {} : { maxUrlLength: opts.maxUrlLength }),
-        ...(opts.authFailureLimit === undefined ? {} : { authFailureLimit: opts.authFailureLimit }),
-        ...(opts.sessionTtl === undefined ? {} : { sessionTtlMs: opts.sessionTtl * 1000 }),
-      };
-      await startServer({
-        port: opts.port,
-        host: opts.host,
-        databaseUrl: opts.database,
-        durability: opts.durability,
-        logLevel: opts.logLevel,
-        ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
-        limits,
-        shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
-      });
-    });
+    .addOption(
+      limitOption('--shutdown-timeout <ms>', 'longest wait for in-flight requests on SIGTERM (default 10000)', 'LATCHKEY_SHUTDOWN_TIMEOUT'),
+    )
+    .action(
+      async (opts: {
+        port: number;
+        host: string;
+        database: string;
+        durability: 'process' | 'power';
+        logLevel: string;
+        introspectionSecret?: string;
+        bodyLimit?: number;
+        maxHeaderSize?: number;
+        maxUrlLength?: number;
+        authFailureLimit?: number;
+        sessionTtl?: number;
+        shutdownTimeout?: number;
+      }) => {
+        const limits = {
+          ...(opts.bodyLimit === undefined ? {} : { bodyLimit: opts.bodyLimit }),
+          ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
+          ...(opts.maxUrlLength === undefined ? {} : { maxUrlLength: opts.maxUrlLength }),
+          ...(opts.authFailureLimit === undefined ? {} : { authFailureLimit: opts.authFailureLimit }),
+          ...(opts.sessionTtl === undefined ? {} : { sessionTtlMs: opts.sessionTtl * 1000 }),
+        };
+        await startServer({
+          port: opts.port,
+          host: opts.host,
+          databaseUrl: opts.database,
+          durability: opts.durability,
+          logLevel: opts.logLevel,
+          ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
+          limits,
+          shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
+        });
+      },
+    );
 
   program
     .command('bootstrap')
@@ -91,7 +108,8 @@ export function buildCli(): Command {
 
   const databaseOption = () => new Option('--database <url>', 'sqlite:PATH').env('DATABASE_URL');
   /** Runs an operator action on the store and prints its result (JSON with --json). */
-  const operate = <T extends object>(run: (store: Store, opts: Record<string, string>) => Promise<T>, describe: (r: T) => string) =>
+  const operate =
+    <T extends object>(run: (store: Store, opts: Record<string, string>) => Promise<T>, describe: (r: T) => string) =>
     async (opts: Record<string, string> & { database?: string; json?: boolean }) => {
       const store = await openStore(opts.database ?? envDatabaseUrl());
       try {
@@ -112,17 +130,20 @@ export function buildCli(): Command {
     .option('--last-name <name>', 'last name')
     .addOption(databaseOption())
     .option('--json', 'print {userId, email} as JSON')
-    .action(operate(
-      async (store, o) => {
-        const created = await createUser(store, {
-          email: o.email!, password: o.password!,
-          ...(o.firstName === undefined ? {} : { firstName: o.firstName }),
-          ...(o.lastName === undefined ? {} : { lastName: o.lastName }),
-        });
-        return { userId: created.id, email: created.email };
-      },
-      (r) => `created user ${r.userId} (${r.email})`,
-    ));
+    .action(
+      operate(
+        async (store, o) => {
+          const created = await createUser(store, {
+            email: o.email!,
+            password: o.password!,
+            ...(o.firstName === undefined ? {} : { firstName: o.firstName }),
+            ...(o.lastName === undefined ? {} : { lastName: o.lastName }),
+          });
+          return { userId: created.id, email: created.email };
+        },
+        (r) => `created user ${r.userId} (${r.email})`,
+      ),
+    );
   user
     .command('set-password')
     .description("Set a user's password")
@@ -130,10 +151,12 @@ export function buildCli(): Command {
     .requiredOption('--password <password>', 'new password (8 to 2048 characters)')
     .addOption(databaseOption())
     .option('--json', 'print {userId} as JSON')
-    .action(operate(
-      async (store, o) => ({ userId: (await setPassword(store, o.email!, o.password!)).id }),
-      (r) => `password set for user ${r.userId}`,
-    ));
+    .action(
+      operate(
+        async (store, o) => ({ userId: (await setPassword(store, o.email!, o.password!)).id }),
+        (r) => `password set for user ${r.userId}`,
+      ),
+    );
 
   const org = program.command('org').description('Manage organizations');
   org
@@ -144,12 +167,17 @@ export function buildCli(): Command {
     .option('--description <text>', 'description')
     .addOption(databaseOption())
     .option('--json', 'print {orgId, adminUserId} as JSON')
-    .action(operate(
-      (store, o) => createOrganization(store, {
-        name: o.name!, adminEmail: o.adminEmail!, ...(o.description === undefined ? {} : { description: o.description }),
-      }),
-      (r) => `created organization ${r.orgId}`,
-    ));
+    .action(
+      operate(
+        (store, o) =>
+          createOrganization(store, {
+            name: o.name!,
+            adminEmail: o.adminEmail!,
+            ...(o.description === undefined ? {} : { description: o.description }),
+          }),
+        (r) => `created organization ${r.orgId}`,
+      ),
+    );
   org
     .command('add-member')
     .description('Add a user to an organization, or change their role')
@@ -158,10 +186,12 @@ export function buildCli(): Command {
     .requiredOption('--role <role>', 'admin, edit, collaborate or view')
     .addOption(databaseOption())
     .option('--json', 'print {orgId, userId, role} as JSON')
-    .action(operate(
-      (store, o) => addMember(store, { orgId: o.org!, email: o.email!, role: o.role! }),
-      (r) => `user ${r.userId} is ${r.role} in ${r.orgId}`,
-    ));
+    .action(
+      operate(
+        (store, o) => addMember(store, { orgId: o.org!, email: o.email!, role: o.role! }),
+        (r) => `user ${r.userId} is ${r.role} in ${r.orgId}`,
+      ),
+    );
 
   program
     .command('audit')
@@ -173,27 +203,39 @@ export function buildCli(): Command {
     .option('--page <n>', 'page, from 0', '0')
     .addOption(databaseOption())
     .option('--json', 'print {items, totalCount} as one JSON object')
-    .action(operate(
-      async (store, o) => {
-        const perPage = Number(o.limit);
-        const page = Number(o.page);
-        if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) throw new Error('--limit must be 1..1000');
-        if (!Number.isInteger(page) || page < 0) throw new Error('--page must be 0 or more');
-        const result = await store.listAudit({
-          sortDirection: 'desc', page, perPage,
-          ...(o.application === undefined ? {} : { applicationId: o.application }),
-          ...(o.org === undefined ? {} : { orgId: o.org }),
-          ...(o.action === undefined ? {} : { action: o.action }),
-        });
-        return { items: result.items.map(toAuditLogEntry), totalCount: result.totalCount };
-      },
-      (r) => [
-        ...r.items.map((e) =>
-          [e.creationDate, e.outcome === 'failure' ? 'FAILED' : 'ok', e.action, `${e.targetType}:${e.targetId ?? '-'}`,
-            `by ${e.actorType}:${e.actorId ?? '-'}`, e.sourceAddress ?? ''].join('  ')),
-        `(${r.items.length} of ${r.totalCount})`,
-      ].join('\n'),
-    ));
+    .action(
+      operate(
+        async (store, o) => {
+          const perPage = Number(o.limit);
+          const page = Number(o.page);
+          if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) throw new Error('--limit must be 1..1000');
+          if (!Number.isInteger(page) || page < 0) throw new Error('--page must be 0 or more');
+          const result = await store.listAudit({
+            sortDirection: 'desc',
+            page,
+            perPage,
+            ...(o.application === undefined ? {} : { applicationId: o.application }),
+            ...(o.org === undefined ? {} : { orgId: o.org }),
+            ...(o.action === undefined ? {} : { action: o.action }),
+          });
+          return { items: result.items.map(toAuditLogEntry), totalCount: result.totalCount };
+        },
+        (r) =>
+          [
+            ...r.items.map((e) =>
+              [
+                e.creationDate,
+                e.outcome === 'failure' ? 'FAILED' : 'ok',
+                e.action,
+                `${e.targetType}:${e.targetId ?? '-'}`,
+                `by ${e.actorType}:${e.actorId ?? '-'}`,
+                e.sourceAddress ?? '',
+              ].join('  '),
+            ),
+            `(${r.items.length} of ${r.totalCount})`,
+          ].join('\n'),
+      ),
+    );
 
   return program;
 }

@@ -11,7 +11,10 @@ export class ApiError extends Error {
   readonly statusCode: number;
   private body: string | undefined;
   private written: { given: readonly string[]; all: string[] } | undefined;
-  constructor(readonly type: ErrorType, message: string) {
+  constructor(
+    readonly type: ErrorType,
+    message: string,
+  ) {
     // These are answers, not bugs: no stack trace to capture (it would cost more
     // than the rest of a refused request).
     const limit = Error.stackTraceLimit;
@@ -57,8 +60,7 @@ export const errors = {
   // One message for every authentication failure, so a caller cannot tell a
   // revoked token from a mistyped one.
   unauthorized: () => new ApiError('Unauthorized', 'Authorization failed: invalid or missing token'),
-  forbidden: (message = 'The token does not have a scope that permits this action') =>
-    new ApiError('Forbidden', message),
+  forbidden: (message = 'The token does not have a scope that permits this action') => new ApiError('Forbidden', message),
   notFound: (what = 'Resource') => new ApiError('NotFound', `${what} was not found`),
   payloadTooLarge: (limit: number) => new ApiError('PayloadTooLarge', `Request body is larger than ${limit} bytes`),
   tooManyRequests: () => new ApiError('TooManyRequests', 'Too many requests; retry later'),

@@ -6,9 +6,6 @@ import { hashPassword } from './passwords.js';
 import { operatorAudit } from './operator-audit.js';
 import type { Store, UserRecord } from './storage/port.js';
 
-
-
-
 export async function createUser(
   store: Store,
   input: { email: string; password: string; firstName?: string; lastName?: string },
@@ -70,7 +67,11 @@ export async function addMember(
   if (!(await store.getOrganization(input.orgId))) throw new BootstrapError(`No organization ${input.orgId}`);
   const user = await userByEmail(store, input.email);
   const result = await store.setMember(
-    input.orgId, user.id, role, Date.now(), operatorAudit('org.modifyMember', { targetType: 'member', targetId: user.id, orgId: input.orgId }),
+    input.orgId,
+    user.id,
+    role,
+    Date.now(),
+    operatorAudit('org.modifyMember', { targetType: 'member', targetId: user.id, orgId: input.orgId }),
   );
   if (result === 'last-admin') throw new BootstrapError('The last admin of an organization cannot be demoted');
   return { orgId: input.orgId, userId: user.id, role };

@@ -5,7 +5,15 @@ import type { AuditEntry } from './storage/port.js';
 export function operatorAudit(action: string, target: Pick<AuditEntry, 'targetType' | 'targetId'> & Partial<AuditEntry>): AuditEntry {
   const at = Date.now();
   return {
-    id: newId(at), at, actorType: 'operator', actorId: null, action,
-    applicationId: null, orgId: null, sourceAddress: null, outcome: 'success', ...target,
+    id: newId(at),
+    at,
+    actorType: 'operator',
+    actorId: null,
+    action,
+    applicationId: null,
+    orgId: null,
+    sourceAddress: null,
+    outcome: 'success',
+    ...target,
   };
 }

@@ -99,9 +99,16 @@ test('malformed ids are 400; a token of another application is 404 on every acti
 });
 
 const matrixScopes = [
-  'all.Application', 'all.Application.read', 'all.Device', 'all.Device.read',
-  'applicationApiToken.*', 'applicationApiToken.get', 'applicationApiToken.patch', 'applicationApiToken.delete',
-  'applicationApiTokens.*', 'applicationApiTokens.get',
+  'all.Application',
+  'all.Application.read',
+  'all.Device',
+  'all.Device.read',
+  'applicationApiToken.*',
+  'applicationApiToken.get',
+  'applicationApiToken.patch',
+  'applicationApiToken.delete',
+  'applicationApiTokens.*',
+  'applicationApiTokens.get',
 ];
 
 test('application token scope matrix for GET, PATCH and DELETE (singular and plural scopes are distinct)', async (t) => {
@@ -127,9 +134,10 @@ test('read-only user scopes may GET but not PATCH or DELETE', async (t) => {
   const h = await build(t);
   const target = await h.createToken({ name: 'target' });
   for (const scope of ['all.User.read', 'all.Application.read']) {
-    const owner = scope === 'all.User.read'
-      ? { ownerType: 'user' as const, ownerId: h.userId }
-      : { ownerType: 'application' as const, ownerId: h.applicationId };
+    const owner =
+      scope === 'all.User.read'
+        ? { ownerType: 'user' as const, ownerId: h.userId }
+        : { ownerType: 'application' as const, ownerId: h.applicationId };
     const { token } = await mintToken(h.store, owner, { scope: [scope] });
     assert.equal((await h.call(token, { method: 'GET', url: tokenUrl(h, target.id) })).statusCode, 200);
     const patch = await h.call(token, { method: 'PATCH', url: tokenUrl(h, target.id), payload: { name: 'x' } });

@@ -67,9 +67,17 @@ test('authentication comes before validation: garbage token with a bad body is 4
 
 // Every scope an application token may hold, against each action's accepted list.
 const applicationTokenScopes = [
-  'all.Application', 'all.Application.read', 'all.Device', 'all.Device.read',
-  'applicationApiTokens.*', 'applicationApiTokens.get', 'applicationApiTokens.post',
-  'applicationApiToken.*', 'applicationApiToken.get', 'device.*', 'application.get',
+  'all.Application',
+  'all.Application.read',
+  'all.Device',
+  'all.Device.read',
+  'applicationApiTokens.*',
+  'applicationApiTokens.get',
+  'applicationApiTokens.post',
+  'applicationApiToken.*',
+  'applicationApiToken.get',
+  'device.*',
+  'application.get',
 ];
 
 test('application token scope matrix for GET and POST', async (t) => {
@@ -93,11 +101,21 @@ test('application token scope matrix for GET and POST', async (t) => {
 
 test('the founding document lists exactly these scopes', () => {
   assert.deepEqual([...actions['applicationApiTokens.get']].sort(), [
-    'all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read',
-    'all.User', 'all.User.read', 'applicationApiTokens.*', 'applicationApiTokens.get',
+    'all.Application',
+    'all.Application.read',
+    'all.Organization',
+    'all.Organization.read',
+    'all.User',
+    'all.User.read',
+    'applicationApiTokens.*',
+    'applicationApiTokens.get',
   ]);
   assert.deepEqual([...actions['applicationApiTokens.post']].sort(), [
-    'all.Application', 'all.Organization', 'all.User', 'applicationApiTokens.*', 'applicationApiTokens.post',
+    'all.Application',
+    'all.Organization',
+    'all.User',
+    'applicationApiTokens.*',
+    'applicationApiTokens.post',
   ]);
 });
 

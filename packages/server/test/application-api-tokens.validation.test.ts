@@ -65,7 +65,10 @@ test('POST refuses malformed JSON, a wrong content type and an empty JSON body',
   const h = await build(t);
   const url = `/applications/${h.applicationId}/tokens`;
   const malformed = await h.call(h.userToken, {
-    method: 'POST', url, payload: '{"name": ', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    url,
+    payload: '{"name": ',
+    headers: { 'content-type': 'application/json' },
   });
   assertError(malformed, 400, 'Validation');
   const text = await h.call(h.userToken, { method: 'POST', url, payload: 'name=a', headers: { 'content-type': 'text/plain' } });

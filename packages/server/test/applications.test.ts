@@ -4,7 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build, createUser, login, makeApplication, mintToken, type Harness } from './helpers/build.js';
 
-interface App { id: string; name: string; creationDate: string; lastUpdated: string }
+interface App {
+  id: string;
+  name: string;
+  creationDate: string;
+  lastUpdated: string;
+}
 
 const post = (h: Harness, token: string, payload: Record<string, unknown>) =>
   h.call(token, { method: 'POST', url: '/applications', payload });
@@ -12,7 +17,17 @@ const post = (h: Harness, token: string, payload: Record<string, unknown>) =>
 const list = async (h: Harness, query = '', token = h.userToken) => {
   const res = await h.call(token, { method: 'GET', url: `/applications${query}` });
   assert.equal(res.statusCode, 200, `${query}: ${res.body}`);
-  return res.json() as { items: App[]; count: number; totalCount: number; page: number; perPage: number; sortField: string; sortDirection: string; filterField?: string; filter?: string };
+  return res.json() as {
+    items: App[];
+    count: number;
+    totalCount: number;
+    page: number;
+    perPage: number;
+    sortField: string;
+    sortDirection: string;
+    filterField?: string;
+    filter?: string;
+  };
 };
 const names = (page: { items: App[] }) => page.items.map((a) => a.name);
 
@@ -29,7 +44,13 @@ test('POST /applications creates a user-owned application (201)', async (t) => {
   assert.equal(app.organizationName, undefined);
   const got = await h.call(h.userToken, { method: 'GET', url: `/applications/${app.id}` });
   assert.deepEqual(got.json(), app);
-  for (const payload of [{}, { name: '' }, { name: 'x', ownerId: h.userId }, { name: 'x'.repeat(256) }, { name: 'x', description: 'd'.repeat(1025) }]) {
+  for (const payload of [
+    {},
+    { name: '' },
+    { name: 'x', ownerId: h.userId },
+    { name: 'x'.repeat(256) },
+    { name: 'x', description: 'd'.repeat(1025) },
+  ]) {
     assert.equal((await post(h, h.userToken, payload)).statusCode, 400, JSON.stringify(payload));
   }
 });
@@ -58,7 +79,13 @@ test('GET /applications pages, sorts and filters', async (t) => {
   assert.deepEqual(names(await list(h, '?perPage=2&page=3')), []);
 
   assert.deepEqual(names(await list(h, '?sortField=creationDate')), ['Test Application', 'Charlie', 'Alpha', 'Delta', 'Bravo']);
-  assert.deepEqual(names(await list(h, '?sortField=creationDate&sortDirection=desc')), ['Bravo', 'Delta', 'Alpha', 'Charlie', 'Test Application']);
+  assert.deepEqual(names(await list(h, '?sortField=creationDate&sortDirection=desc')), [
+    'Bravo',
+    'Delta',
+    'Alpha',
+    'Charlie',
+    'Test Application',
+  ]);
   const byId = await list(h, '?sortField=id');
   const ids = byId.items.map((a) => a.id);
   assert.deepEqual(ids, [...ids].sort());
@@ -98,7 +125,14 @@ test('GET, PATCH and DELETE /applications/{id}; PATCH takes only name and descri
   assert.equal(res.json().description, 'new');
   assert.equal(res.json().creationDate, before.creationDate);
   assert.ok(Date.parse(res.json().lastUpdated) > Date.parse(before.lastUpdated));
-  for (const payload of [{ ownerId: h.userId }, { orgId: h.userId }, { id: h.applicationId }, { ownerType: 'organization' }, { name: '' }, { applicationId: 'x' }]) {
+  for (const payload of [
+    { ownerId: h.userId },
+    { orgId: h.userId },
+    { id: h.applicationId },
+    { ownerType: 'organization' },
+    { name: '' },
+    { applicationId: 'x' },
+  ]) {
     const bad = await h.call(h.userToken, { method: 'PATCH', url, payload });
     assert.equal(bad.statusCode, 400, JSON.stringify(payload));
     assert.equal(bad.json().type, 'Validation');
@@ -114,7 +148,7 @@ test('GET, PATCH and DELETE /applications/{id}; PATCH takes only name and descri
   assert.equal((await h.call(h.userToken, { method: 'GET', url: '/applications/nothex' })).statusCode, 400);
 });
 
-test("DELETE /applications/{id} deletes its tokens: a cached token is refused on its next request", async (t) => {
+test('DELETE /applications/{id} deletes its tokens: a cached token is refused on its next request', async (t) => {
   const h = await build(t);
   const appToken = await h.createToken({ name: 'device', scope: ['all.Application'] });
   const ownUrl = `/applications/${h.applicationId}`;
@@ -147,9 +181,16 @@ test('an application token reaches its own application only, and no user-level a
     const res = await h.call(token, { method, url: `/applications/${other}`, ...(method === 'PATCH' ? { payload: { name: 'x' } } : {}) });
     assert.equal(res.statusCode, 404, method);
   }
-  const { token: reader } = await mintToken(h.store, { ownerType: 'application', ownerId: h.applicationId }, { scope: ['all.Application.read'] });
+  const { token: reader } = await mintToken(
+    h.store,
+    { ownerType: 'application', ownerId: h.applicationId },
+    { scope: ['all.Application.read'] },
+  );
   assert.equal((await h.call(reader, { method: 'GET', url: `/applications/${h.applicationId}` })).statusCode, 200);
-  assert.equal((await h.call(reader, { method: 'PATCH', url: `/applications/${h.applicationId}`, payload: { name: 'x' } })).statusCode, 403);
+  assert.equal(
+    (await h.call(reader, { method: 'PATCH', url: `/applications/${h.applicationId}`, payload: { name: 'x' } })).statusCode,
+    403,
+  );
   assert.equal((await h.call(reader, { method: 'DELETE', url: `/applications/${h.applicationId}` })).statusCode, 403);
 });
 
@@ -159,10 +200,18 @@ test("a user cannot see another user's application", async (t) => {
   const mallory = await login(h, 'mallory@example.com', 'mallory password');
   const theirs = (await post(h, mallory, { name: 'Private' })).json();
   for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
-    const res = await h.call(h.userToken, { method, url: `/applications/${theirs.id}`, ...(method === 'PATCH' ? { payload: { name: 'x' } } : {}) });
+    const res = await h.call(h.userToken, {
+      method,
+      url: `/applications/${theirs.id}`,
+      ...(method === 'PATCH' ? { payload: { name: 'x' } } : {}),
+    });
     assert.equal(res.statusCode, 404, method);
     assert.equal(res.json().type, 'NotFound');
-    const mine = await h.call(mallory, { method, url: `/applications/${h.applicationId}`, ...(method === 'PATCH' ? { payload: { name: 'x' } } : {}) });
+    const mine = await h.call(mallory, {
+      method,
+      url: `/applications/${h.applicationId}`,
+      ...(method === 'PATCH' ? { payload: { name: 'x' } } : {}),
+    });
     assert.equal(mine.statusCode, 404, method);
   }
   assert.deepEqual(names(await list(h)), ['Test Application']);

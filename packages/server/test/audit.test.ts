@@ -20,7 +20,10 @@ test('token writes are recorded for the application, newest first, with actor an
   await h.call(h.userToken, { method: 'DELETE', url });
   const { items, totalCount } = await trail(h);
   const tokenEvents = items.filter((e) => e.targetId === created.id);
-  assert.deepEqual(tokenEvents.map((e) => e.action), ['applicationApiToken.delete', 'applicationApiToken.update', 'applicationApiToken.create']);
+  assert.deepEqual(
+    tokenEvents.map((e) => e.action),
+    ['applicationApiToken.delete', 'applicationApiToken.update', 'applicationApiToken.create'],
+  );
   const bootstrapTokenId = (await h.call(h.userToken, { method: 'GET', url: '/me/tokens' })).json().items[0].id;
   for (const e of tokenEvents) {
     assert.equal(e.actorType, 'apiToken');
@@ -42,7 +45,11 @@ test('refused and failed changes record nothing; a missing token delete records 
   const before = (await trail(h)).totalCount;
   await h.call(h.userToken, { method: 'POST', url: `/applications/${h.applicationId}/tokens`, payload: {} });
   await h.call(h.userToken, { method: 'DELETE', url: `/applications/${h.applicationId}/tokens/aaaaaaaaaaaaaaaaaaaaaaaa` });
-  const { token } = await mintToken(h.store, { ownerType: 'application', ownerId: h.applicationId }, { scope: ['applicationApiTokens.post'] });
+  const { token } = await mintToken(
+    h.store,
+    { ownerType: 'application', ownerId: h.applicationId },
+    { scope: ['applicationApiTokens.post'] },
+  );
   await h.call(token, { method: 'POST', url: `/applications/${h.applicationId}/tokens`, payload: { name: 'stronger' } });
   assert.equal((await trail(h)).totalCount, before);
 });
@@ -53,10 +60,17 @@ test('application, organization and member changes are recorded', async (t) => {
   const app = (await h.call(h.userToken, { method: 'POST', url: '/applications', payload: { name: 'A', orgId: org.id } })).json();
   await h.call(h.userToken, { method: 'PATCH', url: `/applications/${app.id}`, payload: { name: 'B' } });
   const appTrail = await trail(h, app.id);
-  assert.deepEqual(appTrail.items.map((e) => e.action), ['application.update', 'application.create']);
+  assert.deepEqual(
+    appTrail.items.map((e) => e.action),
+    ['application.update', 'application.create'],
+  );
   assert.ok(appTrail.items.every((e) => e.orgId === org.id));
 
-  const other = await h.call(undefined, { method: 'POST', url: '/auth/user', payload: { email: 'owner@example.com', password: 'correct horse battery' } });
+  const other = await h.call(undefined, {
+    method: 'POST',
+    url: '/auth/user',
+    payload: { email: 'owner@example.com', password: 'correct horse battery' },
+  });
   assert.equal(other.statusCode, 200);
   const userId = h.userId;
   await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${org.id}`, payload: { description: 'd' } });
@@ -64,9 +78,10 @@ test('application, organization and member changes are recorded', async (t) => {
   await h.call(h.userToken, { method: 'DELETE', url: `/applications/${app.id}` });
   await h.call(h.userToken, { method: 'DELETE', url: `/orgs/${org.id}` });
   const all = await h.store.listAudit({ sortDirection: 'asc', page: 0, perPage: 1000, orgId: org.id });
-  assert.deepEqual(all.items.map((e) => e.action), [
-    'org.create', 'application.create', 'application.update', 'org.update', 'org.modifyMember', 'application.delete', 'org.delete',
-  ]);
+  assert.deepEqual(
+    all.items.map((e) => e.action),
+    ['org.create', 'application.create', 'application.update', 'org.update', 'org.modifyMember', 'application.delete', 'org.delete'],
+  );
 });
 
 test('logins are recorded, successes and failures, without the password', async (t) => {
@@ -76,10 +91,13 @@ test('logins are recorded, successes and failures, without the password', async 
   assert.equal((await login('wrong password')).statusCode, 401);
   assert.equal((await login('correct horse battery')).statusCode, 200);
   const entries = (await h.store.listAudit({ sortDirection: 'asc', page: 0, perPage: 100, action: 'auth.*' })).items;
-  assert.deepEqual(entries.map((e) => [e.action, e.outcome, e.actorType]), [
-    ['auth.login', 'failure', 'anonymous'],
-    ['auth.login', 'success', 'user'],
-  ]);
+  assert.deepEqual(
+    entries.map((e) => [e.action, e.outcome, e.actorType]),
+    [
+      ['auth.login', 'failure', 'anonymous'],
+      ['auth.login', 'success', 'user'],
+    ],
+  );
   assert.equal(entries[1]!.actorId, h.userId);
   assert.equal(entries[0]!.sourceAddress, '127.0.0.1');
   assert.ok(!JSON.stringify(entries).includes('wrong password'));

@@ -8,8 +8,7 @@ const email = 'owner@example.com';
 const password = 'correct horse battery';
 const hour = 60 * 60 * 1000;
 
-const signIn = (h: Harness, payload: Record<string, unknown>) =>
-  h.call(undefined, { method: 'POST', url: '/auth/user', payload });
+const signIn = (h: Harness, payload: Record<string, unknown>) => h.call(undefined, { method: 'POST', url: '/auth/user', payload });
 
 test('POST /auth/user answers {userId, token} with a session token that works on /me and the application', async (t) => {
   const h = await build(t);
@@ -35,10 +34,7 @@ test('POST /auth/user answers {userId, token} with a session token that works on
 test('a token created with a session records creatorType user with the user id', async (t) => {
   const h = await build(t);
   const session = await login(h, email, password);
-  const created = await h.createToken(
-    { name: 'by session', expirationDate: new Date(h.clock.now + hour).toISOString() },
-    session,
-  );
+  const created = await h.createToken({ name: 'by session', expirationDate: new Date(h.clock.now + hour).toISOString() }, session);
   assert.equal(created.creatorType, 'user');
   assert.equal(created.creatorId, h.userId);
   // And one created with a user API token records the token instead.

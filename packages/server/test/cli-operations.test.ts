@@ -32,11 +32,35 @@ test('user create / set-password and org create / add-member, with --json', asyn
   assert.match(org.orgId!, hexId);
   assert.equal(org.adminUserId, alice.userId);
   assert.deepEqual(await json(['org', 'add-member', '--org', org.orgId!, '--email', 'bob@example.com', '--role', 'view']), {
-    orgId: org.orgId, userId: bob.userId, role: 'view',
+    orgId: org.orgId,
+    userId: bob.userId,
+    role: 'view',
   });
-  const badRole = await box.run(['org', 'add-member', '--org', org.orgId!, '--email', 'bob@example.com', '--role', 'owner', '--database', database]);
+  const badRole = await box.run([
+    'org',
+    'add-member',
+    '--org',
+    org.orgId!,
+    '--email',
+    'bob@example.com',
+    '--role',
+    'owner',
+    '--database',
+    database,
+  ]);
   assert.notEqual(badRole.code, 0);
-  const lastAdmin = await box.run(['org', 'add-member', '--org', org.orgId!, '--email', 'alice@example.com', '--role', 'view', '--database', database]);
+  const lastAdmin = await box.run([
+    'org',
+    'add-member',
+    '--org',
+    org.orgId!,
+    '--email',
+    'alice@example.com',
+    '--role',
+    'view',
+    '--database',
+    database,
+  ]);
   assert.notEqual(lastAdmin.code, 0);
   assert.match(lastAdmin.stderr, /last admin/);
 
@@ -49,10 +73,16 @@ test('user create / set-password and org create / add-member, with --json', asyn
   });
   const oldLogin = await app.inject({ method: 'POST', url: '/auth/user', payload: { email: 'bob@example.com', password: 'bob password' } });
   assert.equal(oldLogin.statusCode, 401);
-  const login = await app.inject({ method: 'POST', url: '/auth/user', payload: { email: 'bob@example.com', password: 'new bob password' } });
+  const login = await app.inject({
+    method: 'POST',
+    url: '/auth/user',
+    payload: { email: 'bob@example.com', password: 'new bob password' },
+  });
   assert.equal(login.statusCode, 200);
   const orgRes = await app.inject({
-    method: 'GET', url: `/orgs/${org.orgId}`, headers: { authorization: `Bearer ${login.json().token}` },
+    method: 'GET',
+    url: `/orgs/${org.orgId}`,
+    headers: { authorization: `Bearer ${login.json().token}` },
   });
   assert.equal(orgRes.statusCode, 200);
   const roles = Object.fromEntries(orgRes.json().members.map((m: { userId: string; role: string }) => [m.userId, m.role]));

@@ -4,14 +4,31 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  bannerEnd, countOf, freePort, hexId, listening, listTokens, parseFirstAdmin, sandbox, stopsCleanly, waitForStdout,
+  bannerEnd,
+  countOf,
+  freePort,
+  hexId,
+  listening,
+  listTokens,
+  parseFirstAdmin,
+  sandbox,
+  stopsCleanly,
+  waitForStdout,
 } from './helpers/cli.js';
 test('bootstrap --json prints one JSON object and creates missing directories', async (t) => {
   const box = await sandbox(t);
   const dbPath = join(box.dir, 'missing', 'deeper', 'x.db');
   const result = await box.run([
-    'bootstrap', '--email', 'ops@example.com', '--password', 'correct horse battery',
-    '--application', 'Fleet', '--database', `sqlite:${dbPath}`, '--json',
+    'bootstrap',
+    '--email',
+    'ops@example.com',
+    '--password',
+    'correct horse battery',
+    '--application',
+    'Fleet',
+    '--database',
+    `sqlite:${dbPath}`,
+    '--json',
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '');
@@ -28,8 +45,14 @@ test('bootstrap --json prints one JSON object and creates missing directories', 
 test('bootstrap without --application prints no applicationId', async (t) => {
   const box = await sandbox(t);
   const result = await box.run([
-    'bootstrap', '--email', 'ops@example.com', '--password', 'correct horse battery',
-    '--database', `sqlite:${join(box.dir, 'x.db')}`, '--json',
+    'bootstrap',
+    '--email',
+    'ops@example.com',
+    '--password',
+    'correct horse battery',
+    '--database',
+    `sqlite:${join(box.dir, 'x.db')}`,
+    '--json',
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '');
@@ -40,8 +63,18 @@ test('bootstrap without --application prints no applicationId', async (t) => {
 test('bootstrap again: a wrong password is refused, the right one reuses the user', async (t) => {
   const box = await sandbox(t);
   const database = `sqlite:${join(box.dir, 'x.db')}`;
-  const args = (email: string, password: string) =>
-    ['bootstrap', '--email', email, '--password', password, '--application', 'Fleet', '--database', database, '--json'];
+  const args = (email: string, password: string) => [
+    'bootstrap',
+    '--email',
+    email,
+    '--password',
+    password,
+    '--application',
+    'Fleet',
+    '--database',
+    database,
+    '--json',
+  ];
 
   const first = await box.run(args('ops@example.com', 'correct horse battery'));
   assert.equal(first.code, 0, first.stderr);
@@ -64,7 +97,14 @@ test('bootstrap again: a wrong password is refused, the right one reuses the use
 test('bootstrap refuses a too-short password', async (t) => {
   const box = await sandbox(t);
   const result = await box.run([
-    'bootstrap', '--email', 'ops@example.com', '--password', 'short', '--database', `sqlite:${join(box.dir, 'x.db')}`, '--json',
+    'bootstrap',
+    '--email',
+    'ops@example.com',
+    '--password',
+    'short',
+    '--database',
+    `sqlite:${join(box.dir, 'x.db')}`,
+    '--json',
   ]);
   assert.notEqual(result.code, 0);
   assert.equal(result.stdout, '');
@@ -74,8 +114,15 @@ test('bootstrap refuses a too-short password', async (t) => {
 test('bootstrap without --json prints a readable summary', async (t) => {
   const box = await sandbox(t);
   const result = await box.run([
-    'bootstrap', '--email', 'ops@example.com', '--password', 'correct horse battery',
-    '--application', 'Fleet', '--database', `sqlite:${join(box.dir, 'x.db')}`,
+    'bootstrap',
+    '--email',
+    'ops@example.com',
+    '--password',
+    'correct horse battery',
+    '--application',
+    'Fleet',
+    '--database',
+    `sqlite:${join(box.dir, 'x.db')}`,
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^user:\s+[0-9a-f]{24}$/m);
@@ -123,8 +170,16 @@ test('serve on an empty database prints the first admin once; a restart prints n
   await stopsCleanly(restarted, 'SIGTERM');
 
   // The printed password is the admin's real one.
-  const bootstrapArgs = (password: string) =>
-    ['bootstrap', '--email', admin.email, '--password', password, '--database', `sqlite:${dbPath}`, '--json'];
+  const bootstrapArgs = (password: string) => [
+    'bootstrap',
+    '--email',
+    admin.email,
+    '--password',
+    password,
+    '--database',
+    `sqlite:${dbPath}`,
+    '--json',
+  ];
   const right = await box.run(bootstrapArgs(admin.password));
   assert.equal(right.code, 0, right.stderr);
   const wrong = await box.run(bootstrapArgs(admin.password + 'x'));
@@ -166,8 +221,16 @@ test('serve on a database made by bootstrap prints no admin and accepts the boot
   const box = await sandbox(t);
   const database = `sqlite:${join(box.dir, 'x.db')}`;
   const boot = await box.run([
-    'bootstrap', '--email', 'ops@example.com', '--password', 'correct horse battery', '--application', 'Fleet',
-    '--database', database, '--json',
+    'bootstrap',
+    '--email',
+    'ops@example.com',
+    '--password',
+    'correct horse battery',
+    '--application',
+    'Fleet',
+    '--database',
+    database,
+    '--json',
   ]);
   assert.equal(boot.code, 0, boot.stderr);
   const { applicationId, token } = JSON.parse(boot.stdout) as { applicationId: string; token: string };

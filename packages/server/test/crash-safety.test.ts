@@ -8,7 +8,18 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
-import { bannerEnd, freePort, hexId, listening, parseFirstAdmin, sandbox, waitForStdout, type FirstAdmin, type Proc, type Sandbox } from './helpers/cli.js';
+import {
+  bannerEnd,
+  freePort,
+  hexId,
+  listening,
+  parseFirstAdmin,
+  sandbox,
+  waitForStdout,
+  type FirstAdmin,
+  type Proc,
+  type Sandbox,
+} from './helpers/cli.js';
 import { postgresSkipReason, postgresUrl } from './helpers/stores.js';
 
 interface Expected {
@@ -34,7 +45,8 @@ interface WireToken {
   lastUsed?: string;
 }
 
-const isoDate = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+const isoDate = (value: unknown) =>
+  typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
 
 function assertComplete(token: WireToken, applicationId: string): void {
   const context = JSON.stringify(token);
@@ -95,7 +107,12 @@ async function firstStart(t: TestContext, database: (dir: string) => string): Pr
 }
 
 /** Lists, checks completeness, reads each id back; returns the tokens by id. */
-async function verify(run: Run, model: Map<string, Expected>, uncertain: Map<string, Expected[] | 'maybe-deleted' | 'maybe-created'>, round: number) {
+async function verify(
+  run: Run,
+  model: Map<string, Expected>,
+  uncertain: Map<string, Expected[] | 'maybe-deleted' | 'maybe-created'>,
+  round: number,
+) {
   const base = `http://127.0.0.1:${run.port}/applications/${run.admin.applicationId}/tokens`;
   const headers = { authorization: `Bearer ${run.admin.token}` };
   const listed = await request(`${base}?perPage=1000&sortField=id`, { headers });
@@ -106,13 +123,15 @@ async function verify(run: Run, model: Map<string, Expected>, uncertain: Map<str
   const found = new Map(page.items.map((token) => [token.id, token]));
   assert.equal(found.size, page.items.length, `round ${round}: no duplicate ids`);
   for (const token of page.items) assertComplete(token, run.admin.applicationId);
-  await Promise.all(page.items.map(async (token) => {
-    const one = await request(`${base}/${token.id}`, { headers });
-    assert.equal(one.status, 200, `round ${round}: GET ${token.id}`);
-    const { lastUsed: _a, ...got } = (await one.json()) as WireToken;
-    const { lastUsed: _b, ...listedToken } = token;
-    assert.deepEqual(got, listedToken, `round ${round}: GET ${token.id} matches the list`);
-  }));
+  await Promise.all(
+    page.items.map(async (token) => {
+      const one = await request(`${base}/${token.id}`, { headers });
+      assert.equal(one.status, 200, `round ${round}: GET ${token.id}`);
+      const { lastUsed: _a, ...got } = (await one.json()) as WireToken;
+      const { lastUsed: _b, ...listedToken } = token;
+      assert.deepEqual(got, listedToken, `round ${round}: GET ${token.id} matches the list`);
+    }),
+  );
 
   // The model: acknowledged state must hold; unacknowledged writes may or may not have landed.
   for (const [id, expected] of model) {
@@ -126,8 +145,10 @@ async function verify(run: Run, model: Map<string, Expected>, uncertain: Map<str
     assert.ok(token, `round ${round}: acknowledged token ${id} (${expected.name}) is missing`);
     const actual = { name: token.name, status: token.status as Expected['status'] };
     if (Array.isArray(doubt)) {
-      assert.ok(doubt.some((option) => option.name === actual.name && option.status === actual.status),
-        `round ${round}: ${id} is ${JSON.stringify(actual)}, expected one of ${JSON.stringify(doubt)}`);
+      assert.ok(
+        doubt.some((option) => option.name === actual.name && option.status === actual.status),
+        `round ${round}: ${id} is ${JSON.stringify(actual)}, expected one of ${JSON.stringify(doubt)}`,
+      );
       model.set(id, actual);
     } else {
       assert.deepEqual(actual, expected, `round ${round}: ${id} has its acknowledged name and status`);
@@ -173,36 +194,42 @@ async function crashRounds(t: TestContext, database: (dir: string) => string, ro
       const name = `r${round}-c${i}-${randomBytes(3).toString('hex')}`;
       const status = i % 3 === 0 ? 'inactive' : 'active';
       uncertain.set(name, 'maybe-created');
-      ops.push(send(base, { method: 'POST', headers, body: JSON.stringify({ name, status, scope: ['all.Device.read'] }) }).then((answer) => {
-        if (!answer) return void unacknowledged++;
-        assert.equal(answer.status, 201, answer.text);
-        const created = JSON.parse(answer.text) as WireToken;
-        assert.equal(created.name, name);
-        model.set(created.id, { name, status });
-        acked();
-      }));
+      ops.push(
+        send(base, { method: 'POST', headers, body: JSON.stringify({ name, status, scope: ['all.Device.read'] }) }).then((answer) => {
+          if (!answer) return void unacknowledged++;
+          assert.equal(answer.status, 201, answer.text);
+          const created = JSON.parse(answer.text) as WireToken;
+          assert.equal(created.name, name);
+          model.set(created.id, { name, status });
+          acked();
+        }),
+      );
     }
     for (const [i, id] of toPatch.entries()) {
       const before = model.get(id)!;
       const after: Expected = { name: `r${round}-p${i}`, status: before.status === 'active' ? 'inactive' : 'active' };
       uncertain.set(id, [before, after]);
-      ops.push(send(`${base}/${id}`, { method: 'PATCH', headers, body: JSON.stringify(after) }).then((answer) => {
-        if (!answer) return void unacknowledged++;
-        assert.equal(answer.status, 200, answer.text);
-        uncertain.delete(id);
-        model.set(id, after);
-        acked();
-      }));
+      ops.push(
+        send(`${base}/${id}`, { method: 'PATCH', headers, body: JSON.stringify(after) }).then((answer) => {
+          if (!answer) return void unacknowledged++;
+          assert.equal(answer.status, 200, answer.text);
+          uncertain.delete(id);
+          model.set(id, after);
+          acked();
+        }),
+      );
     }
     for (const id of toDelete) {
       uncertain.set(id, 'maybe-deleted');
-      ops.push(send(`${base}/${id}`, { method: 'DELETE', headers: { authorization: headers.authorization } }).then((answer) => {
-        if (!answer) return void unacknowledged++;
-        assert.equal(answer.status, 200, answer.text);
-        uncertain.delete(id);
-        model.delete(id);
-        acked();
-      }));
+      ops.push(
+        send(`${base}/${id}`, { method: 'DELETE', headers: { authorization: headers.authorization } }).then((answer) => {
+          if (!answer) return void unacknowledged++;
+          assert.equal(answer.status, 200, answer.text);
+          uncertain.delete(id);
+          model.delete(id);
+          acked();
+        }),
+      );
     }
     await Promise.race([enough, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     run.server.child.kill('SIGKILL');
@@ -212,7 +239,9 @@ async function crashRounds(t: TestContext, database: (dir: string) => string, ro
     await waitForStdout(run.server, listening);
   }
   await verify(run, model, uncertain, rounds);
-  t.diagnostic(`${rounds} rounds: ${acknowledged} acknowledged writes, ${unacknowledged} cut off by SIGKILL, ${model.size} tokens at the end`);
+  t.diagnostic(
+    `${rounds} rounds: ${acknowledged} acknowledged writes, ${unacknowledged} cut off by SIGKILL, ${model.size} tokens at the end`,
+  );
   assert.ok(acknowledged > 0, 'some writes were acknowledged before a kill');
   run.server.child.kill('SIGTERM');
   await run.server.exited;

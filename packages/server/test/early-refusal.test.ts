@@ -67,7 +67,10 @@ test('a missing or malformed token gets the same answer as an unknown well-forme
     for (const token of [undefined, ...garbage]) {
       assert.deepEqual(await ask(url, withToken(token, init)), reference, `${init.method ?? 'GET'} ${url} with ${token}`);
     }
-    const basic = await ask(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: 'Basic dXNlcjpwYXNz' } });
+    const basic = await ask(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: 'Basic dXNlcjpwYXNz' },
+    });
     assert.deepEqual(basic, reference, 'another scheme is refused alike');
     assert.deepEqual(seen, [`Bearer ${unknown}`], 'refusals of tokens that cannot be valid never reached Fastify');
   }

@@ -38,7 +38,16 @@ test('SIGTERM: in-flight requests complete normally, new connections are refused
   // A second user to sign in as (the first admin's admin@localhost is refused by POST /auth/user's
   // email format; see secrets.test.ts), created by the CLI beside the running server.
   const user = { email: 'ops@example.com', password: 'graceful shutdown password' };
-  const created = await box.run(['user', 'create', '--email', user.email, '--password', user.password, '--database', `sqlite:${join(box.dir, 'db.sqlite')}`]);
+  const created = await box.run([
+    'user',
+    'create',
+    '--email',
+    user.email,
+    '--password',
+    user.password,
+    '--database',
+    `sqlite:${join(box.dir, 'db.sqlite')}`,
+  ]);
   assert.equal(created.code, 0, created.stderr);
   const requestsBefore = countOf(server.stdout, 'incoming request');
 
@@ -47,20 +56,30 @@ test('SIGTERM: in-flight requests complete normally, new connections are refused
   const half = Math.floor(body.length / 2);
   let slowRest: () => void = () => {};
   const slow = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = httpRequest(`${base}/applications/${admin.applicationId}/tokens`, {
-      method: 'POST',
-      agent: false,
-      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode!, text }));
-    });
+    const req = httpRequest(
+      `${base}/applications/${admin.applicationId}/tokens`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = '';
+        response
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve({ status: response.statusCode!, text }));
+      },
+    );
     req.on('error', reject);
     req.write(body.slice(0, half));
     slowRest = () => req.end(body.slice(half));
   });
   let slowDone = false;
-  void slow.then(() => (slowDone = true), () => (slowDone = true));
+  void slow.then(
+    () => (slowDone = true),
+    () => (slowDone = true),
+  );
 
   // 2. Sign-ins: each costs a scrypt (the thread pool runs four at a time), so they last a while.
   const logins = Array.from({ length: 8 }, () =>
@@ -68,7 +87,8 @@ test('SIGTERM: in-flight requests complete normally, new connections are refused
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(user),
-    }).then(async (response) => ({ status: response.status, body: (await response.json()) as { token?: string } })));
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as { token?: string } })),
+  );
 
   // Every one of them has reached the server (Fastify logs "incoming request" on arrival).
   await until(() => countOf(server.stdout, 'incoming request') - requestsBefore >= 9, 10_000, 'the 9 requests to arrive', server);
@@ -101,7 +121,9 @@ test('SIGTERM: in-flight requests complete normally, new connections are refused
   assert.deepEqual(exit, { code: 0, signal: null }, `exit after SIGTERM\nstderr:\n${server.stderr}\nstdout:\n${server.stdout}`);
   assert.ok(elapsed < 10_000, `exited ${elapsed} ms after SIGTERM`);
   assert.doesNotMatch(server.stdout + server.stderr, /"level":(50|60)/, 'no error logged during shutdown');
-  t.diagnostic(`refused new connections after ${refusedAt - signalled} ms; exited after ${elapsed} ms (${Date.now() - lastAnswer} ms after the last in-flight answer)`);
+  t.diagnostic(
+    `refused new connections after ${refusedAt - signalled} ms; exited after ${elapsed} ms (${Date.now() - lastAnswer} ms after the last in-flight answer)`,
+  );
 
   // What was acknowledged during shutdown is there after a restart.
   const again = box.spawn(['serve', '--port', String(port), '--host', '127.0.0.1', '--database', `sqlite:${join(box.dir, 'db.sqlite')}`]);

@@ -12,7 +12,11 @@ async function withIntrospection(t: Parameters<typeof build>[0]) {
       method: 'POST',
       url: '/introspect',
       headers: {
-        ...(options.authorization === undefined ? { authorization: `Bearer ${secret}` } : options.authorization ? { authorization: options.authorization } : {}),
+        ...(options.authorization === undefined
+          ? { authorization: `Bearer ${secret}` }
+          : options.authorization
+            ? { authorization: options.authorization }
+            : {}),
         ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       payload,
@@ -62,7 +66,15 @@ test('unknown, malformed, inactive, expired and deleted tokens are exactly {acti
   assert.equal((await introspect({ token: deleted.token })).json().active, true);
   await h.call(h.userToken, { method: 'DELETE', url: `/applications/${h.applicationId}/tokens/${deleted.id}` });
   h.clock.now += 1000;
-  for (const token of ['', 'garbage', `${inactive.token.slice(0, -1)}x`, 'lka_' + 'a'.repeat(49), inactive.token, expiring.token, deleted.token]) {
+  for (const token of [
+    '',
+    'garbage',
+    `${inactive.token.slice(0, -1)}x`,
+    'lka_' + 'a'.repeat(49),
+    inactive.token,
+    expiring.token,
+    deleted.token,
+  ]) {
     const res = await introspect({ token });
     assert.equal(res.statusCode, 200, token);
     assert.deepEqual(res.json(), { active: false }, token);
@@ -82,7 +94,12 @@ test('the introspection secret is required: missing or wrong is 401; a token is 
 
 test('without a configured secret the endpoint does not exist (404)', async (t) => {
   const h: Harness = await build(t);
-  const res = await h.app.inject({ method: 'POST', url: '/introspect', headers: { authorization: 'Bearer x' }, payload: { token: h.userToken } });
+  const res = await h.app.inject({
+    method: 'POST',
+    url: '/introspect',
+    headers: { authorization: 'Bearer x' },
+    payload: { token: h.userToken },
+  });
   assert.equal(res.statusCode, 404);
   assert.equal(res.json().type, 'NotFound');
 });
@@ -93,18 +110,25 @@ test('application_id: reach, owner type and role for the verifier', async (t) =>
   const other = await makeApplication(h.store, h.userId);
   const stranger = await makeApplication(h.store, 'cccccccccccccccccccccccc');
   assert.deepEqual((await introspect({ token: app.token, application_id: h.applicationId })).json().application, {
-    id: h.applicationId, reachable: true, owner_type: 'user',
+    id: h.applicationId,
+    reachable: true,
+    owner_type: 'user',
   });
   assert.deepEqual((await introspect({ token: app.token, application_id: other })).json().application, { id: other, reachable: false });
   assert.deepEqual((await introspect({ token: h.userToken, application_id: other })).json().application, {
-    id: other, reachable: true, owner_type: 'user',
+    id: other,
+    reachable: true,
+    owner_type: 'user',
   });
   assert.equal((await introspect({ token: h.userToken, application_id: stranger })).json().application.reachable, false);
   // An organization member's role comes along.
   const org = (await h.call(h.userToken, { method: 'POST', url: '/orgs', payload: { name: 'Org' } })).json();
   const orgApp = (await h.call(h.userToken, { method: 'POST', url: '/applications', payload: { name: 'Shared', orgId: org.id } })).json();
   assert.deepEqual((await introspect({ token: h.userToken, application_id: orgApp.id })).json().application, {
-    id: orgApp.id, reachable: true, owner_type: 'organization', role: 'admin',
+    id: orgApp.id,
+    reachable: true,
+    owner_type: 'organization',
+    role: 'admin',
   });
   assert.equal((await introspect({ token: h.userToken, application_id: 'nothex' })).statusCode, 400);
 });

@@ -206,10 +206,19 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     assert.equal(sent.method, 'GET');
     assert.match(sent.url, /^\/me\/tokens\?/);
     const items = list.items as Json[];
-    assert.ok(items.some((item) => item.id === apiTokenId), 'the new token is listed');
-    assert.ok(items.every((item) => !('token' in item)), 'a listed token never carries its secret');
+    assert.ok(
+      items.some((item) => item.id === apiTokenId),
+      'the new token is listed',
+    );
+    assert.ok(
+      items.every((item) => !('token' in item)),
+      'a listed token never carries its secret',
+    );
     const filtered = await ok(client.userApiTokens.get({ filterField: 'name', filter: 'read*', perPage: 5, sortField: 'name' }));
-    assert.deepEqual((filtered.items as Json[]).map((item) => item.id), [apiTokenId]);
+    assert.deepEqual(
+      (filtered.items as Json[]).map((item) => item.id),
+      [apiTokenId],
+    );
 
     const got = await ok(client.userApiToken.get({ apiTokenId }));
     sent = last();
@@ -273,13 +282,19 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     assert.match(sent.url, /^\/applications\?/);
     assert.match(sent.url, /perPage=1/);
     assert.match(sent.url, /filterField=name/);
-    assert.deepEqual((page.items as Json[]).map((item) => item.name), ['Alpha App']);
+    assert.deepEqual(
+      (page.items as Json[]).map((item) => item.name),
+      ['Alpha App'],
+    );
     assert.equal(page.count, 1);
     assert.equal(page.totalCount, 2);
     assert.equal(page.perPage, 1);
     assert.equal(page.page, 0);
     const second = await ok(client.applications.get({ perPage: 1, page: 1, sortField: 'name', filterField: 'name', filter: 'alpha*' }));
-    assert.deepEqual((second.items as Json[]).map((item) => item.name), ['alpha two']);
+    assert.deepEqual(
+      (second.items as Json[]).map((item) => item.name),
+      ['alpha two'],
+    );
     // The other user sees none of them.
     const viewerApps = await ok(viewerClient.applications.get());
     assert.equal(viewerApps.totalCount, 0);
@@ -302,7 +317,9 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     await rejectsWith(client.application.patch({ applicationId, application: { name: '' } }), 400, 'Validation');
 
     // An application token of it works until the application is deleted.
-    const appToken = await ok(client.applicationApiTokens.post({ applicationId, apiToken: { name: 'app token', expirationDate: inAnHour() } }));
+    const appToken = await ok(
+      client.applicationApiTokens.post({ applicationId, apiToken: { name: 'app token', expirationDate: inAnHour() } }),
+    );
     const appClient = createClient({ url, accessToken: String(appToken.token) });
     assert.equal((await ok(appClient.applicationApiTokens.get({ applicationId }))).ownerId, applicationId);
 
@@ -337,7 +354,10 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     sent = last();
     assert.equal(sent.method, 'GET');
     assert.match(sent.url, /^\/orgs\?/);
-    assert.deepEqual((orgs.items as Json[]).map((o) => o.id), [orgId]);
+    assert.deepEqual(
+      (orgs.items as Json[]).map((o) => o.id),
+      [orgId],
+    );
     assert.equal(orgs.totalCount, 1);
     assert.equal((await ok(viewerClient.orgs.get())).totalCount, 0, 'not a member yet');
     await rejectsWith(viewerClient.org.get({ orgId }), 404, 'NotFound');
@@ -365,11 +385,7 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     assert.equal((await ok(viewerClient.orgs.get())).totalCount, 1, 'now a member');
     assert.equal((await ok(viewerClient.org.get({ orgId }))).id, orgId);
     await rejectsWith(viewerClient.org.patch({ orgId, organization: { name: 'mine' } }), 403, 'Forbidden');
-    await rejectsWith(
-      viewerClient.org.modifyMember({ orgId, member: { userId: viewerBoot.userId, role: 'admin' } }),
-      403,
-      'Forbidden',
-    );
+    await rejectsWith(viewerClient.org.modifyMember({ orgId, member: { userId: viewerBoot.userId, role: 'admin' } }), 403, 'Forbidden');
     await rejectsWith(viewerClient.applications.post({ application: { name: 'nope', orgId } }), 403, 'Forbidden');
 
     // An application of the organization: the view member sees it, reads its tokens, creates none.
@@ -383,7 +399,10 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     await ok(client.applicationApiTokens.post({ applicationId, apiToken: { name: 'org app token', expirationDate: inAnHour() } }));
 
     const visible = await ok(viewerClient.applications.get({ filterField: 'name', filter: 'Org*' }));
-    assert.deepEqual((visible.items as Json[]).map((a) => a.id), [applicationId]);
+    assert.deepEqual(
+      (visible.items as Json[]).map((a) => a.id),
+      [applicationId],
+    );
     assert.equal((await ok(viewerClient.application.get({ applicationId }))).ownerId, orgId);
     const tokens = await ok(viewerClient.applicationApiTokens.get({ applicationId }));
     assert.equal(tokens.totalCount, 1);
@@ -395,11 +414,7 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     await rejectsWith(viewerClient.application.patch({ applicationId, application: { name: 'x' } }), 403, 'Forbidden');
 
     // The last admin can be neither demoted nor removed.
-    await rejectsWith(
-      client.org.modifyMember({ orgId, member: { userId: ownerBoot.userId, role: 'view' } }),
-      400,
-      'Validation',
-    );
+    await rejectsWith(client.org.modifyMember({ orgId, member: { userId: ownerBoot.userId, role: 'view' } }), 400, 'Validation');
     await rejectsWith(client.org.removeMember({ orgId, userId: ownerBoot.userId }), 400, 'Validation');
     sent = last();
     assert.equal(sent.method, 'DELETE');
@@ -413,7 +428,10 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     await rejectsWith(viewerClient.applicationApiTokens.get({ applicationId }), 404, 'NotFound');
     await rejectsWith(client.org.removeMember({ orgId, userId: viewerBoot.userId }), 404, 'NotFound');
     const afterRemove = await ok(client.org.get({ orgId }));
-    assert.deepEqual((afterRemove.members as Json[]).map((m) => m.userId), [ownerBoot.userId]);
+    assert.deepEqual(
+      (afterRemove.members as Json[]).map((m) => m.userId),
+      [ownerBoot.userId],
+    );
 
     // An organization with applications is not deleted.
     await rejectsWith(client.org.delete({ orgId }), 400, 'Validation');
@@ -433,7 +451,10 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     const inOrg = await ok(client.applications.post({ application: { name: 'In Org', orgId } }));
     await ok(client.applications.post({ application: { name: 'Personal' } }));
     const page = await ok(client.applications.get({ orgId }));
-    assert.deepEqual((page.items as Json[]).map((a) => a.id), [inOrg.id]);
+    assert.deepEqual(
+      (page.items as Json[]).map((a) => a.id),
+      [inOrg.id],
+    );
     const own = await ok(client.applications.get({ orgId: '', sortField: 'ownerId', summaryExclude: 'payloadCount' }));
     assert.ok((own.items as Json[]).every((a) => a.ownerType === 'user'));
     assert.ok((own.items as Json[]).some((a) => a.name === 'Personal'));

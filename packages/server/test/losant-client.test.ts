@@ -145,7 +145,13 @@ test('losant-rest client against a listening server', async (t) => {
     }
 
     const first = await client.applicationApiTokens.get({
-      applicationId, sortField: 'name', sortDirection: 'asc', page: 0, perPage: 2, filterField: 'name', filter: 'page-*',
+      applicationId,
+      sortField: 'name',
+      sortDirection: 'asc',
+      page: 0,
+      perPage: 2,
+      filterField: 'name',
+      filter: 'page-*',
     });
     const names = (list: Json) => (list.items as Json[]).map((item) => item.name);
     assert.deepEqual(names(first), ['page-a', 'page-b']);
@@ -161,7 +167,13 @@ test('losant-rest client against a listening server', async (t) => {
     assert.equal(first.ownerType, 'application');
 
     const last = await client.applicationApiTokens.get({
-      applicationId, sortField: 'name', sortDirection: 'asc', page: 2, perPage: 2, filterField: 'name', filter: 'page-*',
+      applicationId,
+      sortField: 'name',
+      sortDirection: 'asc',
+      page: 2,
+      perPage: 2,
+      filterField: 'name',
+      filter: 'page-*',
     });
     assert.deepEqual(names(last), ['page-e']);
     assert.equal(last.count, 1);
@@ -169,7 +181,13 @@ test('losant-rest client against a listening server', async (t) => {
     assert.equal(last.page, 2);
 
     const desc = await client.applicationApiTokens.get({
-      applicationId, sortField: 'name', sortDirection: 'desc', page: 1, perPage: 2, filterField: 'name', filter: 'page-*',
+      applicationId,
+      sortField: 'name',
+      sortDirection: 'desc',
+      page: 1,
+      perPage: 2,
+      filterField: 'name',
+      filter: 'page-*',
     });
     assert.deepEqual(names(desc), ['page-c', 'page-b']);
     assert.equal(desc.sortDirection, 'desc');
@@ -208,11 +226,7 @@ test('losant-rest client against a listening server', async (t) => {
     const mine = await client.applicationApiTokens.get({ applicationId: otherApplicationId });
     assert.equal(mine.totalCount, 0);
     await rejectsWith(appClient.applicationApiTokens.get({ applicationId: otherApplicationId }), 404, 'NotFound');
-    await rejectsWith(
-      appClient.applicationApiTokens.post({ applicationId: otherApplicationId, apiToken: { name: 'x' } }),
-      404,
-      'NotFound',
-    );
+    await rejectsWith(appClient.applicationApiTokens.post({ applicationId: otherApplicationId, apiToken: { name: 'x' } }), 404, 'NotFound');
 
     // It records itself as the creator of what it creates.
     const child = await appClient.applicationApiTokens.post({ applicationId, apiToken: { name: 'child' } });
@@ -253,7 +267,8 @@ test('losant-rest client against a listening server', async (t) => {
 
   await t.test('a token without the action scope gets 403, an inactive one 401', async () => {
     const readOnly = await client.applicationApiTokens.post({
-      applicationId, apiToken: { name: 'read-only', scope: ['applicationApiTokens.get'] },
+      applicationId,
+      apiToken: { name: 'read-only', scope: ['applicationApiTokens.get'] },
     });
     const readClient = createClient({ url, accessToken: String(readOnly.token) });
     const list = await readClient.applicationApiTokens.get({ applicationId, filterField: 'name', filter: 'read-only' });
@@ -276,7 +291,9 @@ test('losant-rest client against a listening server', async (t) => {
     assert.equal((await oneClient.applicationApiTokens.get({ applicationId, perPage: 1 })).perPage, 1);
 
     const patched = await client.applicationApiToken.patch({
-      applicationId, apiTokenId, apiToken: { name: 'single renamed', status: 'inactive' },
+      applicationId,
+      apiTokenId,
+      apiToken: { name: 'single renamed', status: 'inactive' },
     });
     assert.equal(patched.name, 'single renamed');
     assert.equal(patched.status, 'inactive');
@@ -298,7 +315,8 @@ test('losant-rest client against a listening server', async (t) => {
 
   await t.test('attenuation: a token cannot mint a stronger one', async () => {
     const narrow = await client.applicationApiTokens.post({
-      applicationId, apiToken: { name: 'narrow', scope: ['applicationApiTokens.post', 'device.*'] },
+      applicationId,
+      apiToken: { name: 'narrow', scope: ['applicationApiTokens.post', 'device.*'] },
     });
     const narrowClient = createClient({ url, accessToken: String(narrow.token) });
     const err = await rejectsWith(

@@ -37,7 +37,11 @@ test('GET /me describes the calling user', async (t) => {
 test('an application token gets 403 on /me and /me/tokens; no token gets 401', async (t) => {
   const h = await build(t);
   const { token } = await mintToken(h.store, { ownerType: 'application', ownerId: h.applicationId }, { scope: ['all.Application'] });
-  for (const [method, url] of [['GET', '/me'], ['GET', '/me/tokens'], ['POST', '/me/tokens']] as const) {
+  for (const [method, url] of [
+    ['GET', '/me'],
+    ['GET', '/me/tokens'],
+    ['POST', '/me/tokens'],
+  ] as const) {
     const res = await h.call(token, { method, url, ...(method === 'POST' ? { payload: { name: 'x' } } : {}) });
     assert.equal(res.statusCode, 403, `${method} ${url}`);
     assert.equal(res.json().type, 'Forbidden');
@@ -161,7 +165,7 @@ test('an all.User.read token cannot create user tokens', async (t) => {
   }
 });
 
-test('an all.Organization user token can create no user token, nor device tokens on the user\'s own application', async (t) => {
+test("an all.Organization user token can create no user token, nor device tokens on the user's own application", async (t) => {
   const h = await build(t);
   const org = (await createUserToken(h, h.userToken, { name: 'org', scope: ['all.Organization'] })).json();
   for (const scope of ['all.User', 'device.*', 'all.Organization.read']) {
@@ -194,7 +198,11 @@ test('user token attenuation: an expiring API token cannot mint a never-expiring
   assert.equal(ok.json().creatorType, 'apiToken');
   assert.equal(ok.json().creatorId, expiring.id);
   // Likewise on application tokens.
-  const app = await h.call(expiring.token, { method: 'POST', url: `/applications/${h.applicationId}/tokens`, payload: { name: 'forever' } });
+  const app = await h.call(expiring.token, {
+    method: 'POST',
+    url: `/applications/${h.applicationId}/tokens`,
+    payload: { name: 'forever' },
+  });
   assert.equal(app.statusCode, 403);
 });
 
@@ -218,7 +226,11 @@ test("another user's token id is 404 on get, patch and delete", async (t) => {
   const eve = await login(h, 'eve@example.com', 'eavesdropper pass');
   const mine = (await createUserToken(h, h.userToken, { name: 'mine' })).json();
   for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
-    const res = await h.call(eve, { method, url: `/me/tokens/${mine.id}`, ...(method === 'PATCH' ? { payload: { status: 'inactive' } } : {}) });
+    const res = await h.call(eve, {
+      method,
+      url: `/me/tokens/${mine.id}`,
+      ...(method === 'PATCH' ? { payload: { status: 'inactive' } } : {}),
+    });
     assert.equal(res.statusCode, 404, method);
     assert.equal(res.json().type, 'NotFound');
   }

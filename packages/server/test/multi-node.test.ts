@@ -58,13 +58,27 @@ test('a token deactivated or deleted on node A is refused on node B, measured un
   const delays: number[] = [];
 
   for (let round = 0; round < 30; round++) {
-    const create = await a.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers: auth(boot.token), payload: { name: `r${round}` } });
+    const create = await a.app.inject({
+      method: 'POST',
+      url: `/applications/${appId}/tokens`,
+      headers: auth(boot.token),
+      payload: { name: `r${round}` },
+    });
     const { id, token } = create.json() as { id: string; token: string };
     // Warm node B's cache: it now holds the token as valid.
-    assert.equal((await b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens?perPage=1`, headers: auth(token) })).statusCode, 200);
-    const revoke = round % 2
-      ? a.app.inject({ method: 'DELETE', url: `/applications/${appId}/tokens/${id}`, headers: auth(boot.token) })
-      : a.app.inject({ method: 'PATCH', url: `/applications/${appId}/tokens/${id}`, headers: auth(boot.token), payload: { status: 'inactive' } });
+    assert.equal(
+      (await b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens?perPage=1`, headers: auth(token) })).statusCode,
+      200,
+    );
+    const revoke =
+      round % 2
+        ? a.app.inject({ method: 'DELETE', url: `/applications/${appId}/tokens/${id}`, headers: auth(boot.token) })
+        : a.app.inject({
+            method: 'PATCH',
+            url: `/applications/${appId}/tokens/${id}`,
+            headers: auth(boot.token),
+            payload: { status: 'inactive' },
+          });
     assert.equal((await revoke).statusCode, 200);
     const revokedAt = performance.now();
     // Node B keeps serving the token until it is refused; bounded at 5 s.
@@ -85,7 +99,12 @@ test('a token deactivated or deleted on node A is refused on node B, measured un
 test('deleting an application on node A refuses its tokens on node B', async (t) => {
   if (await skip(t)) return;
   const { a, b, boot, appId } = await twoNodes(t, 'Doomed');
-  const create = await a.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers: { authorization: `Bearer ${boot.token}` }, payload: { name: 'x' } });
+  const create = await a.app.inject({
+    method: 'POST',
+    url: `/applications/${appId}/tokens`,
+    headers: { authorization: `Bearer ${boot.token}` },
+    payload: { name: 'x' },
+  });
   const { token } = create.json() as { token: string };
   const list = () => b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers: { authorization: `Bearer ${token}` } });
   assert.equal((await list()).statusCode, 200);
@@ -105,7 +124,10 @@ test('deleting an application on node A makes it unreachable on node B, where it
   // application, even before the news reaches node B.
   const create = await b.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers, payload: { name: 'orphan' } });
   assert.equal(create.statusCode, 404);
-  assert.deepEqual(await a.store.listTokens('application', appId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 }), { items: [], totalCount: 0 });
+  assert.deepEqual(await a.store.listTokens('application', appId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 }), {
+    items: [],
+    totalCount: 0,
+  });
   // Reads may use it until the notification arrives, which is at once.
   const list = () => b.app.inject({ method: 'GET', url: `/applications/${appId}/tokens`, headers });
   assert.equal(await statusWithin2s(list, 404), 404);
@@ -116,13 +138,22 @@ test('a list or get on node B shows a change node A made a moment ago, though B 
   const { a, b, boot } = await twoNodes(t, 'Fleet');
   const url = `/applications/${boot.applicationId}/tokens`;
   const headers = { authorization: `Bearer ${boot.token}` };
-  const created = (await a.app.inject({ method: 'POST', url, headers, payload: { name: 'before' } })).json() as { id: string; token: string };
+  const created = (await a.app.inject({ method: 'POST', url, headers, payload: { name: 'before' } })).json() as {
+    id: string;
+    token: string;
+  };
   const onB = async () => ({
-    listed: ((await b.app.inject({ method: 'GET', url, headers })).json() as { items: Array<Record<string, unknown>> }).items.find((i) => i.id === created.id)!,
+    listed: ((await b.app.inject({ method: 'GET', url, headers })).json() as { items: Array<Record<string, unknown>> }).items.find(
+      (i) => i.id === created.id,
+    )!,
     got: (await b.app.inject({ method: 'GET', url: `${url}/${created.id}`, headers })).json() as Record<string, unknown>,
   });
   assert.equal((await onB()).listed.name, 'before');
-  assert.equal((await a.app.inject({ method: 'PATCH', url: `${url}/${created.id}`, headers, payload: { name: 'after', status: 'inactive' } })).statusCode, 200);
+  assert.equal(
+    (await a.app.inject({ method: 'PATCH', url: `${url}/${created.id}`, headers, payload: { name: 'after', status: 'inactive' } }))
+      .statusCode,
+    200,
+  );
   const { listed, got } = await onB();
   assert.deepEqual([listed.name, listed.status, got.name, got.status], ['after', 'inactive', 'after', 'inactive']);
   assert.deepEqual(listed, got);
@@ -137,9 +168,13 @@ test('hundreds of concurrent creates spread over two nodes all land, with unique
   const headers = { authorization: `Bearer ${boot.token}` };
   const results = await Promise.all(
     Array.from({ length: 300 }, (_, i) =>
-      nodes[i % 2]!.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers, payload: { name: `c${i}` } })),
+      nodes[i % 2]!.app.inject({ method: 'POST', url: `/applications/${appId}/tokens`, headers, payload: { name: `c${i}` } }),
+    ),
   );
-  assert.ok(results.every((r) => r.statusCode === 201), 'every create answered 201');
+  assert.ok(
+    results.every((r) => r.statusCode === 201),
+    'every create answered 201',
+  );
   const ids = new Set(results.map((r) => (r.json() as { id: string }).id));
   assert.equal(ids.size, 300);
   for (const node of nodes) {
@@ -167,8 +202,15 @@ test('when PostgreSQL goes away: 503 Unavailable, /health 503, and recovery on i
 
   // Traffic while the database is away: every answer is prompt and in the error shape.
   proxy.cut();
-  const during = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-    app.inject(i % 2 ? { method: 'POST', url, headers, payload: { name: 'x' } } : { method: 'GET', url, headers: { authorization: `Bearer ${boot.token.slice(0, -1)}x` } })));
+  const during = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      app.inject(
+        i % 2
+          ? { method: 'POST', url, headers, payload: { name: 'x' } }
+          : { method: 'GET', url, headers: { authorization: `Bearer ${boot.token.slice(0, -1)}x` } },
+      ),
+    ),
+  );
   for (const res of during) {
     assert.ok([503, 401].includes(res.statusCode), `status ${res.statusCode}`);
     assert.deepEqual(Object.keys(res.json()).sort(), ['message', 'type']);
@@ -206,11 +248,15 @@ test('a role change on node A caps the member on node B at once', async (t) => {
   const admin = await bootstrap(a.store, { email: 'admin@example.com', password: 'admin password' });
   const member = await bootstrap(a.store, { email: 'member@example.com', password: 'member password' });
   const as = (token: string) => ({ authorization: `Bearer ${token}` });
-  const org = (await a.app.inject({ method: 'POST', url: '/orgs', headers: as(admin.token), payload: { name: 'Org' } })).json() as { id: string };
+  const org = (await a.app.inject({ method: 'POST', url: '/orgs', headers: as(admin.token), payload: { name: 'Org' } })).json() as {
+    id: string;
+  };
   const setRole = (role: string) =>
     a.app.inject({ method: 'PATCH', url: `/orgs/${org.id}/member`, headers: as(admin.token), payload: { userId: member.userId, role } });
   assert.equal((await setRole('edit')).statusCode, 200);
-  const app = (await a.app.inject({ method: 'POST', url: '/applications', headers: as(admin.token), payload: { name: 'Shared', orgId: org.id } })).json() as { id: string };
+  const app = (
+    await a.app.inject({ method: 'POST', url: '/applications', headers: as(admin.token), payload: { name: 'Shared', orgId: org.id } })
+  ).json() as { id: string };
   const createOnB = () =>
     b.app.inject({ method: 'POST', url: `/applications/${app.id}/tokens`, headers: as(member.token), payload: { name: 'm' } });
   assert.equal((await createOnB()).statusCode, 201);

@@ -24,8 +24,7 @@ interface OpenApiDocument {
 const bearer = [{ bearerAuth: [] }];
 // The documentation's own routes are the only ones left out of the document.
 // The documentation itself and the web console (GET /, /console/*) are hidden from the document.
-const isDocsRoute = (path: string) =>
-  path === '/openapi.json' || path.startsWith('/docs') || path === '/' || path.startsWith('/console');
+const isDocsRoute = (path: string) => path === '/openapi.json' || path.startsWith('/docs') || path === '/' || path.startsWith('/console');
 
 /**
  * Every (method, path) the app serves, read from Fastify's route tree. HEAD is left
@@ -58,7 +57,8 @@ async function fetchDocument(app: FastifyInstance): Promise<OpenApiDocument> {
 
 function operations(document: OpenApiDocument): Array<{ method: string; path: string; operation: Operation }> {
   return Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })));
+    Object.entries(item).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })),
+  );
 }
 
 test('GET /openapi.json is a valid OpenAPI 3.1 document', async (t) => {
@@ -149,7 +149,10 @@ test('GET /docs serves Swagger UI whose scripts and styles are all local', async
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /^text\/html/);
     const references = [...page.body.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/gi)].map((m) => m[1]!);
-    assert.ok(references.some((ref) => ref.endsWith('swagger-ui-bundle.js')), 'the page does not load Swagger UI');
+    assert.ok(
+      references.some((ref) => ref.endsWith('swagger-ui-bundle.js')),
+      'the page does not load Swagger UI',
+    );
     for (const ref of references) {
       assert.doesNotMatch(ref, /^(?:[a-z][a-z\d+.-]*:|\/\/)/i, `${url} references another origin: ${ref}`);
       const asset = await h.app.inject({ method: 'GET', url: new URL(ref, `http://docs.test${url}`).pathname });

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { build, createUser, login, type Harness } from './helpers/build.js';
 
-interface Member { userId: string; email: string; role: string }
+interface Member {
+  userId: string;
+  email: string;
+  role: string;
+}
 
 async function user(h: Harness, name: string): Promise<{ id: string; session: string }> {
   const email = `${name}@example.com`;
@@ -23,7 +27,7 @@ const setMember = (h: Harness, orgId: string, userId: string, role: string, toke
 const removeMember = (h: Harness, orgId: string, userId: string, token = h.userToken) =>
   h.call(token, { method: 'DELETE', url: `/orgs/${orgId}/member?userId=${userId}` });
 
-test('POST /orgs makes the creator its admin; GET /orgs lists only the caller\'s organizations', async (t) => {
+test("POST /orgs makes the creator its admin; GET /orgs lists only the caller's organizations", async (t) => {
   const h = await build(t);
   const org = await createOrg(h);
   const res = await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` });
@@ -33,17 +37,24 @@ test('POST /orgs makes the creator its admin; GET /orgs lists only the caller\'s
   assert.equal(body.orgId, org.id);
   assert.equal(body.name, 'Acme');
   assert.equal(body.description, 'widgets');
-  assert.deepEqual(body.members.map((m: Member) => ({ userId: m.userId, email: m.email, role: m.role })), [
-    { userId: h.userId, email: 'owner@example.com', role: 'admin' },
-  ]);
+  assert.deepEqual(
+    body.members.map((m: Member) => ({ userId: m.userId, email: m.email, role: m.role })),
+    [{ userId: h.userId, email: 'owner@example.com', role: 'admin' }],
+  );
 
   const other = await user(h, 'other');
   const theirs = await createOrg(h, other.session, 'Theirs');
   const mine = (await h.call(h.userToken, { method: 'GET', url: '/orgs' })).json();
   assert.equal(mine.totalCount, 1);
-  assert.deepEqual(mine.items.map((o: { id: string }) => o.id), [org.id]);
+  assert.deepEqual(
+    mine.items.map((o: { id: string }) => o.id),
+    [org.id],
+  );
   const their = (await h.call(other.session, { method: 'GET', url: '/orgs' })).json();
-  assert.deepEqual(their.items.map((o: { id: string }) => o.id), [theirs.id]);
+  assert.deepEqual(
+    their.items.map((o: { id: string }) => o.id),
+    [theirs.id],
+  );
 
   for (const payload of [{}, { name: '' }, { name: 'x', members: [] }]) {
     assert.equal((await h.call(h.userToken, { method: 'POST', url: '/orgs', payload })).statusCode, 400, JSON.stringify(payload));
@@ -92,8 +103,14 @@ test('PATCH /orgs/{id}/member adds members and changes roles; bad users and role
     const res = await setMember(h, org.id, bob.id, role);
     assert.equal(res.statusCode, 400, role);
   }
-  assert.equal((await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${org.id}/member`, payload: { userId: bob.id } })).statusCode, 400);
-  assert.equal((await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${org.id}/member`, payload: { userId: 'nothex', role: 'view' } })).statusCode, 400);
+  assert.equal(
+    (await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${org.id}/member`, payload: { userId: bob.id } })).statusCode,
+    400,
+  );
+  assert.equal(
+    (await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${org.id}/member`, payload: { userId: 'nothex', role: 'view' } })).statusCode,
+    400,
+  );
   const after = (await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` })).json();
   assert.equal(roleOf(after.members, bob.id), 'collaborate');
 });
@@ -109,7 +126,10 @@ test('DELETE /orgs/{id}/member removes a member at once', async (t) => {
   assert.deepEqual(res.json(), { success: true });
   assert.equal((await h.call(bob.session, { method: 'GET', url: `/orgs/${org.id}` })).statusCode, 404);
   const members = (await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` })).json().members;
-  assert.deepEqual(members.map((m: Member) => m.userId), [h.userId]);
+  assert.deepEqual(
+    members.map((m: Member) => m.userId),
+    [h.userId],
+  );
   // Not a member (any more): 404.
   assert.equal((await removeMember(h, org.id, bob.id)).statusCode, 404);
   assert.equal((await h.call(h.userToken, { method: 'DELETE', url: `/orgs/${org.id}/member` })).statusCode, 400);
@@ -187,8 +207,7 @@ test('POST /applications with orgId needs admin or edit; the application is list
   const org = await createOrg(h);
   const bob = await user(h, 'bob');
   const eve = await user(h, 'eve');
-  const create = (token: string, name: string) =>
-    h.call(token, { method: 'POST', url: '/applications', payload: { name, orgId: org.id } });
+  const create = (token: string, name: string) => h.call(token, { method: 'POST', url: '/applications', payload: { name, orgId: org.id } });
 
   const byAdmin = await create(h.userToken, 'By Admin');
   assert.equal(byAdmin.statusCode, 201);
@@ -206,10 +225,16 @@ test('POST /applications with orgId needs admin or edit; the application is list
   await setMember(h, org.id, bob.id, 'edit');
   assert.equal((await create(bob.session, 'By Edit')).statusCode, 201);
   assert.equal((await create(h.userToken, 'x')).statusCode, 201);
-  assert.equal((await h.call(h.userToken, { method: 'POST', url: '/applications', payload: { name: 'y', orgId: newId() } })).statusCode, 404);
+  assert.equal(
+    (await h.call(h.userToken, { method: 'POST', url: '/applications', payload: { name: 'y', orgId: newId() } })).statusCode,
+    404,
+  );
 
   await setMember(h, org.id, bob.id, 'view');
-  for (const [who, token, own] of [['owner', h.userToken, 'Test Application'], ['bob', bob.session, undefined]] as const) {
+  for (const [who, token, own] of [
+    ['owner', h.userToken, 'Test Application'],
+    ['bob', bob.session, undefined],
+  ] as const) {
     const apps = (await h.call(token, { method: 'GET', url: '/applications' })).json();
     const orgApps = apps.items.filter((a: { ownerType: string }) => a.ownerType === 'organization');
     assert.deepEqual(orgApps.map((a: { name: string }) => a.name).sort(), ['By Admin', 'By Edit', 'x'], who);

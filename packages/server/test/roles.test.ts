@@ -9,8 +9,14 @@ import { build, createUser, login, mintToken, type Harness } from './helpers/bui
 type Role = 'admin' | 'edit' | 'collaborate' | 'view';
 type Credential = 'all.User session' | 'all.User.read' | 'all.Organization' | 'all.Organization.read';
 type Action =
-  | 'list tokens' | 'create token' | 'get token' | 'patch token' | 'delete token'
-  | 'get application' | 'patch application' | 'delete application';
+  | 'list tokens'
+  | 'create token'
+  | 'get token'
+  | 'patch token'
+  | 'delete token'
+  | 'get application'
+  | 'patch application'
+  | 'delete application';
 
 const hour = 60 * 60 * 1000;
 
@@ -32,33 +38,38 @@ const R = true;
 const _ = false;
 const roleTable: Record<Action, Record<Role, boolean>> = {
   //                       admin  edit  collaborate  view
-  'list tokens':        { admin: R, edit: R, collaborate: R, view: R },
-  'create token':       { admin: R, edit: R, collaborate: _, view: _ },
-  'get token':          { admin: R, edit: R, collaborate: R, view: R },
-  'patch token':        { admin: R, edit: R, collaborate: _, view: _ },
-  'delete token':       { admin: R, edit: R, collaborate: _, view: _ },
-  'get application':    { admin: R, edit: R, collaborate: R, view: R },
-  'patch application':  { admin: R, edit: R, collaborate: _, view: _ },
+  'list tokens': { admin: R, edit: R, collaborate: R, view: R },
+  'create token': { admin: R, edit: R, collaborate: _, view: _ },
+  'get token': { admin: R, edit: R, collaborate: R, view: R },
+  'patch token': { admin: R, edit: R, collaborate: _, view: _ },
+  'delete token': { admin: R, edit: R, collaborate: _, view: _ },
+  'get application': { admin: R, edit: R, collaborate: R, view: R },
+  'patch application': { admin: R, edit: R, collaborate: _, view: _ },
   'delete application': { admin: R, edit: R, collaborate: _, view: _ },
 };
 
 // What each credential's scope allows on an organization application.
 const scopeTable: Record<Action, Record<Credential, boolean>> = {
   //                      all.User session  all.User.read  all.Organization  all.Organization.read
-  'list tokens':        { 'all.User session': R, 'all.User.read': R, 'all.Organization': R, 'all.Organization.read': R },
-  'create token':       { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
-  'get token':          { 'all.User session': R, 'all.User.read': R, 'all.Organization': R, 'all.Organization.read': R },
-  'patch token':        { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
-  'delete token':       { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
-  'get application':    { 'all.User session': R, 'all.User.read': R, 'all.Organization': R, 'all.Organization.read': R },
-  'patch application':  { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
+  'list tokens': { 'all.User session': R, 'all.User.read': R, 'all.Organization': R, 'all.Organization.read': R },
+  'create token': { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
+  'get token': { 'all.User session': R, 'all.User.read': R, 'all.Organization': R, 'all.Organization.read': R },
+  'patch token': { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
+  'delete token': { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
+  'get application': { 'all.User session': R, 'all.User.read': R, 'all.Organization': R, 'all.Organization.read': R },
+  'patch application': { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
   'delete application': { 'all.User session': R, 'all.User.read': _, 'all.Organization': R, 'all.Organization.read': _ },
 };
 
 const roles: readonly Role[] = ['admin', 'edit', 'collaborate', 'view'];
 const credentials: readonly Credential[] = ['all.User session', 'all.User.read', 'all.Organization', 'all.Organization.read'];
 
-interface Org { h: Harness; orgId: string; memberId: string; memberSession: string }
+interface Org {
+  h: Harness;
+  orgId: string;
+  memberId: string;
+  memberSession: string;
+}
 
 async function setup(h: Harness, role: Role): Promise<Org> {
   const org = await h.call(h.userToken, { method: 'POST', url: '/orgs', payload: { name: 'Acme' } });
@@ -85,14 +96,22 @@ function request(h: Harness, action: Action, applicationId: string, tokenId: str
   const tokens = `/applications/${applicationId}/tokens`;
   const expirationDate = new Date(h.clock.now + hour).toISOString();
   switch (action) {
-    case 'list tokens': return { method: 'GET', url: tokens };
-    case 'create token': return { method: 'POST', url: tokens, payload: { name: 'new', scope: ['all.Application.read'], expirationDate } };
-    case 'get token': return { method: 'GET', url: `${tokens}/${tokenId}` };
-    case 'patch token': return { method: 'PATCH', url: `${tokens}/${tokenId}`, payload: { description: 'touched' } };
-    case 'delete token': return { method: 'DELETE', url: `${tokens}/${tokenId}` };
-    case 'get application': return { method: 'GET', url: `/applications/${applicationId}` };
-    case 'patch application': return { method: 'PATCH', url: `/applications/${applicationId}`, payload: { description: 'touched' } };
-    case 'delete application': return { method: 'DELETE', url: `/applications/${applicationId}` };
+    case 'list tokens':
+      return { method: 'GET', url: tokens };
+    case 'create token':
+      return { method: 'POST', url: tokens, payload: { name: 'new', scope: ['all.Application.read'], expirationDate } };
+    case 'get token':
+      return { method: 'GET', url: `${tokens}/${tokenId}` };
+    case 'patch token':
+      return { method: 'PATCH', url: `${tokens}/${tokenId}`, payload: { description: 'touched' } };
+    case 'delete token':
+      return { method: 'DELETE', url: `${tokens}/${tokenId}` };
+    case 'get application':
+      return { method: 'GET', url: `/applications/${applicationId}` };
+    case 'patch application':
+      return { method: 'PATCH', url: `/applications/${applicationId}`, payload: { description: 'touched' } };
+    case 'delete application':
+      return { method: 'DELETE', url: `/applications/${applicationId}` };
   }
 }
 
@@ -121,10 +140,15 @@ test('demoting a member caps their existing token on the very next request; remo
   const o = await setup(h, 'edit');
   const applicationId = await orgApplication(o);
   const { token } = await mintToken(h.store, { ownerType: 'user', ownerId: o.memberId }, { scope: ['all.User'] });
-  const create = () => h.call(token, { method: 'POST', url: `/applications/${applicationId}/tokens`, payload: { name: 'x', scope: ['device.get'] } });
+  const create = () =>
+    h.call(token, { method: 'POST', url: `/applications/${applicationId}/tokens`, payload: { name: 'x', scope: ['device.get'] } });
   assert.equal((await create()).statusCode, 201);
 
-  assert.equal((await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${o.orgId}/member`, payload: { userId: o.memberId, role: 'view' } })).statusCode, 200);
+  assert.equal(
+    (await h.call(h.userToken, { method: 'PATCH', url: `/orgs/${o.orgId}/member`, payload: { userId: o.memberId, role: 'view' } }))
+      .statusCode,
+    200,
+  );
   const capped = await create();
   assert.equal(capped.statusCode, 403);
   assert.equal(capped.json().type, 'Forbidden');

@@ -39,12 +39,21 @@ test('no secret appears in logs or responses beyond the response that created it
   cliRuns.push(created.stdout + created.stderr);
 
   const exchanges: Exchange[] = [];
-  const call = async (label: string, method: string, path: string, options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}) => {
+  const call = async (
+    label: string,
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {},
+  ) => {
     const headers: Record<string, string> = {};
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method,
+      headers,
+      ...(payload === undefined ? {} : { body: payload }),
+    });
     const text = await response.text();
     const headerLines: string[] = [];
     response.headers.forEach((value, name) => headerLines.push(`${name}: ${value}`));
@@ -78,8 +87,14 @@ test('no secret appears in logs or responses beyond the response that created it
   const wrongPasswords = [`wrong-${randomBytes(8).toString('hex')}`, `wrong-${randomBytes(8).toString('hex')}`];
   wrongPasswords.forEach((value, i) => secrets.push({ what: `wrong password ${i}`, value }));
   await expectStatus(401, call('bad login', 'POST', '/auth/user', { body: { email: user.email, password: wrongPasswords[0] } }));
-  await expectStatus(401, call('unknown login', 'POST', '/auth/user', { body: { email: 'nobody@example.com', password: wrongPasswords[1] } }));
-  await expectStatus(400, call('malformed login', 'POST', '/auth/user', { body: { email: user.email, password: user.password, extra: true } }));
+  await expectStatus(
+    401,
+    call('unknown login', 'POST', '/auth/user', { body: { email: 'nobody@example.com', password: wrongPasswords[1] } }),
+  );
+  await expectStatus(
+    400,
+    call('malformed login', 'POST', '/auth/user', { body: { email: user.email, password: user.password, extra: true } }),
+  );
 
   // Application tokens, by the bootstrap token, and user tokens.
   const appTokens: Array<{ id: string; token: string }> = [];
@@ -98,12 +113,18 @@ test('no secret appears in logs or responses beyond the response that created it
   }
   // The session user's own application and a token on it.
   const ownApp = (await expectStatus(201, call('create app', 'POST', '/applications', { token: session, body: { name: 'Ops' } }))).id!;
-  const sessionMade = await expectStatus(201, call('create by session', 'POST', `/applications/${ownApp}/tokens`, { token: session, body: { name: 's' } }));
+  const sessionMade = await expectStatus(
+    201,
+    call('create by session', 'POST', `/applications/${ownApp}/tokens`, { token: session, body: { name: 's' } }),
+  );
   addToken('token created by session', sessionMade.token!, 'create by session');
 
   // Every token authenticates (the first use records lastUsed), lists, gets, patches.
   await expectStatus(200, call('list by app token', 'GET', `/applications/${app}/tokens?perPage=1000`, { token: appTokens[0]!.token }));
-  await expectStatus(200, call('list by read token', 'GET', `/applications/${app}/tokens?sortField=creationDate`, { token: appTokens[1]!.token }));
+  await expectStatus(
+    200,
+    call('list by read token', 'GET', `/applications/${app}/tokens?sortField=creationDate`, { token: appTokens[1]!.token }),
+  );
   await expectStatus(401, call('inactive token', 'GET', `/applications/${app}/tokens`, { token: appTokens[2]!.token }));
   await expectStatus(200, call('list user tokens', 'GET', '/me/tokens', { token: userTokens[0]!.token }));
   await expectStatus(200, call('me', 'GET', '/me', { token: userTokens[1]!.token }));
@@ -111,8 +132,17 @@ test('no secret appears in logs or responses beyond the response that created it
   for (const { id } of appTokens) {
     await expectStatus(200, call('get app token', 'GET', `/applications/${app}/tokens/${id}`, { token: admin.token }));
   }
-  await expectStatus(200, call('patch app token', 'PATCH', `/applications/${app}/tokens/${appTokens[2]!.id}`, { token: admin.token, body: { status: 'active', name: 'c2' } }));
-  await expectStatus(200, call('patch user token', 'PATCH', `/me/tokens/${userTokens[0]!.id}`, { token: admin.token, body: { description: 'changed' } }));
+  await expectStatus(
+    200,
+    call('patch app token', 'PATCH', `/applications/${app}/tokens/${appTokens[2]!.id}`, {
+      token: admin.token,
+      body: { status: 'active', name: 'c2' },
+    }),
+  );
+  await expectStatus(
+    200,
+    call('patch user token', 'PATCH', `/me/tokens/${userTokens[0]!.id}`, { token: admin.token, body: { description: 'changed' } }),
+  );
   await expectStatus(200, call('get user token', 'GET', `/me/tokens/${userTokens[0]!.id}`, { token: admin.token }));
   await expectStatus(200, call('list apps', 'GET', '/applications', { token: admin.token }));
 
@@ -132,15 +162,36 @@ test('no secret appears in logs or responses beyond the response that created it
   secrets.push({ what: 'wrong introspection secret', value: `${introspectionSecret}x` });
 
   // Errors that carry a token in places it does not belong.
-  await expectStatus(400, call('token in body', 'POST', `/applications/${app}/tokens`, { token: admin.token, body: { name: 'x', token: appTokens[0]!.token } }));
-  await expectStatus(400, call('token as scope', 'POST', `/applications/${app}/tokens`, { token: admin.token, body: { name: 'x', scope: [appTokens[1]!.token] } }));
-  await expectStatus(400, call('bad json with token', 'POST', `/me/tokens`, { token: admin.token, raw: `{"name": "${userTokens[1]!.token}"` }));
+  await expectStatus(
+    400,
+    call('token in body', 'POST', `/applications/${app}/tokens`, { token: admin.token, body: { name: 'x', token: appTokens[0]!.token } }),
+  );
+  await expectStatus(
+    400,
+    call('token as scope', 'POST', `/applications/${app}/tokens`, {
+      token: admin.token,
+      body: { name: 'x', scope: [appTokens[1]!.token] },
+    }),
+  );
+  await expectStatus(
+    400,
+    call('bad json with token', 'POST', `/me/tokens`, { token: admin.token, raw: `{"name": "${userTokens[1]!.token}"` }),
+  );
   const tampered = appTokens[0]!.token.slice(0, -1) + (appTokens[0]!.token.endsWith('A') ? 'B' : 'A');
   addToken('tampered token', tampered);
   await expectStatus(401, call('tampered', 'GET', `/applications/${app}/tokens`, { token: tampered }));
-  await expectStatus(403, call('read token writes', 'POST', `/applications/${app}/tokens`, { token: appTokens[1]!.token, body: { name: 'no' } }));
+  await expectStatus(
+    403,
+    call('read token writes', 'POST', `/applications/${app}/tokens`, { token: appTokens[1]!.token, body: { name: 'no' } }),
+  );
   await expectStatus(404, call('unknown app', 'GET', `/applications/${'0'.repeat(24)}/tokens`, { token: admin.token }));
-  await expectStatus(413, call('too large', 'POST', `/applications/${app}/tokens`, { token: admin.token, raw: JSON.stringify({ name: 'x'.repeat(1024 * 1024) }) }));
+  await expectStatus(
+    413,
+    call('too large', 'POST', `/applications/${app}/tokens`, {
+      token: admin.token,
+      raw: JSON.stringify({ name: 'x'.repeat(1024 * 1024) }),
+    }),
+  );
 
   // A restart prints nothing secret; the tokens still work.
   procs[0]!.child.kill('SIGTERM');
@@ -150,7 +201,8 @@ test('no secret appears in logs or responses beyond the response that created it
   await expectStatus(200, call('after restart', 'GET', `/applications/${app}/tokens`, { token: appTokens[0]!.token }));
 
   // Deletes; deleted tokens are refused.
-  for (const { id } of appTokens) await expectStatus(200, call('delete app token', 'DELETE', `/applications/${app}/tokens/${id}`, { token: admin.token }));
+  for (const { id } of appTokens)
+    await expectStatus(200, call('delete app token', 'DELETE', `/applications/${app}/tokens/${id}`, { token: admin.token }));
   for (const { id } of userTokens) await expectStatus(200, call('delete user token', 'DELETE', `/me/tokens/${id}`, { token: admin.token }));
   await expectStatus(401, call('deleted token', 'GET', `/applications/${app}/tokens`, { token: appTokens[0]!.token }));
   assert.equal((await expectStatus(200, introspect('introspect deleted', userTokens[0]!.token))).active, false);
@@ -164,7 +216,11 @@ test('no secret appears in logs or responses beyond the response that created it
   assert.equal(hashes.length, 2);
   for (const { email, password_hash: hash } of hashes) {
     const [, , , , salt, key] = hash.split('$');
-    secrets.push({ what: `password hash of ${email}`, value: hash }, { what: `salt of ${email}`, value: salt! }, { what: `scrypt key of ${email}`, value: key! });
+    secrets.push(
+      { what: `password hash of ${email}`, value: hash },
+      { what: `salt of ${email}`, value: salt! },
+      { what: `scrypt key of ${email}`, value: key! },
+    );
   }
 
   // The log: both runs' stdout and stderr, and the CLI run. The banner is cut out, once.
@@ -174,8 +230,13 @@ test('no secret appears in logs or responses beyond the response that created it
   assert.ok(bannerStart >= 0 && bannerMatch, 'the first start printed the banner');
   const bannerEndAt = bannerMatch.index + bannerMatch[0].length;
   const banner = firstStdout.slice(bannerStart, bannerEndAt);
-  const log = [firstStdout.slice(0, bannerStart) + firstStdout.slice(bannerEndAt), procs[0]!.stderr,
-    procs[1]!.stdout, procs[1]!.stderr, ...cliRuns].join('\n');
+  const log = [
+    firstStdout.slice(0, bannerStart) + firstStdout.slice(bannerEndAt),
+    procs[0]!.stderr,
+    procs[1]!.stdout,
+    procs[1]!.stderr,
+    ...cliRuns,
+  ].join('\n');
   assert.equal(countOf(log, 'first start'), 0, 'the banner is printed once, at first start only');
   assert.ok(countOf(log, 'incoming request') >= exchanges.length, 'every request was logged');
 
@@ -188,9 +249,14 @@ test('no secret appears in logs or responses beyond the response that created it
     for (const exchange of exchanges) {
       const count = countOf(exchange.text, secret.value);
       const allowed = exchange.label === secret.allowedIn ? 1 : 0;
-      if (count !== allowed) leaks.push(`${secret.what}: ${count}x in "${exchange.label}" (allowed ${allowed})\n${exchange.text.slice(0, 400)}`);
+      if (count !== allowed)
+        leaks.push(`${secret.what}: ${count}x in "${exchange.label}" (allowed ${allowed})\n${exchange.text.slice(0, 400)}`);
     }
-    if (secret.allowedIn) assert.ok(exchanges.some((e) => e.label === secret.allowedIn), `${secret.allowedIn} happened`);
+    if (secret.allowedIn)
+      assert.ok(
+        exchanges.some((e) => e.label === secret.allowedIn),
+        `${secret.allowedIn} happened`,
+      );
   }
   assert.deepEqual(leaks, []);
   t.diagnostic(`${secrets.length} secrets checked against ${exchanges.length} responses and ${log.split('\n').length} log lines`);

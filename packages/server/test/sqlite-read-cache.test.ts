@@ -20,8 +20,20 @@ const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } 
 function token(ownerId: string, name: string): NewToken {
   const id = newId(t0);
   return {
-    id, ownerType: 'application', ownerId, creatorType: 'user', creatorId: ownerId, creatorName: 'c', name, description: '',
-    scope: ['all.Application'], status: 'active', expiresAt: null, createdAt: t0, updatedAt: t0, hash: hashToken(`s-${id}`),
+    id,
+    ownerType: 'application',
+    ownerId,
+    creatorType: 'user',
+    creatorId: ownerId,
+    creatorName: 'c',
+    name,
+    description: '',
+    scope: ['all.Application'],
+    status: 'active',
+    expiresAt: null,
+    createdAt: t0,
+    updatedAt: t0,
+    hash: hashToken(`s-${id}`),
   };
 }
 
@@ -36,10 +48,27 @@ test('sqlite: kept pages and tokens follow writes made by this process and by an
     rmSync(dir, { recursive: true, force: true });
   });
   const app = newId();
-  await server.createApplication({ id: app, ownerType: 'user', ownerId: newId(), name: 'A', description: '', createdAt: t0, updatedAt: t0 });
+  await server.createApplication({
+    id: app,
+    ownerType: 'user',
+    ownerId: newId(),
+    name: 'A',
+    description: '',
+    createdAt: t0,
+    updatedAt: t0,
+  });
   const first = token(app, 'first');
   await server.createToken(first);
-  const names = async () => (await server.getTokens('application', app, (await server.listTokenRefs('application', app, query)).items.map((r) => r.id))).map((r) => r.name).sort();
+  const names = async () =>
+    (
+      await server.getTokens(
+        'application',
+        app,
+        (await server.listTokenRefs('application', app, query)).items.map((r) => r.id),
+      )
+    )
+      .map((r) => r.name)
+      .sort();
   assert.deepEqual(await names(), ['first']);
   assert.equal((await server.getToken('application', app, first.id))?.name, 'first');
 
@@ -65,7 +94,11 @@ test('kept reads are bounded by weight: the oldest go first, and one heavier tha
   const cache = new ReadCache(db, 10);
   const reads: string[] = [];
   const get = (key: string, weight: number) =>
-    cache.get(key, () => (reads.push(key), weight), (value) => value);
+    cache.get(
+      key,
+      () => (reads.push(key), weight),
+      (value) => value,
+    );
   await get('a', 4);
   await get('b', 4);
   await get('a', 4);
@@ -108,7 +141,9 @@ test('a list answer asked again is the same until anything changes, whoever writ
 
   // This process's writes, through the API: likewise.
   const patched = await h.call(h.userToken, {
-    method: 'PATCH', url: `/applications/${h.applicationId}/tokens/${created.id}`, payload: { status: 'inactive' },
+    method: 'PATCH',
+    url: `/applications/${h.applicationId}/tokens/${created.id}`,
+    payload: { status: 'inactive' },
   });
   assert.equal(patched.statusCode, 200);
   assert.equal((await list()).items.find((item) => item.id === created.id)?.status, 'inactive');

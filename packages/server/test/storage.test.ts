@@ -11,9 +11,21 @@ const t0 = Date.UTC(2030, 0, 1);
 function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): NewToken {
   const id = newId(t0);
   return {
-    id, ownerType: 'application', ownerId, creatorType: 'user', creatorId: ownerId, creatorName: 'c',
-    name, description: '', scope: ['all.Application'], status: 'active', expiresAt: null,
-    createdAt: t0, updatedAt: t0, hash: hashToken(`secret-${id}`), ...extra,
+    id,
+    ownerType: 'application',
+    ownerId,
+    creatorType: 'user',
+    creatorId: ownerId,
+    creatorName: 'c',
+    name,
+    description: '',
+    scope: ['all.Application'],
+    status: 'active',
+    expiresAt: null,
+    createdAt: t0,
+    updatedAt: t0,
+    hash: hashToken(`secret-${id}`),
+    ...extra,
   };
 }
 
@@ -26,7 +38,16 @@ async function assertRefsMatch(store: Store, applicationId: string, query: Token
 
 async function seedUser(store: Store, email = `u${newId()}@example.com`) {
   const id = newId();
-  await store.createUser({ id, email, firstName: 'U', lastName: '', passwordHash: 'x', createdAt: t0, updatedAt: t0, passwordUpdatedAt: t0 });
+  await store.createUser({
+    id,
+    email,
+    firstName: 'U',
+    lastName: '',
+    passwordHash: 'x',
+    createdAt: t0,
+    updatedAt: t0,
+    passwordUpdatedAt: t0,
+  });
   return id;
 }
 
@@ -100,7 +121,9 @@ for (const adapter of adapters) {
     const app = await seedApp(store, await seedUser(store));
     const names = ['b', 'B', 'a', '100%', '1000', 'a_b', 'axb', 'Zed', 'z*'];
     for (const [i, name] of names.entries()) {
-      await store.createToken(token(app, name, { createdAt: t0 + (i % 3), status: i % 2 ? 'inactive' : 'active', expiresAt: i % 4 ? t0 + i : null }));
+      await store.createToken(
+        token(app, name, { createdAt: t0 + (i % 3), status: i % 2 ? 'inactive' : 'active', expiresAt: i % 4 ? t0 + i : null }),
+      );
     }
     for (const sortField of ['name', 'status', 'id', 'creationDate', 'lastUpdated', 'expirationDate'] as const) {
       for (const sortDirection of ['asc', 'desc'] as const) {
@@ -110,7 +133,11 @@ for (const adapter of adapters) {
         for (let page = 0; page < names.length; page++) {
           paged.push(...(await store.listTokens('application', app, { sortField, sortDirection, page, perPage: 1 })).items);
         }
-        assert.deepEqual(paged.map((r) => r.id), all.items.map((r) => r.id), `${sortField} ${sortDirection}`);
+        assert.deepEqual(
+          paged.map((r) => r.id),
+          all.items.map((r) => r.id),
+          `${sortField} ${sortDirection}`,
+        );
         for (const page of [0, 1]) await assertRefsMatch(store, app, { sortField, sortDirection, page, perPage: 4 });
         // Status-filtered pages (inactive ones are read from partial indexes): the
         // unfiltered order with the other status taken out, page after page.
@@ -121,15 +148,31 @@ for (const adapter of adapters) {
           for (let page = 0; page <= expected.length / 2; page++) {
             pages.push(...(await store.listTokens('application', app, { sortField, sortDirection, page, perPage: 2, filter })).items);
           }
-          assert.deepEqual(pages.map((r) => r.id), expected, `${status}, ${sortField} ${sortDirection}`);
+          assert.deepEqual(
+            pages.map((r) => r.id),
+            expected,
+            `${status}, ${sortField} ${sortDirection}`,
+          );
         }
       }
     }
     const byName = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });
-    assert.deepEqual(byName.items.map((r) => r.name.toLowerCase()), ['100%', '1000', 'a', 'a_b', 'axb', 'b', 'b', 'z*', 'zed']);
+    assert.deepEqual(
+      byName.items.map((r) => r.name.toLowerCase()),
+      ['100%', '1000', 'a', 'a_b', 'axb', 'b', 'b', 'z*', 'zed'],
+    );
     const glob = async (g: string, field: 'name' | 'status' = 'name') =>
-      (await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100, filter: { field, glob: g } }))
-        .items.map((r) => r.name).sort();
+      (
+        await store.listTokens('application', app, {
+          sortField: 'name',
+          sortDirection: 'asc',
+          page: 0,
+          perPage: 100,
+          filter: { field, glob: g },
+        })
+      ).items
+        .map((r) => r.name)
+        .sort();
     assert.deepEqual(await glob('10%'), []);
     assert.deepEqual(await glob('100%'), ['100%']);
     assert.deepEqual(await glob('a_b'), ['a_b']);
@@ -137,7 +180,11 @@ for (const adapter of adapters) {
     assert.deepEqual(await glob('Z*'), ['Zed', 'z*']);
     assert.deepEqual(await glob('z\\*'), []);
     assert.equal((await glob('inact*', 'status')).length, 4);
-    for (const filter of [{ field: 'name' as const, glob: 'a*' }, { field: 'name' as const, glob: '*b*' }, { field: 'status' as const, glob: 'active' }]) {
+    for (const filter of [
+      { field: 'name' as const, glob: 'a*' },
+      { field: 'name' as const, glob: '*b*' },
+      { field: 'status' as const, glob: 'active' },
+    ]) {
       await assertRefsMatch(store, app, { sortField: 'creationDate', sortDirection: 'desc', page: 0, perPage: 100, filter });
     }
   });
@@ -176,7 +223,10 @@ for (const adapter of adapters) {
     const ids = [mine[2]!.id, theirs.id, mine[0]!.id, newId()];
     const found = await store.getTokens('application', app, ids);
     assert.deepEqual(found.map((r) => r.id).sort(), [mine[0]!.id, mine[2]!.id].sort());
-    assert.deepEqual(found.find((r) => r.id === mine[0]!.id), await store.getToken('application', app, mine[0]!.id));
+    assert.deepEqual(
+      found.find((r) => r.id === mine[0]!.id),
+      await store.getToken('application', app, mine[0]!.id),
+    );
     assert.deepEqual(await store.getTokens('application', app, []), []);
     assert.deepEqual(await store.getTokens('user', app, ids), []);
   });
@@ -195,15 +245,27 @@ for (const adapter of adapters) {
     assert.equal(await store.setMember(orgId, bob, 'admin', t0), 'ok');
     assert.equal(await store.setMember(orgId, alice, null, t0), 'ok');
     assert.equal(await store.setMember(orgId, alice, null, t0), 'not-member');
-    assert.deepEqual((await store.listMembers(orgId)).map((m) => [m.userId, m.role]), [[bob, 'admin']]);
+    assert.deepEqual(
+      (await store.listMembers(orgId)).map((m) => [m.userId, m.role]),
+      [[bob, 'admin']],
+    );
 
     const own = await seedApp(store, alice, 'user', 'Own');
     const orgApp = await seedApp(store, orgId, 'organization', 'Shared');
     const q = { sortField: 'name' as const, sortDirection: 'asc' as const, page: 0, perPage: 10 };
-    assert.deepEqual((await store.listApplications(alice, q)).items.map((a) => a.id), [own]);
-    assert.deepEqual((await store.listApplications(bob, q)).items.map((a) => a.id), [orgApp]);
+    assert.deepEqual(
+      (await store.listApplications(alice, q)).items.map((a) => a.id),
+      [own],
+    );
+    assert.deepEqual(
+      (await store.listApplications(bob, q)).items.map((a) => a.id),
+      [orgApp],
+    );
     assert.deepEqual((await store.listApplications(bob, q, '')).items, []);
-    assert.deepEqual((await store.listApplications(bob, q, orgId)).items.map((a) => a.id), [orgApp]);
+    assert.deepEqual(
+      (await store.listApplications(bob, q, orgId)).items.map((a) => a.id),
+      [orgApp],
+    );
     assert.equal((await store.listOrganizations(bob, q)).totalCount, 1);
     assert.equal(await store.deleteOrganization(orgId), 'has-applications');
 
@@ -243,8 +305,17 @@ for (const adapter of adapters) {
     const store = await adapter.open(t);
     const app = await seedApp(store, await seedUser(store));
     const audit = (id: string) => ({
-      id: newId(), at: t0, actorType: 'apiToken' as const, actorId: newId(), action: 'applicationApiToken.create',
-      targetType: 'apiToken' as const, targetId: id, applicationId: app, orgId: null, sourceAddress: null, outcome: 'success' as const,
+      id: newId(),
+      at: t0,
+      actorType: 'apiToken' as const,
+      actorId: newId(),
+      action: 'applicationApiToken.create',
+      targetType: 'apiToken' as const,
+      targetId: id,
+      applicationId: app,
+      orgId: null,
+      sourceAddress: null,
+      outcome: 'success' as const,
     });
     const taken = token(app, 'taken');
     await store.createToken(taken);
@@ -252,11 +323,20 @@ for (const adapter of adapters) {
     // Among them, one whose hash is already stored: only it may fail.
     const clash = { ...token(app, 'clash'), hash: taken.hash };
     const results = await Promise.allSettled([...tokens, clash].map((x) => store.createToken(x, audit(x.id))));
-    assert.deepEqual(results.map((r) => r.status), [...tokens.map(() => 'fulfilled'), 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      [...tokens.map(() => 'fulfilled'), 'rejected'],
+    );
     const page = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 });
     assert.equal(page.totalCount, 61);
     assert.equal(page.items.length, 61);
-    const inactive = await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100, filter: { field: 'status', glob: 'inactive' } });
+    const inactive = await store.listTokens('application', app, {
+      sortField: 'name',
+      sortDirection: 'asc',
+      page: 0,
+      perPage: 100,
+      filter: { field: 'status', glob: 'inactive' },
+    });
     assert.equal(inactive.totalCount, 20);
     const entries = await store.listAudit({ sortDirection: 'asc', page: 0, perPage: 100, applicationId: app });
     assert.deepEqual(entries.items.map((e) => e.targetId).sort(), tokens.map((x) => x.id).sort());
@@ -270,12 +350,24 @@ for (const adapter of adapters) {
     await store.createTokens(tokens);
     // Opposite flips lock the two count rows in opposite orders unless every writer takes them in one order.
     for (let round = 0; round < 5; round++) {
-      const flips = tokens.map((x, i) => store.updateToken('application', app, x.id, { status: (i + round) % 2 ? 'active' : 'inactive' }, t0 + round + 1));
-      const creates = Array.from({ length: 10 }, (_, i) => store.createToken(token(app, `r${round}-${i}`, { status: i % 2 ? 'active' : 'inactive' })));
+      const flips = tokens.map((x, i) =>
+        store.updateToken('application', app, x.id, { status: (i + round) % 2 ? 'active' : 'inactive' }, t0 + round + 1),
+      );
+      const creates = Array.from({ length: 10 }, (_, i) =>
+        store.createToken(token(app, `r${round}-${i}`, { status: i % 2 ? 'active' : 'inactive' })),
+      );
       await Promise.all([...flips, ...creates]);
     }
     const count = async (glob: string) =>
-      (await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 1, filter: { field: 'status', glob } })).totalCount;
+      (
+        await store.listTokens('application', app, {
+          sortField: 'name',
+          sortDirection: 'asc',
+          page: 0,
+          perPage: 1,
+          filter: { field: 'status', glob },
+        })
+      ).totalCount;
     const rows = (await store.listTokens('application', app, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 500 })).items;
     assert.equal(rows.length, 90);
     assert.equal(await count('active'), rows.filter((r) => r.status === 'active').length);
@@ -293,7 +385,10 @@ for (const adapter of adapters) {
     assert.equal(await store.createToken(token(gone, 'orphan')), false);
     assert.equal(await store.createToken({ ...token(newId(), 'nobody'), ownerType: 'user' }), false);
     assert.equal(await store.createToken({ ...token(user, 'mine'), ownerType: 'user' }), true);
-    assert.equal((await store.listTokens('application', gone, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 })).totalCount, 0);
+    assert.equal(
+      (await store.listTokens('application', gone, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 })).totalCount,
+      0,
+    );
   });
 
   test(`${adapter.name}: audit entries are written with their change, kept in order, and filtered`, async (t) => {
@@ -301,8 +396,17 @@ for (const adapter of adapters) {
     const store = await adapter.open(t);
     const app = await seedApp(store, await seedUser(store));
     const entry = (action: string, targetId: string) => ({
-      id: newId(), at: t0, actorType: 'apiToken' as const, actorId: newId(), action, targetType: 'apiToken' as const,
-      targetId, applicationId: app, orgId: null, sourceAddress: '127.0.0.1', outcome: 'success' as const,
+      id: newId(),
+      at: t0,
+      actorType: 'apiToken' as const,
+      actorId: newId(),
+      action,
+      targetType: 'apiToken' as const,
+      targetId,
+      applicationId: app,
+      orgId: null,
+      sourceAddress: '127.0.0.1',
+      outcome: 'success' as const,
     });
     const a = token(app, 'a');
     await store.createToken(a, entry('applicationApiToken.create', a.id));
@@ -313,8 +417,14 @@ for (const adapter of adapters) {
     await store.recordAudit({ ...entry('auth.login', a.id), applicationId: null, outcome: 'failure' });
     const q = { sortDirection: 'asc' as const, page: 0, perPage: 100 };
     const forApp = await store.listAudit({ ...q, applicationId: app });
-    assert.deepEqual(forApp.items.map((e) => e.action), ['applicationApiToken.create', 'applicationApiToken.update', 'applicationApiToken.delete']);
-    assert.equal((await store.listAudit({ ...q, sortDirection: 'desc', applicationId: app })).items[0]!.action, 'applicationApiToken.delete');
+    assert.deepEqual(
+      forApp.items.map((e) => e.action),
+      ['applicationApiToken.create', 'applicationApiToken.update', 'applicationApiToken.delete'],
+    );
+    assert.equal(
+      (await store.listAudit({ ...q, sortDirection: 'desc', applicationId: app })).items[0]!.action,
+      'applicationApiToken.delete',
+    );
     const logins = await store.listAudit({ ...q, action: 'auth.*' });
     assert.equal(logins.totalCount, 1);
     assert.equal(logins.items[0]!.outcome, 'failure');

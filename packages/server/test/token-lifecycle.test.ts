@@ -67,8 +67,8 @@ test('lastUsed is recorded on authentication, at most about once a minute', asyn
   const h = await build(t);
   const created = await h.createToken({ name: 'used' });
   const read = async () =>
-    (await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/tokens/${created.id}` })).json()
-      .lastUsed as string | undefined;
+    (await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/tokens/${created.id}` })).json().lastUsed as
+      string | undefined;
   assert.equal(await read(), undefined);
   const first = h.clock.now;
   await listWith(h, created.token);

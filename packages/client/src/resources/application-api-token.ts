@@ -18,8 +18,7 @@ export interface ApplicationApiTokenResource {
 export function applicationApiTokenResource(send: Send): ApplicationApiTokenResource {
   const at = (applicationId: string, apiTokenId: string) => path`/applications/${applicationId}/tokens/${apiTokenId}`;
   return {
-    get: ({ applicationId, apiTokenId, ...query }, options) =>
-      send({ method: 'GET', path: at(applicationId, apiTokenId), query }, options),
+    get: ({ applicationId, apiTokenId, ...query }, options) => send({ method: 'GET', path: at(applicationId, apiTokenId), query }, options),
     patch: ({ applicationId, apiTokenId, apiToken, ...query }, options) =>
       send({ method: 'PATCH', path: at(applicationId, apiTokenId), query, body: apiToken }, options),
     delete: ({ applicationId, apiTokenId, ...query }, options) =>

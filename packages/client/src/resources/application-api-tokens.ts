@@ -1,7 +1,5 @@
 // Losant resource "Application API Tokens": an application's tokens as a collection.
-import type {
-  ApiToken, ApiTokens, ApiTokensQuery, ApplicationApiTokenPost, CreatedApiToken,
-} from '@latchkey/contract';
+import type { ApiToken, ApiTokens, ApiTokensQuery, ApplicationApiTokenPost, CreatedApiToken } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ApplicationIdParam, ClientQuery } from '../params.js';

@@ -17,8 +17,7 @@ export interface ApplicationResource {
 
 export function applicationResource(send: Send): ApplicationResource {
   return {
-    get: ({ applicationId, ...query }, options) =>
-      send({ method: 'GET', path: path`/applications/${applicationId}`, query }, options),
+    get: ({ applicationId, ...query }, options) => send({ method: 'GET', path: path`/applications/${applicationId}`, query }, options),
     patch: ({ applicationId, application, ...query }, options) =>
       send({ method: 'PATCH', path: path`/applications/${applicationId}`, query, body: application }, options),
     delete: ({ applicationId, ...query }, options) =>

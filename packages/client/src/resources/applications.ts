@@ -15,12 +15,10 @@ export interface ApplicationsResource {
 }
 
 export function applicationsResource(send: Send): ApplicationsResource {
-  const get: ApplicationsResource['get'] = (query = {}, options) =>
-    send({ method: 'GET', path: '/applications', query }, options);
+  const get: ApplicationsResource['get'] = (query = {}, options) => send({ method: 'GET', path: '/applications', query }, options);
   return {
     get,
-    post: ({ application, ...query }, options) =>
-      send({ method: 'POST', path: '/applications', query, body: application }, options),
+    post: ({ application, ...query }, options) => send({ method: 'POST', path: '/applications', query, body: application }, options),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

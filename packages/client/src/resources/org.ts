@@ -27,7 +27,6 @@ export function orgResource(send: Send): OrgResource {
     delete: ({ orgId, ...query }, options) => send({ method: 'DELETE', path: path`/orgs/${orgId}`, query }, options),
     modifyMember: ({ orgId, member, ...query }, options) =>
       send({ method: 'PATCH', path: path`/orgs/${orgId}/member`, query, body: member }, options),
-    removeMember: ({ orgId, ...query }, options) =>
-      send({ method: 'DELETE', path: path`/orgs/${orgId}/member`, query }, options),
+    removeMember: ({ orgId, ...query }, options) => send({ method: 'DELETE', path: path`/orgs/${orgId}/member`, query }, options),
   };
 }

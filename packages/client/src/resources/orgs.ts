@@ -18,8 +18,7 @@ export function orgsResource(send: Send): OrgsResource {
   const get: OrgsResource['get'] = (query = {}, options) => send({ method: 'GET', path: '/orgs', query }, options);
   return {
     get,
-    post: ({ organization, ...query }, options) =>
-      send({ method: 'POST', path: '/orgs', query, body: organization }, options),
+    post: ({ organization, ...query }, options) => send({ method: 'POST', path: '/orgs', query, body: organization }, options),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

@@ -20,7 +20,6 @@ export function userApiTokenResource(send: Send): UserApiTokenResource {
     get: ({ apiTokenId, ...query }, options) => send({ method: 'GET', path: path`/me/tokens/${apiTokenId}`, query }, options),
     patch: ({ apiTokenId, apiToken, ...query }, options) =>
       send({ method: 'PATCH', path: path`/me/tokens/${apiTokenId}`, query, body: apiToken }, options),
-    delete: ({ apiTokenId, ...query }, options) =>
-      send({ method: 'DELETE', path: path`/me/tokens/${apiTokenId}`, query }, options),
+    delete: ({ apiTokenId, ...query }, options) => send({ method: 'DELETE', path: path`/me/tokens/${apiTokenId}`, query }, options),
   };
 }

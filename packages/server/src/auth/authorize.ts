@@ -2,7 +2,13 @@
 // A caller that cannot reach the target learns nothing about it (404, as if it did
 // not exist); one that reaches it without an accepted scope (or role) gets 403.
 import {
-  actions, applicableScopes, authorityOnApplication, hasAcceptedScope, isAction, roleActions, type ActionName,
+  actions,
+  applicableScopes,
+  authorityOnApplication,
+  hasAcceptedScope,
+  isAction,
+  roleActions,
+  type ActionName,
 } from '@latchkey/contract';
 import type { OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errors } from '../errors.js';
@@ -27,7 +33,11 @@ export function authorityOn(principal: Principal, access: ApplicationAccess): Re
 }
 
 export async function reach(
-  store: Store, owners: ApplicationOwners, principal: Principal, applicationId: string, now: number,
+  store: Store,
+  owners: ApplicationOwners,
+  principal: Principal,
+  applicationId: string,
+  now: number,
 ): Promise<ApplicationAccess | undefined> {
   if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
   const application = await owners.get(applicationId, now);

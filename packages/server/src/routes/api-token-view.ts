@@ -4,7 +4,6 @@ import type { ApiToken } from '@latchkey/contract';
 import type { TokenRecord } from '../storage/port.js';
 import { iso } from './wire.js';
 
-
 export function toApiToken(record: TokenRecord): ApiToken {
   const out: ApiToken = {
     id: record.id,

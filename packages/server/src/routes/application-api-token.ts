@@ -2,8 +2,15 @@
 // Every change takes effect on the very next request: the verification cache is
 // invalidated by the write itself.
 import {
-  apiTokenPatchSchema, apiTokenSchema, applicationApiTokenParamsSchema, losantClientQuerySchema, successSchema,
-  type ApiToken, type ApiTokenPatch, type ApplicationApiTokenParams, type Success,
+  apiTokenPatchSchema,
+  apiTokenSchema,
+  applicationApiTokenParamsSchema,
+  losantClientQuerySchema,
+  successSchema,
+  type ApiToken,
+  type ApiTokenPatch,
+  type ApplicationApiTokenParams,
+  type Success,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
@@ -25,7 +32,8 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('applicationApiToken.get', 'Get an application API token'),
-        ...schema, response: { 200: apiTokenSchema, ...errorResponses },
+        ...schema,
+        response: { 200: apiTokenSchema, ...errorResponses },
       },
     },
     async (request, reply): Promise<Buffer> => {
@@ -40,8 +48,11 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
     {
       onRequest: ctx.authenticate,
       schema: {
-        ...describeAction('applicationApiToken.patch', 'Update an application API token',
-          'Changes only name, description and status; re-activating a token needs authority over its scopes.'),
+        ...describeAction(
+          'applicationApiToken.patch',
+          'Update an application API token',
+          'Changes only name, description and status; re-activating a token needs authority over its scopes.',
+        ),
         ...schema,
         body: apiTokenPatchSchema,
         response: { 200: apiTokenSchema, ...errorResponses },
@@ -51,7 +62,8 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
       const { applicationId, apiTokenId } = request.params;
       const access = await ctx.authorizeApplication(request, 'applicationApiToken.patch', applicationId);
       return patchToken(ctx, request, owner(applicationId), apiTokenId, request.body, (current) =>
-        assertGrantable(request.principal, access, current.scope, current.expiresAt));
+        assertGrantable(request.principal, access, current.scope, current.expiresAt),
+      );
     },
   );
 
@@ -61,7 +73,8 @@ export default function applicationApiTokenRoutes(app: FastifyInstance, ctx: App
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('applicationApiToken.delete', 'Revoke (delete) an application API token'),
-        ...schema, response: { 200: successSchema, ...errorResponses },
+        ...schema,
+        response: { 200: successSchema, ...errorResponses },
       },
     },
     async (request): Promise<Success> => {

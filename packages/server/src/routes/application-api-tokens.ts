@@ -1,8 +1,15 @@
 // Losant resource "Application API Tokens": list and create an application's tokens.
 import {
-  apiTokensQuerySchema, apiTokensSchema, applicationApiTokenPostSchema, applicationIdParamsSchema,
-  createdApiTokenSchema, losantClientQuerySchema,
-  type ApiTokensQuery, type ApplicationApiTokenPost, type ApplicationIdParams, type CreatedApiToken,
+  apiTokensQuerySchema,
+  apiTokensSchema,
+  applicationApiTokenPostSchema,
+  applicationIdParamsSchema,
+  createdApiTokenSchema,
+  losantClientQuerySchema,
+  type ApiTokensQuery,
+  type ApplicationApiTokenPost,
+  type ApplicationIdParams,
+  type CreatedApiToken,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
@@ -36,9 +43,12 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
     {
       onRequest: ctx.authenticate,
       schema: {
-        ...describeAction('applicationApiTokens.post', 'Create an application API token',
-          'The 201 response is the only time the token string is returned. Attenuation: the new token may hold '
-          + 'no more authority, and expire no later, than the caller.'),
+        ...describeAction(
+          'applicationApiTokens.post',
+          'Create an application API token',
+          'The 201 response is the only time the token string is returned. Attenuation: the new token may hold ' +
+            'no more authority, and expire no later, than the caller.',
+        ),
         params: applicationIdParamsSchema,
         querystring: losantClientQuerySchema,
         body: applicationApiTokenPostSchema,
@@ -48,8 +58,13 @@ export default function applicationApiTokensRoutes(app: FastifyInstance, ctx: Ap
     async (request, reply): Promise<CreatedApiToken> => {
       const { applicationId } = request.params;
       const access = await ctx.authorizeApplication(request, 'applicationApiTokens.post', applicationId);
-      const created = await createToken(ctx, request, { ownerType: 'application', ownerId: applicationId }, request.body,
-        (scope, expiresAt) => assertGrantable(request.principal, access, scope, expiresAt));
+      const created = await createToken(
+        ctx,
+        request,
+        { ownerType: 'application', ownerId: applicationId },
+        request.body,
+        (scope, expiresAt) => assertGrantable(request.principal, access, scope, expiresAt),
+      );
       reply.code(201);
       return created;
     },

@@ -2,10 +2,22 @@
 // reaches (own, and those of its organizations). Deleting an application deletes
 // its tokens, which are refused at once.
 import {
-  applicationIdParamsSchema, applicationPatchSchema, applicationPostSchema, applicationSchema, applicationsSchema,
-  applicationsQuerySchema, newId, successSchema, summaryQuerySchema,
-  type Application, type ApplicationIdParams, type ApplicationPatch, type ApplicationPost, type Applications,
-  type ApplicationsQueryParams, type Success,
+  applicationIdParamsSchema,
+  applicationPatchSchema,
+  applicationPostSchema,
+  applicationSchema,
+  applicationsSchema,
+  applicationsQuerySchema,
+  newId,
+  successSchema,
+  summaryQuerySchema,
+  type Application,
+  type ApplicationIdParams,
+  type ApplicationPatch,
+  type ApplicationPost,
+  type Applications,
+  type ApplicationsQueryParams,
+  type Success,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
@@ -71,8 +83,11 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     {
       onRequest: ctx.authenticate,
       schema: {
-        ...describeAction('applications.post', 'Create an application',
-          'With `orgId`, the caller must be an admin or edit member of that organization.'),
+        ...describeAction(
+          'applications.post',
+          'Create an application',
+          'With `orgId`, the caller must be an admin or edit member of that organization.',
+        ),
         querystring: summaryQuerySchema,
         body: applicationPostSchema,
         response: { 201: applicationSchema, ...errorResponses },
@@ -97,9 +112,15 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
         createdAt: now,
         updatedAt: now,
       };
-      await ctx.store.createApplication(record, auditEntry(request, now, 'application.create', {
-        targetType: 'application', targetId: record.id, applicationId: record.id, orgId: orgId ?? null,
-      }));
+      await ctx.store.createApplication(
+        record,
+        auditEntry(request, now, 'application.create', {
+          targetType: 'application',
+          targetId: record.id,
+          applicationId: record.id,
+          orgId: orgId ?? null,
+        }),
+      );
       reply.code(201);
       return toApplication(ctx.store, record);
     },
@@ -111,7 +132,8 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('application.get', 'Get an application'),
-        ...one, response: { 200: applicationSchema, ...errorResponses },
+        ...one,
+        response: { 200: applicationSchema, ...errorResponses },
       },
     },
     async (request): Promise<Application> => {
@@ -135,9 +157,17 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       const access = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
       const application = await record(access.application.id);
       const updatedAt = Math.max(ctx.now(), application.updatedAt + 1);
-      const updated = await ctx.store.updateApplication(application.id, request.body, updatedAt, auditEntry(request, updatedAt, 'application.update', {
-        targetType: 'application', targetId: application.id, applicationId: application.id, orgId: orgOf(application),
-      }));
+      const updated = await ctx.store.updateApplication(
+        application.id,
+        request.body,
+        updatedAt,
+        auditEntry(request, updatedAt, 'application.update', {
+          targetType: 'application',
+          targetId: application.id,
+          applicationId: application.id,
+          orgId: orgOf(application),
+        }),
+      );
       if (!updated) throw errors.notFound('Application');
       return toApplication(ctx.store, updated);
     },
@@ -149,14 +179,21 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('application.delete', 'Delete an application and its tokens'),
-        ...one, response: { 200: successSchema, ...errorResponses },
+        ...one,
+        response: { 200: successSchema, ...errorResponses },
       },
     },
     async (request): Promise<Success> => {
       const { application } = await ctx.authorizeApplication(request, 'application.delete', request.params.applicationId);
-      const deleted = await ctx.store.deleteApplication(application.id, auditEntry(request, ctx.now(), 'application.delete', {
-        targetType: 'application', targetId: application.id, applicationId: application.id, orgId: orgOf(application),
-      }));
+      const deleted = await ctx.store.deleteApplication(
+        application.id,
+        auditEntry(request, ctx.now(), 'application.delete', {
+          targetType: 'application',
+          targetId: application.id,
+          applicationId: application.id,
+          orgId: orgOf(application),
+        }),
+      );
       ctx.invalidate({ kind: 'owner', id: application.id });
       if (!deleted) throw errors.notFound('Application');
       return { success: true };

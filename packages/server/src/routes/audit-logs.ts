@@ -1,8 +1,13 @@
 // GET /applications/{applicationId}/audit-logs: who changed what in an application,
 // paged like the token list (newest first by default).
 import {
-  applicationIdParamsSchema, auditLogQuerySchema, auditLogsSchema,
-  type ApplicationIdParams, type AuditLogEntry, type AuditLogQuery, type AuditLogs,
+  applicationIdParamsSchema,
+  auditLogQuerySchema,
+  auditLogsSchema,
+  type ApplicationIdParams,
+  type AuditLogEntry,
+  type AuditLogQuery,
+  type AuditLogs,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';

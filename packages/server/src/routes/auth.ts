@@ -2,8 +2,13 @@
 // and answers a session token (`lks_`). Unknown email and wrong password get the
 // same 401 after the same work (a password check against a dummy hash).
 import {
-  authedUserSchema, generateToken, losantClientQuerySchema, newId, userCredentialsSchema,
-  type AuthedUser, type UserCredentials,
+  authedUserSchema,
+  generateToken,
+  losantClientQuerySchema,
+  newId,
+  userCredentialsSchema,
+  type AuthedUser,
+  type UserCredentials,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { LoginThrottle } from '../auth/login-throttle.js';
@@ -32,9 +37,12 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
     '/auth/user',
     {
       schema: {
-        ...describePublic('auth', 'Sign in with email and password',
-          'No token needed. Answers a session token (`lks_`), 24 h by default (`tokenTTL` in seconds may shorten it). '
-          + 'Repeated failures are refused with 429 `TooManyRequests` and `Retry-After`.'),
+        ...describePublic(
+          'auth',
+          'Sign in with email and password',
+          'No token needed. Answers a session token (`lks_`), 24 h by default (`tokenTTL` in seconds may shorten it). ' +
+            'Repeated failures are refused with 429 `TooManyRequests` and `Retry-After`.',
+        ),
         querystring: losantClientQuerySchema,
         body: userCredentialsSchema,
         response: { 200: authedUserSchema, ...errorResponses },
@@ -63,22 +71,25 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
       const sessionId = newId(now);
-      const stored = await ctx.store.createToken({
-        id: sessionId,
-        ownerType: 'session',
-        ownerId: user.id,
-        creatorType: 'user',
-        creatorId: user.id,
-        creatorName: user.email,
-        name: 'session',
-        description: '',
-        scope: requestedScopes ?? ['all.User'],
-        status: 'active',
-        expiresAt: now + ttl,
-        createdAt: now,
-        updatedAt: now,
-        hash: hashToken(token),
-      }, { ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: sessionId }), actorType: 'user', actorId: user.id });
+      const stored = await ctx.store.createToken(
+        {
+          id: sessionId,
+          ownerType: 'session',
+          ownerId: user.id,
+          creatorType: 'user',
+          creatorId: user.id,
+          creatorName: user.email,
+          name: 'session',
+          description: '',
+          scope: requestedScopes ?? ['all.User'],
+          status: 'active',
+          expiresAt: now + ttl,
+          createdAt: now,
+          updatedAt: now,
+          hash: hashToken(token),
+        },
+        { ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: sessionId }), actorType: 'user', actorId: user.id },
+      );
       // The user was deleted a moment ago: nobody to sign in.
       if (!stored) throw badCredentials();
       return { userId: user.id, token };

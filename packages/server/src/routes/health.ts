@@ -13,7 +13,11 @@ const healthSchema = {
 
 export default function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const schema = {
-    ...describePublic('health', 'Whether this node can reach its store', 'No token needed. 503 `Unavailable` when the store is unreachable.'),
+    ...describePublic(
+      'health',
+      'Whether this node can reach its store',
+      'No token needed. 503 `Unavailable` when the store is unreachable.',
+    ),
     response: { 200: healthSchema },
   };
   app.get('/health', { schema }, async () => {

@@ -60,7 +60,12 @@ export default function introspectRoutes(app: FastifyInstance, ctx: AppContext, 
         if (applicationId !== undefined) {
           const access = await ctx.reach(principal, applicationId);
           out.application = access
-            ? { id: applicationId, reachable: true, owner_type: access.application.ownerType, ...(access.role ? { role: access.role } : {}) }
+            ? {
+                id: applicationId,
+                reachable: true,
+                owner_type: access.application.ownerType,
+                ...(access.role ? { role: access.role } : {}),
+              }
             : { id: applicationId, reachable: false };
         }
         return out;

@@ -9,7 +9,6 @@ import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
 import { iso } from './wire.js';
 
-
 export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/me',
@@ -17,7 +16,8 @@ export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('me.get', 'Get the calling user'),
-        querystring: summaryQuerySchema, response: { 200: meSchema, ...errorResponses },
+        querystring: summaryQuerySchema,
+        response: { 200: meSchema, ...errorResponses },
       },
     },
     async (request): Promise<Me> => {

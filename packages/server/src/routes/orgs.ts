@@ -1,10 +1,26 @@
 // Losant resources "Orgs" and "Org": organizations, their members and roles. The
 // creator is the first admin; the last admin can be neither removed nor demoted.
 import {
-  newId, orgIdParamsSchema, orgMemberPatchSchema, orgPatchSchema, orgPostSchema, orgSchema,
-  orgsSchema, pageQuerySchema, removeMemberQuerySchema, successSchema, summaryQuerySchema,
-  type Org, type OrgIdParams, type OrgMemberPatch, type OrgPatch, type OrgPost, type Orgs, type PageQueryParams,
-  type RemoveMemberQuery, type Success,
+  newId,
+  orgIdParamsSchema,
+  orgMemberPatchSchema,
+  orgPatchSchema,
+  orgPostSchema,
+  orgSchema,
+  orgsSchema,
+  pageQuerySchema,
+  removeMemberQuerySchema,
+  successSchema,
+  summaryQuerySchema,
+  type Org,
+  type OrgIdParams,
+  type OrgMemberPatch,
+  type OrgPatch,
+  type OrgPost,
+  type Orgs,
+  type PageQueryParams,
+  type RemoveMemberQuery,
+  type Success,
 } from '@latchkey/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
@@ -16,7 +32,6 @@ import { describeAction } from './openapi.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 import { iso } from './wire.js';
-
 
 async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
   const members = await store.listMembers(record.id);
@@ -38,7 +53,11 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
   async function setMember(request: FastifyRequest, orgId: string, userId: string, role: Role | null): Promise<void> {
     if (role !== null && !(await ctx.store.getUser(userId))) throw errors.notFound('User');
     const now = ctx.now();
-    const audit = auditEntry(request, now, role === null ? 'org.removeMember' : 'org.modifyMember', { targetType: 'member', targetId: userId, orgId });
+    const audit = auditEntry(request, now, role === null ? 'org.removeMember' : 'org.modifyMember', {
+      targetType: 'member',
+      targetId: userId,
+      orgId,
+    });
     const result = await ctx.store.setMember(orgId, userId, role, now, audit);
     if (result === 'last-admin') throw errors.validation('The last admin of an organization cannot be removed or demoted');
     if (result === 'not-member') throw errors.notFound('Member');
@@ -77,8 +96,18 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     async (request, reply): Promise<Org> => {
       const user = authorizeUser(request.principal, 'orgs.post');
       const now = ctx.now();
-      const record = { id: newId(now), name: request.body.name, description: request.body.description ?? '', createdAt: now, updatedAt: now };
-      await ctx.store.createOrganization(record, user.userId, auditEntry(request, now, 'org.create', { targetType: 'organization', targetId: record.id, orgId: record.id }));
+      const record = {
+        id: newId(now),
+        name: request.body.name,
+        description: request.body.description ?? '',
+        createdAt: now,
+        updatedAt: now,
+      };
+      await ctx.store.createOrganization(
+        record,
+        user.userId,
+        auditEntry(request, now, 'org.create', { targetType: 'organization', targetId: record.id, orgId: record.id }),
+      );
       reply.code(201);
       return toOrg(ctx.store, record);
     },
@@ -90,7 +119,8 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('org.get', 'Get an organization'),
-        ...one, response: { 200: orgSchema, ...errorResponses },
+        ...one,
+        response: { 200: orgSchema, ...errorResponses },
       },
     },
     async (request): Promise<Org> => {
@@ -105,15 +135,24 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('org.patch', 'Update an organization'),
-        ...one, body: orgPatchSchema, response: { 200: orgSchema, ...errorResponses },
+        ...one,
+        body: orgPatchSchema,
+        response: { 200: orgSchema, ...errorResponses },
       },
     },
     async (request): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.patch', request.params.orgId);
       const at = Math.max(ctx.now(), organization.updatedAt + 1);
-      const updated = await ctx.store.updateOrganization(organization.id, request.body, at, auditEntry(request, at, 'org.update', {
-        targetType: 'organization', targetId: organization.id, orgId: organization.id,
-      }));
+      const updated = await ctx.store.updateOrganization(
+        organization.id,
+        request.body,
+        at,
+        auditEntry(request, at, 'org.update', {
+          targetType: 'organization',
+          targetId: organization.id,
+          orgId: organization.id,
+        }),
+      );
       if (!updated) throw errors.notFound('Organization');
       return toOrg(ctx.store, updated);
     },
@@ -131,10 +170,15 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     },
     async (request): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.delete', request.params.orgId);
-      const result = await ctx.store.deleteOrganization(organization.id, auditEntry(request, ctx.now(), 'org.delete', {
-        targetType: 'organization', targetId: organization.id, orgId: organization.id,
-      }));
-      if (result === 'has-applications') throw errors.validation('Delete or move the organization\'s applications first');
+      const result = await ctx.store.deleteOrganization(
+        organization.id,
+        auditEntry(request, ctx.now(), 'org.delete', {
+          targetType: 'organization',
+          targetId: organization.id,
+          orgId: organization.id,
+        }),
+      );
+      if (result === 'has-applications') throw errors.validation("Delete or move the organization's applications first");
       if (result === 'missing') throw errors.notFound('Organization');
       return { success: true };
     },

@@ -1,8 +1,6 @@
 // The token operations shared by application tokens (/applications/{id}/tokens)
 // and user tokens (/me/tokens): one implementation, two resources.
-import {
-  generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken,
-} from '@latchkey/contract';
+import { generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken } from '@latchkey/contract';
 import { creatorOf } from '../auth/creator.js';
 import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../auth/token-hash.js';
@@ -130,16 +128,19 @@ export async function patchToken(
   // lastUpdated always moves forward, even within one millisecond of the last write.
   const updatedAt = Math.max(ctx.now(), current.updatedAt + 1);
   const updated = await ctx.store.updateToken(
-    owner.ownerType, owner.ownerId, id, patch, updatedAt, audit(request, updatedAt, owner, 'update', id),
+    owner.ownerType,
+    owner.ownerId,
+    id,
+    patch,
+    updatedAt,
+    audit(request, updatedAt, owner, 'update', id),
   );
   ctx.invalidate({ kind: 'token', id });
   if (!updated) throw notFound();
   return toApiToken(updated);
 }
 
-export async function deleteToken(
-  ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string,
-): Promise<{ success: true }> {
+export async function deleteToken(ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string): Promise<{ success: true }> {
   const deleted = await ctx.store.deleteToken(owner.ownerType, owner.ownerId, id, audit(request, ctx.now(), owner, 'delete', id));
   ctx.invalidate({ kind: 'token', id });
   if (!deleted) throw notFound();

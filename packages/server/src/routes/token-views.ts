@@ -56,7 +56,11 @@ export class TokenViews {
 
   /** A list answer: `envelope` gives every field but the items, which come from the store. */
   async page(
-    store: Store, ownerType: OwnerType, ownerId: string, query: TokenListQuery, envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
+    store: Store,
+    ownerType: OwnerType,
+    ownerId: string,
+    query: TokenListQuery,
+    envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
   ): Promise<Buffer> {
     const refs = await store.listTokenRefs(ownerType, ownerId, query);
     const answered = this.answers.get(refs);

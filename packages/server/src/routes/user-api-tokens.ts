@@ -2,10 +2,22 @@
 // tokens under /me/tokens, with the same lifecycle, validation and attenuation as
 // application tokens.
 import {
-  apiTokenIdParamsSchema, apiTokenPatchSchema, apiTokenSchema, apiTokensQuerySchema, apiTokensSchema,
-  createdApiTokenSchema, losantClientQuerySchema, successSchema, userApiTokenPostSchema,
-  type ApiToken, type ApiTokenIdParams, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken,
-  type Success, type UserApiTokenPost,
+  apiTokenIdParamsSchema,
+  apiTokenPatchSchema,
+  apiTokenSchema,
+  apiTokensQuerySchema,
+  apiTokensSchema,
+  createdApiTokenSchema,
+  losantClientQuerySchema,
+  successSchema,
+  userApiTokenPostSchema,
+  type ApiToken,
+  type ApiTokenIdParams,
+  type ApiTokenPatch,
+  type ApiTokensQuery,
+  type CreatedApiToken,
+  type Success,
+  type UserApiTokenPost,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { assertGrantableToUser } from '../auth/attenuate.js';
@@ -42,9 +54,12 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     {
       onRequest: ctx.authenticate,
       schema: {
-        ...describeAction('userApiTokens.post', 'Create a user API token',
-          'The 201 response is the only time the token string is returned. Attenuation: the new token may hold '
-          + 'no more authority, and expire no later, than the caller.'),
+        ...describeAction(
+          'userApiTokens.post',
+          'Create a user API token',
+          'The 201 response is the only time the token string is returned. Attenuation: the new token may hold ' +
+            'no more authority, and expire no later, than the caller.',
+        ),
         querystring: losantClientQuerySchema,
         body: userApiTokenPostSchema,
         response: { 201: createdApiTokenSchema, ...errorResponses },
@@ -53,7 +68,8 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     async (request, reply): Promise<CreatedApiToken> => {
       const user = authorizeUser(request.principal, 'userApiTokens.post');
       const created = await createToken(ctx, request, owner(user.userId), request.body, (scope, expiresAt) =>
-        assertGrantableToUser(user, scope, expiresAt));
+        assertGrantableToUser(user, scope, expiresAt),
+      );
       reply.code(201);
       return created;
     },
@@ -65,7 +81,8 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('userApiToken.get', 'Get a user API token'),
-        ...one, response: { 200: apiTokenSchema, ...errorResponses },
+        ...one,
+        response: { 200: apiTokenSchema, ...errorResponses },
       },
     },
     async (request, reply): Promise<Buffer> => {
@@ -79,8 +96,11 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     {
       onRequest: ctx.authenticate,
       schema: {
-        ...describeAction('userApiToken.patch', 'Update a user API token',
-          'Changes only name, description and status; re-activating a token needs authority over its scopes.'),
+        ...describeAction(
+          'userApiToken.patch',
+          'Update a user API token',
+          'Changes only name, description and status; re-activating a token needs authority over its scopes.',
+        ),
         ...one,
         body: apiTokenPatchSchema,
         response: { 200: apiTokenSchema, ...errorResponses },
@@ -89,7 +109,8 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
     async (request): Promise<ApiToken> => {
       const user = authorizeUser(request.principal, 'userApiToken.patch');
       return patchToken(ctx, request, owner(user.userId), request.params.apiTokenId, request.body, (current) =>
-        assertGrantableToUser(user, current.scope, current.expiresAt));
+        assertGrantableToUser(user, current.scope, current.expiresAt),
+      );
     },
   );
 
@@ -99,7 +120,8 @@ export default function userApiTokensRoutes(app: FastifyInstance, ctx: AppContex
       onRequest: ctx.authenticate,
       schema: {
         ...describeAction('userApiToken.delete', 'Revoke (delete) a user API token'),
-        ...one, response: { 200: successSchema, ...errorResponses },
+        ...one,
+        response: { 200: successSchema, ...errorResponses },
       },
     },
     async (request): Promise<Success> => {

@@ -173,14 +173,24 @@ export interface Store {
   /** Applications the user owns or reaches through an organization membership. */
   /** `orgId`: undefined for all, '' for the user's own, or one organization's. */
   listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
-  updateApplication(id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry): Promise<ApplicationRecord | undefined>;
+  updateApplication(
+    id: string,
+    patch: { name?: string; description?: string },
+    at: number,
+    audit?: AuditEntry,
+  ): Promise<ApplicationRecord | undefined>;
   /** Deletes the application and all of its tokens, in one transaction. */
   deleteApplication(id: string, audit?: AuditEntry): Promise<boolean>;
 
   createOrganization(organization: OrganizationRecord, adminUserId: string, audit?: AuditEntry): Promise<void>;
   getOrganization(id: string): Promise<OrganizationRecord | undefined>;
   listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }>;
-  updateOrganization(id: string, patch: { name?: string; description?: string }, at: number, audit?: AuditEntry): Promise<OrganizationRecord | undefined>;
+  updateOrganization(
+    id: string,
+    patch: { name?: string; description?: string },
+    at: number,
+    audit?: AuditEntry,
+  ): Promise<OrganizationRecord | undefined>;
   /** Refuses (returns 'has-applications') while the organization owns applications. */
   deleteOrganization(id: string, audit?: AuditEntry): Promise<'deleted' | 'missing' | 'has-applications'>;
   listMembers(orgId: string): Promise<MemberRecord[]>;
@@ -217,7 +227,12 @@ export interface Store {
   getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
   /** Applies the patch and sets updatedAt; undefined when no such token. */
   updateToken(
-    ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number, audit?: AuditEntry,
+    ownerType: OwnerType,
+    ownerId: string,
+    id: string,
+    patch: TokenPatch,
+    updatedAt: number,
+    audit?: AuditEntry,
   ): Promise<TokenRecord | undefined>;
   /** True when a token was deleted. */
   deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean>;

@@ -21,13 +21,14 @@ export interface Harness {
   /** inject with a bearer token. */
   call(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** Creates an application token through the API and returns the 201 body. */
-  createToken(body: Record<string, unknown>, token?: string, applicationId?: string): Promise<Record<string, unknown> & { token: string; id: string }>;
+  createToken(
+    body: Record<string, unknown>,
+    token?: string,
+    applicationId?: string,
+  ): Promise<Record<string, unknown> & { token: string; id: string }>;
 }
 
-export async function build(
-  t: TestContext,
-  options: { databaseUrl?: string; introspectionSecret?: string } = {},
-): Promise<Harness> {
+export async function build(t: TestContext, options: { databaseUrl?: string; introspectionSecret?: string } = {}): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
   const app = await buildApp({
@@ -103,7 +104,12 @@ export async function makeApplication(store: Store, ownerId: string, name = 'Oth
 }
 
 /** Creates a user straight in the store (lower-cased email, scrypt password) and returns its id. */
-export async function createUser(store: Store, email: string, password: string, names: { firstName?: string; lastName?: string } = {}): Promise<string> {
+export async function createUser(
+  store: Store,
+  email: string,
+  password: string,
+  names: { firstName?: string; lastName?: string } = {},
+): Promise<string> {
   const now = Date.now();
   const id = newId(now);
   await store.createUser({

@@ -74,8 +74,12 @@ export async function sandbox(t: TestContext): Promise<Sandbox> {
     });
     const proc: Proc = {
       child,
-      get stdout() { return stdout; },
-      get stderr() { return stderr; },
+      get stdout() {
+        return stdout;
+      },
+      get stderr() {
+        return stderr;
+      },
       exited,
     };
     procs.push(proc);
@@ -161,4 +165,3 @@ export async function stopsCleanly(proc: Proc, signal: NodeJS.Signals): Promise<
 }
 
 export const countOf = (haystack: string, needle: string) => haystack.split(needle).length - 1;
-

@@ -5,7 +5,15 @@
 import { Kysely, PostgresDialect, type Selectable } from 'kysely';
 import pg from 'pg';
 import type {
-  ApplicationRecord, AuditEntry, InvalidationEvent, NewToken, OwnerType, TokenListQuery, TokenRecord, TokenRef, TokenRefPage,
+  ApplicationRecord,
+  AuditEntry,
+  InvalidationEvent,
+  NewToken,
+  OwnerType,
+  TokenListQuery,
+  TokenRecord,
+  TokenRef,
+  TokenRefPage,
 } from '../port.js';
 import { runMigrations } from '../sql/migrate.js';
 import { migrationsFor } from '../sql/migrations.js';
@@ -28,7 +36,17 @@ export interface PostgresOptions {
   poolSize?: number;
 }
 
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 
 function connectionConfig(options: PostgresOptions): pg.ClientConfig {
   return {
@@ -53,7 +71,11 @@ class PostgresStore extends SqlStore {
     one: async (item) => (await this.createOwnedTokens([item]))[0]!,
   });
 
-  constructor(db: Kysely<Database>, private readonly pool: pg.Pool, private readonly options: PostgresOptions) {
+  constructor(
+    db: Kysely<Database>,
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresOptions,
+  ) {
     super(db);
   }
 
@@ -71,7 +93,9 @@ class PostgresStore extends SqlStore {
 
   override async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
     const row = await this.one<TokenRow>(
-      'latchkey_token_by_id', `select ${columns} from api_tokens where id = $1 and owner_type = $2 and owner_id = $3`, [id, ownerType, ownerId],
+      'latchkey_token_by_id',
+      `select ${columns} from api_tokens where id = $1 and owner_type = $2 and owner_id = $3`,
+      [id, ownerType, ownerId],
     );
     return row && tokenFromRow(row);
   }
@@ -87,7 +111,9 @@ class PostgresStore extends SqlStore {
   }
 
   override async getApplication(id: string): Promise<ApplicationRecord | undefined> {
-    const row = await this.one<Selectable<ApplicationsTable>>('latchkey_application_by_id', 'select * from applications where id = $1', [id]);
+    const row = await this.one<Selectable<ApplicationsTable>>('latchkey_application_by_id', 'select * from applications where id = $1', [
+      id,
+    ]);
     return row && applicationFromRow(row);
   }
 

@@ -47,8 +47,12 @@ export async function listAudit(db: Kysely<Database>, query: AuditQuery): Promis
   if (query.orgId !== undefined) base = base.where('org_id', '=', query.orgId);
   if (query.action) base = base.where(sql<boolean>`lower(action) like ${globToLike(query.action.toLowerCase())} escape '\\'`);
   const [rows, count] = await Promise.all([
-    base.selectAll().orderBy('seq', query.sortDirection)
-      .limit(query.perPage).offset(query.page * query.perPage).execute(),
+    base
+      .selectAll()
+      .orderBy('seq', query.sortDirection)
+      .limit(query.perPage)
+      .offset(query.page * query.perPage)
+      .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(fromRow), totalCount: Number(count.n) };

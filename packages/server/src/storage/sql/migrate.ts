@@ -5,11 +5,7 @@ import type { Database } from './tables.js';
  * Applies pending migrations. Kysely's migrator takes a lock (a PostgreSQL advisory
  * lock) so that nodes starting together do not race.
  */
-export async function runMigrations(
-  db: Kysely<Database>,
-  migrations: Record<string, Migration>,
-  schema?: string,
-): Promise<void> {
+export async function runMigrations(db: Kysely<Database>, migrations: Record<string, Migration>, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),

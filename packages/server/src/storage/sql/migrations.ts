@@ -58,11 +58,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         // is an index range scan whatever the size of the table.
         const sortColumns = ['name_key', 'status', 'created_at', 'updated_at', 'expires_at'];
         for (const column of sortColumns) {
-          await db.schema
-            .createIndex(`api_tokens_owner_${column}`)
-            .on('api_tokens')
-            .columns(['owner_id', column, 'id'])
-            .execute();
+          await db.schema.createIndex(`api_tokens_owner_${column}`).on('api_tokens').columns(['owner_id', column, 'id']).execute();
         }
         await db.schema.createIndex('api_tokens_owner_id').on('api_tokens').columns(['owner_id', 'id']).execute();
       },
@@ -102,9 +98,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('token_counts_pk', ['owner_type', 'owner_id', 'status'])
           .execute();
         await sql`insert into token_counts (owner_type, owner_id, status, n)
-          select owner_type, owner_id, status, count(*) from api_tokens group by owner_type, owner_id, status`.execute(
-          db,
-        );
+          select owner_type, owner_id, status, count(*) from api_tokens group by owner_type, owner_id, status`.execute(db);
       },
     },
     '0004-audit-log': {
@@ -126,11 +120,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           .addColumn('source_address', 'varchar(64)')
           .addColumn('outcome', 'varchar(8)', (c) => c.notNull())
           .execute();
-        await db.schema
-          .createIndex('audit_log_application')
-          .on('audit_log')
-          .columns(['application_id', 'seq'])
-          .execute();
+        await db.schema.createIndex('audit_log_application').on('audit_log').columns(['application_id', 'seq']).execute();
         await db.schema.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'seq']).execute();
       },
     },
@@ -138,7 +128,10 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
       // Lets a node keep each token's rendered JSON and know, from the page query
       // alone, whether it is still current (whichever node changed the token).
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('api_tokens').addColumn('version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('api_tokens')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
     '0006-token-page-indexes': {
@@ -149,7 +142,13 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         for (const column of ['name_key', 'status', 'created_at', 'updated_at', 'expires_at', 'id']) {
           await db.schema.dropIndex(column === 'id' ? 'api_tokens_owner_id' : `api_tokens_owner_${column}`).execute();
-          const columns = ['owner_id', 'owner_type', column, ...(column === 'id' ? [] : ['id']), ...(column === 'status' ? [] : ['status'])];
+          const columns = [
+            'owner_id',
+            'owner_type',
+            column,
+            ...(column === 'id' ? [] : ['id']),
+            ...(column === 'status' ? [] : ['status']),
+          ];
           await db.schema.createIndex(`api_tokens_page_${column}`).on('api_tokens').columns(columns).execute();
         }
       },

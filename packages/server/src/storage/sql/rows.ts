@@ -5,8 +5,21 @@ import { neverExpires, type ApiTokensTable, type Database } from './tables.js';
 
 /** The columns a token record is read from: never the hash, nor the derived sort key. */
 export const tokenColumns = [
-  'id', 'owner_type', 'owner_id', 'creator_type', 'creator_id', 'creator_name', 'name', 'description', 'scope', 'status',
-  'expires_at', 'created_at', 'updated_at', 'last_used_at', 'version',
+  'id',
+  'owner_type',
+  'owner_id',
+  'creator_type',
+  'creator_id',
+  'creator_name',
+  'name',
+  'description',
+  'scope',
+  'status',
+  'expires_at',
+  'created_at',
+  'updated_at',
+  'last_used_at',
+  'version',
 ] as const;
 export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
 

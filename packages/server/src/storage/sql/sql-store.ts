@@ -25,7 +25,15 @@ import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, tokenFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
 import {
-  deleteOwnerTokens, deleteToken, getTokens, insertOwnedTokens, insertTokens, listTokenRefs, listTokens, updateToken, type TokenCreate,
+  deleteOwnerTokens,
+  deleteToken,
+  getTokens,
+  insertOwnedTokens,
+  insertTokens,
+  listTokenRefs,
+  listTokens,
+  updateToken,
+  type TokenCreate,
 } from './tokens.js';
 
 const pageSortColumns = {
@@ -108,11 +116,7 @@ export abstract class SqlStore implements Store {
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email', '=', email.toLowerCase())
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
     return row && userFromRow(row);
   }
 
@@ -159,11 +163,7 @@ export abstract class SqlStore implements Store {
     return result.numUpdatedRows > 0n;
   }
 
-  async listApplications(
-    userId: string,
-    query: PageQuery,
-    orgId?: string,
-  ): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
+  async listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
     let base = this.db
       .selectFrom('applications')
       .where((eb) =>
@@ -238,10 +238,7 @@ export abstract class SqlStore implements Store {
     return row && organizationFromRow(row);
   }
 
-  async listOrganizations(
-    userId: string,
-    query: PageQuery,
-  ): Promise<{ items: OrganizationRecord[]; totalCount: number }> {
+  async listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }> {
     let base = this.db
       .selectFrom('organizations')
       .where('id', 'in', this.db.selectFrom('org_members').select('org_id').where('user_id', '=', userId));
@@ -342,12 +339,7 @@ export abstract class SqlStore implements Store {
       if (role === null) {
         await trx.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
       } else if (current) {
-        await trx
-          .updateTable('org_members')
-          .set({ role })
-          .where('org_id', '=', orgId)
-          .where('user_id', '=', userId)
-          .execute();
+        await trx.updateTable('org_members').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
       } else {
         await trx.insertInto('org_members').values({ org_id: orgId, user_id: userId, role, created_at: at }).execute();
       }

@@ -2,9 +2,7 @@
 // tokens an owner has, per status, updates token_counts in the same transaction,
 // so totalCount is exact without counting rows on every page.
 import { sql, type Kysely } from 'kysely';
-import type {
-  AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage,
-} from '../port.js';
+import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage } from '../port.js';
 import { appendAudit, auditRow } from './audit.js';
 import { globToLike } from './glob.js';
 import { tokenColumns, tokenFromRow, tokenRow } from './rows.js';
@@ -34,7 +32,9 @@ export function orderColumns(sortField: keyof typeof sortColumns): string[] {
 
 /** The same order as an SQL fragment, for the adapters' prepared page statements. */
 export function orderBySql(sortField: keyof typeof sortColumns, direction: 'asc' | 'desc'): string {
-  return orderColumns(sortField).map((column) => `${column} ${direction}`).join(', ');
+  return orderColumns(sortField)
+    .map((column) => `${column} ${direction}`)
+    .join(', ');
 }
 
 const filterColumns = { name: 'name_key', status: 'status' } as const;
@@ -67,7 +67,10 @@ export async function insertTokens(db: Db, tokens: readonly NewToken[], audits: 
   if (audits.length > 0) await db.insertInto('audit_log').values(audits.map(auditRow)).execute();
   // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
   for (let i = 0; i < tokens.length; i += 500) {
-    await db.insertInto('api_tokens').values(tokens.slice(i, i + 500).map(tokenRow)).execute();
+    await db
+      .insertInto('api_tokens')
+      .values(tokens.slice(i, i + 500).map(tokenRow))
+      .execute();
   }
   for (const [ownerType, ownerId, status, n] of countDeltas(tokens)) await bump(db, ownerType, ownerId, status, n);
 }
@@ -93,7 +96,11 @@ export function countDeltas(tokens: readonly NewToken[]): Array<[OwnerType, stri
  * page and the count run concurrently.
  */
 async function tokenPage<C extends (typeof tokenColumns)[number]>(
-  db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery, columns: readonly C[],
+  db: Db,
+  ownerType: OwnerType,
+  ownerId: string,
+  query: TokenListQuery,
+  columns: readonly C[],
 ) {
   let base = db.selectFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType);
   const filter = query.filter && { column: filterColumns[query.filter.field], pattern: globToLike(query.filter.glob.toLowerCase()) };
@@ -143,13 +150,18 @@ export async function insertOwnedTokens(trx: Db, creates: readonly TokenCreate[]
     const query = trx.selectFrom(table).select('id').where('id', 'in', ids);
     return new Set((await (lock ? query.forShare() : query).execute()).map((r) => r.id));
   };
-  const ownersOf = (application: boolean) =>
-    [...new Set(creates.filter((c) => (c.token.ownerType === 'application') === application).map((c) => c.token.ownerId))];
+  const ownersOf = (application: boolean) => [
+    ...new Set(creates.filter((c) => (c.token.ownerType === 'application') === application).map((c) => c.token.ownerId)),
+  ];
   const applications = await existing('applications', ownersOf(true));
   const users = await existing('users', ownersOf(false));
   const stored = creates.map((c) => (c.token.ownerType === 'application' ? applications : users).has(c.token.ownerId));
   const kept = creates.filter((_, i) => stored[i]);
-  await insertTokens(trx, kept.map((c) => c.token), kept.flatMap((c) => (c.audit ? [c.audit] : [])));
+  await insertTokens(
+    trx,
+    kept.map((c) => c.token),
+    kept.flatMap((c) => (c.audit ? [c.audit] : [])),
+  );
   return stored;
 }
 
@@ -176,7 +188,13 @@ export async function getTokens(db: Db, ownerType: OwnerType, ownerId: string, i
 }
 
 export async function updateToken(
-  db: Db, ownerType: OwnerType, ownerId: string, id: string, patch: TokenPatch, updatedAt: number, audit?: AuditEntry,
+  db: Db,
+  ownerType: OwnerType,
+  ownerId: string,
+  id: string,
+  patch: TokenPatch,
+  updatedAt: number,
+  audit?: AuditEntry,
 ): Promise<TokenRecord | undefined> {
   return db.transaction().execute(async (trx) => {
     const before = await trx
@@ -201,7 +219,10 @@ export async function updateToken(
       .executeTakeFirstOrThrow();
     if (row.status !== before.status) {
       // In key order ('active' < 'inactive'), as insertTokens does.
-      const changes = [[before.status, -1], [row.status, 1]] as const;
+      const changes = [
+        [before.status, -1],
+        [row.status, 1],
+      ] as const;
       for (const [status, delta] of before.status < row.status ? changes : [changes[1], changes[0]]) {
         await bump(trx, ownerType, ownerId, status, delta);
       }

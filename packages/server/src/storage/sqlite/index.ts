@@ -6,9 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type {
-  ApplicationRecord, AuditEntry, NewToken, OwnerType, TokenListQuery, TokenRecord, TokenRef, TokenRefPage,
-} from '../port.js';
+import type { ApplicationRecord, AuditEntry, NewToken, OwnerType, TokenListQuery, TokenRecord, TokenRef, TokenRefPage } from '../port.js';
 import { auditRow } from '../sql/audit.js';
 import { migrationsFor } from '../sql/migrations.js';
 import { applicationFromRow, tokenColumns, tokenFromRow, tokenRow, type TokenRow } from '../sql/rows.js';
@@ -36,12 +34,33 @@ export interface SqliteOptions {
 // Column lists for the prepared inserts come from the same row mappers the query
 // builder uses, applied to these.
 const sampleToken: NewToken = {
-  id: '', ownerType: 'application', ownerId: '', creatorType: 'user', creatorId: '', creatorName: '', name: '',
-  description: '', scope: [], status: 'active', expiresAt: null, createdAt: 0, updatedAt: 0, hash: new Uint8Array(),
+  id: '',
+  ownerType: 'application',
+  ownerId: '',
+  creatorType: 'user',
+  creatorId: '',
+  creatorName: '',
+  name: '',
+  description: '',
+  scope: [],
+  status: 'active',
+  expiresAt: null,
+  createdAt: 0,
+  updatedAt: 0,
+  hash: new Uint8Array(),
 };
 const sampleAudit: AuditEntry = {
-  id: '', at: 0, actorType: 'anonymous', actorId: null, action: '', targetType: 'apiToken', targetId: null,
-  applicationId: null, orgId: null, sourceAddress: null, outcome: 'success',
+  id: '',
+  at: 0,
+  actorType: 'anonymous',
+  actorId: null,
+  action: '',
+  targetType: 'apiToken',
+  targetId: null,
+  applicationId: null,
+  orgId: null,
+  sourceAddress: null,
+  outcome: 'success',
 };
 
 class SqliteStore extends SqlStore {
@@ -57,7 +76,10 @@ class SqliteStore extends SqlStore {
   private readonly reads: ReadCache;
   private readonly creates: GroupCommit<TokenCreate, boolean>;
 
-  constructor(db: Kysely<Database>, private readonly raw: BetterSqlite3.Database) {
+  constructor(
+    db: Kysely<Database>,
+    private readonly raw: BetterSqlite3.Database,
+  ) {
     super(db);
     this.byHash = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where token_hash = ?`);
     this.byId = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where id = ? and owner_type = ? and owner_id = ?`);
@@ -115,7 +137,11 @@ class SqliteStore extends SqlStore {
   private tokenCreates(): GroupCommit<TokenCreate, boolean> {
     const raw = this.raw;
     const insert = (table: string, row: object) =>
-      raw.prepare(`insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row).map((c) => `@${c}`).join(', ')})`);
+      raw.prepare(
+        `insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row)
+          .map((c) => `@${c}`)
+          .join(', ')})`,
+      );
     const tokenInsert = insert('api_tokens', tokenRow(sampleToken));
     const auditInsert = insert('audit_log', auditRow(sampleAudit));
     const bump = raw.prepare<[string, string, string, number]>(
@@ -128,7 +154,9 @@ class SqliteStore extends SqlStore {
     };
     const commit = raw.transaction((batch: readonly TokenCreate[]) => {
       // In the transaction: a token is never stored for an owner deleted meanwhile.
-      const stored = batch.map(({ token }) => owners[token.ownerType === 'application' ? 'application' : 'user'].get(token.ownerId) !== undefined);
+      const stored = batch.map(
+        ({ token }) => owners[token.ownerType === 'application' ? 'application' : 'user'].get(token.ownerId) !== undefined,
+      );
       const kept = batch.filter((_, i) => stored[i]);
       for (const { token, audit } of kept) {
         tokenInsert.run(tokenRow(token));
