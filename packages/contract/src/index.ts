@@ -11,3 +11,4 @@ export * from './roles.js';
 export * from './access.js';
 export * from './schemas/introspection.js';
 export * from './schemas/audit-log.js';
+export * from './bounded-cache.js';

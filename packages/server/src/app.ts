@@ -10,20 +10,9 @@ import { ApplicationOwners } from './auth/application-owners.js';
 import { authorizeApplication, reach } from './auth/authorize.js';
 import type { AppContext } from './context.js';
 import { ApiError, errors } from './errors.js';
-import applicationApiTokenRoutes from './routes/application-api-token.js';
-import applicationApiTokensRoutes from './routes/application-api-tokens.js';
-import applicationsRoutes from './routes/applications.js';
-import auditLogRoutes from './routes/audit-logs.js';
-import authRoutes from './routes/auth.js';
-import consoleRoutes from './routes/console.js';
-import healthRoutes from './routes/health.js';
-import introspectRoutes from './routes/introspect.js';
-import meRoutes from './routes/me.js';
-import openApiRoutes from './routes/openapi.js';
-import orgsRoutes from './routes/orgs.js';
-import userApiTokensRoutes from './routes/user-api-tokens.js';
 import type { InvalidationEvent, Store } from './storage/port.js';
 import { validatorCompiler } from './validation.js';
+import { registerRoutes } from './routes/index.js';
 import { TokenViews } from './routes/token-views.js';
 
 export interface AppOptions {
@@ -262,18 +251,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return true;
   };
 
-  // Before any route: @fastify/swagger collects routes as they are added.
-  await openApiRoutes(app);
-  healthRoutes(app, ctx);
-  if (options.introspectionSecret) introspectRoutes(app, ctx, options.introspectionSecret);
-  authRoutes(app, ctx, { sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs });
-  meRoutes(app, ctx);
-  userApiTokensRoutes(app, ctx);
-  applicationsRoutes(app, ctx);
-  orgsRoutes(app, ctx);
-  applicationApiTokensRoutes(app, ctx);
-  applicationApiTokenRoutes(app, ctx);
-  auditLogRoutes(app, ctx);
-  await consoleRoutes(app);
+  await registerRoutes(app, ctx, {
+    introspectionSecret: options.introspectionSecret,
+    sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
+  });
   return app;
 }

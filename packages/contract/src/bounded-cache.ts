@@ -1,0 +1,82 @@
+// The one cache of latchkey: a bounded map (lru-cache: entry and weight bounds, TTLs)
+// with an epoch guard. Every in-memory cache of the server and of the client's
+// verifier is one of these, so eviction, expiry and the race between a read and an
+// invalidation are handled in one place. Pure: runs in browsers too.
+import { LRUCache } from 'lru-cache';
+
+export interface BoundedCacheOptions<K, V> {
+  /** Most entries kept. */
+  max?: number;
+  /** Most total weight kept, as measured by `weigh` (both or neither). */
+  maxWeight?: number;
+  weigh?: (value: V, key: K) => number;
+  /** Entries older than this (strictly) are not served; 0 keeps nothing at all. */
+  ttlMs?: number;
+  /** The clock TTLs are measured by (milliseconds); tests move it. */
+  now?: () => number;
+  /** Called for every entry that leaves the cache: evicted, expired, replaced or deleted. */
+  onRemove?: (value: V, key: K) => void;
+}
+
+export class BoundedCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<K, V>;
+  private readonly keeps: boolean;
+  /**
+   * Bumped by every invalidation. A reader takes it (`begin`) before reading the
+   * source and hands it to `set`: what it read is dropped if an invalidation came
+   * in between, so a stale value read before a write is never kept after it.
+   */
+  private epoch = 0;
+
+  constructor(options: BoundedCacheOptions<K, V>) {
+    const { max, maxWeight, weigh, ttlMs, now, onRemove } = options;
+    this.keeps = ttlMs !== 0;
+    // One of the two bounds is always given (lru-cache checks at run time too).
+    this.entries = new LRUCache<K, V>({
+      ...(max === undefined ? {} : { max }),
+      ...(maxWeight === undefined || weigh === undefined ? {} : { maxSize: maxWeight, sizeCalculation: weigh }),
+      ...(ttlMs ? { ttl: ttlMs, ttlResolution: 0, ...(now ? { perf: { now } } : {}) } : {}),
+      ...(onRemove ? { dispose: onRemove } : {}),
+    } as LRUCache.Options<K, V, unknown>);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The epoch to pass to `set` after reading the source. */
+  begin(): number {
+    return this.epoch;
+  }
+
+  get(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /**
+   * Keeps `value` unless an invalidation happened since `epoch` was taken, or it
+   * weighs more than the whole cache may. Returns whether it was kept.
+   */
+  set(key: K, value: V, epoch = this.epoch): boolean {
+    if (!this.keeps || epoch !== this.epoch) return false;
+    this.entries.set(key, value);
+    return this.entries.has(key);
+  }
+
+  /** Drops one entry; reads in flight are not kept. */
+  delete(key: K): void {
+    this.epoch++;
+    this.entries.delete(key);
+  }
+
+  /** Drops every entry the predicate holds for; reads in flight are not kept. */
+  deleteWhere(predicate: (value: V, key: K) => boolean): void {
+    this.epoch++;
+    for (const [key, value] of this.entries.entries()) if (predicate(value, key)) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.epoch++;
+    this.entries.clear();
+  }
+}
