@@ -163,7 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } else if (event.kind === 'owner') {
       tokenCache.invalidateOwner(event.id);
       owners.invalidate(event.id);
-    } else {
+    } else if (event.kind === 'all') {
       tokenCache.clear();
       owners.clear();
       views.clear();

@@ -68,6 +68,13 @@ export interface TokenCountsTable {
   n: number;
 }
 
+/** See migration 0008: moved by every write to one of the owner's tokens. */
+export interface TokenRevisionsTable {
+  owner_type: 'application' | 'user' | 'session';
+  owner_id: string;
+  revision: number;
+}
+
 export interface AuditLogTable {
   seq: Generated<number>;
   id: string;
@@ -86,6 +93,7 @@ export interface AuditLogTable {
 export interface Database {
   audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
+  token_revisions: TokenRevisionsTable;
   organizations: OrganizationsTable;
   org_members: OrgMembersTable;
   users: UsersTable;
