@@ -80,7 +80,7 @@ export class PostgresHotReads implements HotReads {
       // The count row always comes back; the page's rows join it, in page order.
       text: `select c.n as total, c.revision, t.id, t.version
         from (select coalesce(sum(n), 0) as n,
-                (select revision from token_revisions where owner_type = $2 and owner_id = $1) as revision
+                (select version from token_set_versions where owner_type = $2 and owner_id = $1) as revision
               from token_counts where owner_type = $2 and owner_id = $1) c
         left join lateral (
           select id, version, ${sortColumns[sortField]} as k from api_tokens where owner_id = $1 and owner_type = $2

@@ -172,18 +172,19 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
-    '0008-token-revisions': {
-      // A revision per token owner, moved in the transaction of every write that
-      // changes any of the owner's tokens (TokenRefPage.revision): a page read at a
-      // revision is the same page whichever node reads it, so list answers can be
-      // kept by it. Rows are never deleted, so a revision never comes back.
+    '0008-token-set-versions': {
+      // A version of each owner's set of tokens, moved in the transaction of every
+      // write that changes any of them (a touch included): a page's revision
+      // (TokenRefPage.revision). A page read at one is the same page whichever node
+      // reads it, so list answers can be kept by it. Rows are never deleted, so a
+      // version never comes back.
       async up(db: Kysely<unknown>) {
         await db.schema
-          .createTable('token_revisions')
+          .createTable('token_set_versions')
           .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
           .addColumn('owner_id', 'char(24)', (c) => c.notNull())
-          .addColumn('revision', 'bigint', (c) => c.notNull())
-          .addPrimaryKeyConstraint('token_revisions_pk', ['owner_type', 'owner_id'])
+          .addColumn('version', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_set_versions_pk', ['owner_type', 'owner_id'])
           .execute();
       },
     },

@@ -69,10 +69,10 @@ export interface TokenCountsTable {
 }
 
 /** See migration 0008: moved by every write to one of the owner's tokens. */
-export interface TokenRevisionsTable {
+export interface TokenSetVersionsTable {
   owner_type: 'application' | 'user' | 'session';
   owner_id: string;
-  revision: number;
+  version: number;
 }
 
 export interface AuditLogTable {
@@ -93,7 +93,7 @@ export interface AuditLogTable {
 export interface Database {
   audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
-  token_revisions: TokenRevisionsTable;
+  token_set_versions: TokenSetVersionsTable;
   organizations: OrganizationsTable;
   org_members: OrgMembersTable;
   users: UsersTable;

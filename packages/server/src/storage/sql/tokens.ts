@@ -1,7 +1,7 @@
 // Token queries shared by the SQL adapters. Every write that changes how many
 // tokens an owner has, per status, updates token_counts in the same transaction,
 // so totalCount is exact without counting rows on every page; every write to an
-// owner's tokens moves its revision (token_revisions) in the same transaction too,
+// owner's tokens moves its revision (token_set_versions.version) in the same transaction too,
 // and every UPDATE of a token goes through changeToken, which moves its version.
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage } from '../port.js';
@@ -72,10 +72,10 @@ async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Statu
 export async function bumpRevisions(db: Db, owners: readonly TokenOwner[]): Promise<void> {
   for (const { ownerType, ownerId } of owners) {
     await db
-      .insertInto('token_revisions')
-      .values({ owner_type: ownerType, owner_id: ownerId, revision: 1 })
+      .insertInto('token_set_versions')
+      .values({ owner_type: ownerType, owner_id: ownerId, version: 1 })
       .onConflict((oc) =>
-        oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({ revision: eb('token_revisions.revision', '+', 1) })),
+        oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({ version: eb('token_set_versions.version', '+', 1) })),
       )
       .execute();
   }
@@ -140,7 +140,7 @@ export function countDeltas(tokens: readonly NewToken[]): Array<[OwnerType, stri
 
 /** The owner's revision, as a subquery (absent: no write yet, revision 0). */
 function revisionOf(db: Db, ownerType: OwnerType, ownerId: string) {
-  return db.selectFrom('token_revisions').select('revision').where('owner_type', '=', ownerType).where('owner_id', '=', ownerId);
+  return db.selectFrom('token_set_versions').select('version').where('owner_type', '=', ownerType).where('owner_id', '=', ownerId);
 }
 
 /**

@@ -80,7 +80,7 @@ export class SqliteHotReads implements HotReads {
     this.byId = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where id = ? and owner_type = ? and owner_id = ?`);
     this.applicationById = raw.prepare('select * from applications where id = ?');
     this.countAndRevision = raw.prepare(
-      `select sum(n) as n, (select revision from token_revisions where owner_type = ? and owner_id = ?) as revision
+      `select sum(n) as n, (select version from token_set_versions where owner_type = ? and owner_id = ?) as revision
        from token_counts where owner_type = ? and owner_id = ?`,
     );
     this.creates = this.tokenCreates();
@@ -162,8 +162,8 @@ export class SqliteHotReads implements HotReads {
     const auditInsert = insert('audit_log', auditRow(sampleAudit));
     // The same writes as insertTokens (sql/tokens.ts), in the same order.
     const bumpRevision = raw.prepare<[string, string]>(
-      `insert into token_revisions (owner_type, owner_id, revision) values (?, ?, 1)
-       on conflict (owner_type, owner_id) do update set revision = revision + 1`,
+      `insert into token_set_versions (owner_type, owner_id, version) values (?, ?, 1)
+       on conflict (owner_type, owner_id) do update set version = version + 1`,
     );
     const bump = raw.prepare<[string, string, string, number]>(
       `insert into token_counts (owner_type, owner_id, status, n) values (?, ?, ?, ?)
