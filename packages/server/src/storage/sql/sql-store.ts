@@ -100,6 +100,7 @@ export class SqlStore implements Store {
   readonly listTokenRefs: HotReads['listTokenRefs'];
   readonly isUnavailable: (error: unknown) => boolean;
   readonly #listeners: Array<(event: StoreEvent) => void> = [];
+  #closing: Promise<void> | undefined;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -462,7 +463,13 @@ export class SqlStore implements Store {
     return listAudit(this.db, query);
   }
 
-  async close(): Promise<void> {
+  /** Idempotent: a store closed twice (a signal during shutdown, say) closes once. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     await this.adapter.peers?.close();
     await this.db.destroy();
     await this.adapter.close?.();
