@@ -20,6 +20,8 @@ export interface SqlDialect {
    * time, and this process runs one transaction at a time on its one connection.
    */
   readonly rowLocks: boolean;
+  /** Whether a WITH clause may hold an UPDATE or INSERT (one statement for several writes). */
+  readonly writableCte: boolean;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
 }

@@ -437,7 +437,7 @@ export class SqlStore implements Store {
     updatedAt: number,
     audit?: AuditEntry,
   ): Promise<TokenRecord | undefined> {
-    const record = await updateToken(this.db, ownerType, ownerId, id, patch, updatedAt, audit);
+    const record = await updateToken(this.db, this.adapter.dialect, ownerType, ownerId, id, patch, updatedAt, audit);
     if (record) await this.#announce({ kind: 'token', id, ownerType, ownerId });
     return record;
   }
@@ -450,7 +450,7 @@ export class SqlStore implements Store {
 
   /** Announced to this process only: see the 'token-used' StoreEvent. */
   async touchToken(id: string, lastUsedAt: number): Promise<void> {
-    const owner = await touchToken(this.db, id, lastUsedAt);
+    const owner = await touchToken(this.db, this.adapter.dialect, id, lastUsedAt);
     if (owner) this.#emit({ kind: 'token-used', id, ...owner });
   }
 

@@ -92,18 +92,36 @@ export function ownersOf(tokens: readonly NewToken[]): TokenOwner[] {
 type TokenChange = Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>;
 
 /**
- * The one UPDATE of api_tokens (test/storage.test.ts holds the source to it): it
- * moves the token's version, which kept renderings are keyed by, and its owner's
- * revision, which kept list answers are keyed by. Within the caller's transaction.
+ * The one UPDATE of api_tokens (test/storage-events.test.ts holds the source to
+ * it): it moves the token's version, which kept renderings are keyed by, and its
+ * owner's revision, which kept list answers are keyed by. Both in one statement
+ * where the dialect can (so a touch needs no transaction); otherwise within the
+ * caller's transaction.
  */
-export async function changeToken(trx: Db, id: string, owner: TokenOwner | undefined, change: TokenChange) {
-  let update = trx
+export async function changeToken(db: Db, dialect: SqlDialect, id: string, owner: TokenOwner | undefined, change: TokenChange) {
+  let update = db
     .updateTable('api_tokens')
     .set({ ...change, version: sql<number>`version + 1` })
     .where('id', '=', id);
   if (owner) update = update.where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+  if (dialect.writableCte) {
+    return db
+      .with('changed', () => update.returningAll())
+      .with('bumped', (qb) =>
+        qb
+          .insertInto('token_set_versions')
+          .columns(['owner_type', 'owner_id', 'version'])
+          .expression(qb.selectFrom('changed').select(['owner_type', 'owner_id', sql<number>`1`.as('version')]))
+          .onConflict((oc) =>
+            oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({ version: eb('token_set_versions.version', '+', 1) })),
+          ),
+      )
+      .selectFrom('changed')
+      .selectAll()
+      .executeTakeFirst();
+  }
   const row = await update.returningAll().executeTakeFirst();
-  if (row) await bumpRevisions(trx, [{ ownerType: row.owner_type, ownerId: row.owner_id }]);
+  if (row) await bumpRevisions(db, [{ ownerType: row.owner_type, ownerId: row.owner_id }]);
   return row;
 }
 
@@ -248,6 +266,7 @@ export async function listTokenRefs(
 
 export async function updateToken(
   db: Db,
+  dialect: SqlDialect,
   ownerType: OwnerType,
   ownerId: string,
   id: string,
@@ -266,6 +285,7 @@ export async function updateToken(
     if (!before) return undefined;
     const row = await changeToken(
       trx,
+      dialect,
       id,
       { ownerType, ownerId },
       {
@@ -292,11 +312,12 @@ export async function updateToken(
 }
 
 /** Records a use; the token's owner, or undefined when there is no such token. */
-export async function touchToken(db: Db, id: string, lastUsedAt: number): Promise<TokenOwner | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const row = await changeToken(trx, id, undefined, { last_used_at: lastUsedAt });
+export async function touchToken(db: Db, dialect: SqlDialect, id: string, lastUsedAt: number): Promise<TokenOwner | undefined> {
+  const touch = async (trx: Db) => {
+    const row = await changeToken(trx, dialect, id, undefined, { last_used_at: lastUsedAt });
     return row && { ownerType: row.owner_type, ownerId: row.owner_id };
-  });
+  };
+  return dialect.writableCte ? touch(db) : db.transaction().execute(touch);
 }
 
 export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {

@@ -8,6 +8,7 @@ export const sqliteDialect: SqlDialect = {
   sortKeyType: 'varchar(255)',
   serialType: 'integer',
   rowLocks: false,
+  writableCte: false,
   // An embedded file is never unreachable: its errors are bugs or a full disk.
   isUnavailable: () => false,
 };
