@@ -251,7 +251,8 @@ export const storeReads = [
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export interface Store extends HotReads {
-  readonly kind: 'sqlite' | 'postgres';
+  /** The adapter's name ('sqlite', 'postgres', ...): a name, never a switch (see SqlDialect). */
+  readonly kind: string;
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;

@@ -7,7 +7,8 @@ import type { ColumnDataType, Expression } from 'kysely';
 type DataTypeExpression = ColumnDataType | Expression<unknown>;
 
 export interface SqlDialect {
-  readonly kind: 'sqlite' | 'postgres';
+  /** The adapter's name, for logs and tests. */
+  readonly kind: string;
   /** Column type of a byte string (the token hash). */
   readonly binaryType: DataTypeExpression;
   /** Column type of a sort key compared byte by byte, so pages come out identically everywhere. */
