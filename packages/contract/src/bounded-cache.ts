@@ -53,6 +53,11 @@ export class BoundedCache<K extends NonNullable<unknown>, V extends NonNullable<
     return this.entries.get(key);
   }
 
+  /** Like get, without counting as a use: entries read only so leave in the order they were set. */
+  peek(key: K): V | undefined {
+    return this.entries.peek(key);
+  }
+
   /**
    * Keeps `value` unless an invalidation happened since `epoch` was taken, or it
    * weighs more than the whole cache may. Returns whether it was kept.

@@ -13,7 +13,7 @@ import { ApiError, errors } from './errors.js';
 import type { InvalidationEvent, Store } from './storage/port.js';
 import { validatorCompiler } from './validation.js';
 import { registerRoutes } from './routes/index.js';
-import { TokenViews } from './routes/token-views.js';
+import { TokenViews } from './renderings/token-views.js';
 
 export interface AppOptions {
   store: Store;
@@ -163,7 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } else if (event.kind === 'owner') {
       tokenCache.invalidateOwner(event.id);
       owners.invalidate(event.id);
-    } else {
+    } else if (event.kind === 'all') {
       tokenCache.clear();
       owners.clear();
       views.clear();

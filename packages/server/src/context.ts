@@ -4,7 +4,7 @@ import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { ApplicationAccess } from './auth/authorize.js';
-import type { TokenViews } from './routes/token-views.js';
+import type { TokenViews } from './renderings/token-views.js';
 import type { InvalidationEvent, Store } from './storage/port.js';
 
 export interface AppContext {

@@ -4,7 +4,39 @@ import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
-import { adapters, skipUnavailable } from './helpers/stores.js';
+import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
+
+/** The port methods each adapter's tests below have called (see the last test). */
+const called = new Map<string, Set<string>>();
+
+/** Every function a store object has, own and inherited: its port methods. */
+function methodsOf(store: Store): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name !== 'constructor' && typeof (store as unknown as Record<string, unknown>)[name] === 'function') names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
+/** The adapters, their stores noting each method called on them. */
+const adapters: Adapter[] = plainAdapters.map((adapter) => ({
+  ...adapter,
+  async open(t) {
+    const store = await adapter.open(t);
+    const seen = called.get(adapter.name) ?? new Set<string>();
+    called.set(adapter.name, seen);
+    return new Proxy(store, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function' || typeof name !== 'string') return value;
+        seen.add(name);
+        return (value as (...args: unknown[]) => unknown).bind(target);
+      },
+    });
+  },
+}));
 
 const t0 = Date.UTC(2030, 0, 1);
 
@@ -31,8 +63,9 @@ function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): Ne
 
 /** The id-and-version page is the same page as listTokens', in the same order, with the same count. */
 async function assertRefsMatch(store: Store, applicationId: string, query: TokenListQuery) {
-  const refs = await store.listTokenRefs('application', applicationId, query);
+  const { revision, ...refs } = await store.listTokenRefs('application', applicationId, query);
   const full = await store.listTokens('application', applicationId, query);
+  assert.equal(typeof revision, 'string', 'a page read outside any transaction has a revision');
   assert.deepEqual(refs, { items: full.items.map((r) => ({ id: r.id, version: r.version })), totalCount: full.totalCount });
 }
 
@@ -430,6 +463,32 @@ for (const adapter of adapters) {
     assert.equal(logins.items[0]!.outcome, 'failure');
   });
 
+  test(`${adapter.name}: applications and organizations are found, renamed and announced; close is final`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const events: string[] = [];
+    store.subscribe((event) => events.push(event.kind));
+    const alice = await seedUser(store);
+    const app = await seedApp(store, alice, 'user', 'Bootstrap');
+    assert.equal((await store.findApplicationByName(alice, 'Bootstrap'))?.id, app);
+    assert.equal(await store.findApplicationByName(alice, 'bootstrap'), undefined, 'names match exactly');
+    const renamed = await store.updateApplication(app, { name: 'Renamed', description: 'd' }, t0 + 1);
+    assert.deepEqual([renamed?.name, renamed?.description, renamed?.updatedAt], ['Renamed', 'd', t0 + 1]);
+    assert.deepEqual(await store.getApplication(app), renamed);
+    assert.equal(await store.updateApplication(newId(), { name: 'x' }, t0), undefined);
+    const orgId = newId();
+    await store.createOrganization({ id: orgId, name: 'Org', description: '', createdAt: t0, updatedAt: t0 }, alice);
+    const org = await store.updateOrganization(orgId, { name: 'Org 2' }, t0 + 2);
+    assert.deepEqual([org?.name, org?.updatedAt], ['Org 2', t0 + 2]);
+    assert.deepEqual(await store.getOrganization(orgId), org);
+    assert.equal(await store.updateOrganization(newId(), { name: 'x' }, t0), undefined);
+    assert.deepEqual(events, ['user', 'application', 'application', 'organization', 'member', 'organization']);
+    assert.equal(store.isUnavailable(new Error('a bug, not an outage')), false);
+    await store.close();
+    await store.close();
+    await assert.rejects(store.ping(), 'a closed store answers nothing');
+  });
+
   test(`${adapter.name}: ping answers`, async (t) => {
     if (await skipUnavailable(t, adapter)) return;
     const store = await adapter.open(t);
@@ -443,4 +502,29 @@ test('prefix globs become key ranges only where code-unit order is byte order', 
   assert.deepEqual(prefixRange('abc*'), { from: 'abc', to: 'abd' });
   assert.deepEqual(prefixRange('a_%*'), { from: 'a_%', to: 'a_&' });
   for (const glob of ['abc', '*', 'a*b*', '*abc*', 'é\u{1F600}*', 'x\uffff*']) assert.equal(prefixRange(glob), undefined, glob);
+});
+
+for (const adapter of plainAdapters) {
+  test(`${adapter.name}: the suite above calls every method of the port`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const seen = called.get(adapter.name) ?? new Set();
+    assert.deepEqual(
+      methodsOf(store).filter((name) => !seen.has(name)),
+      [],
+    );
+  });
+}
+
+test('every adapter folder has the same core files: index.ts (open, its StoreAdapter), dialect.ts, hot-reads.ts', async () => {
+  const { readdirSync } = await import('node:fs');
+  const root = new URL('../src/storage/', import.meta.url);
+  const folders = readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'sql')
+    .map((entry) => entry.name);
+  assert.ok(folders.length >= 2);
+  for (const folder of folders) {
+    const files = readdirSync(new URL(`${folder}/`, root));
+    for (const core of ['index.ts', 'dialect.ts', 'hot-reads.ts']) assert.ok(files.includes(core), `${folder}/${core}`);
+  }
 });

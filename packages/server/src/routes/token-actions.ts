@@ -7,7 +7,7 @@ import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
-import { toApiToken } from './api-token-view.js';
+import { toApiToken } from '../renderings/api-token-view.js';
 import { auditEntry } from './audit-entry.js';
 import { direction } from './wire.js';
 

@@ -1,19 +1,16 @@
-// Chooses the adapter from a database URL: `sqlite:PATH` (or a bare path) or `postgres://...`.
-import type { Store } from './port.js';
-import { openPostgresStore } from './postgres/index.js';
-import { openSqliteStore, type Durability } from './sqlite/index.js';
+// Chooses the adapter from a database URL: `sqlite:PATH` (or a bare path) or
+// `postgres://...`. Adding an adapter is a folder beside these and a line here.
+import type { OpenStoreOptions, Store, StoreAdapter } from './port.js';
+import { postgresAdapter } from './postgres/index.js';
+import { sqliteAdapter } from './sqlite/index.js';
 
-export interface OpenStoreOptions {
-  durability?: Durability;
-  /** PostgreSQL only: the schema holding latchkey's tables. */
-  schema?: string;
-}
+export type { OpenStoreOptions };
+
+/** The first that accepts a URL opens it: SQLite, which takes bare paths, comes last. */
+const adapters: readonly StoreAdapter[] = [postgresAdapter, sqliteAdapter];
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return openPostgresStore({ url, ...(options.schema === undefined ? {} : { schema: options.schema }) });
-  }
-  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  if (path === '') throw new Error(`Invalid database URL: ${url}`);
-  return openSqliteStore({ path, durability: options.durability ?? 'process' });
+  const adapter = adapters.find((candidate) => candidate.accepts(url));
+  if (!adapter) throw new Error(`Invalid database URL: ${url}`);
+  return adapter.open(url, options);
 }

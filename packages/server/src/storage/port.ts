@@ -144,23 +144,125 @@ export interface TokenRef {
 export interface TokenRefPage {
   items: TokenRef[];
   totalCount: number;
+  /**
+   * The owner's token revision this page was read at: a page read at the same
+   * revision, for the same owner and query, has the same content (whichever node
+   * reads it), so what is derived from a page may be kept by owner, query and
+   * revision. Every write that changes any of the owner's tokens moves it, in the
+   * write's transaction. null: the page was read across a change, keep nothing.
+   */
+  revision: string | null;
 }
 
-/** A change other nodes must drop from their verification caches. */
-export type InvalidationEvent = { kind: 'token'; id: string } | { kind: 'owner'; id: string } | { kind: 'all' };
+/**
+ * A committed write, naming what it changed. The store announces every write here:
+ * to this process's subscribers synchronously, after the commit and before the
+ * write's promise resolves, and to other nodes sharing the database (PostgreSQL
+ * NOTIFY). Kinds will be added as the port grows: a listener acts on the kinds it
+ * caches and ignores every other, so a new kind never costs a cache its contents.
+ */
+export type StoreEvent =
+  /** A token changed (update) or went (delete). */
+  | { kind: 'token'; id: string; ownerType: OwnerType; ownerId: string }
+  /**
+   * A token was used (touchToken: lastUsedAt and version). Announced to this process
+   * only: it happens at most once a minute per token on every node that
+   * authenticates it, no cache keeps what it changes as current (renderings are
+   * keyed by version and list answers by revision, both read from the database,
+   * and the verification cache already holds the new lastUsedAt), so telling the
+   * other nodes would cost a notification per use and change nothing there.
+   */
+  | { kind: 'token-used'; id: string; ownerType: OwnerType; ownerId: string }
+  /** New tokens for this owner (createToken, createTokens). */
+  | { kind: 'tokens-created'; ownerType: OwnerType; ownerId: string }
+  /** An owner (an application, or a user) whose tokens all went. */
+  | { kind: 'owner'; id: string; ownerType?: 'application' | 'user' }
+  /** An application was created, changed or deleted. */
+  | { kind: 'application'; id: string }
+  /** An organization was created, changed or deleted (with its members). */
+  | { kind: 'organization'; id: string }
+  /** A member was added, changed role or removed. */
+  | { kind: 'member'; orgId: string; userId: string }
+  /** A user was created or changed (password). */
+  | { kind: 'user'; id: string }
+  /** An audit entry was recorded alone (recordAudit). */
+  | { kind: 'audit'; id: string }
+  /** Anything may have changed (a listener that reconnected may have missed events). */
+  | { kind: 'all' };
 
-export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
+/**
+ * What the server's caches are told (ctx.invalidate): the store's events, and the
+ * token events routes still raise by hand without the owner.
+ */
+export type InvalidationEvent = StoreEvent | { kind: 'token'; id: string };
+
+/**
+ * The reads every request runs, and the create that makes tokens: each adapter
+ * implements them its fastest way (prepared statements, a read cache, group
+ * commit). The rest of the port is implemented once, over Kysely.
+ */
+export interface HotReads {
+  /** The hot path of every request: one indexed lookup by hash. */
+  findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
+  getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
+  /** The owner's tokens among these ids, in any order; ids it does not own are skipped. */
+  getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]>;
+  getApplication(id: string): Promise<ApplicationRecord | undefined>;
+  /**
+   * The page listTokens would return, as ids and versions only (what a list answer
+   * reads first), with the revision it was read at (see TokenRefPage). An adapter
+   * may hand out the same page object again: callers must not change it.
+   */
+  listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage>;
+  /**
+   * False, storing nothing, when the owner (application, or user) no longer exists:
+   * checked in the same transaction, so a token is never stored for an owner being
+   * deleted at the same moment.
+   */
+  createToken(token: NewToken, audit?: AuditEntry): Promise<boolean>;
+}
+
+/**
+ * Every Store method that changes nothing. Any other function on a store is a
+ * write, and test/storage.test.ts requires of each that it announces what it
+ * changed: a new write fails that test until it has a case there.
+ */
+export const storeReads = [
+  'ping',
+  'isUnavailable',
+  'subscribe',
+  'close',
+  'countUsers',
+  'getUser',
+  'findUserByEmail',
+  'listApplications',
+  'getApplication',
+  'findApplicationByName',
+  'getOrganization',
+  'listOrganizations',
+  'listMembers',
+  'getRole',
+  'findTokenByHash',
+  'listTokens',
+  'listTokenRefs',
+  'getTokens',
+  'getToken',
+  'listAudit',
+] as const satisfies ReadonlyArray<keyof Store>;
+
+export interface Store extends HotReads {
+  /** The adapter's name ('sqlite', 'postgres', ...): a name, never a switch (see SqlDialect). */
+  readonly kind: string;
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
   /**
-   * Invalidations published by other processes sharing the database (PostgreSQL
-   * LISTEN/NOTIFY). An adapter that cannot be shared never calls the listener.
+   * Every committed write, this process's and (PostgreSQL LISTEN/NOTIFY) other
+   * nodes'; see StoreEvent. Listeners run synchronously and must not throw.
    */
-  subscribe(listener: (event: InvalidationEvent) => void): void;
+  subscribe(listener: (event: StoreEvent) => void): void;
 
   countUsers(): Promise<number>;
   createUser(user: UserRecord): Promise<void>;
@@ -200,31 +302,12 @@ export interface Store {
    * leave the organization without an admin.
    */
   setMember(orgId: string, userId: string, role: Role | null, at: number, audit?: AuditEntry): Promise<'ok' | 'last-admin' | 'not-member'>;
-  getApplication(id: string): Promise<ApplicationRecord | undefined>;
   /** A user-owned application by exact name, for idempotent bootstrap. */
   findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined>;
 
-  /**
-   * False, storing nothing, when the owner (application, or user) no longer exists:
-   * checked in the same transaction, so a token is never stored for an owner being
-   * deleted at the same moment.
-   */
-  createToken(token: NewToken, audit?: AuditEntry): Promise<boolean>;
   /** Inserts many tokens in one transaction (seeding, imports, benchmarks). */
   createTokens(tokens: readonly NewToken[]): Promise<void>;
-  /** The hot path of every request: one indexed lookup by hash. */
-  findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage>;
-  /**
-   * The page listTokens would return, as ids and versions only (what a list answer
-   * reads first). An adapter may hand out the same page object again for the same
-   * owner and query, but only while nothing it stores has changed: callers may keep
-   * what they derive from a page by its identity, and must not change it.
-   */
-  listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage>;
-  /** The owner's tokens among these ids, in any order; ids it does not own are skipped. */
-  getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]>;
-  getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
   /** Applies the patch and sets updatedAt; undefined when no such token. */
   updateToken(
     ownerType: OwnerType,
@@ -244,4 +327,21 @@ export interface Store {
   listAudit(query: AuditQuery): Promise<{ items: AuditEntry[]; totalCount: number }>;
 
   close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /**
+   * 'process' (default): a commit survives a crash of the process; 'power': also a
+   * power loss (an fsync per commit). Adapters that always fsync ignore it.
+   */
+  durability?: 'process' | 'power';
+  /** PostgreSQL only: the schema holding latchkey's tables. */
+  schema?: string;
+}
+
+/** One storage adapter, as storage/open-store.ts lists them. */
+export interface StoreAdapter {
+  /** Whether this adapter opens databases at this URL. */
+  accepts(url: string): boolean;
+  open(url: string, options: OpenStoreOptions): Promise<Store>;
 }

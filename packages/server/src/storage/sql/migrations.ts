@@ -1,13 +1,13 @@
 // Versioned schema migrations, shared by every SQL adapter. Append only: a
 // migration that has shipped is never edited; a change is a new entry.
+// Column types that differ come from the adapter's dialect (SqlDialect).
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { SqlDialect } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'postgres';
-
-export function migrationsFor(dialect: Dialect): Record<string, Migration> {
-  const binary = dialect === 'postgres' ? 'bytea' : 'blob';
+export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  const binary = dialect.binaryType;
   // Byte order for the sort key on both adapters, so pages come out identically.
-  const sortKey = dialect === 'postgres' ? sql`varchar(255) collate "C"` : sql`varchar(255)`;
+  const sortKey = dialect.sortKeyType;
   return {
     '0001-initial': {
       async up(db: Kysely<unknown>) {
@@ -107,7 +107,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createTable('audit_log')
           // seq orders entries written in the same millisecond (SQLite: the rowid).
-          .addColumn('seq', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('seq', dialect.serialType, (c) => c.primaryKey())
           .addColumn('id', 'char(24)', (c) => c.notNull().unique())
           .addColumn('at', 'bigint', (c) => c.notNull())
           .addColumn('actor_type', 'varchar(16)', (c) => c.notNull())
@@ -170,6 +170,22 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
           await sql`create index ${sql.id(`api_tokens_inactive_${column}`)} on api_tokens (owner_id, owner_type, ${sql.id(column)}, id)
             where status = 'inactive'`.execute(db);
         }
+      },
+    },
+    '0008-token-set-versions': {
+      // A version of each owner's set of tokens, moved in the transaction of every
+      // write that changes any of them (a touch included): a page's revision
+      // (TokenRefPage.revision). A page read at one is the same page whichever node
+      // reads it, so list answers can be kept by it. Rows are never deleted, so a
+      // version never comes back.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('token_set_versions')
+          .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+          .addColumn('version', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_set_versions_pk', ['owner_type', 'owner_id'])
+          .execute();
       },
     },
   };

@@ -1,11 +1,13 @@
-// The Store implemented once over Kysely; each adapter supplies the dialect and,
-// where it measurably matters, a faster hot path.
+// The Store implemented once over Kysely. An adapter (storage/<name>/index.ts)
+// supplies the rest as an SqlAdapter: its dialect's capabilities, the hot reads
+// its fastest way, and, when other nodes share the database, a way to tell them.
+// Every write announces what it changed (StoreEvent) once it has committed.
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
   ApplicationRecord,
   AuditEntry,
   AuditQuery,
-  InvalidationEvent,
+  HotReads,
   MemberRecord,
   NewToken,
   OrganizationRecord,
@@ -13,28 +15,37 @@ import type {
   PageQuery,
   Role,
   Store,
+  StoreEvent,
   TokenListQuery,
   TokenPage,
-  TokenRefPage,
   TokenPatch,
   TokenRecord,
   UserRecord,
 } from '../port.js';
 import type { Database } from './tables.js';
+import type { SqlDialect } from './dialect.js';
 import { globToLike } from './glob.js';
-import { applicationFromRow, organizationFromRow, tokenFromRow, userFromRow } from './rows.js';
+import { applicationFromRow, organizationFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
-import {
-  deleteOwnerTokens,
-  deleteToken,
-  getTokens,
-  insertOwnedTokens,
-  insertTokens,
-  listTokenRefs,
-  listTokens,
-  updateToken,
-  type TokenCreate,
-} from './tokens.js';
+import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, ownersOf, touchToken, updateToken } from './tokens.js';
+
+/** Other nodes on the same database, told of this node's writes and telling it theirs. */
+export interface Peers {
+  /** Resolves once the other nodes have been sent these events. */
+  publish(events: readonly StoreEvent[]): Promise<void>;
+  /** Starts receiving the other nodes' events; resolves once it does. */
+  listen(receive: (event: StoreEvent) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SqlAdapter {
+  readonly dialect: SqlDialect;
+  readonly hotReads: HotReads;
+  /** Absent when the database cannot be shared (SQLite: one process). */
+  readonly peers?: Peers;
+  /** Releases what the adapter holds besides the Kysely instance (run after it is destroyed). */
+  close?(): Promise<void>;
+}
 
 const pageSortColumns = {
   name: 'name',
@@ -68,23 +79,68 @@ function likeGlob(column: string, glob: string) {
   return sql<boolean>`lower(${sql.ref(column)}) like ${globToLike(glob.toLowerCase())} escape '\\'`;
 }
 
-export abstract class SqlStore implements Store {
-  abstract readonly kind: Store['kind'];
+/**
+ * Makes the organization's member changes run one at a time (until this
+ * transaction ends), so a check of its members holds when the change commits: two
+ * admins demoting each other at once must not both see the other still an admin.
+ * Row locks where the database has them; SQLite runs one transaction at a time.
+ */
+async function lockOrganization(trx: Kysely<Database>, dialect: SqlDialect, orgId: string): Promise<void> {
+  if (dialect.rowLocks) {
+    await trx.selectFrom('organizations').select('id').where('id', '=', orgId).forUpdate().execute();
+  }
+}
 
-  constructor(protected readonly db: Kysely<Database>) {}
+export class SqlStore implements Store {
+  readonly kind: Store['kind'];
+  readonly findTokenByHash: HotReads['findTokenByHash'];
+  readonly getToken: HotReads['getToken'];
+  readonly getTokens: HotReads['getTokens'];
+  readonly getApplication: HotReads['getApplication'];
+  readonly listTokenRefs: HotReads['listTokenRefs'];
+  readonly isUnavailable: (error: unknown) => boolean;
+  readonly #listeners: Array<(event: StoreEvent) => void> = [];
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly db: Kysely<Database>,
+    private readonly adapter: SqlAdapter,
+  ) {
+    const { dialect, hotReads } = adapter;
+    this.kind = dialect.kind;
+    this.isUnavailable = dialect.isUnavailable;
+    // The adapter's own functions, not wrappers: these run on every request.
+    this.findTokenByHash = hotReads.findTokenByHash.bind(hotReads);
+    this.getToken = hotReads.getToken.bind(hotReads);
+    this.getTokens = hotReads.getTokens.bind(hotReads);
+    this.getApplication = hotReads.getApplication.bind(hotReads);
+    this.listTokenRefs = hotReads.listTokenRefs.bind(hotReads);
+  }
+
+  /** A store on a migrated database, receiving other nodes' events once it resolves. */
+  static async start(db: Kysely<Database>, adapter: SqlAdapter): Promise<SqlStore> {
+    const store = new SqlStore(db, adapter);
+    await adapter.peers?.listen((event) => store.#emit(event));
+    return store;
+  }
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }
 
-  isUnavailable(_error: unknown): boolean {
-    return false;
+  subscribe(listener: (event: StoreEvent) => void): void {
+    this.#listeners.push(listener);
   }
 
-  subscribe(_listener: (event: InvalidationEvent) => void): void {}
+  #emit(event: StoreEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
 
-  /** Tells other processes that cached copies of these tokens are stale. */
-  protected async publish(_event: InvalidationEvent): Promise<void> {}
+  /** After a commit: this process's listeners now, then the other nodes. */
+  async #announce(...events: StoreEvent[]): Promise<void> {
+    for (const event of events) this.#emit(event);
+    await this.adapter.peers?.publish(events);
+  }
 
   async countUsers(): Promise<number> {
     const row = await this.db
@@ -108,6 +164,7 @@ export abstract class SqlStore implements Store {
         password_updated_at: user.passwordUpdatedAt,
       })
       .execute();
+    await this.#announce({ kind: 'user', id: user.id });
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -136,11 +193,7 @@ export abstract class SqlStore implements Store {
         .execute();
       await appendAudit(trx, audit);
     });
-  }
-
-  async getApplication(id: string): Promise<ApplicationRecord | undefined> {
-    const row = await this.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && applicationFromRow(row);
+    await this.#announce({ kind: 'application', id: application.id });
   }
 
   async findApplicationByName(ownerId: string, name: string): Promise<ApplicationRecord | undefined> {
@@ -160,7 +213,9 @@ export abstract class SqlStore implements Store {
       .set({ password_hash: passwordHash, password_updated_at: at, updated_at: at })
       .where('id', '=', id)
       .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    if (result.numUpdatedRows === 0n) return false;
+    await this.#announce({ kind: 'user', id });
+    return true;
   }
 
   async listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
@@ -188,7 +243,7 @@ export abstract class SqlStore implements Store {
     at: number,
     audit?: AuditEntry,
   ): Promise<ApplicationRecord | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    const updated = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('applications')
         .set({ ...patch, updated_at: at })
@@ -198,6 +253,8 @@ export abstract class SqlStore implements Store {
       if (row) await appendAudit(trx, audit);
       return row && applicationFromRow(row);
     });
+    if (updated) await this.#announce({ kind: 'application', id });
+    return updated;
   }
 
   async deleteApplication(id: string, audit?: AuditEntry): Promise<boolean> {
@@ -209,7 +266,7 @@ export abstract class SqlStore implements Store {
       if (result.numDeletedRows > 0n) await appendAudit(trx, audit);
       return result.numDeletedRows > 0n;
     });
-    if (deleted) await this.publish({ kind: 'owner', id });
+    if (deleted) await this.#announce({ kind: 'application', id }, { kind: 'owner', id, ownerType: 'application' });
     return deleted;
   }
 
@@ -231,6 +288,7 @@ export abstract class SqlStore implements Store {
         .values({ org_id: organization.id, user_id: adminUserId, role: 'admin', created_at: organization.createdAt })
         .execute();
     });
+    await this.#announce({ kind: 'organization', id: organization.id }, { kind: 'member', orgId: organization.id, userId: adminUserId });
   }
 
   async getOrganization(id: string): Promise<OrganizationRecord | undefined> {
@@ -255,7 +313,7 @@ export abstract class SqlStore implements Store {
     at: number,
     audit?: AuditEntry,
   ): Promise<OrganizationRecord | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    const updated = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('organizations')
         .set({ ...patch, updated_at: at })
@@ -265,10 +323,13 @@ export abstract class SqlStore implements Store {
       if (row) await appendAudit(trx, audit);
       return row && organizationFromRow(row);
     });
+    if (updated) await this.#announce({ kind: 'organization', id });
+    return updated;
   }
 
   async deleteOrganization(id: string, audit?: AuditEntry): Promise<'deleted' | 'missing' | 'has-applications'> {
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
+      await lockOrganization(trx, this.adapter.dialect, id);
       const owned = await trx
         .selectFrom('applications')
         .select('id')
@@ -280,8 +341,10 @@ export abstract class SqlStore implements Store {
       const result = await trx.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) return 'missing';
       await appendAudit(trx, audit);
-      return 'deleted';
+      return 'deleted' as const;
     });
+    if (result === 'deleted') await this.#announce({ kind: 'organization', id });
+    return result;
   }
 
   async listMembers(orgId: string): Promise<MemberRecord[]> {
@@ -319,7 +382,8 @@ export abstract class SqlStore implements Store {
     at: number,
     audit?: AuditEntry,
   ): Promise<'ok' | 'last-admin' | 'not-member'> {
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
+      await lockOrganization(trx, this.adapter.dialect, orgId);
       const current = await trx
         .selectFrom('org_members')
         .select('role')
@@ -344,43 +408,25 @@ export abstract class SqlStore implements Store {
         await trx.insertInto('org_members').values({ org_id: orgId, user_id: userId, role, created_at: at }).execute();
       }
       await appendAudit(trx, audit);
-      return 'ok';
+      return 'ok' as const;
     });
+    if (result === 'ok') await this.#announce({ kind: 'member', orgId, userId });
+    return result;
   }
 
   async createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
-    const [stored] = await this.createOwnedTokens([audit ? { token, audit } : { token }]);
-    return stored!;
-  }
-
-  /** Creates in one transaction; see insertOwnedTokens. */
-  protected createOwnedTokens(creates: readonly TokenCreate[]): Promise<boolean[]> {
-    return this.db.transaction().execute((trx) => insertOwnedTokens(trx, creates, this.kind === 'postgres'));
+    const stored = await this.adapter.hotReads.createToken(token, audit);
+    if (stored) await this.#announce({ kind: 'tokens-created', ownerType: token.ownerType, ownerId: token.ownerId });
+    return stored;
   }
 
   async createTokens(tokens: readonly NewToken[]): Promise<void> {
     await insertTokens(this.db, tokens);
-  }
-
-  async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
-    const row = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-    return row && tokenFromRow(row);
+    await this.#announce(...ownersOf(tokens).map((owner) => ({ kind: 'tokens-created' as const, ...owner })));
   }
 
   listTokens(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenPage> {
     return listTokens(this.db, ownerType, ownerId, query);
-  }
-
-  listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
-    return listTokenRefs(this.db, ownerType, ownerId, query);
-  }
-
-  getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
-    return getTokens(this.db, ownerType, ownerId, ids);
-  }
-
-  async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
-    return (await getTokens(this.db, ownerType, ownerId, [id]))[0];
   }
 
   async updateToken(
@@ -391,34 +437,41 @@ export abstract class SqlStore implements Store {
     updatedAt: number,
     audit?: AuditEntry,
   ): Promise<TokenRecord | undefined> {
-    const record = await updateToken(this.db, ownerType, ownerId, id, patch, updatedAt, audit);
-    if (record) await this.publish({ kind: 'token', id });
+    const record = await updateToken(this.db, this.adapter.dialect, ownerType, ownerId, id, patch, updatedAt, audit);
+    if (record) await this.#announce({ kind: 'token', id, ownerType, ownerId });
     return record;
   }
 
   async deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {
     const deleted = await deleteToken(this.db, ownerType, ownerId, id, audit);
-    if (deleted) await this.publish({ kind: 'token', id });
+    if (deleted) await this.#announce({ kind: 'token', id, ownerType, ownerId });
     return deleted;
   }
 
+  /** Announced to this process only: see the 'token-used' StoreEvent. */
   async touchToken(id: string, lastUsedAt: number): Promise<void> {
-    await this.db
-      .updateTable('api_tokens')
-      .set({ last_used_at: lastUsedAt, version: sql<number>`version + 1` })
-      .where('id', '=', id)
-      .execute();
+    const owner = await touchToken(this.db, this.adapter.dialect, id, lastUsedAt);
+    if (owner) this.#emit({ kind: 'token-used', id, ...owner });
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {
     await appendAudit(this.db, entry);
+    await this.#announce({ kind: 'audit', id: entry.id });
   }
 
   listAudit(query: AuditQuery): Promise<{ items: AuditEntry[]; totalCount: number }> {
     return listAudit(this.db, query);
   }
 
-  async close(): Promise<void> {
+  /** Idempotent: a store closed twice (a signal during shutdown, say) closes once. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.adapter.peers?.close();
     await this.db.destroy();
+    await this.adapter.close?.();
   }
 }

@@ -68,6 +68,13 @@ export interface TokenCountsTable {
   n: number;
 }
 
+/** See migration 0008: moved by every write to one of the owner's tokens. */
+export interface TokenSetVersionsTable {
+  owner_type: 'application' | 'user' | 'session';
+  owner_id: string;
+  version: number;
+}
+
 export interface AuditLogTable {
   seq: Generated<number>;
   id: string;
@@ -86,6 +93,7 @@ export interface AuditLogTable {
 export interface Database {
   audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
+  token_set_versions: TokenSetVersionsTable;
   organizations: OrganizationsTable;
   org_members: OrgMembersTable;
   users: UsersTable;

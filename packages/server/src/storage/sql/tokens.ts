@@ -1,15 +1,19 @@
 // Token queries shared by the SQL adapters. Every write that changes how many
 // tokens an owner has, per status, updates token_counts in the same transaction,
-// so totalCount is exact without counting rows on every page.
-import { sql, type Kysely } from 'kysely';
+// so totalCount is exact without counting rows on every page; every write to an
+// owner's tokens moves its revision (token_set_versions.version) in the same transaction too,
+// and every UPDATE of a token goes through changeToken, which moves its version.
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage } from '../port.js';
 import { appendAudit, auditRow } from './audit.js';
 import { globToLike } from './glob.js';
 import { tokenColumns, tokenFromRow, tokenRow } from './rows.js';
-import type { Database } from './tables.js';
+import type { SqlDialect } from './dialect.js';
+import type { ApiTokensTable, Database } from './tables.js';
 
 type Db = Kysely<Database>;
 type Status = 'active' | 'inactive';
+export type TokenOwner = { ownerType: OwnerType; ownerId: string };
 
 export const sortColumns = {
   name: 'name_key',
@@ -61,9 +65,70 @@ async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Statu
     .execute();
 }
 
+/**
+ * Moves the owners' revisions, in key order. Revision rows are locked before count
+ * rows by every write, so concurrent writes cannot deadlock on them.
+ */
+export async function bumpRevisions(db: Db, owners: readonly TokenOwner[]): Promise<void> {
+  for (const { ownerType, ownerId } of owners) {
+    await db
+      .insertInto('token_set_versions')
+      .values({ owner_type: ownerType, owner_id: ownerId, version: 1 })
+      .onConflict((oc) =>
+        oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({ version: eb('token_set_versions.version', '+', 1) })),
+      )
+      .execute();
+  }
+}
+
+/** The distinct owners of these tokens, in key order (see bumpRevisions). */
+export function ownersOf(tokens: readonly NewToken[]): TokenOwner[] {
+  const owners = new Map<string, TokenOwner>();
+  for (const { ownerType, ownerId } of tokens) owners.set(`${ownerType}|${ownerId}`, { ownerType, ownerId });
+  return [...owners].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, owner]) => owner);
+}
+
+/** What an UPDATE of a token may set: never its identity, owner, hash or version. */
+type TokenChange = Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>;
+
+/**
+ * The one UPDATE of api_tokens (test/storage-events.test.ts holds the source to
+ * it): it moves the token's version, which kept renderings are keyed by, and its
+ * owner's revision, which kept list answers are keyed by. Both in one statement
+ * where the dialect can (so a touch needs no transaction); otherwise within the
+ * caller's transaction.
+ */
+export async function changeToken(db: Db, dialect: SqlDialect, id: string, owner: TokenOwner | undefined, change: TokenChange) {
+  let update = db
+    .updateTable('api_tokens')
+    .set({ ...change, version: sql<number>`version + 1` })
+    .where('id', '=', id);
+  if (owner) update = update.where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+  if (dialect.writableCte) {
+    return db
+      .with('changed', () => update.returningAll())
+      .with('bumped', (qb) =>
+        qb
+          .insertInto('token_set_versions')
+          .columns(['owner_type', 'owner_id', 'version'])
+          .expression(qb.selectFrom('changed').select(['owner_type', 'owner_id', sql<number>`1`.as('version')]))
+          .onConflict((oc) =>
+            oc.columns(['owner_type', 'owner_id']).doUpdateSet((eb) => ({ version: eb('token_set_versions.version', '+', 1) })),
+          ),
+      )
+      .selectFrom('changed')
+      .selectAll()
+      .executeTakeFirst();
+  }
+  const row = await update.returningAll().executeTakeFirst();
+  if (row) await bumpRevisions(db, [{ ownerType: row.owner_type, ownerId: row.owner_id }]);
+  return row;
+}
+
 /** Inserts tokens and their counts; in a transaction of its own unless `db` is one. */
 export async function insertTokens(db: Db, tokens: readonly NewToken[], audits: readonly AuditEntry[] = []): Promise<void> {
   if (!db.isTransaction) return db.transaction().execute((trx) => insertTokens(trx, tokens, audits));
+  await bumpRevisions(db, ownersOf(tokens));
   if (audits.length > 0) await db.insertInto('audit_log').values(audits.map(auditRow)).execute();
   // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
   for (let i = 0; i < tokens.length; i += 500) {
@@ -91,9 +156,15 @@ export function countDeltas(tokens: readonly NewToken[]): Array<[OwnerType, stri
   return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, count]) => count);
 }
 
+/** The owner's revision, as a subquery (absent: no write yet, revision 0). */
+function revisionOf(db: Db, ownerType: OwnerType, ownerId: string) {
+  return db.selectFrom('token_set_versions').select('version').where('owner_type', '=', ownerType).where('owner_id', '=', ownerId);
+}
+
 /**
  * One page of an owner's tokens, selecting `columns`, and its exact total. The
- * page and the count run concurrently.
+ * page and the count run concurrently, each with the owner's revision: when both
+ * read the same one, no write came between them, and it is the page's revision.
  */
 async function tokenPage<C extends (typeof tokenColumns)[number]>(
   db: Db,
@@ -112,7 +183,7 @@ async function tokenPage<C extends (typeof tokenColumns)[number]>(
   // the (owner, name_key, id) index; LIKE alone would not use it once escaped.
   const range = query.filter?.field === 'name' ? prefixRange(query.filter.glob.toLowerCase()) : undefined;
   if (range) base = base.where('name_key', '>=', range.from).where('name_key', '<', range.to);
-  let ordered = base.select(columns);
+  let ordered = base.select(columns).select(revisionOf(db, ownerType, ownerId).as('revision'));
   for (const column of orderColumns(query.sortField)) ordered = ordered.orderBy(sql.ref(column), query.sortDirection);
   const items = ordered
     .limit(query.perPage)
@@ -122,16 +193,21 @@ async function tokenPage<C extends (typeof tokenColumns)[number]>(
   // a name glob counts its matches through the name index.
   const count =
     filter?.column === 'name_key'
-      ? base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      ? base
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .select(revisionOf(db, ownerType, ownerId).as('revision'))
+          .executeTakeFirstOrThrow()
       : db
           .selectFrom('token_counts')
           .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n'))
+          .select(revisionOf(db, ownerType, ownerId).as('revision'))
           .where('owner_type', '=', ownerType)
           .where('owner_id', '=', ownerId)
           .$if(filter !== undefined, (qb) => qb.where(sql<boolean>`status like ${filter!.pattern} escape '\\'`))
           .executeTakeFirstOrThrow();
   const [rows, total] = await Promise.all([items, count]);
-  return { rows, totalCount: Number(total.n) };
+  const revision = rows.length > 0 && Number(rows[0]!.revision ?? 0) === Number(total.revision ?? 0) ? String(total.revision ?? 0) : null;
+  return { rows, totalCount: Number(total.n), revision };
 }
 
 export interface TokenCreate {
@@ -141,14 +217,15 @@ export interface TokenCreate {
 
 /**
  * Stores, in the caller's transaction, each token whose owner exists, with its
- * audit entry; true for those stored. `lock` (PostgreSQL) takes a share lock on the
- * owners' rows, so a concurrent deletion of one waits for this commit.
+ * audit entry; true for those stored. Where the dialect has row locks it takes a
+ * share lock on the owners' rows, so a concurrent deletion of one waits for this
+ * commit (without, transactions never overlap).
  */
-export async function insertOwnedTokens(trx: Db, creates: readonly TokenCreate[], lock: boolean): Promise<boolean[]> {
+export async function insertOwnedTokens(trx: Db, creates: readonly TokenCreate[], dialect: SqlDialect): Promise<boolean[]> {
   const existing = async (table: 'applications' | 'users', ids: string[]) => {
     if (ids.length === 0) return new Set<string>();
     const query = trx.selectFrom(table).select('id').where('id', 'in', ids);
-    return new Set((await (lock ? query.forShare() : query).execute()).map((r) => r.id));
+    return new Set((await (dialect.rowLocks ? query.forShare() : query).execute()).map((r) => r.id));
   };
   const ownersOf = (application: boolean) => [
     ...new Set(creates.filter((c) => (c.token.ownerType === 'application') === application).map((c) => c.token.ownerId)),
@@ -170,25 +247,26 @@ export async function listTokens(db: Db, ownerType: OwnerType, ownerId: string, 
   return { items: rows.map(tokenFromRow), totalCount };
 }
 
-export async function listTokenRefs(db: Db, ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
-  const { rows, totalCount } = await tokenPage(db, ownerType, ownerId, query, ['id', 'version'] as const);
-  return { items: rows.map((r) => ({ id: r.id, version: Number(r.version) })), totalCount };
-}
-
-export async function getTokens(db: Db, ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('api_tokens')
-    .select(tokenColumns)
-    .where('owner_id', '=', ownerId)
-    .where('owner_type', '=', ownerType)
-    .where('id', 'in', ids)
-    .execute();
-  return rows.map(tokenFromRow);
+/**
+ * The page as refs, through the query builder: what adapters answer filtered pages
+ * with. Its revision is null when the page is empty (nothing read with the page
+ * then tells whether a write came between it and the count) or the database may
+ * show writes not yet committed (`uncommitted`: SQLite inside a transaction).
+ */
+export async function listTokenRefs(
+  db: Db,
+  ownerType: OwnerType,
+  ownerId: string,
+  query: TokenListQuery,
+  uncommitted = false,
+): Promise<TokenRefPage> {
+  const { rows, totalCount, revision } = await tokenPage(db, ownerType, ownerId, query, ['id', 'version'] as const);
+  return { items: rows.map((r) => ({ id: r.id, version: Number(r.version) })), totalCount, revision: uncommitted ? null : revision };
 }
 
 export async function updateToken(
   db: Db,
+  dialect: SqlDialect,
   ownerType: OwnerType,
   ownerId: string,
   id: string,
@@ -205,18 +283,19 @@ export async function updateToken(
       .where('owner_id', '=', ownerId)
       .executeTakeFirst();
     if (!before) return undefined;
-    const row = await trx
-      .updateTable('api_tokens')
-      .set({
+    const row = await changeToken(
+      trx,
+      dialect,
+      id,
+      { ownerType, ownerId },
+      {
         ...(patch.name === undefined ? {} : { name: patch.name, name_key: patch.name.toLowerCase() }),
         ...(patch.description === undefined ? {} : { description: patch.description }),
         ...(patch.status === undefined ? {} : { status: patch.status }),
         updated_at: updatedAt,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      },
+    );
+    if (!row) return undefined;
     if (row.status !== before.status) {
       // In key order ('active' < 'inactive'), as insertTokens does.
       const changes = [
@@ -232,6 +311,15 @@ export async function updateToken(
   });
 }
 
+/** Records a use; the token's owner, or undefined when there is no such token. */
+export async function touchToken(db: Db, dialect: SqlDialect, id: string, lastUsedAt: number): Promise<TokenOwner | undefined> {
+  const touch = async (trx: Db) => {
+    const row = await changeToken(trx, dialect, id, undefined, { last_used_at: lastUsedAt });
+    return row && { ownerType: row.owner_type, ownerId: row.owner_id };
+  };
+  return dialect.writableCte ? touch(db) : db.transaction().execute(touch);
+}
+
 export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
@@ -242,6 +330,7 @@ export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string,
       .returning('status')
       .executeTakeFirst();
     if (row) {
+      await bumpRevisions(trx, [{ ownerType, ownerId }]);
       await bump(trx, ownerType, ownerId, row.status, -1);
       await appendAudit(trx, audit);
     }
@@ -252,5 +341,6 @@ export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string,
 /** Deletes every token of an owner, with its counts (inside the caller's transaction). */
 export async function deleteOwnerTokens(db: Db, ownerType: OwnerType, ownerId: string): Promise<void> {
   await db.deleteFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).execute();
+  await bumpRevisions(db, [{ ownerType, ownerId }]);
   await db.deleteFrom('token_counts').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).execute();
 }

@@ -7,11 +7,18 @@
 // change them. The cache is bounded by weight, not by entries: a kept page of 100
 // refs holds a hundred times what a kept token does, and with a bound of entries
 // alone, a walk over many pages (bench:scale reads ten thousand) kept about 80 MB.
+// Entries leave in the order they were kept (a hit does not renew one).
+import { BoundedCache } from '@latchkey/contract';
 import type BetterSqlite3 from 'better-sqlite3';
 
+interface Kept {
+  stamp: string;
+  value: unknown;
+  weight: number;
+}
+
 export class ReadCache {
-  private readonly entries = new Map<string, { stamp: string; value: unknown; weight: number }>();
-  private weight = 0;
+  private readonly entries: BoundedCache<string, Kept>;
   private readonly dataVersion: BetterSqlite3.Statement<[], number>;
   private readonly totalChanges: BetterSqlite3.Statement<[], number>;
   /** data_version read once per turn of the event loop: requests of one turn see one moment. */
@@ -20,8 +27,9 @@ export class ReadCache {
   constructor(
     private readonly db: BetterSqlite3.Database,
     /** In the callers' units: one per token, kept or listed on a page. */
-    private readonly maxWeight = 20_000,
+    maxWeight = 20_000,
   ) {
+    this.entries = new BoundedCache({ maxWeight, weigh: (kept) => kept.weight });
     this.dataVersion = db.prepare<[], number>('pragma data_version').pluck();
     this.totalChanges = db.prepare<[], number>('select total_changes()').pluck();
   }
@@ -34,27 +42,13 @@ export class ReadCache {
   async get<V>(key: string, read: () => V | Promise<V>, weigh: (value: V) => number = () => 1): Promise<V> {
     if (this.db.inTransaction) return read();
     const stamp = `${this.version()} ${this.totalChanges.get()}`;
-    const hit = this.entries.get(key);
+    const hit = this.entries.peek(key);
     if (hit?.stamp === stamp) return hit.value as V;
     const value = await read();
-    this.drop(key);
-    const weight = weigh(value);
-    if (weight > this.maxWeight) return value;
-    // Maps iterate in insertion order: the oldest entries go first.
-    for (const oldest of this.entries.keys()) {
-      if (this.weight + weight <= this.maxWeight) break;
-      this.drop(oldest);
-    }
-    this.entries.set(key, { stamp, value, weight });
-    this.weight += weight;
-    return value;
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
+    // Replaced, or dropped if too heavy to keep (nothing else is dropped for it).
     this.entries.delete(key);
-    this.weight -= entry.weight;
+    this.entries.set(key, { stamp, value, weight: weigh(value) });
+    return value;
   }
 
   private version(): number {

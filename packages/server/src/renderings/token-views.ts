@@ -3,9 +3,10 @@
 // than the rest of the request. Each rendering is keyed by the token's version,
 // which every change bumps on whichever node makes it, so the page's query for ids
 // and versions alone tells which renderings are current: no invalidation protocol.
-import { apiTokenSchema, apiTokensSchema, type ApiTokens } from '@latchkey/contract';
+// Whole list answers are kept likewise, by the revision the store read the page at.
+import { apiTokenSchema, apiTokensSchema, BoundedCache, type ApiTokens } from '@latchkey/contract';
 import fastJson from 'fast-json-stringify';
-import type { OwnerType, Store, TokenListQuery, TokenRecord, TokenRefPage } from '../storage/port.js';
+import type { OwnerType, Store, TokenListQuery, TokenRecord } from '../storage/port.js';
 import { toApiToken } from './api-token-view.js';
 
 // The routes' own response schemas, so a kept rendering is exactly what Fastify
@@ -28,29 +29,41 @@ interface Rendering {
 // Whole list answers are kept up to this size: pages a dashboard polls. Bigger ones
 // are rarer and would hold more memory than their rendering costs.
 const keptAnswerBytes = 8 * 1024;
+/** All kept answers together: a thousand of the largest. */
+const keptAnswersBytes = 1000 * keptAnswerBytes;
+
+/**
+ * What names a list answer: the page's revision, owner and query. The rest of an
+ * answer (its envelope) follows from the owner and query. The glob, the one free
+ * text, comes last, so no two keys run together.
+ */
+function answerKey(revision: string, ownerType: OwnerType, ownerId: string, query: TokenListQuery): string {
+  const { sortField, sortDirection, page, perPage, filter } = query;
+  return `${revision} ${ownerType} ${ownerId} ${sortField} ${sortDirection} ${page} ${perPage}${filter ? ` ${filter.field} ${filter.glob}` : ''}`;
+}
 
 export class TokenViews {
-  private readonly kept = new Map<string, Rendering>();
+  private readonly kept: BoundedCache<string, Rendering>;
   /**
-   * List answers by the page of refs they were built from. A store hands out the
-   * same page object again only while nothing it holds has changed (SQLite's read
-   * cache does so; PostgreSQL reads a new page every time), and the rest of an
-   * answer follows from the owner and query that page was read for: the same object,
-   * the same answer. Weak keys: an answer lives as long as the store keeps its page.
+   * List answers by the revision of the page they were built from (see
+   * TokenRefPage.revision): the same revision, owner and query, the same page,
+   * whichever node wrote last, so the same answer.
    */
-  private readonly answers = new WeakMap<TokenRefPage, Buffer>();
+  private readonly answers = new BoundedCache<string, Buffer>({ maxWeight: keptAnswersBytes, weigh: (answer) => answer.length });
 
   // As many tokens as SQLite's read cache keeps on its pages (ReadCache's bound): a
   // kept page's tokens stay rendered, and a walk over an application of 100,000
   // tokens (bench:scale) keeps the server's RSS well inside 200 MB.
-  constructor(private readonly maxEntries = 20_000) {}
+  constructor(maxEntries = 20_000) {
+    this.kept = new BoundedCache({ max: maxEntries });
+  }
 
   /** One token as the API Token object, serialized. */
   render(record: TokenRecord): Buffer {
     const kept = this.current(record.id, record.version);
     if (kept) return kept;
     const json = Buffer.from(renderToken(toApiToken(record)));
-    this.keep(record.id, { version: record.version, json });
+    this.kept.set(record.id, { version: record.version, json });
     return json;
   }
 
@@ -63,7 +76,8 @@ export class TokenViews {
     envelope: Omit<ApiTokens, 'items' | 'count' | 'totalCount'>,
   ): Promise<Buffer> {
     const refs = await store.listTokenRefs(ownerType, ownerId, query);
-    const answered = this.answers.get(refs);
+    const key = refs.revision === null ? undefined : answerKey(refs.revision, ownerType, ownerId, query);
+    const answered = key === undefined ? undefined : this.answers.get(key);
     if (answered) return answered;
     const items = refs.items.map((ref) => this.current(ref.id, ref.version));
     const missing = refs.items.filter((_, i) => items[i] === undefined).map((ref) => ref.id);
@@ -87,7 +101,7 @@ export class TokenViews {
     if (!rest.startsWith(noItems)) throw new Error('apiTokensSchema must list items first');
     parts.push(Buffer.from(`]${rest.slice(noItems.length)}`));
     const answer = Buffer.concat(parts);
-    if (answer.length <= keptAnswerBytes) this.answers.set(refs, answer);
+    if (key !== undefined && answer.length <= keptAnswerBytes) this.answers.set(key, answer);
     return answer;
   }
 
@@ -103,12 +117,6 @@ export class TokenViews {
 
   clear(): void {
     this.kept.clear();
-  }
-
-  private keep(id: string, rendering: Rendering): void {
-    this.kept.delete(id);
-    // Maps iterate in insertion order: drop the oldest rendering.
-    if (this.kept.size >= this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
-    this.kept.set(id, rendering);
+    this.answers.clear();
   }
 }

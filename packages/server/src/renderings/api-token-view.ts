@@ -2,7 +2,7 @@
 // stored record, so no read path can return it.
 import type { ApiToken } from '@latchkey/contract';
 import type { TokenRecord } from '../storage/port.js';
-import { iso } from './wire.js';
+import { iso } from '../routes/wire.js';
 
 export function toApiToken(record: TokenRecord): ApiToken {
   const out: ApiToken = {

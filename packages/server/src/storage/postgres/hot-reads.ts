@@ -1,0 +1,101 @@
+// PostgreSQL's hot reads: named prepared statements, parsed and planned once per
+// connection, skipping the query builder; single creates are group-committed.
+import type { Kysely, Selectable } from 'kysely';
+import type pg from 'pg';
+import type {
+  ApplicationRecord,
+  AuditEntry,
+  HotReads,
+  NewToken,
+  OwnerType,
+  TokenListQuery,
+  TokenRecord,
+  TokenRef,
+  TokenRefPage,
+} from '../port.js';
+import { GroupCommit } from '../sql/group-commit.js';
+import { applicationFromRow, tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
+import type { ApplicationsTable, Database } from '../sql/tables.js';
+import { insertOwnedTokens, listTokenRefs, orderBySql, sortColumns, type TokenCreate } from '../sql/tokens.js';
+import { postgresDialect } from './dialect.js';
+
+const columns = tokenColumns.join(', ');
+
+export class PostgresHotReads implements HotReads {
+  /** Single creates (the API's) are group-committed: one transaction, and one fsync, per batch. */
+  private readonly creates: GroupCommit<TokenCreate, boolean>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly pool: pg.Pool,
+  ) {
+    const write = (items: readonly TokenCreate[]) => db.transaction().execute((trx) => insertOwnedTokens(trx, items, postgresDialect));
+    this.creates = new GroupCommit<TokenCreate, boolean>({ many: write, one: async (item) => (await write([item]))[0]! });
+  }
+
+  createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
+    return this.creates.add(audit ? { token, audit } : { token });
+  }
+
+  async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
+    const row = await this.one<TokenRow>('latchkey_token_by_hash', `select ${columns} from api_tokens where token_hash = $1`, [hash]);
+    return row && tokenFromRow(row);
+  }
+
+  async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
+    const row = await this.one<TokenRow>(
+      'latchkey_token_by_id',
+      `select ${columns} from api_tokens where id = $1 and owner_type = $2 and owner_id = $3`,
+      [id, ownerType, ownerId],
+    );
+    return row && tokenFromRow(row);
+  }
+
+  async getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
+    if (ids.length === 0) return [];
+    const result = await this.pool.query<TokenRow>({
+      name: 'latchkey_tokens_by_ids',
+      text: `select ${columns} from api_tokens where owner_type = $1 and owner_id = $2 and id = any($3)`,
+      values: [ownerType, ownerId, ids],
+    });
+    return result.rows.map(tokenFromRow);
+  }
+
+  async getApplication(id: string): Promise<ApplicationRecord | undefined> {
+    const row = await this.one<Selectable<ApplicationsTable>>('latchkey_application_by_id', 'select * from applications where id = $1', [
+      id,
+    ]);
+    return row && applicationFromRow(row);
+  }
+
+  /**
+   * Unfiltered pages (the common case), their count and the owner's revision in one
+   * statement, so all three come from one snapshot; filtered ones take the shared query.
+   */
+  async listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+    if (query.filter) return listTokenRefs(this.db, ownerType, ownerId, query);
+    const { sortField, sortDirection: dir } = query;
+    const result = await this.pool.query<{ total: number; revision: number | null; id: string | null; version: number | null }>({
+      name: `latchkey_token_refs_${sortField}_${dir}`,
+      // The count row always comes back; the page's rows join it, in page order.
+      text: `select c.n as total, c.revision, t.id, t.version
+        from (select coalesce(sum(n), 0) as n,
+                (select version from token_set_versions where owner_type = $2 and owner_id = $1) as revision
+              from token_counts where owner_type = $2 and owner_id = $1) c
+        left join lateral (
+          select id, version, ${sortColumns[sortField]} as k from api_tokens where owner_id = $1 and owner_type = $2
+          order by ${orderBySql(sortField, dir)} limit $3 offset $4
+        ) t on true
+        order by t.k ${dir}, t.id ${dir}`,
+      values: [ownerId, ownerType, query.perPage, query.page * query.perPage],
+    });
+    const items: TokenRef[] = [];
+    for (const row of result.rows) if (row.id !== null) items.push({ id: row.id, version: Number(row.version) });
+    const first = result.rows[0];
+    return { items, totalCount: Number(first?.total ?? 0), revision: String(first?.revision ?? 0) };
+  }
+
+  private async one<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R | undefined> {
+    return (await this.pool.query<R>({ name, text, values })).rows[0];
+  }
+}

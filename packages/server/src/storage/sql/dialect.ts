@@ -1,0 +1,28 @@
+// What differs between the SQL databases, as fields of one object per adapter (the
+// way Kysely's DialectAdapter describes a dialect): the shared code asks these, and
+// never which database it runs on.
+import type { ColumnDataType, Expression } from 'kysely';
+
+/** What Kysely's addColumn takes as a type. */
+type DataTypeExpression = ColumnDataType | Expression<unknown>;
+
+export interface SqlDialect {
+  /** The adapter's name, for logs and tests. */
+  readonly kind: string;
+  /** Column type of a byte string (the token hash). */
+  readonly binaryType: DataTypeExpression;
+  /** Column type of a sort key compared byte by byte, so pages come out identically everywhere. */
+  readonly sortKeyType: DataTypeExpression;
+  /** Column type of an auto-incrementing integer primary key. */
+  readonly serialType: DataTypeExpression;
+  /**
+   * Whether transactions take row locks (SELECT ... FOR SHARE / FOR UPDATE).
+   * Without them (SQLite) transactions never run side by side: one writer at a
+   * time, and this process runs one transaction at a time on its one connection.
+   */
+  readonly rowLocks: boolean;
+  /** Whether a WITH clause may hold an UPDATE or INSERT (one statement for several writes). */
+  readonly writableCte: boolean;
+  /** True for errors that mean the database is unreachable (answered as 503). */
+  isUnavailable(error: unknown): boolean;
+}

@@ -1,0 +1,206 @@
+// SQLite's hot reads: prepared statements, reused (every request authenticates,
+// reaches an application, and most list tokens), their results kept while the
+// database is unchanged (ReadCache); single creates group-committed as one
+// synchronous transaction of prepared inserts.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BoundedCache } from '@latchkey/contract';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type {
+  ApplicationRecord,
+  AuditEntry,
+  HotReads,
+  NewToken,
+  OwnerType,
+  TokenListQuery,
+  TokenRecord,
+  TokenRef,
+  TokenRefPage,
+} from '../port.js';
+import { auditRow } from '../sql/audit.js';
+import { GroupCommit } from '../sql/group-commit.js';
+import { applicationFromRow, tokenColumns, tokenFromRow, tokenRow, type TokenRow } from '../sql/rows.js';
+import type { ApplicationsTable, Database } from '../sql/tables.js';
+import { countDeltas, listTokenRefs, orderBySql, ownersOf, type TokenCreate } from '../sql/tokens.js';
+import { ReadCache } from './read-cache.js';
+
+// Column lists for the prepared inserts come from the same row mappers the query
+// builder uses, applied to these.
+const sampleToken: NewToken = {
+  id: '',
+  ownerType: 'application',
+  ownerId: '',
+  creatorType: 'user',
+  creatorId: '',
+  creatorName: '',
+  name: '',
+  description: '',
+  scope: [],
+  status: 'active',
+  expiresAt: null,
+  createdAt: 0,
+  updatedAt: 0,
+  hash: new Uint8Array(),
+};
+const sampleAudit: AuditEntry = {
+  id: '',
+  at: 0,
+  actorType: 'anonymous',
+  actorId: null,
+  action: '',
+  targetType: 'apiToken',
+  targetId: null,
+  applicationId: null,
+  orgId: null,
+  sourceAddress: null,
+  outcome: 'success',
+};
+
+type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
+
+export class SqliteHotReads implements HotReads {
+  private readonly byHash: BetterSqlite3.Statement<[Uint8Array], TokenRow>;
+  private readonly byId: BetterSqlite3.Statement<[string, string, string], TokenRow>;
+  private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
+  private readonly countAndRevision: BetterSqlite3.Statement<
+    [string, string, string, string],
+    { n: number | null; revision: number | null }
+  >;
+  private readonly byIds: BetterSqlite3.Statement<[string, string, string], TokenRow>;
+  /** One page statement per sort field and direction (a dozen at most). */
+  private readonly pages = new BoundedCache<string, PageStatement>({ max: 32 });
+  private readonly reads: ReadCache;
+  private readonly creates: GroupCommit<TokenCreate, boolean>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly raw: BetterSqlite3.Database,
+  ) {
+    this.byHash = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where token_hash = ?`);
+    this.byId = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where id = ? and owner_type = ? and owner_id = ?`);
+    this.applicationById = raw.prepare('select * from applications where id = ?');
+    this.countAndRevision = raw.prepare(
+      `select sum(n) as n, (select version from token_set_versions where owner_type = ? and owner_id = ?) as revision
+       from token_counts where owner_type = ? and owner_id = ?`,
+    );
+    this.creates = this.tokenCreates();
+    this.reads = new ReadCache(raw);
+    // Any number of ids in one prepared statement: they arrive as one JSON array.
+    this.byIds = raw.prepare(
+      `select ${tokenColumns.join(', ')} from api_tokens
+       where owner_type = ? and owner_id = ? and id in (select value from json_each(?))`,
+    );
+  }
+
+  async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
+    const row = this.byHash.get(hash);
+    return row && tokenFromRow(row);
+  }
+
+  getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
+    return this.reads.get(`token ${ownerType} ${ownerId} ${id}`, () => {
+      const row = this.byId.get(id, ownerType, ownerId);
+      return row && tokenFromRow(row);
+    });
+  }
+
+  async getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]> {
+    return ids.length === 0 ? [] : this.byIds.all(ownerType, ownerId, JSON.stringify(ids)).map(tokenFromRow);
+  }
+
+  async getApplication(id: string): Promise<ApplicationRecord | undefined> {
+    const row = this.applicationById.get(id);
+    return row && applicationFromRow(row);
+  }
+
+  /** Pages are kept while the database is unchanged (ReadCache). */
+  listTokenRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): Promise<TokenRefPage> {
+    const { sortField, sortDirection, page, perPage, filter } = query;
+    const key = `refs ${ownerType} ${ownerId} ${sortField} ${sortDirection} ${page} ${perPage} ${filter ? `${filter.field} ${filter.glob}` : ''}`;
+    return this.reads.get(
+      key,
+      () =>
+        filter ? listTokenRefs(this.db, ownerType, ownerId, query, this.raw.inTransaction) : this.unfilteredRefs(ownerType, ownerId, query),
+      (page) => 1 + page.items.length,
+    );
+  }
+
+  /**
+   * Unfiltered pages (the common case) from prepared statements, read together
+   * (synchronously: nothing comes between them); filtered ones take the shared query.
+   */
+  private unfilteredRefs(ownerType: OwnerType, ownerId: string, query: TokenListQuery): TokenRefPage {
+    const key = `${query.sortField} ${query.sortDirection}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      page = this.raw.prepare(
+        `select id, version from api_tokens where owner_id = ? and owner_type = ? order by ${orderBySql(query.sortField, query.sortDirection)} limit ? offset ?`,
+      );
+      this.pages.set(key, page);
+    }
+    const items = page.all(ownerId, ownerType, query.perPage, query.page * query.perPage);
+    const count = this.countAndRevision.get(ownerType, ownerId, ownerType, ownerId);
+    // Inside a transaction of this connection's, writes that may yet roll back show.
+    const revision = this.raw.inTransaction ? null : String(count?.revision ?? 0);
+    return { items, totalCount: Number(count?.n ?? 0), revision };
+  }
+
+  /** Single creates (the API's) are group-committed; see GroupCommit. */
+  createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
+    return this.creates.add(audit ? { token, audit } : { token });
+  }
+
+  private tokenCreates(): GroupCommit<TokenCreate, boolean> {
+    const raw = this.raw;
+    const insert = (table: string, row: object) =>
+      raw.prepare(
+        `insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row)
+          .map((c) => `@${c}`)
+          .join(', ')})`,
+      );
+    const tokenInsert = insert('api_tokens', tokenRow(sampleToken));
+    const auditInsert = insert('audit_log', auditRow(sampleAudit));
+    // The same writes as insertTokens (sql/tokens.ts), in the same order.
+    const bumpRevision = raw.prepare<[string, string]>(
+      `insert into token_set_versions (owner_type, owner_id, version) values (?, ?, 1)
+       on conflict (owner_type, owner_id) do update set version = version + 1`,
+    );
+    const bump = raw.prepare<[string, string, string, number]>(
+      `insert into token_counts (owner_type, owner_id, status, n) values (?, ?, ?, ?)
+       on conflict (owner_type, owner_id, status) do update set n = n + excluded.n`,
+    );
+    const owners = {
+      application: raw.prepare<[string]>('select 1 from applications where id = ?').pluck(),
+      user: raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
+    };
+    const commit = raw.transaction((batch: readonly TokenCreate[]) => {
+      // In the transaction: a token is never stored for an owner deleted meanwhile.
+      const stored = batch.map(
+        ({ token }) => owners[token.ownerType === 'application' ? 'application' : 'user'].get(token.ownerId) !== undefined,
+      );
+      const kept = batch.filter((_, i) => stored[i]).map((c) => c.token);
+      for (const { token, audit } of batch.filter((_, i) => stored[i])) {
+        tokenInsert.run(tokenRow(token));
+        if (audit) auditInsert.run(auditRow(audit));
+      }
+      for (const owner of ownersOf(kept)) bumpRevision.run(owner.ownerType, owner.ownerId);
+      for (const count of countDeltas(kept)) bump.run(...count);
+      return stored;
+    });
+    // A transaction of the query builder's may be open on this connection across
+    // awaits; a batch must not become part of it. Its end is a few turns away.
+    const idle = async () => {
+      while (raw.inTransaction) await nextTurn();
+    };
+    return new GroupCommit({
+      async many(items) {
+        await idle();
+        return commit(items);
+      },
+      async one(item) {
+        await idle();
+        return commit([item])[0]!;
+      },
+    });
+  }
+}

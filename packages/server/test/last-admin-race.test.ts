@@ -1,0 +1,84 @@
+// The last-admin guard holds under concurrency: two nodes demoting or removing an
+// organization's two admins at the same moment must not both pass, and removals
+// must not leave an organization without members.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newId } from '@latchkey/contract';
+import { openStore } from '../src/storage/open-store.js';
+import type { Store } from '../src/storage/port.js';
+import { adapters, freshSchema, postgresUrl, skipUnavailable, type Adapter } from './helpers/stores.js';
+
+const t0 = Date.UTC(2030, 0, 1);
+const organizations = 15;
+
+async function user(store: Store): Promise<string> {
+  const id = newId();
+  await store.createUser({
+    id,
+    email: `${id}@example.com`,
+    firstName: 'U',
+    lastName: '',
+    passwordHash: 'x',
+    createdAt: t0,
+    updatedAt: t0,
+    passwordUpdatedAt: t0,
+  });
+  return id;
+}
+
+/** Two stores on one database: two nodes on one PostgreSQL schema, or two processes' connections to one SQLite file. */
+async function twoNodes(t: TestContext, adapter: Adapter): Promise<[Store, Store]> {
+  let url = postgresUrl;
+  let options = {};
+  if (adapter.name === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-admins-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    url = `sqlite:${join(dir, 'db.sqlite')}`;
+  } else options = { schema: await freshSchema(t) };
+  const a = await openStore(url, options);
+  const b = await openStore(url, options);
+  t.after(async () => {
+    await a.close();
+    await b.close();
+  });
+  return [a, b];
+}
+
+for (const adapter of adapters) {
+  for (const change of ['demote', 'remove'] as const) {
+    test(`${adapter.name}: two nodes that ${change} an organization's two admins at once leave it an admin (${organizations} organizations)`, async (t) => {
+      if (await skipUnavailable(t, adapter)) return;
+      const [a, b] = await twoNodes(t, adapter);
+      const orgs: Array<{ id: string; admins: [string, string] }> = [];
+      for (let i = 0; i < organizations; i++) {
+        const admins: [string, string] = [await user(a), await user(a)];
+        const id = newId();
+        await a.createOrganization({ id, name: `Org ${i}`, description: '', createdAt: t0, updatedAt: t0 }, admins[0]);
+        assert.equal(await a.setMember(id, admins[1], 'admin', t0), 'ok');
+        orgs.push({ id, admins });
+      }
+      const role = change === 'demote' ? 'view' : null;
+      // Every organization's pair at once, one of each pair on each node. A node may
+      // also find the database busy (SQLite's second connection): it then changes nothing.
+      const results = await Promise.allSettled(
+        orgs.flatMap(({ id, admins }) => [a.setMember(id, admins[0], role, t0 + 1), b.setMember(id, admins[1], role, t0 + 1)]),
+      );
+      for (const result of results) {
+        if (result.status === 'rejected') assert.equal(adapter.name, 'sqlite', String(result.reason));
+      }
+      for (const [i, { id }] of orgs.entries()) {
+        const members = await a.listMembers(id);
+        assert.ok(members.length >= 1, `organization ${i} has a member`);
+        assert.ok(
+          members.some((m) => m.role === 'admin'),
+          `organization ${i} has an admin: ${JSON.stringify(members.map((m) => m.role))}`,
+        );
+        const outcomes = results.slice(2 * i, 2 * i + 2).map((r) => (r.status === 'fulfilled' ? r.value : 'busy'));
+        assert.ok(!outcomes.every((o) => o === 'ok'), `organization ${i}: not both passed (${outcomes})`);
+      }
+    });
+  }
+}
