@@ -21,8 +21,11 @@ export const userCredentialsSchema = {
     email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 1024 },
     password: { type: 'string', minLength: 8, maxLength: 2048 },
     requestedScopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
-    /** Session lifetime in seconds; capped by the server's configured maximum. */
-    tokenTTL: { type: 'integer', minimum: 0 },
+    /**
+     * Session lifetime in seconds; capped by the server's configured maximum. Losant's
+     * minimum is 0, but a session of 0 seconds is dead when it is made: refused.
+     */
+    tokenTTL: { type: 'integer', minimum: 1 },
   },
   required: ['email', 'password'],
   additionalProperties: false,
