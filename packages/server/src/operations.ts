@@ -1,6 +1,6 @@
 // Operator actions behind `latchkey user ...` and `latchkey org ...`: the same rules
 // as the HTTP API (validation, hashing, the last-admin guard), without a token.
-import { newId, roles, type RoleName } from '@latchkey/contract';
+import { newId, roles, type Role } from '@latchkey/contract';
 import { BootstrapError, checkEmail, checkPassword } from './bootstrap.js';
 import { hashPassword } from './passwords.js';
 import { operatorAudit } from './operator-audit.js';
@@ -61,9 +61,9 @@ export async function createOrganization(
 export async function addMember(
   store: Store,
   input: { orgId: string; email: string; role: string },
-): Promise<{ orgId: string; userId: string; role: RoleName }> {
+): Promise<{ orgId: string; userId: string; role: Role }> {
   if (!(roles as readonly string[]).includes(input.role)) throw new BootstrapError(`Role must be one of ${roles.join(', ')}`);
-  const role = input.role as RoleName;
+  const role = input.role as Role;
   if (!(await store.getOrganization(input.orgId))) throw new BootstrapError(`No organization ${input.orgId}`);
   const user = await userByEmail(store, input.email);
   const result = await store.setMember(

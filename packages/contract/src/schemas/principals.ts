@@ -3,12 +3,10 @@
 // optional fields (billing, limits, templates, archive settings, ...) are not
 // accepted on input (400) and never returned.
 import type { FromSchema } from 'json-schema-to-ts';
+import { roles } from '../roles.js';
 import { applicationScopes, userGroupScopes } from '../scopes.js';
 import { dateTimeSchema, idSchema, losantClientQuery, pagingQuery } from './common.js';
 import { apiTokenPatchSchema, applicationApiTokenPostSchema } from './api-token.js';
-
-export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
-export type RoleName = (typeof roles)[number];
 
 /** Scopes a user token or session may carry. */
 export const userTokenScopes = [...userGroupScopes, ...applicationScopes] as const;
