@@ -5,6 +5,7 @@ import { BootstrapError, checkEmail, checkPassword } from './bootstrap.js';
 import { hashPassword } from './passwords.js';
 import { operatorAudit } from './operator-audit.js';
 import type { Store, UserRecord } from './storage/port.js';
+import { newUser } from './users/new-user.js';
 
 export async function createUser(
   store: Store,
@@ -13,17 +14,7 @@ export async function createUser(
   checkEmail(input.email);
   checkPassword(input.password);
   if (await store.findUserByEmail(input.email)) throw new BootstrapError('A user with this email already exists');
-  const now = Date.now();
-  const user: UserRecord = {
-    id: newId(now),
-    email: input.email.toLowerCase(),
-    firstName: input.firstName ?? input.email.split('@')[0] ?? input.email,
-    lastName: input.lastName ?? '',
-    passwordHash: await hashPassword(input.password),
-    createdAt: now,
-    updatedAt: now,
-    passwordUpdatedAt: now,
-  };
+  const user = await newUser({ ...input, at: Date.now() });
   await store.createUser(user);
   return user;
 }
