@@ -10,7 +10,7 @@ import type { TokenListQuery, TokenRecord } from '../storage/port.js';
 import { newToken } from '../tokens/new-token.js';
 import { toApiToken } from './api-token-view.js';
 import { auditEntry } from './audit-entry.js';
-import { direction } from './wire.js';
+import { paging } from './page-query.js';
 
 export type TokenOwner = { ownerType: 'application' | 'user'; ownerId: string };
 
@@ -27,15 +27,7 @@ function audit(request: FastifyRequest, at: number, owner: TokenOwner, verb: 'cr
 const notFound = () => errors.notFound('API token');
 
 export function toListQuery(query: ApiTokensQuery): TokenListQuery {
-  const out: TokenListQuery = {
-    sortField: query.sortField ?? 'name',
-    sortDirection: direction(query.sortDirection, 'asc'),
-    page: query.page ?? 0,
-    perPage: query.perPage ?? 100,
-  };
-  // Losant: a blank or missing filterField or filter means no filtering.
-  if (query.filterField && query.filter) out.filter = { field: query.filterField, glob: query.filter };
-  return out;
+  return paging(query, 'name', 'asc');
 }
 
 /** Parses an expirationDate that must lie in the future; returns epoch ms. */
