@@ -78,3 +78,17 @@ test('other violations still name the field', async (t) => {
   const res = await h.call(h.userToken, { method: 'POST', url: '/applications', payload: { name: 42 } });
   assert.equal(refusal(res), 'body/name must be string');
 });
+
+test('a value as long as a token is never repeated back: it may be a secret in the wrong field', async (t) => {
+  const h = await build(t);
+  const secret = h.userToken;
+  const url = `/applications/${h.applicationId}/tokens`;
+  const asScope = await h.call(h.userToken, { method: 'POST', url, payload: { name: 'x', scope: [secret] } });
+  assert.equal(refusal(asScope), 'Unknown scope in body/scope/0');
+  const asField = await h.call(h.userToken, { method: 'POST', url, payload: { name: 'x', [secret]: 1 } });
+  assert.equal(refusal(asField), 'Unknown field in body');
+  const asQuery = await h.call(h.userToken, { method: 'GET', url, query: { sortField: secret } });
+  const message = refusal(asQuery);
+  assert.match(message, /^Unknown value for querystring\/sortField; expected one of 'name'/);
+  assert.ok(!message.includes(secret));
+});

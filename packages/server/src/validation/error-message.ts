@@ -2,18 +2,22 @@
 // caller: an unknown field or enum value is named (with the nearest allowed value
 // when one is close); anything else reads as Fastify's default,
 // "<part><path> <what is wrong>".
-import { isKnownScope } from '@latchkey/contract';
+import { isKnownScope, tokenLength } from '@latchkey/contract';
 import type { ErrorObject } from 'ajv';
 import { nearest } from './nearest.js';
 
-/** A value as the caller wrote it, cut short: messages never echo a whole payload. */
-function quoted(value: unknown): string {
+/**
+ * A value as the caller wrote it, quoted, or undefined when it is not repeated:
+ * anything as long as a token (or longer) might be a secret sent in the wrong
+ * field, and an answer never carries a secret back. Catalogue scopes are shorter.
+ */
+function quoted(value: unknown): string | undefined {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return `'${text.length > 100 ? `${text.slice(0, 100)}…` : text}'`;
+  return text !== undefined && text.length < tokenLength ? `'${text}'` : undefined;
 }
 
 function suggestion(value: unknown, allowed: readonly unknown[]): string {
-  if (typeof value !== 'string') return '';
+  if (typeof value !== 'string' || quoted(value) === undefined) return '';
   const match = nearest(
     value,
     allowed.filter((a): a is string => typeof a === 'string'),
@@ -24,18 +28,21 @@ function suggestion(value: unknown, allowed: readonly unknown[]): string {
 function unknownValue(part: string, error: ErrorObject): string {
   const allowed = (error.params as { allowedValues: readonly unknown[] }).allowedValues;
   const value: unknown = error.data;
+  const shown = quoted(value);
+  const where = `${part}${error.instancePath}`;
   if (allowed.length > 0 && allowed.every((a) => typeof a === 'string' && isKnownScope(a))) {
-    if (typeof value === 'string' && isKnownScope(value)) return `Scope ${quoted(value)} is not allowed in ${part}${error.instancePath}`;
-    return `Unknown scope ${quoted(value)}${suggestion(value, allowed)}`;
+    if (typeof value === 'string' && isKnownScope(value)) return `Scope ${shown} is not allowed in ${where}`;
+    return shown === undefined ? `Unknown scope in ${where}` : `Unknown scope ${shown}${suggestion(value, allowed)}`;
   }
   const hint = suggestion(value, allowed) || (allowed.length <= 10 ? `; expected one of ${allowed.map(quoted).join(', ')}` : '');
-  return `Unknown value ${quoted(value)} for ${part}${error.instancePath}${hint}`;
+  return shown === undefined ? `Unknown value for ${where}${hint}` : `Unknown value ${shown} for ${where}${hint}`;
 }
 
 function unknownField(part: string, error: ErrorObject, name: string): string {
   const field = quoted(name);
-  const what = part === 'querystring' ? `Unknown query parameter ${field}` : `Unknown field ${field}`;
-  return error.instancePath === '' ? what : `${what} in ${part}${error.instancePath}`;
+  const what = part === 'querystring' ? 'Unknown query parameter' : 'Unknown field';
+  if (field === undefined) return `${what} in ${part}${error.instancePath}`;
+  return error.instancePath === '' ? `${what} ${field}` : `${what} ${field} in ${part}${error.instancePath}`;
 }
 
 /**
