@@ -1,7 +1,8 @@
 // Seeds a database through the storage port: a user, an application, a caller
 // token with all.Application, and `count` more tokens, in bulk.
-import { generateToken, newId } from '@latchkey/contract';
+import { generateToken } from '@latchkey/contract';
 import { bootstrap } from '@latchkey/server/bootstrap';
+import { newToken } from '@latchkey/server/new-token';
 import { openStore } from '@latchkey/server/storage';
 import { createHash } from 'node:crypto';
 
@@ -15,23 +16,19 @@ export interface Seeded {
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 export function fakeTokens(applicationId: string, count: number, now = Date.now()) {
-  return Array.from({ length: count }, (_, i) => ({
-    id: newId(now - i * 1000),
-    ownerType: 'application' as const,
-    ownerId: applicationId,
-    creatorType: 'user' as const,
-    creatorId: applicationId,
-    creatorName: 'bench',
-    name: `token-${(i * 7919) % count}-${i}`,
-    description: '',
-    scope: ['all.Device'],
-    status: i % 5 === 0 ? ('inactive' as const) : ('active' as const),
-    expiresAt: i % 3 === 0 ? null : now + (i + 1) * 60_000,
-    createdAt: now - i * 1000,
-    updatedAt: now - i * 1000,
-    // Never-issued secrets: these tokens exist to be listed, not used.
-    hash: sha256(`bench-${applicationId}-${i}`),
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    newToken({
+      owner: { ownerType: 'application', ownerId: applicationId },
+      creator: { creatorType: 'user', creatorId: applicationId, creatorName: 'bench' },
+      name: `token-${(i * 7919) % count}-${i}`,
+      scope: ['all.Device'],
+      status: i % 5 === 0 ? 'inactive' : 'active',
+      expiresAt: i % 3 === 0 ? null : now + (i + 1) * 60_000,
+      at: now - i * 1000,
+      // Never-issued secrets: these tokens exist to be listed, not used.
+      hash: sha256(`bench-${applicationId}-${i}`),
+    }),
+  );
 }
 
 export async function seed(databaseUrl: string, count: number, options: { schema?: string } = {}): Promise<Seeded> {
@@ -41,25 +38,16 @@ export async function seed(databaseUrl: string, count: number, options: { schema
     const applicationId = boot.applicationId!;
     await store.createTokens(fakeTokens(applicationId, count));
     const token = generateToken('application');
-    const tokenId = newId();
-    const now = Date.now();
-    await store.createToken({
-      id: tokenId,
-      ownerType: 'application',
-      ownerId: applicationId,
-      creatorType: 'user',
-      creatorId: boot.userId,
-      creatorName: 'bench',
+    const caller = newToken({
+      owner: { ownerType: 'application', ownerId: applicationId },
+      creator: { creatorType: 'user', creatorId: boot.userId, creatorName: 'bench' },
       name: 'bench caller',
-      description: '',
       scope: ['all.Application'],
-      status: 'active',
-      expiresAt: null,
-      createdAt: now,
-      updatedAt: now,
+      at: Date.now(),
       hash: sha256(token),
     });
-    return { applicationId, token, tokenId, userToken: boot.token };
+    await store.createToken(caller);
+    return { applicationId, token, tokenId: caller.id, userToken: boot.token };
   } finally {
     await store.close();
   }

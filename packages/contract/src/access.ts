@@ -3,7 +3,7 @@
 // The server authorizes with this, and so does the client's verifier, so a
 // downstream service decides exactly as latchkey would.
 import { roleActions, type Role } from './roles.js';
-import { authorityOf } from './scopes.js';
+import { authorityOf, hasAcceptedScope } from './scopes.js';
 
 const organizationScopes = new Set(['all.Organization', 'all.Organization.read']);
 
@@ -14,6 +14,14 @@ export type ApplicationOwnerType = 'user' | 'organization';
 export function applicableScopes(scopes: readonly string[], principal: PrincipalKind, ownerType: ApplicationOwnerType): readonly string[] {
   if (principal === 'user' && ownerType === 'user') return scopes.filter((s) => !organizationScopes.has(s));
   return scopes;
+}
+
+/**
+ * Whether a user's scopes accept an action (one of `accepted`) on the user's own
+ * applications: creating one, or listing them. all.Organization* do not.
+ */
+export function acceptedOnOwnApplications(scopes: readonly string[], accepted: ReadonlySet<string>): boolean {
+  return hasAcceptedScope(applicableScopes(scopes, 'user', 'user'), accepted);
 }
 
 /** The catalogue actions held on an application, after the member's role (if any) caps them. */

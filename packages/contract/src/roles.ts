@@ -3,7 +3,9 @@
 import { scopeCatalogue } from './scope-catalogue.js';
 import { actionsOf } from './scopes.js';
 
-export type Role = 'admin' | 'edit' | 'collaborate' | 'view';
+/** Organization roles, the one declaration every package imports. */
+export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
+export type Role = (typeof roles)[number];
 
 const protectedResources = new Set(['application', 'applicationApiToken', 'applicationApiTokens']);
 const everything = actionsOf('all.Application');

@@ -4,8 +4,10 @@ import { generateToken, newId } from '@latchkey/contract';
 import { randomBytes } from 'node:crypto';
 import { hashToken } from './auth/token-hash.js';
 import { operatorAudit } from './operator-audit.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { verifyPassword } from './passwords.js';
 import type { Store, UserRecord } from './storage/port.js';
+import { newToken } from './tokens/new-token.js';
+import { newUser } from './users/new-user.js';
 
 export interface BootstrapInput {
   email: string;
@@ -51,16 +53,7 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
       throw new BootstrapError('A user with this email exists and the password does not match');
     }
   } else {
-    user = {
-      id: newId(now),
-      email: input.email.toLowerCase(),
-      firstName: input.email.split('@')[0] ?? input.email,
-      lastName: '',
-      passwordHash: await hashPassword(input.password),
-      createdAt: now,
-      updatedAt: now,
-      passwordUpdatedAt: now,
-    };
+    user = await newUser({ email: input.email, password: input.password, at: now });
     await store.createUser(user);
   }
 
@@ -78,26 +71,16 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
   }
 
   const token = generateToken('user');
-  const tokenId = newId(now);
-  const stored = await store.createToken(
-    {
-      id: tokenId,
-      ownerType: 'user',
-      ownerId: user.id,
-      creatorType: 'user',
-      creatorId: user.id,
-      creatorName: displayName(user),
-      name: 'bootstrap',
-      description: 'Created by latchkey bootstrap',
-      scope: ['all.User'],
-      status: 'active',
-      expiresAt: null,
-      createdAt: now,
-      updatedAt: now,
-      hash: hashToken(token),
-    },
-    operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: tokenId }),
-  );
+  const record = newToken({
+    owner: { ownerType: 'user', ownerId: user.id },
+    creator: { creatorType: 'user', creatorId: user.id, creatorName: displayName(user) },
+    name: 'bootstrap',
+    description: 'Created by latchkey bootstrap',
+    scope: ['all.User'],
+    at: now,
+    hash: hashToken(token),
+  });
+  const stored = await store.createToken(record, operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: record.id }));
   if (!stored) throw new Error(`user ${user.email} was deleted during bootstrap`);
   return applicationId === undefined ? { userId: user.id, token } : { userId: user.id, applicationId, token };
 }

@@ -1,10 +1,11 @@
 // Operator actions behind `latchkey user ...` and `latchkey org ...`: the same rules
 // as the HTTP API (validation, hashing, the last-admin guard), without a token.
-import { newId, roles, type RoleName } from '@latchkey/contract';
+import { newId, roles, type Role } from '@latchkey/contract';
 import { BootstrapError, checkEmail, checkPassword } from './bootstrap.js';
 import { hashPassword } from './passwords.js';
 import { operatorAudit } from './operator-audit.js';
 import type { Store, UserRecord } from './storage/port.js';
+import { newUser } from './users/new-user.js';
 
 export async function createUser(
   store: Store,
@@ -13,17 +14,7 @@ export async function createUser(
   checkEmail(input.email);
   checkPassword(input.password);
   if (await store.findUserByEmail(input.email)) throw new BootstrapError('A user with this email already exists');
-  const now = Date.now();
-  const user: UserRecord = {
-    id: newId(now),
-    email: input.email.toLowerCase(),
-    firstName: input.firstName ?? input.email.split('@')[0] ?? input.email,
-    lastName: input.lastName ?? '',
-    passwordHash: await hashPassword(input.password),
-    createdAt: now,
-    updatedAt: now,
-    passwordUpdatedAt: now,
-  };
+  const user = await newUser({ ...input, at: Date.now() });
   await store.createUser(user);
   return user;
 }
@@ -61,9 +52,9 @@ export async function createOrganization(
 export async function addMember(
   store: Store,
   input: { orgId: string; email: string; role: string },
-): Promise<{ orgId: string; userId: string; role: RoleName }> {
+): Promise<{ orgId: string; userId: string; role: Role }> {
   if (!(roles as readonly string[]).includes(input.role)) throw new BootstrapError(`Role must be one of ${roles.join(', ')}`);
-  const role = input.role as RoleName;
+  const role = input.role as Role;
   if (!(await store.getOrganization(input.orgId))) throw new BootstrapError(`No organization ${input.orgId}`);
   const user = await userByEmail(store, input.email);
   const result = await store.setMember(

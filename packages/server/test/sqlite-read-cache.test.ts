@@ -12,6 +12,7 @@ import { hashToken } from '../src/auth/token-hash.js';
 import { ReadCache } from '../src/storage/sqlite/read-cache.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { NewToken, Store } from '../src/storage/port.js';
+import { newToken } from '../src/tokens/new-token.js';
 import { build } from './helpers/build.js';
 
 const t0 = Date.UTC(2030, 0, 1);
@@ -19,22 +20,15 @@ const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } 
 
 function token(ownerId: string, name: string): NewToken {
   const id = newId(t0);
-  return {
+  return newToken({
     id,
-    ownerType: 'application',
-    ownerId,
-    creatorType: 'user',
-    creatorId: ownerId,
-    creatorName: 'c',
+    owner: { ownerType: 'application', ownerId },
+    creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
     name,
-    description: '',
     scope: ['all.Application'],
-    status: 'active',
-    expiresAt: null,
-    createdAt: t0,
-    updatedAt: t0,
+    at: t0,
     hash: hashToken(`s-${id}`),
-  };
+  });
 }
 
 test('sqlite: kept pages and tokens follow writes made by this process and by another one on the same file', async (t) => {

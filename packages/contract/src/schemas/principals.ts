@@ -3,12 +3,10 @@
 // optional fields (billing, limits, templates, archive settings, ...) are not
 // accepted on input (400) and never returned.
 import type { FromSchema } from 'json-schema-to-ts';
+import { roles } from '../roles.js';
 import { applicationScopes, userGroupScopes } from '../scopes.js';
 import { dateTimeSchema, idSchema, losantClientQuery, pagingQuery } from './common.js';
 import { apiTokenPatchSchema, applicationApiTokenPostSchema } from './api-token.js';
-
-export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
-export type RoleName = (typeof roles)[number];
 
 /** Scopes a user token or session may carry. */
 export const userTokenScopes = [...userGroupScopes, ...applicationScopes] as const;
@@ -21,8 +19,11 @@ export const userCredentialsSchema = {
     email: { type: 'string', pattern: '^[^\\s@]+@[^\\s@]+$', maxLength: 1024 },
     password: { type: 'string', minLength: 8, maxLength: 2048 },
     requestedScopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
-    /** Session lifetime in seconds; capped by the server's configured maximum. */
-    tokenTTL: { type: 'integer', minimum: 0 },
+    /**
+     * Session lifetime in seconds; capped by the server's configured maximum. Losant's
+     * minimum is 0, but a session of 0 seconds is dead when it is made: refused.
+     */
+    tokenTTL: { type: 'integer', minimum: 1 },
   },
   required: ['email', 'password'],
   additionalProperties: false,

@@ -2,6 +2,8 @@
 // reaches (own, and those of its organizations). Deleting an application deletes
 // its tokens, which are refused at once.
 import {
+  acceptedOnOwnApplications,
+  actions,
   applicationIdParamsSchema,
   applicationPatchSchema,
   applicationPostSchema,
@@ -17,10 +19,12 @@ import {
   type ApplicationPost,
   type Applications,
   type ApplicationsQueryParams,
+  type ActionName,
   type Success,
 } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
+import type { UserPrincipal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { ApplicationRecord, Store } from '../storage/port.js';
@@ -50,6 +54,13 @@ async function toApplication(store: Store, record: ApplicationRecord): Promise<A
   return out;
 }
 
+/** all.Organization* cover organization applications only, as on one application (contract access.ts). */
+function assertOwnApplications(user: UserPrincipal, action: ActionName): void {
+  if (!acceptedOnOwnApplications(user.scopes, actions[action])) {
+    throw errors.forbidden("The token's scopes cover organization applications only; name the organization with orgId");
+  }
+}
+
 export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const one = { params: applicationIdParamsSchema, querystring: summaryQuerySchema };
   // Authorization knows only who owns an application; its name and dates come from the store.
@@ -71,6 +82,7 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     },
     async (request): Promise<Applications> => {
       const user = authorizeUser(request.principal, 'applications.get');
+      if (!request.query.orgId) assertOwnApplications(user, 'applications.get');
       const query = toPageQuery(request.query);
       const page = await ctx.store.listApplications(user.userId, query, request.query.orgId);
       const items = await Promise.all(page.items.map((a) => toApplication(ctx.store, a)));
@@ -96,6 +108,7 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     async (request, reply): Promise<Application> => {
       const user = authorizeUser(request.principal, 'applications.post');
       const { orgId, name, description } = request.body;
+      if (orgId === undefined) assertOwnApplications(user, 'applications.post');
       if (orgId !== undefined) {
         const { role } = await authorizeOrganization(ctx.store, request.principal, 'org.get', orgId);
         if (role !== 'admin' && role !== 'edit') {

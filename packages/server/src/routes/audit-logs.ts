@@ -14,7 +14,8 @@ import type { AppContext } from '../context.js';
 import type { AuditEntry } from '../storage/port.js';
 import { errorResponses } from './error-responses.js';
 import { describeAction } from './openapi.js';
-import { direction, iso } from './wire.js';
+import { paging } from './page-query.js';
+import { iso } from './wire.js';
 
 export function toAuditLogEntry(entry: AuditEntry): AuditLogEntry {
   const out: AuditLogEntry = {
@@ -48,14 +49,8 @@ export default function auditLogRoutes(app: FastifyInstance, ctx: AppContext): v
     async (request): Promise<AuditLogs> => {
       const { applicationId } = request.params;
       await ctx.authorizeApplication(request, 'applicationAuditLogs.get', applicationId);
-      const q = request.query;
-      const query = {
-        applicationId,
-        sortDirection: direction(q.sortDirection, 'desc'),
-        page: q.page ?? 0,
-        perPage: q.perPage ?? 100,
-        ...(q.filterField && q.filter ? { action: q.filter } : {}),
-      };
+      const { sortDirection, page: pageNumber, perPage, filter } = paging(request.query, 'creationDate', 'desc');
+      const query = { applicationId, sortDirection, page: pageNumber, perPage, ...(filter ? { action: filter.glob } : {}) };
       const page = await ctx.store.listAudit(query);
       return {
         items: page.items.map(toAuditLogEntry),

@@ -5,7 +5,6 @@ import {
   authedUserSchema,
   generateToken,
   losantClientQuerySchema,
-  newId,
   userCredentialsSchema,
   type AuthedUser,
   type UserCredentials,
@@ -16,6 +15,7 @@ import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
+import { newToken } from '../tokens/new-token.js';
 import { auditEntry } from './audit-entry.js';
 import { errorResponses } from './error-responses.js';
 import { describePublic } from './openapi.js';
@@ -70,26 +70,20 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       throttle.succeed(email);
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
-      const sessionId = newId(now);
-      const stored = await ctx.store.createToken(
-        {
-          id: sessionId,
-          ownerType: 'session',
-          ownerId: user.id,
-          creatorType: 'user',
-          creatorId: user.id,
-          creatorName: user.email,
-          name: 'session',
-          description: '',
-          scope: requestedScopes ?? ['all.User'],
-          status: 'active',
-          expiresAt: now + ttl,
-          createdAt: now,
-          updatedAt: now,
-          hash: hashToken(token),
-        },
-        { ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: sessionId }), actorType: 'user', actorId: user.id },
-      );
+      const session = newToken({
+        owner: { ownerType: 'session', ownerId: user.id },
+        creator: { creatorType: 'user', creatorId: user.id, creatorName: user.email },
+        name: 'session',
+        scope: requestedScopes ?? ['all.User'],
+        expiresAt: now + ttl,
+        at: now,
+        hash: hashToken(token),
+      });
+      const stored = await ctx.store.createToken(session, {
+        ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: session.id }),
+        actorType: 'user',
+        actorId: user.id,
+      });
       // The user was deleted a moment ago: nobody to sign in.
       if (!stored) throw badCredentials();
       return { userId: user.id, token };

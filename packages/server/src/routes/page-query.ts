@@ -2,16 +2,45 @@ import type { ApplicationsQueryParams, PageQueryParams } from '@latchkey/contrac
 import type { PageQuery } from '../storage/port.js';
 import { direction } from './wire.js';
 
-/** Losant paging parameters of the application and organization collections. */
-export function toPageQuery(query: PageQueryParams | ApplicationsQueryParams): PageQuery {
-  const out: PageQuery = {
-    sortField: query.sortField ?? 'name',
-    sortDirection: direction(query.sortDirection, 'asc'),
+/** Losant's paging parameters, as every list's query schema has them. */
+export interface PagingParams<SortField extends string, FilterField extends string> {
+  sortField?: SortField;
+  sortDirection?: string;
+  page?: number;
+  perPage?: number;
+  filterField?: FilterField | '';
+  filter?: string;
+}
+
+export interface Paging<SortField extends string, FilterField extends string> {
+  sortField: SortField;
+  sortDirection: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+  filter?: { field: FilterField; glob: string };
+}
+
+/** The one paging normaliser: every list's defaults and filter rule. */
+export function paging<SortField extends string, FilterField extends string>(
+  query: PagingParams<SortField, FilterField>,
+  sortField: SortField,
+  sortDirection: 'asc' | 'desc',
+): Paging<SortField, FilterField> {
+  const out: Paging<SortField, FilterField> = {
+    sortField: query.sortField ?? sortField,
+    sortDirection: direction(query.sortDirection, sortDirection),
     page: query.page ?? 0,
     perPage: query.perPage ?? 100,
   };
-  if (query.filterField && query.filter) out.filter = query.filter;
+  // Losant: a blank or missing filterField or filter means no filtering.
+  if (query.filterField && query.filter) out.filter = { field: query.filterField, glob: query.filter };
   return out;
+}
+
+/** Losant paging parameters of the application and organization collections (a name filter). */
+export function toPageQuery(query: PageQueryParams | ApplicationsQueryParams): PageQuery {
+  const { filter, ...rest } = paging(query, 'name', 'asc');
+  return filter ? { ...rest, filter: filter.glob } : rest;
 }
 
 export function pageMeta(query: PageQuery, count: number, totalCount: number) {

@@ -1,15 +1,16 @@
 // The token operations shared by application tokens (/applications/{id}/tokens)
 // and user tokens (/me/tokens): one implementation, two resources.
-import { generateToken, newId, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken } from '@latchkey/contract';
+import { generateToken, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken } from '@latchkey/contract';
 import { creatorOf } from '../auth/creator.js';
 import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
+import { newToken } from '../tokens/new-token.js';
 import { toApiToken } from '../renderings/api-token-view.js';
 import { auditEntry } from './audit-entry.js';
-import { direction } from './wire.js';
+import { paging } from './page-query.js';
 
 export type TokenOwner = { ownerType: 'application' | 'user'; ownerId: string };
 
@@ -26,15 +27,7 @@ function audit(request: FastifyRequest, at: number, owner: TokenOwner, verb: 'cr
 const notFound = () => errors.notFound('API token');
 
 export function toListQuery(query: ApiTokensQuery): TokenListQuery {
-  const out: TokenListQuery = {
-    sortField: query.sortField ?? 'name',
-    sortDirection: direction(query.sortDirection, 'asc'),
-    page: query.page ?? 0,
-    perPage: query.perPage ?? 100,
-  };
-  // Losant: a blank or missing filterField or filter means no filtering.
-  if (query.filterField && query.filter) out.filter = { field: query.filterField, glob: query.filter };
-  return out;
+  return paging(query, 'name', 'asc');
 }
 
 /** Parses an expirationDate that must lie in the future; returns epoch ms. */
@@ -84,23 +77,21 @@ export async function createToken(
   const scope = body.scope ?? [owner.ownerType === 'application' ? 'all.Application' : 'all.User'];
   assertGrantable(scope, expiresAt);
   const token = generateToken(owner.ownerType);
-  const record: TokenRecord = {
-    id: newId(now),
-    ...owner,
-    ...(await creatorOf(ctx.store, request.principal)),
+  // One object, stored and rendered (its hash never is). Not { ...record, hash }:
+  // V8 builds an object that starts with a spread and then adds keys through its
+  // slow path (the same below).
+  const record = newToken({
+    owner,
+    creator: await creatorOf(ctx.store, request.principal),
     name: body.name,
-    description: body.description ?? '',
+    description: body.description,
     scope,
-    status: body.status ?? 'active',
+    status: body.status,
     expiresAt,
-    createdAt: now,
-    updatedAt: now,
-    lastUsedAt: null,
-    version: 0,
-  };
-  // Not { ...record, hash }: V8 builds an object that starts with a spread and then
-  // adds keys through its slow path, at 1-2 µs each (the same below).
-  const stored = await ctx.store.createToken({ hash: hashToken(token), ...record }, audit(request, now, owner, 'create', record.id));
+    at: now,
+    hash: hashToken(token),
+  });
+  const stored = await ctx.store.createToken(record, audit(request, now, owner, 'create', record.id));
   // Deleted since the request was authorized (on any node): nothing was stored.
   if (!stored) throw errors.notFound(owner.ownerType === 'application' ? 'Application' : 'User');
   return { token, ...toApiToken(record) };

@@ -1,11 +1,11 @@
 // The storage port: everything the server needs from a database, in domain terms.
 // Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
 // is the one contract suite every adapter must pass.
-import type { ApiTokenFilterField, ApiTokenSortField } from '@latchkey/contract';
+import type { ApiTokenFilterField, ApiTokenSortField, Role } from '@latchkey/contract';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
 export type OwnerType = 'application' | 'user' | 'session';
-export type Role = 'admin' | 'edit' | 'collaborate' | 'view';
+export type { Role };
 export type CreatorType = 'apiToken' | 'user' | 'flow';
 export type TokenStatus = 'active' | 'inactive';
 

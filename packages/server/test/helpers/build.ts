@@ -8,7 +8,8 @@ import { hashToken } from '../../src/auth/token-hash.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
 import { openStore } from '../../src/storage/open-store.js';
-import { hashPassword } from '../../src/passwords.js';
+import { newToken } from '../../src/tokens/new-token.js';
+import { newUser } from '../../src/users/new-user.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -75,24 +76,18 @@ export async function mintToken(
 ): Promise<{ id: string; token: string }> {
   const kind = owner.ownerType === 'application' ? 'application' : 'user';
   const token = generateToken(kind);
-  const now = Date.now();
-  const id = newId(now);
-  await store.createToken({
-    id,
-    ...owner,
-    creatorType: 'user',
-    creatorId: owner.ownerId,
-    creatorName: 'test',
+  const record = newToken({
+    owner,
+    creator: { creatorType: 'user', creatorId: owner.ownerId, creatorName: 'test' },
     name: fields.name ?? 'minted',
-    description: '',
     scope: fields.scope,
-    status: fields.status ?? 'active',
-    expiresAt: fields.expiresAt ?? null,
-    createdAt: now,
-    updatedAt: now,
+    status: fields.status,
+    expiresAt: fields.expiresAt,
+    at: Date.now(),
     hash: hashToken(token),
   });
-  return { id, token };
+  await store.createToken(record);
+  return { id: record.id, token };
 }
 
 /** Creates an application straight in the store, owned by `ownerId`. */
@@ -110,19 +105,9 @@ export async function createUser(
   password: string,
   names: { firstName?: string; lastName?: string } = {},
 ): Promise<string> {
-  const now = Date.now();
-  const id = newId(now);
-  await store.createUser({
-    id,
-    email: email.toLowerCase(),
-    firstName: names.firstName ?? email.split('@')[0] ?? email,
-    lastName: names.lastName ?? '',
-    passwordHash: await hashPassword(password),
-    createdAt: now,
-    updatedAt: now,
-    passwordUpdatedAt: now,
-  });
-  return id;
+  const user = await newUser({ email, password, ...names, at: Date.now() });
+  await store.createUser(user);
+  return user.id;
 }
 
 /** POST /auth/user; returns the session token (throws unless 200). */
