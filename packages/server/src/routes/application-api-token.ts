@@ -1,7 +1,7 @@
 // Losant resource "Application API Token": get, update and delete one token.
 // Every change takes effect on the very next request: the verification cache is
 // invalidated by the write itself.
-import type { ApiToken, ApiTokenPatch, ApplicationApiTokenParams, Success } from '@latchkey/contract';
+import type { ApiToken, ApiTokenPatch, ApplicationApiTokenParams, Success, RouteName } from '@latchkey/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
 import type { AppContext } from '../context.js';
@@ -11,9 +11,7 @@ import { serialized } from './wire.js';
 
 const owner = (applicationId: string) => ({ ownerType: 'application' as const, ownerId: applicationId });
 
-type Name = 'applicationApiToken.get' | 'applicationApiToken.patch' | 'applicationApiToken.delete';
-
-export default function applicationApiTokenHandlers(ctx: AppContext): Handlers<Name> {
+export default function applicationApiTokenHandlers(ctx: AppContext): Handlers<Extract<RouteName, `applicationApiToken.${string}`>> {
   return {
     'applicationApiToken.get': async (
       request: FastifyRequest<{ Params: ApplicationApiTokenParams }>,

@@ -1,5 +1,5 @@
 // Losant resource "Application API Tokens": list and create an application's tokens.
-import type { ApiTokensQuery, ApplicationApiTokenPost, ApplicationIdParams, CreatedApiToken } from '@latchkey/contract';
+import type { ApiTokensQuery, ApplicationApiTokenPost, ApplicationIdParams, CreatedApiToken, RouteName } from '@latchkey/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';
 import type { AppContext } from '../context.js';
@@ -7,7 +7,7 @@ import type { Handlers } from './handlers.js';
 import { createToken, listTokens } from './token-actions.js';
 import { serialized } from './wire.js';
 
-export default function applicationApiTokensHandlers(ctx: AppContext): Handlers<'applicationApiTokens.get' | 'applicationApiTokens.post'> {
+export default function applicationApiTokensHandlers(ctx: AppContext): Handlers<Extract<RouteName, `applicationApiTokens.${string}`>> {
   return {
     'applicationApiTokens.get': async (
       request: FastifyRequest<{ Params: ApplicationIdParams; Querystring: ApiTokensQuery }>,

@@ -10,6 +10,7 @@ import {
   type Applications,
   type ApplicationsQueryParams,
   type Success,
+  type RouteName,
 } from '@latchkey/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
@@ -43,7 +44,7 @@ async function toApplication(store: Store, record: ApplicationRecord): Promise<A
 
 export default function applicationsHandlers(
   ctx: AppContext,
-): Handlers<'applications.get' | 'applications.post' | 'application.get' | 'application.patch' | 'application.delete'> {
+): Handlers<Extract<RouteName, `application.${string}` | `applications.${string}`>> {
   // Authorization knows only who owns an application; its name and dates come from the store.
   const record = async (id: string) => {
     const found = await ctx.store.getApplication(id);

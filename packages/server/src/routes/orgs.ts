@@ -11,6 +11,7 @@ import {
   type PageQueryParams,
   type RemoveMemberQuery,
   type Success,
+  type RouteName,
 } from '@latchkey/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
@@ -35,9 +36,7 @@ async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
   };
 }
 
-export default function orgsHandlers(
-  ctx: AppContext,
-): Handlers<'orgs.get' | 'orgs.post' | 'org.get' | 'org.patch' | 'org.delete' | 'org.modifyMember' | 'org.removeMember'> {
+export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteName, `org.${string}` | `orgs.${string}`>> {
   /** Member changes: the last admin stays; role caps apply from the very next request. */
   async function setMember(request: FastifyRequest, orgId: string, userId: string, role: Role | null): Promise<void> {
     if (role !== null && !(await ctx.store.getUser(userId))) throw errors.notFound('User');

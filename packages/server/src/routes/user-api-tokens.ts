@@ -6,6 +6,7 @@ import type {
   ApiTokenIdParams,
   ApiTokenPatch,
   ApiTokensQuery,
+  RouteName,
   CreatedApiToken,
   Success,
   UserApiTokenPost,
@@ -20,9 +21,9 @@ import { serialized } from './wire.js';
 
 const owner = (userId: string) => ({ ownerType: 'user' as const, ownerId: userId });
 
-type Name = 'userApiTokens.get' | 'userApiTokens.post' | 'userApiToken.get' | 'userApiToken.patch' | 'userApiToken.delete';
-
-export default function userApiTokensHandlers(ctx: AppContext): Handlers<Name> {
+export default function userApiTokensHandlers(
+  ctx: AppContext,
+): Handlers<Extract<RouteName, `userApiToken.${string}` | `userApiTokens.${string}`>> {
   return {
     'userApiTokens.get': async (request: FastifyRequest<{ Querystring: ApiTokensQuery }>, reply: FastifyReply): Promise<Buffer> => {
       const user = authorizeUser(request.principal, 'userApiTokens.get');
