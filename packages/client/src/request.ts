@@ -7,7 +7,7 @@ import type { ClientOptions, RequestOptions } from './options.js';
 
 export interface RequestSpec {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Already encoded, from `path` below. */
+  /** Already encoded (endpoint.ts fills the route table's path). */
   path: string;
   /** Query parameters; undefined values are left out, everything else is sent as a string. */
   query?: object;
@@ -17,11 +17,6 @@ export interface RequestSpec {
 
 /** Sends a request and resolves with the parsed JSON answer, typed by the caller. */
 export type Send = <T>(spec: RequestSpec, options?: RequestOptions) => Promise<T>;
-
-/** Tagged template building a path whose interpolated values are URI-encoded segments. */
-export function path(strings: TemplateStringsArray, ...values: string[]): string {
-  return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(values[i] ?? '') : ''), '');
-}
 
 function searchOf(query: object | undefined): string {
   const search = new URLSearchParams();

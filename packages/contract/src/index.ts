@@ -12,3 +12,5 @@ export * from './access.js';
 export * from './schemas/introspection.js';
 export * from './schemas/audit-log.js';
 export * from './bounded-cache.js';
+export * from './schemas/health.js';
+export * from './route-table.js';

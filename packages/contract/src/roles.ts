@@ -1,7 +1,8 @@
 // What an organization role lets any of a member's credentials do in that
 // organization's applications. A token never exceeds its user's current role.
+import { routeAccess } from './route-table.js';
 import { scopeCatalogue } from './scope-catalogue.js';
-import { actionsOf } from './scopes.js';
+import { actionsOf, isAction } from './scopes.js';
 
 /** Organization roles, the one declaration every package imports. */
 export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
@@ -26,4 +27,17 @@ const caps: Readonly<Record<Role, ReadonlySet<string>>> = {
 /** The catalogue actions a role allows in the organization's applications. */
 export function roleActions(role: Role): ReadonlySet<string> {
   return caps[role];
+}
+
+/**
+ * Whether a role lets a member perform `action` in the organization's applications.
+ * Losant's actions are capped by the catalogue; every other action (latchkey's own)
+ * by its read/write marking in the route table: reads are open to every role,
+ * writes need a role that may write everything (edit, admin). An action the table
+ * does not know is refused.
+ */
+export function roleAllows(role: Role, action: string): boolean {
+  if (isAction(action)) return caps[role].has(action);
+  const access = routeAccess(action);
+  return access === 'read' || (access === 'write' && caps[role] === everything);
 }

@@ -7,6 +7,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { actions, type ActionName } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import { build } from './helpers/build.js';
+import { servedRoutes } from './helpers/served-routes.js';
 
 interface Operation {
   summary?: string;
@@ -25,26 +26,6 @@ const bearer = [{ bearerAuth: [] }];
 // The documentation's own routes are the only ones left out of the document.
 // The documentation itself and the web console (GET /, /console/*) are hidden from the document.
 const isDocsRoute = (path: string) => path === '/openapi.json' || path.startsWith('/docs') || path === '/' || path.startsWith('/console');
-
-/**
- * Every (method, path) the app serves, read from Fastify's route tree. HEAD is left
- * out: Fastify adds it to every GET by itself.
- */
-function servedRoutes(app: FastifyInstance): Array<{ method: string; path: string }> {
-  const out: Array<{ method: string; path: string }> = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    stack.length = match[1]!.length / 4;
-    stack.push(match[2]!);
-    const path = stack.join('');
-    for (const method of (match[3] ?? '').split(', ')) {
-      if (method && method !== 'HEAD') out.push({ method, path });
-    }
-  }
-  return out;
-}
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 

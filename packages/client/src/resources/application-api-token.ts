@@ -1,8 +1,9 @@
 // Losant resource "Application API Token": one token of an application.
-import type { ApiToken, ApiTokenPatch, Success } from '@latchkey/contract';
+import { routes, type ApiToken, type ApiTokenPatch, type Success } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApplicationApiTokenIdParams, ClientQuery } from '../params.js';
-import { path, type Send } from '../request.js';
+import { endpoint } from '../endpoint.js';
+import type { Send } from '../request.js';
 
 type Params = ApplicationApiTokenIdParams & ClientQuery;
 
@@ -16,12 +17,9 @@ export interface ApplicationApiTokenResource {
 }
 
 export function applicationApiTokenResource(send: Send): ApplicationApiTokenResource {
-  const at = (applicationId: string, apiTokenId: string) => path`/applications/${applicationId}/tokens/${apiTokenId}`;
   return {
-    get: ({ applicationId, apiTokenId, ...query }, options) => send({ method: 'GET', path: at(applicationId, apiTokenId), query }, options),
-    patch: ({ applicationId, apiTokenId, apiToken, ...query }, options) =>
-      send({ method: 'PATCH', path: at(applicationId, apiTokenId), query, body: apiToken }, options),
-    delete: ({ applicationId, apiTokenId, ...query }, options) =>
-      send({ method: 'DELETE', path: at(applicationId, apiTokenId), query }, options),
+    get: endpoint(send, routes['applicationApiToken.get']),
+    patch: endpoint(send, routes['applicationApiToken.patch'], 'apiToken'),
+    delete: endpoint(send, routes['applicationApiToken.delete']),
   };
 }

@@ -1,9 +1,17 @@
 // Losant resource "Application API Tokens": an application's tokens as a collection.
-import type { ApiToken, ApiTokens, ApiTokensQuery, ApplicationApiTokenPost, CreatedApiToken } from '@latchkey/contract';
+import {
+  routes,
+  type ApiToken,
+  type ApiTokens,
+  type ApiTokensQuery,
+  type ApplicationApiTokenPost,
+  type CreatedApiToken,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ApplicationIdParam, ClientQuery } from '../params.js';
-import { path, type Send } from '../request.js';
+import { endpoint } from '../endpoint.js';
+import type { Send } from '../request.js';
 
 export type ApplicationApiTokensGetParams = ApplicationIdParam & ApiTokensQuery;
 
@@ -20,12 +28,10 @@ export interface ApplicationApiTokensResource {
 }
 
 export function applicationApiTokensResource(send: Send): ApplicationApiTokensResource {
-  const get: ApplicationApiTokensResource['get'] = ({ applicationId, ...query }, options) =>
-    send({ method: 'GET', path: path`/applications/${applicationId}/tokens`, query }, options);
+  const get: ApplicationApiTokensResource['get'] = endpoint(send, routes['applicationApiTokens.get']);
   return {
     get,
-    post: ({ applicationId, apiToken, ...query }, options) =>
-      send({ method: 'POST', path: path`/applications/${applicationId}/tokens`, query, body: apiToken }, options),
+    post: endpoint(send, routes['applicationApiTokens.post'], 'apiToken'),
     iterate: (params, options) => paginate((page) => get(page, options), params),
   };
 }

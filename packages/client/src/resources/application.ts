@@ -1,8 +1,9 @@
 // Losant resource "Application": one application.
-import type { Application, ApplicationPatch, Success } from '@latchkey/contract';
+import { routes, type Application, type ApplicationPatch, type Success } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApplicationIdParam, SummaryQuery } from '../params.js';
-import { path, type Send } from '../request.js';
+import { endpoint } from '../endpoint.js';
+import type { Send } from '../request.js';
 
 type Params = ApplicationIdParam & SummaryQuery;
 
@@ -17,10 +18,8 @@ export interface ApplicationResource {
 
 export function applicationResource(send: Send): ApplicationResource {
   return {
-    get: ({ applicationId, ...query }, options) => send({ method: 'GET', path: path`/applications/${applicationId}`, query }, options),
-    patch: ({ applicationId, application, ...query }, options) =>
-      send({ method: 'PATCH', path: path`/applications/${applicationId}`, query, body: application }, options),
-    delete: ({ applicationId, ...query }, options) =>
-      send({ method: 'DELETE', path: path`/applications/${applicationId}`, query }, options),
+    get: endpoint(send, routes['application.get']),
+    patch: endpoint(send, routes['application.patch'], 'application'),
+    delete: endpoint(send, routes['application.delete']),
   };
 }

@@ -1,8 +1,9 @@
 // Losant resource "Applications": the applications the caller reaches.
-import type { Application, ApplicationPost, Applications, ApplicationsQueryParams } from '@latchkey/contract';
+import { routes, type Application, type ApplicationPost, type Applications, type ApplicationsQueryParams } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ClientQuery } from '../params.js';
+import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 export interface ApplicationsResource {
@@ -15,10 +16,10 @@ export interface ApplicationsResource {
 }
 
 export function applicationsResource(send: Send): ApplicationsResource {
-  const get: ApplicationsResource['get'] = (query = {}, options) => send({ method: 'GET', path: '/applications', query }, options);
+  const get: ApplicationsResource['get'] = endpoint(send, routes['applications.get']);
   return {
     get,
-    post: ({ application, ...query }, options) => send({ method: 'POST', path: '/applications', query, body: application }, options),
+    post: endpoint(send, routes['applications.post'], 'application'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

@@ -1,7 +1,8 @@
 // Losant resource "Auth": signing a user in.
-import type { AuthedUser, UserCredentials } from '@latchkey/contract';
+import { routes, type AuthedUser, type UserCredentials } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ClientQuery } from '../params.js';
+import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 export interface AuthResource {
@@ -14,7 +15,6 @@ export interface AuthResource {
 
 export function authResource(send: Send): AuthResource {
   return {
-    authenticateUser: ({ credentials, ...query }, options) =>
-      send({ method: 'POST', path: '/auth/user', query, body: credentials }, options),
+    authenticateUser: endpoint(send, routes['auth.authenticateUser'], 'credentials'),
   };
 }

@@ -1,7 +1,8 @@
 // Losant resource "Me": the calling user.
-import type { Me } from '@latchkey/contract';
+import { routes, type Me } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { SummaryQuery } from '../params.js';
+import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 export interface MeResource {
@@ -11,6 +12,6 @@ export interface MeResource {
 
 export function meResource(send: Send): MeResource {
   return {
-    get: (query = {}, options) => send({ method: 'GET', path: '/me', query }, options),
+    get: endpoint(send, routes['me.get']),
   };
 }

@@ -1,8 +1,9 @@
 // Losant resource "Org": one organization and its members.
-import type { Org, OrgMemberPatch, OrgPatch, RemoveMemberQuery, Success } from '@latchkey/contract';
+import { routes, type Org, type OrgMemberPatch, type OrgPatch, type RemoveMemberQuery, type Success } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { OrgIdParam, SummaryQuery } from '../params.js';
-import { path, type Send } from '../request.js';
+import { endpoint } from '../endpoint.js';
+import type { Send } from '../request.js';
 
 type Params = OrgIdParam & SummaryQuery;
 
@@ -21,12 +22,10 @@ export interface OrgResource {
 
 export function orgResource(send: Send): OrgResource {
   return {
-    get: ({ orgId, ...query }, options) => send({ method: 'GET', path: path`/orgs/${orgId}`, query }, options),
-    patch: ({ orgId, organization, ...query }, options) =>
-      send({ method: 'PATCH', path: path`/orgs/${orgId}`, query, body: organization }, options),
-    delete: ({ orgId, ...query }, options) => send({ method: 'DELETE', path: path`/orgs/${orgId}`, query }, options),
-    modifyMember: ({ orgId, member, ...query }, options) =>
-      send({ method: 'PATCH', path: path`/orgs/${orgId}/member`, query, body: member }, options),
-    removeMember: ({ orgId, ...query }, options) => send({ method: 'DELETE', path: path`/orgs/${orgId}/member`, query }, options),
+    get: endpoint(send, routes['org.get']),
+    patch: endpoint(send, routes['org.patch'], 'organization'),
+    delete: endpoint(send, routes['org.delete']),
+    modifyMember: endpoint(send, routes['org.modifyMember'], 'member'),
+    removeMember: endpoint(send, routes['org.removeMember']),
   };
 }

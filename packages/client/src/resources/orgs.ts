@@ -1,8 +1,9 @@
 // Losant resource "Orgs": the organizations the caller is a member of.
-import type { Org, OrgPost, Orgs, PageQueryParams } from '@latchkey/contract';
+import { routes, type Org, type OrgPost, type Orgs, type PageQueryParams } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ClientQuery } from '../params.js';
+import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 export interface OrgsResource {
@@ -15,10 +16,10 @@ export interface OrgsResource {
 }
 
 export function orgsResource(send: Send): OrgsResource {
-  const get: OrgsResource['get'] = (query = {}, options) => send({ method: 'GET', path: '/orgs', query }, options);
+  const get: OrgsResource['get'] = endpoint(send, routes['orgs.get']);
   return {
     get,
-    post: ({ organization, ...query }, options) => send({ method: 'POST', path: '/orgs', query, body: organization }, options),
+    post: endpoint(send, routes['orgs.post'], 'organization'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

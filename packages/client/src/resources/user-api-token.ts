@@ -1,8 +1,9 @@
 // Losant resource "User API Token": one of the calling user's tokens.
-import type { ApiToken, ApiTokenPatch, Success } from '@latchkey/contract';
+import { routes, type ApiToken, type ApiTokenPatch, type Success } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApiTokenIdParam, ClientQuery } from '../params.js';
-import { path, type Send } from '../request.js';
+import { endpoint } from '../endpoint.js';
+import type { Send } from '../request.js';
 
 type Params = ApiTokenIdParam & ClientQuery;
 
@@ -17,9 +18,8 @@ export interface UserApiTokenResource {
 
 export function userApiTokenResource(send: Send): UserApiTokenResource {
   return {
-    get: ({ apiTokenId, ...query }, options) => send({ method: 'GET', path: path`/me/tokens/${apiTokenId}`, query }, options),
-    patch: ({ apiTokenId, apiToken, ...query }, options) =>
-      send({ method: 'PATCH', path: path`/me/tokens/${apiTokenId}`, query, body: apiToken }, options),
-    delete: ({ apiTokenId, ...query }, options) => send({ method: 'DELETE', path: path`/me/tokens/${apiTokenId}`, query }, options),
+    get: endpoint(send, routes['userApiToken.get']),
+    patch: endpoint(send, routes['userApiToken.patch'], 'apiToken'),
+    delete: endpoint(send, routes['userApiToken.delete']),
   };
 }

@@ -1,8 +1,16 @@
 // Losant resource "User API Tokens": the calling user's own tokens as a collection.
-import type { ApiToken, ApiTokens, ApiTokensQuery, CreatedApiToken, UserApiTokenPost } from '@latchkey/contract';
+import {
+  routes,
+  type ApiToken,
+  type ApiTokens,
+  type ApiTokensQuery,
+  type CreatedApiToken,
+  type UserApiTokenPost,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ClientQuery } from '../params.js';
+import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 export interface UserApiTokensResource {
@@ -15,10 +23,10 @@ export interface UserApiTokensResource {
 }
 
 export function userApiTokensResource(send: Send): UserApiTokensResource {
-  const get: UserApiTokensResource['get'] = (query = {}, options) => send({ method: 'GET', path: '/me/tokens', query }, options);
+  const get: UserApiTokensResource['get'] = endpoint(send, routes['userApiTokens.get']);
   return {
     get,
-    post: ({ apiToken, ...query }, options) => send({ method: 'POST', path: '/me/tokens', query, body: apiToken }, options),
+    post: endpoint(send, routes['userApiTokens.post'], 'apiToken'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

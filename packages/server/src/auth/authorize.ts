@@ -1,15 +1,7 @@
 // principal + action + target -> allowed, or 404 / 403.
 // A caller that cannot reach the target learns nothing about it (404, as if it did
 // not exist); one that reaches it without an accepted scope (or role) gets 403.
-import {
-  actions,
-  applicableScopes,
-  authorityOnApplication,
-  hasAcceptedScope,
-  isAction,
-  roleActions,
-  type ActionName,
-} from '@latchkey/contract';
+import { actions, applicableScopes, authorityOnApplication, hasAcceptedScope, roleAllows, type ActionName } from '@latchkey/contract';
 import type { OrganizationRecord, Role, Store } from '../storage/port.js';
 import { errors } from '../errors.js';
 import type { ApplicationOwner, ApplicationOwners } from './application-owners.js';
@@ -59,9 +51,9 @@ export async function authorizeApplication(
   const access = await reach(store, owners, principal, applicationId, now);
   if (!access) throw errors.notFound('Application');
   if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
-  // Roles cap catalogue actions; latchkey's own application actions (the audit
-  // trail) are reads, which every role may perform.
-  if (access.role && isAction(action) && !roleActions(access.role).has(action)) {
+  // Roles cap every action: Losant's by the catalogue, latchkey's own by whether the
+  // route table marks them read or write.
+  if (access.role && !roleAllows(access.role, action)) {
     throw errors.forbidden(`The ${access.role} role does not permit ${action} in this organization`);
   }
   return access;

@@ -4,15 +4,7 @@
 import {
   acceptedOnOwnApplications,
   actions,
-  applicationIdParamsSchema,
-  applicationPatchSchema,
-  applicationPostSchema,
-  applicationSchema,
-  applicationsSchema,
-  applicationsQuerySchema,
   newId,
-  successSchema,
-  summaryQuerySchema,
   type Application,
   type ApplicationIdParams,
   type ApplicationPatch,
@@ -21,15 +13,15 @@ import {
   type ApplicationsQueryParams,
   type ActionName,
   type Success,
+  type RouteName,
 } from '@latchkey/contract';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
 import type { UserPrincipal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { ApplicationRecord, Store } from '../storage/port.js';
-import { errorResponses } from './error-responses.js';
-import { describeAction } from './openapi.js';
+import type { Handlers } from './handlers.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 import { iso } from './wire.js';
@@ -61,8 +53,9 @@ function assertOwnApplications(user: UserPrincipal, action: ActionName): void {
   }
 }
 
-export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const one = { params: applicationIdParamsSchema, querystring: summaryQuerySchema };
+export default function applicationsHandlers(
+  ctx: AppContext,
+): Handlers<Extract<RouteName, `application.${string}` | `applications.${string}`>> {
   // Authorization knows only who owns an application; its name and dates come from the store.
   const record = async (id: string) => {
     const found = await ctx.store.getApplication(id);
@@ -70,17 +63,8 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
     return found;
   };
 
-  app.get<{ Querystring: ApplicationsQueryParams }>(
-    '/applications',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('applications.get', 'List the applications the caller reaches'),
-        querystring: applicationsQuerySchema,
-        response: { 200: applicationsSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Applications> => {
+  return {
+    'applications.get': async (request: FastifyRequest<{ Querystring: ApplicationsQueryParams }>): Promise<Applications> => {
       const user = authorizeUser(request.principal, 'applications.get');
       if (!request.query.orgId) assertOwnApplications(user, 'applications.get');
       const query = toPageQuery(request.query);
@@ -88,24 +72,8 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       const items = await Promise.all(page.items.map((a) => toApplication(ctx.store, a)));
       return { items, ...pageMeta(query, items.length, page.totalCount) };
     },
-  );
 
-  app.post<{ Body: ApplicationPost }>(
-    '/applications',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction(
-          'applications.post',
-          'Create an application',
-          'With `orgId`, the caller must be an admin or edit member of that organization.',
-        ),
-        querystring: summaryQuerySchema,
-        body: applicationPostSchema,
-        response: { 201: applicationSchema, ...errorResponses },
-      },
-    },
-    async (request, reply): Promise<Application> => {
+    'applications.post': async (request: FastifyRequest<{ Body: ApplicationPost }>, reply: FastifyReply): Promise<Application> => {
       const user = authorizeUser(request.principal, 'applications.post');
       const { orgId, name, description } = request.body;
       if (orgId === undefined) assertOwnApplications(user, 'applications.post');
@@ -137,36 +105,13 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       reply.code(201);
       return toApplication(ctx.store, record);
     },
-  );
 
-  app.get<{ Params: ApplicationIdParams }>(
-    '/applications/:applicationId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('application.get', 'Get an application'),
-        ...one,
-        response: { 200: applicationSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Application> => {
+    'application.get': async (request: FastifyRequest<{ Params: ApplicationIdParams }>): Promise<Application> => {
       const { application } = await ctx.authorizeApplication(request, 'application.get', request.params.applicationId);
       return toApplication(ctx.store, await record(application.id));
     },
-  );
 
-  app.patch<{ Params: ApplicationIdParams; Body: ApplicationPatch }>(
-    '/applications/:applicationId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('application.patch', 'Update an application'),
-        ...one,
-        body: applicationPatchSchema,
-        response: { 200: applicationSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Application> => {
+    'application.patch': async (request: FastifyRequest<{ Params: ApplicationIdParams; Body: ApplicationPatch }>): Promise<Application> => {
       const access = await ctx.authorizeApplication(request, 'application.patch', request.params.applicationId);
       const application = await record(access.application.id);
       const updatedAt = Math.max(ctx.now(), application.updatedAt + 1);
@@ -184,19 +129,8 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       if (!updated) throw errors.notFound('Application');
       return toApplication(ctx.store, updated);
     },
-  );
 
-  app.delete<{ Params: ApplicationIdParams }>(
-    '/applications/:applicationId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('application.delete', 'Delete an application and its tokens'),
-        ...one,
-        response: { 200: successSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Success> => {
+    'application.delete': async (request: FastifyRequest<{ Params: ApplicationIdParams }>): Promise<Success> => {
       const { application } = await ctx.authorizeApplication(request, 'application.delete', request.params.applicationId);
       const deleted = await ctx.store.deleteApplication(
         application.id,
@@ -211,5 +145,5 @@ export default function applicationsRoutes(app: FastifyInstance, ctx: AppContext
       if (!deleted) throw errors.notFound('Application');
       return { success: true };
     },
-  );
+  };
 }

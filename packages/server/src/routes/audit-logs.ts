@@ -1,19 +1,10 @@
 // GET /applications/{applicationId}/audit-logs: who changed what in an application,
 // paged like the token list (newest first by default).
-import {
-  applicationIdParamsSchema,
-  auditLogQuerySchema,
-  auditLogsSchema,
-  type ApplicationIdParams,
-  type AuditLogEntry,
-  type AuditLogQuery,
-  type AuditLogs,
-} from '@latchkey/contract';
-import type { FastifyInstance } from 'fastify';
+import type { ApplicationIdParams, AuditLogEntry, AuditLogQuery, AuditLogs } from '@latchkey/contract';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { AuditEntry } from '../storage/port.js';
-import { errorResponses } from './error-responses.js';
-import { describeAction } from './openapi.js';
+import type { Handlers } from './handlers.js';
 import { paging } from './page-query.js';
 import { iso } from './wire.js';
 
@@ -34,19 +25,11 @@ export function toAuditLogEntry(entry: AuditEntry): AuditLogEntry {
   return out;
 }
 
-export default function auditLogRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Params: ApplicationIdParams; Querystring: AuditLogQuery }>(
-    '/applications/:applicationId/audit-logs',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('applicationAuditLogs.get', "List an application's audit trail"),
-        params: applicationIdParamsSchema,
-        querystring: auditLogQuerySchema,
-        response: { 200: auditLogsSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<AuditLogs> => {
+export default function auditLogHandlers(ctx: AppContext): Handlers<'applicationAuditLogs.get'> {
+  return {
+    'applicationAuditLogs.get': async (
+      request: FastifyRequest<{ Params: ApplicationIdParams; Querystring: AuditLogQuery }>,
+    ): Promise<AuditLogs> => {
       const { applicationId } = request.params;
       await ctx.authorizeApplication(request, 'applicationAuditLogs.get', applicationId);
       const { sortDirection, page: pageNumber, perPage, filter } = paging(request.query, 'creationDate', 'desc');
@@ -64,5 +47,5 @@ export default function auditLogRoutes(app: FastifyInstance, ctx: AppContext): v
         applicationId,
       };
     },
-  );
+  };
 }

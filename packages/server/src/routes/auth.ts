@@ -1,15 +1,8 @@
 // Losant resource "Auth": POST /auth/user signs a user in with email and password
 // and answers a session token (`lks_`). Unknown email and wrong password get the
 // same 401 after the same work (a password check against a dummy hash).
-import {
-  authedUserSchema,
-  generateToken,
-  losantClientQuerySchema,
-  userCredentialsSchema,
-  type AuthedUser,
-  type UserCredentials,
-} from '@latchkey/contract';
-import type { FastifyInstance } from 'fastify';
+import { generateToken, type AuthedUser, type UserCredentials } from '@latchkey/contract';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
@@ -17,8 +10,7 @@ import { ApiError, errors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import { newToken } from '../tokens/new-token.js';
 import { auditEntry } from './audit-entry.js';
-import { errorResponses } from './error-responses.js';
-import { describePublic } from './openapi.js';
+import type { Handlers } from './handlers.js';
 
 export interface AuthOptions {
   /** Session lifetime when the caller asks for none, and the most it may ask for, in ms. */
@@ -28,27 +20,13 @@ export interface AuthOptions {
 
 const badCredentials = () => new ApiError('Unauthorized', 'Invalid email or password');
 
-export default function authRoutes(app: FastifyInstance, ctx: AppContext, options: AuthOptions): void {
+export default function authHandlers(ctx: AppContext, options: AuthOptions): Handlers<'auth.authenticateUser'> {
   const throttle = options.throttle ?? new LoginThrottle();
   // Verified against when the email is unknown, so both failures cost the same.
   const dummyHash = hashPassword('latchkey-dummy-password');
 
-  app.post<{ Body: UserCredentials }>(
-    '/auth/user',
-    {
-      schema: {
-        ...describePublic(
-          'auth',
-          'Sign in with email and password',
-          'No token needed. Answers a session token (`lks_`), 24 h by default (`tokenTTL` in seconds may shorten it). ' +
-            'Repeated failures are refused with 429 `TooManyRequests` and `Retry-After`.',
-        ),
-        querystring: losantClientQuerySchema,
-        body: userCredentialsSchema,
-        response: { 200: authedUserSchema, ...errorResponses },
-      },
-    },
-    async (request, reply): Promise<AuthedUser> => {
+  return {
+    'auth.authenticateUser': async (request: FastifyRequest<{ Body: UserCredentials }>, reply: FastifyReply): Promise<AuthedUser> => {
       const { password, requestedScopes, tokenTTL } = request.body;
       const email = request.body.email.toLowerCase();
       const now = ctx.now();
@@ -88,5 +66,5 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       if (!stored) throw badCredentials();
       return { userId: user.id, token };
     },
-  );
+  };
 }

@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errors } from '../errors.js';
+import type { Handlers } from './handlers.js';
 
 // src/routes and dist/routes both sit two levels below the package root, which sits
 // next to packages/console.
@@ -28,12 +29,17 @@ function acceptsHtml(accept: string | undefined): boolean {
   return accept !== undefined && /\btext\/html\b/i.test(accept);
 }
 
-export default async function consoleRoutes(app: FastifyInstance, root = consoleDist): Promise<void> {
-  app.get('/', { schema: { hide: true } }, async (request, reply) => {
-    if (!acceptsHtml(request.headers.accept)) throw errors.notFound();
-    return reply.redirect('/console/', 302);
-  });
+export function consoleHandlers(): Handlers<'console.get'> {
+  return {
+    'console.get': async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!acceptsHtml(request.headers.accept)) throw errors.notFound();
+      return reply.redirect('/console/', 302);
+    },
+  };
+}
 
+/** The console's files: the route table's `console` mount. */
+export default async function consoleRoutes(app: FastifyInstance, root = consoleDist): Promise<void> {
   if (!existsSync(`${root}index.html`)) {
     const notBuilt = new ApiError('NotFound', 'The web console is not built: run `npm run build` (packages/console/dist is missing)');
     const answer = async () => {

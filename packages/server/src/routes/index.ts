@@ -1,18 +1,23 @@
-// Every route of the server, registered in one place: app.ts only calls this.
+// Every route of the server, registered in one place from the contract's route
+// table: app.ts only calls this. Each route file supplies the handlers of its
+// routes by name; the compiler checks that every table route has one.
+import type { RouteName } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
-import applicationApiTokenRoutes from './application-api-token.js';
-import applicationApiTokensRoutes from './application-api-tokens.js';
-import applicationsRoutes from './applications.js';
-import auditLogRoutes from './audit-logs.js';
-import authRoutes from './auth.js';
-import consoleRoutes from './console.js';
-import healthRoutes from './health.js';
+import applicationApiTokenHandlers from './application-api-token.js';
+import applicationApiTokensHandlers from './application-api-tokens.js';
+import applicationsHandlers from './applications.js';
+import auditLogHandlers from './audit-logs.js';
+import authHandlers from './auth.js';
+import consoleRoutes, { consoleHandlers } from './console.js';
+import type { Handlers } from './handlers.js';
+import healthHandlers from './health.js';
 import introspectRoutes from './introspect.js';
-import meRoutes from './me.js';
-import openApiRoutes from './openapi.js';
-import orgsRoutes from './orgs.js';
-import userApiTokensRoutes from './user-api-tokens.js';
+import meHandlers from './me.js';
+import openApiRoutes, { openApiHandlers } from './openapi.js';
+import orgsHandlers from './orgs.js';
+import { registerTable } from './register-table.js';
+import userApiTokensHandlers from './user-api-tokens.js';
 
 export interface RouteOptions {
   /** Enables POST /introspect for callers presenting this secret as a bearer token. */
@@ -23,15 +28,21 @@ export interface RouteOptions {
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext, options: RouteOptions): Promise<void> {
   // Before any route: @fastify/swagger collects routes as they are added.
   await openApiRoutes(app);
-  healthRoutes(app, ctx);
+  // POST /introspect is registered in a scope of its own (it also accepts forms), and only when enabled.
+  const handlers: Handlers<Exclude<RouteName, 'introspect.post'>> = {
+    ...healthHandlers(ctx),
+    ...authHandlers(ctx, { sessionTtlMs: options.sessionTtlMs }),
+    ...meHandlers(ctx),
+    ...userApiTokensHandlers(ctx),
+    ...applicationsHandlers(ctx),
+    ...orgsHandlers(ctx),
+    ...applicationApiTokensHandlers(ctx),
+    ...applicationApiTokenHandlers(ctx),
+    ...auditLogHandlers(ctx),
+    ...openApiHandlers(app),
+    ...consoleHandlers(),
+  };
+  registerTable(app, handlers, { token: ctx.authenticate });
   if (options.introspectionSecret) introspectRoutes(app, ctx, options.introspectionSecret);
-  authRoutes(app, ctx, { sessionTtlMs: options.sessionTtlMs });
-  meRoutes(app, ctx);
-  userApiTokensRoutes(app, ctx);
-  applicationsRoutes(app, ctx);
-  orgsRoutes(app, ctx);
-  applicationApiTokensRoutes(app, ctx);
-  applicationApiTokenRoutes(app, ctx);
-  auditLogRoutes(app, ctx);
   await consoleRoutes(app);
 }

@@ -8,11 +8,11 @@
 // role, so a verifier can decide an action with the same scope algebra as latchkey.
 import formbody from '@fastify/formbody';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { describePublic } from './openapi.js';
 import { ApiError } from '../errors.js';
-import { introspectionRequestSchema, introspectionSchema, type Introspection, type IntrospectionRequest } from '@latchkey/contract';
+import type { Introspection, IntrospectionRequest } from '@latchkey/contract';
+import { registerTable } from './register-table.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -22,54 +22,47 @@ export default function introspectRoutes(app: FastifyInstance, ctx: AppContext, 
   // Comparing digests keeps the comparison constant-time whatever the lengths.
   const authorized = (header: string | undefined) => timingSafeEqual(digest(header ?? ''), expected);
 
+  const secretHook = async (request: FastifyRequest) => {
+    if (!authorized(request.headers.authorization)) throw new ApiError('Unauthorized', 'Invalid introspection secret');
+  };
+
   // The form parser is registered in this plugin's scope only: every other route
   // keeps accepting JSON alone.
   app.register(async (scope) => {
     await scope.register(formbody);
-    scope.post<{ Body: IntrospectionRequest }>(
-      '/introspect',
+    registerTable(
+      scope,
       {
-        onRequest: async (request) => {
-          if (!authorized(request.headers.authorization)) throw new ApiError('Unauthorized', 'Invalid introspection secret');
-        },
-        schema: {
-          ...describePublic(
-            'introspect',
-            'Introspect a token (RFC 7662)',
-            'Authenticated with the introspection secret as a bearer token (not a latchkey token). Answers exactly {"active": false} for any token that is not valid now.',
-          ),
-          body: introspectionRequestSchema,
-          response: { 200: introspectionSchema },
+        'introspect.post': async (request: FastifyRequest<{ Body: IntrospectionRequest }>): Promise<Introspection> => {
+          const now = ctx.now();
+          const principal = await ctx.authenticator.verify(request.body.token, now);
+          if (principal === null) return { active: false };
+          const out: Introspection = {
+            active: true,
+            scope: principal.scopes.join(' '),
+            token_type: principal.kind,
+            sub: principal.tokenId,
+            iat: seconds(principal.issuedAt),
+          };
+          if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
+          if (principal.kind === 'application') out.application_id = principal.applicationId;
+          else out.user_id = principal.userId;
+          const applicationId = request.body.application_id;
+          if (applicationId !== undefined) {
+            const access = await ctx.reach(principal, applicationId);
+            out.application = access
+              ? {
+                  id: applicationId,
+                  reachable: true,
+                  owner_type: access.application.ownerType,
+                  ...(access.role ? { role: access.role } : {}),
+                }
+              : { id: applicationId, reachable: false };
+          }
+          return out;
         },
       },
-      async (request): Promise<Introspection> => {
-        const now = ctx.now();
-        const principal = await ctx.authenticator.verify(request.body.token, now);
-        if (principal === null) return { active: false };
-        const out: Introspection = {
-          active: true,
-          scope: principal.scopes.join(' '),
-          token_type: principal.kind,
-          sub: principal.tokenId,
-          iat: seconds(principal.issuedAt),
-        };
-        if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
-        if (principal.kind === 'application') out.application_id = principal.applicationId;
-        else out.user_id = principal.userId;
-        const applicationId = request.body.application_id;
-        if (applicationId !== undefined) {
-          const access = await ctx.reach(principal, applicationId);
-          out.application = access
-            ? {
-                id: applicationId,
-                reachable: true,
-                owner_type: access.application.ownerType,
-                ...(access.role ? { role: access.role } : {}),
-              }
-            : { id: applicationId, reachable: false };
-        }
-        return out;
-      },
+      { 'introspection-secret': secretHook },
     );
   });
 }

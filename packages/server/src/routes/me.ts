@@ -1,26 +1,16 @@
 // Losant resource "Me": the calling user.
-import { meSchema, summaryQuerySchema, type Me } from '@latchkey/contract';
-import type { FastifyInstance } from 'fastify';
+import type { Me } from '@latchkey/contract';
+import type { FastifyRequest } from 'fastify';
 import { authorizeUser } from '../auth/authorize.js';
 import { displayName } from '../bootstrap.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
-import { errorResponses } from './error-responses.js';
-import { describeAction } from './openapi.js';
+import type { Handlers } from './handlers.js';
 import { iso } from './wire.js';
 
-export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get(
-    '/me',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('me.get', 'Get the calling user'),
-        querystring: summaryQuerySchema,
-        response: { 200: meSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Me> => {
+export default function meHandlers(ctx: AppContext): Handlers<'me.get'> {
+  return {
+    'me.get': async (request: FastifyRequest): Promise<Me> => {
       const principal = authorizeUser(request.principal, 'me.get');
       const user = await ctx.store.getUser(principal.userId);
       if (!user) throw errors.unauthorized();
@@ -36,5 +26,5 @@ export default function meRoutes(app: FastifyInstance, ctx: AppContext): void {
         passwordLastUpdated: iso(user.passwordUpdatedAt),
       };
     },
-  );
+  };
 }

@@ -1,14 +1,16 @@
-// GET /openapi.json (OpenAPI 3.1, generated from the route schemas) and GET /docs
-// (Swagger UI, served from the package's own assets: the page loads nothing from any
-// other origin). Routes describe themselves with describeAction, which reads the
-// accepted scopes from the contract's `actions`, the very lists authorization
-// enforces, so the document cannot drift from them.
+// GET /openapi.json (OpenAPI 3.1, generated from the contract's route table) and
+// GET /docs (Swagger UI, served from the package's own assets: the page loads nothing
+// from any other origin). Each route's schemas, summary and description are the
+// table's; the accepted scopes come from the contract's `actions`, the very lists
+// authorization enforces, so the document cannot drift from them. @fastify/swagger
+// turns the registered (table) schemas into OpenAPI operations.
 import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { actions, errorTypes, type ActionName } from '@latchkey/contract';
-import type { FastifyInstance } from 'fastify';
+import { actions, errorTypes, type RouteDefinition, type RouteName } from '@latchkey/contract';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { Handlers } from './handlers.js';
 
 // src/routes and dist/routes both sit two levels below the package root.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -23,22 +25,33 @@ function resourceTag(resource: string): string {
     .replace(/\bApi\b/g, 'API');
 }
 
-/** Summary, tag, accepted scopes and bearer security of an authenticated route. */
-export function describeAction(action: ActionName, summary: string, details?: string) {
-  const scopes = [...actions[action]].map((scope) => `\`${scope}\``).join(', ');
-  const description = `Losant action \`${action}\`. Accepted scopes (any one): ${scopes}.`;
+/** Summary, tag and operation id of a route; for token routes also the accepted scopes and bearer security. */
+function describeRoute(name: RouteName, route: RouteDefinition) {
+  const tags = [resourceTag(name.slice(0, name.indexOf('.')))];
+  if (route.authentication !== 'token') {
+    return { summary: route.summary, tags, operationId: name, ...(route.description ? { description: route.description } : {}) };
+  }
+  const scopes = [...actions[name as keyof typeof actions]].map((scope) => `\`${scope}\``).join(', ');
+  const description = `Losant action \`${name}\`. Accepted scopes (any one): ${scopes}.`;
   return {
-    summary,
-    description: details ? `${details}\n\n${description}` : description,
-    tags: [resourceTag(action.slice(0, action.indexOf('.')))],
-    operationId: action,
+    summary: route.summary,
+    description: route.description ? `${route.description}\n\n${description}` : description,
+    tags,
+    operationId: name,
     security: bearer,
   };
 }
 
-/** Summary and tag of a route that takes no bearer token. */
-export function describePublic(resource: string, summary: string, description?: string) {
-  return { summary, tags: [resourceTag(resource)], ...(description ? { description } : {}) };
+/** The Fastify schema of a table route: validation, serialization and its OpenAPI operation. */
+export function routeSchema(name: RouteName, route: RouteDefinition): FastifySchema {
+  if (route.hidden) return { hide: true };
+  return {
+    ...describeRoute(name, route),
+    ...(route.params ? { params: route.params } : {}),
+    ...(route.query ? { querystring: route.query } : {}),
+    ...(route.body ? { body: route.body } : {}),
+    ...(route.response ? { response: route.response } : {}),
+  };
 }
 
 const errorTypeByStatus = new Map<string, string>(Object.entries(errorTypes).map(([type, status]) => [String(status), type]));
@@ -57,7 +70,7 @@ function describeResponses(document: { paths?: Record<string, Record<string, unk
   }
 }
 
-/** Registers the document and the UI; must run before any route is added. */
+/** Registers the document and the UI (the `docs` mount); must run before any route is added. */
 export default async function openApiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -84,5 +97,8 @@ export default async function openApiRoutes(app: FastifyInstance): Promise<void>
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+export function openApiHandlers(app: FastifyInstance): Handlers<'openapi.get'> {
+  return { 'openapi.get': async () => app.swagger() };
 }

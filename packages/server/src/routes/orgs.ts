@@ -2,16 +2,6 @@
 // creator is the first admin; the last admin can be neither removed nor demoted.
 import {
   newId,
-  orgIdParamsSchema,
-  orgMemberPatchSchema,
-  orgPatchSchema,
-  orgPostSchema,
-  orgSchema,
-  orgsSchema,
-  pageQuerySchema,
-  removeMemberQuerySchema,
-  successSchema,
-  summaryQuerySchema,
   type Org,
   type OrgIdParams,
   type OrgMemberPatch,
@@ -21,14 +11,14 @@ import {
   type PageQueryParams,
   type RemoveMemberQuery,
   type Success,
+  type RouteName,
 } from '@latchkey/contract';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { OrganizationRecord, Role, Store } from '../storage/port.js';
-import { errorResponses } from './error-responses.js';
-import { describeAction } from './openapi.js';
+import type { Handlers } from './handlers.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 import { iso } from './wire.js';
@@ -46,9 +36,7 @@ async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
   };
 }
 
-export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const one = { params: orgIdParamsSchema, querystring: summaryQuerySchema };
-
+export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteName, `org.${string}` | `orgs.${string}`>> {
   /** Member changes: the last admin stays; role caps apply from the very next request. */
   async function setMember(request: FastifyRequest, orgId: string, userId: string, role: Role | null): Promise<void> {
     if (role !== null && !(await ctx.store.getUser(userId))) throw errors.notFound('User');
@@ -63,37 +51,16 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (result === 'not-member') throw errors.notFound('Member');
   }
 
-  app.get<{ Querystring: PageQueryParams }>(
-    '/orgs',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('orgs.get', "List the caller's organizations"),
-        querystring: pageQuerySchema,
-        response: { 200: orgsSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Orgs> => {
+  return {
+    'orgs.get': async (request: FastifyRequest<{ Querystring: PageQueryParams }>): Promise<Orgs> => {
       const user = authorizeUser(request.principal, 'orgs.get');
       const query = toPageQuery(request.query);
       const page = await ctx.store.listOrganizations(user.userId, query);
       const items = await Promise.all(page.items.map((o) => toOrg(ctx.store, o)));
       return { items, ...pageMeta(query, items.length, page.totalCount) };
     },
-  );
 
-  app.post<{ Body: OrgPost }>(
-    '/orgs',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('orgs.post', 'Create an organization', 'The creator is its first admin.'),
-        querystring: summaryQuerySchema,
-        body: orgPostSchema,
-        response: { 201: orgSchema, ...errorResponses },
-      },
-    },
-    async (request, reply): Promise<Org> => {
+    'orgs.post': async (request: FastifyRequest<{ Body: OrgPost }>, reply: FastifyReply): Promise<Org> => {
       const user = authorizeUser(request.principal, 'orgs.post');
       const now = ctx.now();
       const record = {
@@ -111,36 +78,13 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
       reply.code(201);
       return toOrg(ctx.store, record);
     },
-  );
 
-  app.get<{ Params: OrgIdParams }>(
-    '/orgs/:orgId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('org.get', 'Get an organization'),
-        ...one,
-        response: { 200: orgSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Org> => {
+    'org.get': async (request: FastifyRequest<{ Params: OrgIdParams }>): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.get', request.params.orgId);
       return toOrg(ctx.store, organization);
     },
-  );
 
-  app.patch<{ Params: OrgIdParams; Body: OrgPatch }>(
-    '/orgs/:orgId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('org.patch', 'Update an organization'),
-        ...one,
-        body: orgPatchSchema,
-        response: { 200: orgSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Org> => {
+    'org.patch': async (request: FastifyRequest<{ Params: OrgIdParams; Body: OrgPatch }>): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.patch', request.params.orgId);
       const at = Math.max(ctx.now(), organization.updatedAt + 1);
       const updated = await ctx.store.updateOrganization(
@@ -156,19 +100,8 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (!updated) throw errors.notFound('Organization');
       return toOrg(ctx.store, updated);
     },
-  );
 
-  app.delete<{ Params: OrgIdParams }>(
-    '/orgs/:orgId',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('org.delete', 'Delete an organization', 'Refused (400) while it still owns applications.'),
-        ...one,
-        response: { 200: successSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Success> => {
+    'org.delete': async (request: FastifyRequest<{ Params: OrgIdParams }>): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.delete', request.params.orgId);
       const result = await ctx.store.deleteOrganization(
         organization.id,
@@ -182,41 +115,17 @@ export default function orgsRoutes(app: FastifyInstance, ctx: AppContext): void 
       if (result === 'missing') throw errors.notFound('Organization');
       return { success: true };
     },
-  );
 
-  app.patch<{ Params: OrgIdParams; Body: OrgMemberPatch }>(
-    '/orgs/:orgId/member',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('org.modifyMember', "Add a member or change a member's role", 'The last admin cannot be demoted (400).'),
-        ...one,
-        body: orgMemberPatchSchema,
-        response: { 200: orgSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Org> => {
+    'org.modifyMember': async (request: FastifyRequest<{ Params: OrgIdParams; Body: OrgMemberPatch }>): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.modifyMember', request.params.orgId);
       await setMember(request, organization.id, request.body.userId, request.body.role);
       return toOrg(ctx.store, organization);
     },
-  );
 
-  app.delete<{ Params: OrgIdParams; Querystring: RemoveMemberQuery }>(
-    '/orgs/:orgId/member',
-    {
-      onRequest: ctx.authenticate,
-      schema: {
-        ...describeAction('org.removeMember', 'Remove a member', 'The last admin cannot be removed (400).'),
-        params: orgIdParamsSchema,
-        querystring: removeMemberQuerySchema,
-        response: { 200: successSchema, ...errorResponses },
-      },
-    },
-    async (request): Promise<Success> => {
+    'org.removeMember': async (request: FastifyRequest<{ Params: OrgIdParams; Querystring: RemoveMemberQuery }>): Promise<Success> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.removeMember', request.params.orgId);
       await setMember(request, organization.id, request.query.userId, null);
       return { success: true };
     },
-  );
+  };
 }

@@ -1,0 +1,389 @@
+// The route table: every HTTP route of latchkey, once. The server registers its
+// routes from it (handlers supplied by name), the client builds its resources from
+// it, and the OpenAPI document is generated from it. A route that authenticates
+// with a latchkey token is named by its action (`actions.ts` lists the scopes it
+// accepts); `access` says whether it reads or writes, which is what an organization
+// role is checked against for actions the Losant catalogue does not classify.
+import type { ActionName } from './actions.js';
+import {
+  apiTokenPatchSchema,
+  apiTokenSchema,
+  apiTokensQuerySchema,
+  apiTokensSchema,
+  applicationApiTokenParamsSchema,
+  applicationApiTokenPostSchema,
+  applicationIdParamsSchema,
+  createdApiTokenSchema,
+} from './schemas/api-token.js';
+import { auditLogQuerySchema, auditLogsSchema } from './schemas/audit-log.js';
+import { losantClientQuerySchema } from './schemas/common.js';
+import { errorSchema, successSchema } from './schemas/error.js';
+import { healthSchema } from './schemas/health.js';
+import { introspectionRequestSchema, introspectionSchema } from './schemas/introspection.js';
+import {
+  apiTokenIdParamsSchema,
+  applicationPatchSchema,
+  applicationPostSchema,
+  applicationSchema,
+  applicationsQuerySchema,
+  applicationsSchema,
+  authedUserSchema,
+  meSchema,
+  orgIdParamsSchema,
+  orgMemberPatchSchema,
+  orgPatchSchema,
+  orgPostSchema,
+  orgSchema,
+  orgsSchema,
+  pageQuerySchema,
+  removeMemberQuerySchema,
+  summaryQuerySchema,
+  userApiTokenPostSchema,
+  userCredentialsSchema,
+} from './schemas/principals.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * - `token`: a latchkey bearer token, checked before anything else (401 otherwise);
+ *   the route is named by its action.
+ * - `introspection-secret`: the configured introspection secret as a bearer token.
+ * - `none`: open to anyone.
+ */
+export type Authentication = 'token' | 'introspection-secret' | 'none';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** Fastify's syntax: `:name` is a path parameter. */
+  path: string;
+  authentication: Authentication;
+  /** Whether the route reads or changes state: the role cap of actions outside the catalogue. */
+  access: 'read' | 'write';
+  summary: string;
+  /** Shown before the accepted scopes in the OpenAPI description. */
+  description?: string;
+  params?: object;
+  query?: object;
+  body?: object;
+  /** Response schema by status code. */
+  response?: Readonly<Record<number, object>>;
+  /** Left out of the OpenAPI document (the document itself, the console's entry). */
+  hidden?: true;
+}
+
+/** Response schemas of the errors every authenticated route may answer with. */
+export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
+
+const tokenRead = { authentication: 'token', access: 'read' } as const;
+const tokenWrite = { authentication: 'token', access: 'write' } as const;
+const createDetails =
+  'The 201 response is the only time the token string is returned. Attenuation: the new token may hold ' +
+  'no more authority, and expire no later, than the caller.';
+const patchDetails = 'Changes only name, description and status; re-activating a token needs authority over its scopes.';
+
+export const routes = {
+  'health.get': {
+    method: 'GET',
+    path: '/health',
+    authentication: 'none',
+    access: 'read',
+    summary: 'Whether this node can reach its store',
+    description: 'No token needed. 503 `Unavailable` when the store is unreachable.',
+    response: { 200: healthSchema },
+  },
+  'introspect.post': {
+    method: 'POST',
+    path: '/introspect',
+    authentication: 'introspection-secret',
+    access: 'read',
+    summary: 'Introspect a token (RFC 7662)',
+    description:
+      'Authenticated with the introspection secret as a bearer token (not a latchkey token). Answers exactly {"active": false} for any token that is not valid now.',
+    body: introspectionRequestSchema,
+    response: { 200: introspectionSchema },
+  },
+  'auth.authenticateUser': {
+    method: 'POST',
+    path: '/auth/user',
+    authentication: 'none',
+    access: 'write',
+    summary: 'Sign in with email and password',
+    description:
+      'No token needed. Answers a session token (`lks_`), 24 h by default (`tokenTTL` in seconds may shorten it). ' +
+      'Repeated failures are refused with 429 `TooManyRequests` and `Retry-After`.',
+    query: losantClientQuerySchema,
+    body: userCredentialsSchema,
+    response: { 200: authedUserSchema, ...errorResponses },
+  },
+  'me.get': {
+    method: 'GET',
+    path: '/me',
+    ...tokenRead,
+    summary: 'Get the calling user',
+    query: summaryQuerySchema,
+    response: { 200: meSchema, ...errorResponses },
+  },
+  'userApiTokens.get': {
+    method: 'GET',
+    path: '/me/tokens',
+    ...tokenRead,
+    summary: "List the calling user's API tokens",
+    description: 'Never includes token strings.',
+    query: apiTokensQuerySchema,
+    response: { 200: apiTokensSchema, ...errorResponses },
+  },
+  'userApiTokens.post': {
+    method: 'POST',
+    path: '/me/tokens',
+    ...tokenWrite,
+    summary: 'Create a user API token',
+    description: createDetails,
+    query: losantClientQuerySchema,
+    body: userApiTokenPostSchema,
+    response: { 201: createdApiTokenSchema, ...errorResponses },
+  },
+  'userApiToken.get': {
+    method: 'GET',
+    path: '/me/tokens/:apiTokenId',
+    ...tokenRead,
+    summary: 'Get a user API token',
+    params: apiTokenIdParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: apiTokenSchema, ...errorResponses },
+  },
+  'userApiToken.patch': {
+    method: 'PATCH',
+    path: '/me/tokens/:apiTokenId',
+    ...tokenWrite,
+    summary: 'Update a user API token',
+    description: patchDetails,
+    params: apiTokenIdParamsSchema,
+    query: losantClientQuerySchema,
+    body: apiTokenPatchSchema,
+    response: { 200: apiTokenSchema, ...errorResponses },
+  },
+  'userApiToken.delete': {
+    method: 'DELETE',
+    path: '/me/tokens/:apiTokenId',
+    ...tokenWrite,
+    summary: 'Revoke (delete) a user API token',
+    params: apiTokenIdParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  'applications.get': {
+    method: 'GET',
+    path: '/applications',
+    ...tokenRead,
+    summary: 'List the applications the caller reaches',
+    query: applicationsQuerySchema,
+    response: { 200: applicationsSchema, ...errorResponses },
+  },
+  'applications.post': {
+    method: 'POST',
+    path: '/applications',
+    ...tokenWrite,
+    summary: 'Create an application',
+    description: 'With `orgId`, the caller must be an admin or edit member of that organization.',
+    query: summaryQuerySchema,
+    body: applicationPostSchema,
+    response: { 201: applicationSchema, ...errorResponses },
+  },
+  'application.get': {
+    method: 'GET',
+    path: '/applications/:applicationId',
+    ...tokenRead,
+    summary: 'Get an application',
+    params: applicationIdParamsSchema,
+    query: summaryQuerySchema,
+    response: { 200: applicationSchema, ...errorResponses },
+  },
+  'application.patch': {
+    method: 'PATCH',
+    path: '/applications/:applicationId',
+    ...tokenWrite,
+    summary: 'Update an application',
+    params: applicationIdParamsSchema,
+    query: summaryQuerySchema,
+    body: applicationPatchSchema,
+    response: { 200: applicationSchema, ...errorResponses },
+  },
+  'application.delete': {
+    method: 'DELETE',
+    path: '/applications/:applicationId',
+    ...tokenWrite,
+    summary: 'Delete an application and its tokens',
+    params: applicationIdParamsSchema,
+    query: summaryQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  'orgs.get': {
+    method: 'GET',
+    path: '/orgs',
+    ...tokenRead,
+    summary: "List the caller's organizations",
+    query: pageQuerySchema,
+    response: { 200: orgsSchema, ...errorResponses },
+  },
+  'orgs.post': {
+    method: 'POST',
+    path: '/orgs',
+    ...tokenWrite,
+    summary: 'Create an organization',
+    description: 'The creator is its first admin.',
+    query: summaryQuerySchema,
+    body: orgPostSchema,
+    response: { 201: orgSchema, ...errorResponses },
+  },
+  'org.get': {
+    method: 'GET',
+    path: '/orgs/:orgId',
+    ...tokenRead,
+    summary: 'Get an organization',
+    params: orgIdParamsSchema,
+    query: summaryQuerySchema,
+    response: { 200: orgSchema, ...errorResponses },
+  },
+  'org.patch': {
+    method: 'PATCH',
+    path: '/orgs/:orgId',
+    ...tokenWrite,
+    summary: 'Update an organization',
+    params: orgIdParamsSchema,
+    query: summaryQuerySchema,
+    body: orgPatchSchema,
+    response: { 200: orgSchema, ...errorResponses },
+  },
+  'org.delete': {
+    method: 'DELETE',
+    path: '/orgs/:orgId',
+    ...tokenWrite,
+    summary: 'Delete an organization',
+    description: 'Refused (400) while it still owns applications.',
+    params: orgIdParamsSchema,
+    query: summaryQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  'org.modifyMember': {
+    method: 'PATCH',
+    path: '/orgs/:orgId/member',
+    ...tokenWrite,
+    summary: "Add a member or change a member's role",
+    description: 'The last admin cannot be demoted (400).',
+    params: orgIdParamsSchema,
+    query: summaryQuerySchema,
+    body: orgMemberPatchSchema,
+    response: { 200: orgSchema, ...errorResponses },
+  },
+  'org.removeMember': {
+    method: 'DELETE',
+    path: '/orgs/:orgId/member',
+    ...tokenWrite,
+    summary: 'Remove a member',
+    description: 'The last admin cannot be removed (400).',
+    params: orgIdParamsSchema,
+    query: removeMemberQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  'applicationApiTokens.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/tokens',
+    ...tokenRead,
+    summary: "List an application's API tokens",
+    description: 'Never includes token strings.',
+    params: applicationIdParamsSchema,
+    query: apiTokensQuerySchema,
+    response: { 200: apiTokensSchema, ...errorResponses },
+  },
+  'applicationApiTokens.post': {
+    method: 'POST',
+    path: '/applications/:applicationId/tokens',
+    ...tokenWrite,
+    summary: 'Create an application API token',
+    description: createDetails,
+    params: applicationIdParamsSchema,
+    query: losantClientQuerySchema,
+    body: applicationApiTokenPostSchema,
+    response: { 201: createdApiTokenSchema, ...errorResponses },
+  },
+  'applicationApiToken.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/tokens/:apiTokenId',
+    ...tokenRead,
+    summary: 'Get an application API token',
+    params: applicationApiTokenParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: apiTokenSchema, ...errorResponses },
+  },
+  'applicationApiToken.patch': {
+    method: 'PATCH',
+    path: '/applications/:applicationId/tokens/:apiTokenId',
+    ...tokenWrite,
+    summary: 'Update an application API token',
+    description: patchDetails,
+    params: applicationApiTokenParamsSchema,
+    query: losantClientQuerySchema,
+    body: apiTokenPatchSchema,
+    response: { 200: apiTokenSchema, ...errorResponses },
+  },
+  'applicationApiToken.delete': {
+    method: 'DELETE',
+    path: '/applications/:applicationId/tokens/:apiTokenId',
+    ...tokenWrite,
+    summary: 'Revoke (delete) an application API token',
+    params: applicationApiTokenParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  // latchkey's own (not in Losant's catalogue).
+  'applicationAuditLogs.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/audit-logs',
+    ...tokenRead,
+    summary: "List an application's audit trail",
+    params: applicationIdParamsSchema,
+    query: auditLogQuerySchema,
+    response: { 200: auditLogsSchema, ...errorResponses },
+  },
+  'openapi.get': {
+    method: 'GET',
+    path: '/openapi.json',
+    authentication: 'none',
+    access: 'read',
+    summary: 'This OpenAPI document',
+    hidden: true,
+  },
+  'console.get': {
+    method: 'GET',
+    path: '/',
+    authentication: 'none',
+    access: 'read',
+    summary: 'Sends browsers to the web console',
+    hidden: true,
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type RouteName = keyof typeof routes;
+
+/** The routes named by an action: those a latchkey token authenticates. */
+export type TokenRouteName = { [K in RouteName]: (typeof routes)[K]['authentication'] extends 'token' ? K : never }[RouteName];
+
+// Every token route is an action with accepted scopes, checked by the compiler.
+const tokenRoutesAreActions: ActionName = '' as TokenRouteName;
+void tokenRoutesAreActions;
+
+/**
+ * Paths served by a plugin rather than route by route (Swagger UI's assets, the
+ * console's files): every route at or below `prefix` belongs to it.
+ */
+export const routeMounts = [
+  { name: 'docs', prefix: '/docs', summary: 'Swagger UI (this document, browsable)' },
+  { name: 'console', prefix: '/console', summary: 'The web console (static files)' },
+] as const;
+
+export const routeNames = Object.keys(routes) as RouteName[];
+
+/** Whether the route named `name` reads or writes; undefined when the table has no such route. */
+export function routeAccess(name: string): 'read' | 'write' | undefined {
+  return Object.hasOwn(routes, name) ? (routes as Readonly<Record<string, RouteDefinition>>)[name]!.access : undefined;
+}
