@@ -52,7 +52,7 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       const { password, requestedScopes, tokenTTL } = request.body;
       const email = request.body.email.toLowerCase();
       const now = ctx.now();
-      const wait = throttle.retryAfter(email, request.ip, now);
+      const wait = throttle.reserve(email, request.ip, now);
       if (wait > 0) {
         reply.header('retry-after', String(wait));
         throw errors.tooManyRequests();
@@ -60,14 +60,13 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       const user = await ctx.store.findUserByEmail(email);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
       if (!user || !ok) {
-        throttle.fail(email, request.ip, now);
         await ctx.store.recordAudit({
           ...auditEntry(request, now, 'auth.login', { targetType: 'user', targetId: user?.id ?? null }),
           outcome: 'failure',
         });
         throw badCredentials();
       }
-      throttle.succeed(email);
+      throttle.succeed(email, request.ip);
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
       const sessionId = newId(now);
