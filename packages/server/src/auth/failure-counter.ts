@@ -28,10 +28,10 @@ export class FailureCounter {
     window.count++;
   }
 
-  /** Takes back one failure added by `add` (an attempt counted in advance that succeeded). */
-  remove(key: string): void {
+  /** Failures of `key` in its current window. */
+  count(key: string, now: number): number {
     const window = this.windows.get(key);
-    if (window && window.count > 0) window.count--;
+    return window && now - window.start < this.windowMs ? window.count : 0;
   }
 
   clear(key: string): void {

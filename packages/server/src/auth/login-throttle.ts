@@ -2,13 +2,23 @@
 // `limit * 4` from one address, within the window, further attempts are refused
 // with 429 and Retry-After until the window has passed.
 //
-// An attempt is counted as a failure before its password is checked, and taken back
-// if it succeeds: counted only after the check, any number of attempts arriving
-// together would all pass the throttle before the first failure was recorded.
+// Attempts still being checked hold a place: an email or address may have no more
+// checks running than the failures it has left, and the others wait for one to end.
+// Counted only once checked, any number of attempts arriving together would pass
+// the throttle before the first failure was recorded.
 import { FailureCounter } from './failure-counter.js';
+
+interface Allowance {
+  key: string;
+  limit: number;
+}
 
 export class LoginThrottle {
   private readonly counter: FailureCounter;
+  /** Checks running per key: only while they run (a key leaves at 0), so bounded by the requests in flight. */
+  private readonly running = new Map<string, number>();
+  /** Attempts waiting for a running check to end; each looks again when one does. */
+  private waiting: Array<() => void> = [];
 
   constructor(
     private readonly limit = 5,
@@ -18,23 +28,43 @@ export class LoginThrottle {
   }
 
   /**
-   * Reserves a failure for `email` and `address` and answers 0, or answers the
-   * seconds until they may try again (reserving nothing) when either is at its limit.
+   * Runs `check` (a password check; `ok` when it succeeded) once `email` and
+   * `address` have a failure to spare, or answers the seconds until they may try
+   * again. A failed check counts against both; a successful one starts the email
+   * afresh. A check that throws counts as neither.
    */
-  reserve(email: string, address: string, now: number): number {
-    const wait = Math.max(
-      this.counter.retryAfter(`e:${email}`, this.limit, now),
-      this.counter.retryAfter(`a:${address}`, this.limit * 4, now),
-    );
-    if (wait > 0) return wait;
-    this.counter.add(`e:${email}`, now);
-    this.counter.add(`a:${address}`, now);
-    return 0;
-  }
-
-  /** The reserved attempt succeeded: the email starts afresh, and the address's reservation is taken back. */
-  succeed(email: string, address: string): void {
-    this.counter.clear(`e:${email}`);
-    this.counter.remove(`a:${address}`);
+  async attempt<T extends { ok: boolean }>(
+    email: string,
+    address: string,
+    now: number,
+    check: () => Promise<T>,
+  ): Promise<{ wait: number; result?: T }> {
+    const allowances: Allowance[] = [
+      { key: `e:${email}`, limit: this.limit },
+      { key: `a:${address}`, limit: this.limit * 4 },
+    ];
+    for (;;) {
+      const wait = Math.max(...allowances.map(({ key, limit }) => this.counter.retryAfter(key, limit, now)));
+      if (wait > 0) return { wait };
+      if (allowances.every(({ key, limit }) => this.counter.count(key, now) + (this.running.get(key) ?? 0) < limit)) break;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    for (const { key } of allowances) this.running.set(key, (this.running.get(key) ?? 0) + 1);
+    let result: T | undefined;
+    try {
+      result = await check();
+    } finally {
+      for (const { key } of allowances) {
+        const left = this.running.get(key)! - 1;
+        if (left === 0) this.running.delete(key);
+        else this.running.set(key, left);
+      }
+      if (result?.ok === false) for (const { key } of allowances) this.counter.add(key, now);
+      else if (result?.ok) this.counter.clear(`e:${email}`);
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const wake of waiting) wake();
+    }
+    return { wait: 0, result };
   }
 }

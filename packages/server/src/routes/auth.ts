@@ -52,13 +52,15 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
       const { password, requestedScopes, tokenTTL } = request.body;
       const email = request.body.email.toLowerCase();
       const now = ctx.now();
-      const wait = throttle.reserve(email, request.ip, now);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
+      const checked = await throttle.attempt(email, request.ip, now, async () => {
+        const found = await ctx.store.findUserByEmail(email);
+        return { user: found, ok: (await verifyPassword(password, found?.passwordHash ?? (await dummyHash))) && found !== undefined };
+      });
+      if (checked.wait > 0) {
+        reply.header('retry-after', String(checked.wait));
         throw errors.tooManyRequests();
       }
-      const user = await ctx.store.findUserByEmail(email);
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+      const { user, ok } = checked.result!;
       if (!user || !ok) {
         await ctx.store.recordAudit({
           ...auditEntry(request, now, 'auth.login', { targetType: 'user', targetId: user?.id ?? null }),
@@ -66,7 +68,6 @@ export default function authRoutes(app: FastifyInstance, ctx: AppContext, option
         });
         throw badCredentials();
       }
-      throttle.succeed(email, request.ip);
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
       const sessionId = newId(now);
