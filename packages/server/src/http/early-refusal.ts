@@ -11,6 +11,7 @@ import { BoundedCache } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AuthFailureThrottle } from '../auth/auth-failure-throttle.js';
 import { bearerToken, type Authenticator } from '../auth/authenticate.js';
+import { bodyPending, lingerAfterAnswer } from './lingering-close.js';
 import type { Refusals } from './refusals.js';
 import { logsEveryRequest } from './request-logging.js';
 import { securityHeaderList } from './security-headers.js';
@@ -51,6 +52,8 @@ export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
       throttle.failed(ip, at);
       refusals.unauthorized.write(res, securityHeaderList);
     }
+    // Answered while a body may still be arriving: read the rest, within bounds.
+    if (bodyPending(req)) lingerAfterAnswer(req);
     return true;
   };
 }

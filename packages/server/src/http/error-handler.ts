@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError, errors } from '../errors.js';
 import type { Store } from '../storage/port.js';
 import { sendError } from './bare-response.js';
+import { bodyPending, discardBody, discardBounds } from './lingering-close.js';
 
 /** Maps any error thrown while handling a request to the `{type, message}` shape. */
 export function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
@@ -38,6 +39,13 @@ export function errorHandler(
     if (apiError.statusCode >= 500) {
       const log = request.log === app.log ? app.log.child({ reqId: request.id }) : request.log;
       log.error({ err: error }, 'request failed');
+    }
+    // A body over the limit is refused while it is still arriving: the rest is read
+    // first (bounded), so the answer reaches a client that is still sending. Fastify
+    // closes the connection after the answer, as the body's end may be unknown.
+    if (apiError.statusCode === 413 && bodyPending(request.raw)) {
+      discardBody(request.raw, discardBounds, () => sendError(reply, apiError));
+      return reply;
     }
     return sendError(reply, apiError);
   };
