@@ -13,7 +13,7 @@ export interface DiscardBounds {
   maxMs: number;
 }
 
-export const discardBounds: DiscardBounds = { maxBytes: 64 * 1024 * 1024, maxMs: 10_000 };
+export const discardBounds: Readonly<DiscardBounds> = Object.freeze({ maxBytes: 64 * 1024 * 1024, maxMs: 10_000 });
 
 /** Whether the request has a body that has not all arrived yet. Reads two headers: no allocation. */
 export function bodyPending(req: IncomingMessage): boolean {
