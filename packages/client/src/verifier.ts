@@ -7,7 +7,15 @@
 // token's expiry: a token revoked in latchkey may still be accepted here for up to
 // that long. Concurrent look-ups of one key share one request. Failures are not
 // cached. The token is never logged or put in an error; cache keys hold its SHA-256.
-import { authorityOnApplication, idPattern, isAction, parseToken, type ActionScope, type Introspection } from '@latchkey/contract';
+import {
+  authorityOnApplication,
+  BoundedCache,
+  idPattern,
+  isAction,
+  parseToken,
+  type ActionScope,
+  type Introspection,
+} from '@latchkey/contract';
 import { LatchkeyError } from './errors.js';
 import { exchange, failure } from './request.js';
 
@@ -18,7 +26,7 @@ export interface VerifierOptions {
   introspectionSecret: string;
   /** How long an introspection result may be reused, in ms (default 5000; 0 disables caching). */
   cacheTtlMs?: number;
-  /** Most cached results kept; the oldest are dropped first (default 10000). */
+  /** Most cached results kept; the least recently used are dropped first (default 10000). */
   maxCacheEntries?: number;
   /** Abort an introspection request after this many ms (default 10000; 0: no limit). */
   timeoutMs?: number;
@@ -50,11 +58,6 @@ export interface Verifier {
 const inactive: Introspection = { active: false };
 const applicationIdShape = new RegExp(idPattern);
 
-interface Entry {
-  value: Introspection;
-  expiresAt: number;
-}
-
 /** Hex SHA-256 with WebCrypto, so the verifier runs in browsers and workers too. */
 async function sha256(text: string): Promise<string> {
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
@@ -82,7 +85,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const doFetch: typeof globalThis.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const authorization = `Bearer ${options.introspectionSecret}`;
 
-  const cache = new Map<string, Entry>();
+  // Least recently used results go first once it is full.
+  const cache = new BoundedCache<string, Introspection>({ max: maxEntries, ttlMs: ttl });
+  // Single flight, not caches: each holds only requests (digests) still running.
   const inFlight = new Map<string, Promise<Introspection>>();
   // WebCrypto digests finish in any order: callers of one token share one digest so
   // that they reach `lookup` together and share its request too. Held only while
@@ -99,19 +104,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /** Caches `value`, asked for at `askedAt`: the TTL counts from the question, not the answer. */
-  function remember(key: string, value: Introspection, askedAt: number): void {
+  function remember(key: string, value: Introspection, askedAt: number, epoch: number): void {
     if (ttl === 0) return;
-    const now = Date.now();
     // Never past the token's own expiry (exp is in whole seconds, rounded down).
     const expiresAt = Math.min(askedAt + ttl, value.exp === undefined ? Infinity : value.exp * 1000);
-    if (expiresAt <= now) return;
-    cache.delete(key);
-    if (cache.size >= maxEntries) {
-      for (const [k, entry] of cache) if (entry.expiresAt <= now) cache.delete(k);
-      // Maps iterate in insertion order: the first key is the oldest.
-      while (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(key, { value, expiresAt });
+    const left = expiresAt - Date.now();
+    if (left > 0) cache.set(key, value, epoch, left);
   }
 
   /** One POST /introspect. Every failure is a LatchkeyError (the SDK's), never cached. */
@@ -136,17 +134,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
   /** Cached, single-flight introspection under `key`. */
   function lookup(key: string, body: { token: string; application_id?: string }): Promise<Introspection> {
     const hit = cache.get(key);
-    if (hit) {
-      if (hit.expiresAt > Date.now()) return Promise.resolve(hit.value);
-      cache.delete(key);
-    }
+    if (hit) return Promise.resolve(hit);
     const pending = inFlight.get(key);
     if (pending) return pending;
     const askedAt = Date.now();
+    const epoch = cache.begin();
     const request = introspect(body).then(
       (value) => {
         inFlight.delete(key);
-        remember(key, value, askedAt);
+        remember(key, value, askedAt, epoch);
         return value;
       },
       (error: unknown) => {

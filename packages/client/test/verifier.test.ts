@@ -277,3 +277,23 @@ test('the cache never outlives the token', async (t) => {
   assert.deepEqual(await verifier.verify(token.token), { active: false });
   assert.equal(counter.calls(), 2);
 });
+
+test('maxCacheEntries bounds the cache: the least recently used result is asked again', async (t) => {
+  const server = await startIntrospectionServer(t);
+  const counter = countingFetch();
+  const verifier = createVerifier({ url: server.url, introspectionSecret, maxCacheEntries: 2, fetch: counter.fetch });
+  const [a, b, c] = [
+    await server.createToken(['all.Device']),
+    await server.createToken(['all.Device']),
+    await server.createToken(['all.Device']),
+  ];
+  await verifier.verify(a.token);
+  await verifier.verify(b.token);
+  await verifier.verify(a.token);
+  assert.equal(counter.calls(), 2, 'both kept');
+  await verifier.verify(c.token);
+  await verifier.verify(a.token);
+  assert.equal(counter.calls(), 3, 'a was used more recently than b, and stays');
+  await verifier.verify(b.token);
+  assert.equal(counter.calls(), 4, 'b gave way');
+});

@@ -60,12 +60,22 @@ export class BoundedCache<K extends NonNullable<unknown>, V extends NonNullable<
 
   /**
    * Keeps `value` unless an invalidation happened since `epoch` was taken, or it
-   * weighs more than the whole cache may. Returns whether it was kept.
+   * weighs more than the whole cache may. Returns whether it was kept. `ttlMs`
+   * shortens this entry's life (a value that goes stale sooner than the others).
    */
-  set(key: K, value: V, epoch = this.epoch): boolean {
+  set(key: K, value: V, epoch = this.epoch, ttlMs?: number): boolean {
     if (!this.keeps || epoch !== this.epoch) return false;
-    this.entries.set(key, value);
+    if (ttlMs === undefined) this.entries.set(key, value);
+    else this.entries.set(key, value, { ttl: ttlMs });
     return this.entries.has(key);
+  }
+
+  /**
+   * Reads in flight are not kept, though nothing kept changes: what they read may
+   * be what a write just changed, before it reached the cache.
+   */
+  dropReadsInFlight(): void {
+    this.epoch++;
   }
 
   /** Drops one entry; reads in flight are not kept. */

@@ -59,3 +59,23 @@ test('onRemove hears of every entry that leaves', () => {
   cache.deleteWhere((v) => v === 'y');
   assert.deepEqual(removed, ['a', 'b']);
 });
+
+test('an entry may be given a shorter TTL of its own', () => {
+  let now = 1_000;
+  const cache = new BoundedCache<string, string>({ max: 10, ttlMs: 100, now: () => now });
+  cache.set('short', 'x', cache.begin(), 10);
+  cache.set('long', 'y');
+  now += 11;
+  assert.equal(cache.get('short'), undefined);
+  assert.equal(cache.get('long'), 'y');
+});
+
+test('dropReadsInFlight keeps what is kept but refuses reads that began before it', () => {
+  const cache = new BoundedCache<string, string>({ max: 10 });
+  cache.set('a', 'x');
+  const epoch = cache.begin();
+  cache.dropReadsInFlight();
+  assert.equal(cache.set('b', 'y', epoch), false);
+  assert.equal(cache.get('a'), 'x');
+  assert.equal(cache.set('b', 'y', cache.begin()), true);
+});

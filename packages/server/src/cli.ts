@@ -18,7 +18,11 @@ export function buildCli(): Command {
     .command('serve')
     .description('Run the HTTP server')
     .addOption(new Option('--port <n>', 'port to listen on').env('PORT').default(defaults.port).argParser(parsePort))
-    .addOption(new Option('--host <h>', 'address to bind').env('HOST').default(defaults.host))
+    .addOption(
+      new Option('--host <h>', 'address to bind (0.0.0.0 to accept connections from other hosts, e.g. in a container)')
+        .env('HOST')
+        .default(defaults.host),
+    )
     .addOption(new Option('--database <url>', 'sqlite:PATH').env('DATABASE_URL').default(defaults.databaseUrl))
     .addOption(
       new Option('--durability <mode>', "'process' survives a crash; 'power' also survives power loss")

@@ -20,7 +20,9 @@ export interface ServeConfig {
 
 export const defaults = {
   port: 8080,
-  host: '0.0.0.0',
+  // Loopback only: the first start prints the admin's credentials, and nobody else
+  // should reach a server before its operator chose to expose it (--host 0.0.0.0).
+  host: '127.0.0.1',
   databaseUrl: 'sqlite:./data/latchkey.db',
   durability: 'process',
   logLevel: 'info',

@@ -5,16 +5,10 @@ import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
 import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
-import type { InvalidationEvent, Store } from './storage/port.js';
+import type { Store } from './storage/port.js';
 
 export interface AppContext {
   store: Store;
-  /**
-   * Drops what this node holds in memory about a token, or about an owner and its
-   * tokens. Every write that changes or deletes them calls it; the store tells
-   * other nodes the same through its notifications.
-   */
-  invalidate: (event: InvalidationEvent) => void;
   /** Tokens rendered to JSON, reused while their version holds. */
   views: TokenViews;
   /** Token string -> principal (through the cache), or null when refused. */

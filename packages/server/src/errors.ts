@@ -1,16 +1,11 @@
 // The one error catalogue. Every error response is `{type, message}`; the status
 // code follows from the type. Messages are written for the caller and never carry
-// internals (stack traces, SQL, file paths).
+// internals (stack traces, SQL, file paths). Pure: how an error is written to a
+// response is http/bare-response.ts's concern.
 import { errorTypes, type ErrorType } from '@latchkey/contract';
-import type { FastifyReply } from 'fastify';
-import type { ServerResponse } from 'node:http';
-
-const jsonType = 'application/json; charset=utf-8';
 
 export class ApiError extends Error {
   readonly statusCode: number;
-  private body: string | undefined;
-  private written: { given: readonly string[]; all: string[] } | undefined;
   constructor(
     readonly type: ErrorType,
     message: string,
@@ -26,32 +21,6 @@ export class ApiError extends Error {
 
   toJSON(): { type: ErrorType; message: string } {
     return { type: this.type, message: this.message };
-  }
-
-  /**
-   * Answers with this error, already serialized: no schema lookup, no error path.
-   * The body is kept, so an error built once answers a flood of refusals.
-   */
-  send(reply: FastifyReply): FastifyReply {
-    return reply.code(this.statusCode).type(jsonType).send(this.serialized());
-  }
-
-  /**
-   * The answer send() gives, written to a bare node response after `headers` (a
-   * flat name, value, ... list). Not an object spread with added keys: V8 builds
-   * such an object through its slow path, at about 2 µs a response.
-   */
-  write(res: ServerResponse, headers: readonly string[]): void {
-    const body = this.serialized();
-    // A flood of refusals passes the same list each time: its whole header list is built once.
-    if (this.written?.given !== headers) {
-      this.written = { given: headers, all: [...headers, 'content-type', jsonType, 'content-length', String(Buffer.byteLength(body))] };
-    }
-    res.writeHead(this.statusCode, this.written.all).end(body);
-  }
-
-  private serialized(): string {
-    return (this.body ??= JSON.stringify(this.toJSON()));
   }
 }
 

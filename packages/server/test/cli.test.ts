@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import {
   bannerEnd,
@@ -249,4 +250,31 @@ test('serve refuses an invalid port', async (t) => {
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /port/i);
   assert.equal(existsSync(join(box.dir, 'x.db')), false, 'nothing is created');
+});
+
+test('serve binds 127.0.0.1 unless --host or HOST says otherwise, since the first start prints credentials', async (t) => {
+  // An address of this machine other than loopback: reachable only when bound to all.
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+  const box = await sandbox(t);
+  const port = await freePort();
+  const loopback = box.spawn(['serve', '--port', String(port), '--database', `sqlite:${join(box.dir, 'a.db')}`]);
+  await waitForStdout(loopback, bannerEnd);
+  assert.deepEqual(
+    [...loopback.stdout.matchAll(/Server listening at ([^"\s]+)/g)].map((m) => m[1]),
+    [`http://127.0.0.1:${port}`],
+  );
+  assert.match(loopback.stdout, new RegExp(`http://127\\.0\\.0\\.1:${port}/applications/`), 'the banner names the address it listens on');
+  assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+  if (external) await assert.rejects(fetch(`http://${external}:${port}/health`), 'not reachable from other hosts');
+  await stopsCleanly(loopback, 'SIGTERM');
+
+  const anyPort = await freePort();
+  const everywhere = box.spawn(['serve', '--port', String(anyPort), '--database', `sqlite:${join(box.dir, 'b.db')}`], {
+    env: { HOST: '0.0.0.0' },
+  });
+  await waitForStdout(everywhere, bannerEnd);
+  if (external) assert.equal((await fetch(`http://${external}:${anyPort}/health`)).status, 200, 'HOST=0.0.0.0 accepts other hosts');
+  await stopsCleanly(everywhere, 'SIGTERM');
 });

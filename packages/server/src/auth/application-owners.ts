@@ -4,51 +4,40 @@
 // notifications, on other nodes); the TTL bounds what a missed notification costs.
 // Writes stay safe meanwhile: each checks its owner inside its own transaction
 // (createToken), or changes rows the deletion already removed.
+import { BoundedCache } from '@latchkey/contract';
 import type { ApplicationRecord, Store } from '../storage/port.js';
 
 export type ApplicationOwner = Pick<ApplicationRecord, 'id' | 'ownerType' | 'ownerId'>;
 
-interface Entry {
-  owner: ApplicationOwner;
-  cachedAt: number;
-}
-
 export class ApplicationOwners {
-  private readonly entries = new Map<string, Entry>();
-  /** Bumped by every invalidation, so a lookup that raced with one is not cached. */
-  private epoch = 0;
+  private readonly owners: BoundedCache<string, ApplicationOwner>;
 
   constructor(
     private readonly store: Store,
-    private readonly ttlMs = 5_000,
-    private readonly maxEntries = 100_000,
-  ) {}
+    ttlMs = 5_000,
+    now: () => number = Date.now,
+    maxEntries = 100_000,
+  ) {
+    this.owners = new BoundedCache({ max: maxEntries, ttlMs, now });
+  }
 
-  async get(id: string, now: number): Promise<ApplicationOwner | undefined> {
-    const entry = this.entries.get(id);
-    if (entry && now - entry.cachedAt < this.ttlMs) return entry.owner;
-    const epoch = this.epoch;
+  /** The application's owner, or undefined when it does not exist. (The cache reads the app's clock itself.) */
+  async get(id: string, _now?: number): Promise<ApplicationOwner | undefined> {
+    const kept = this.owners.get(id);
+    if (kept) return kept;
+    const epoch = this.owners.begin();
     const record = await this.store.getApplication(id);
-    if (!record) {
-      this.entries.delete(id);
-      return undefined;
-    }
+    if (!record) return undefined;
     const owner = { id: record.id, ownerType: record.ownerType, ownerId: record.ownerId };
-    if (epoch === this.epoch && this.ttlMs > 0) {
-      // Maps iterate in insertion order: drop the oldest entry.
-      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(id, { owner, cachedAt: now });
-    }
+    this.owners.set(id, owner, epoch);
     return owner;
   }
 
   invalidate(id: string): void {
-    this.epoch++;
-    this.entries.delete(id);
+    this.owners.delete(id);
   }
 
   clear(): void {
-    this.epoch++;
-    this.entries.clear();
+    this.owners.clear();
   }
 }

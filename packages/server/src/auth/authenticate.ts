@@ -21,16 +21,9 @@ export function bearerToken(header: string | undefined): string | undefined {
  * The owner type a bearer token's prefix names, or undefined when the token is
  * missing or malformed (wrong shape or checksum): decided without I/O.
  */
-export function tokenKind(token: string | undefined): OwnerType | undefined {
-  // app.ts's early refusal and then verify() ask this of the same token in turn:
-  // the second answer comes from here, not from another checksum.
-  if (token === lastToken) return lastKind;
-  lastToken = token;
-  lastKind = token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
-  return lastKind;
+function kindOf(token: string | undefined): OwnerType | undefined {
+  return token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
 }
-let lastToken: string | undefined;
-let lastKind: OwnerType | undefined;
 
 function toPrincipal(record: TokenRecord): Principal {
   const credential = {
@@ -56,9 +49,26 @@ export interface Authenticator {
    * the rest of a refused request.
    */
   verify(token: string | undefined, now: number): Verdict | Promise<Verdict>;
+  /**
+   * The owner type a bearer token's prefix names, or undefined when the token is
+   * missing or malformed: decided without I/O (the early refusal asks this).
+   */
+  kind(token: string | undefined): OwnerType | undefined;
 }
 
 export function createAuthenticator(store: Store, cache: TokenCache, onError: (error: unknown) => void): Authenticator {
+  // The early refusal and then verify() ask the kind of the same token in turn: the
+  // second answer comes from here, not from another checksum. Per authenticator,
+  // so apps in one process share nothing.
+  let lastToken: string | undefined;
+  let lastKind: OwnerType | undefined;
+  function kind(token: string | undefined): OwnerType | undefined {
+    if (token !== lastToken) {
+      lastToken = token;
+      lastKind = kindOf(token);
+    }
+    return lastKind;
+  }
   function admit(record: TokenRecord, kind: OwnerType, now: number): Verdict {
     if (record.status !== 'active' || (record.expiresAt !== null && record.expiresAt <= now)) return null;
     // The prefix must agree with what the store says the token belongs to.
@@ -71,17 +81,18 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
     return toPrincipal(record);
   }
   return {
+    kind,
     verify(token, now) {
-      const kind = tokenKind(token);
-      if (token === undefined || kind === undefined) return null;
+      const owner = kind(token);
+      if (token === undefined || owner === undefined) return null;
       const key = tokenKey(token);
-      const cached = cache.get(key, now);
-      if (cached) return admit(cached, kind, now);
+      const cached = cache.get(key);
+      if (cached) return admit(cached, owner, now);
       const epoch = cache.begin();
       return store.findTokenByHash(Buffer.from(key, 'base64')).then((record) => {
         if (!record) return null;
-        cache.set(key, record, now, epoch);
-        return admit(record, kind, now);
+        cache.set(key, record, epoch);
+        return admit(record, owner, now);
       });
     },
   };

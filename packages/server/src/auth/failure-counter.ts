@@ -1,24 +1,37 @@
 // Counts failures per key (an email, an address) in fixed windows. Used to refuse
-// brute force with 429 and Retry-After. In memory, per node; bounded in keys.
+// brute force with 429 and Retry-After. In memory, per node; bounded in keys (the
+// least recently seen keys go first).
+import { BoundedCache } from '@latchkey/contract';
+
+interface Window {
+  start: number;
+  count: number;
+}
+
 export class FailureCounter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly windows: BoundedCache<string, Window>;
 
   constructor(
     private readonly windowMs: number,
-    private readonly maxKeys = 100_000,
-  ) {}
+    maxKeys = 100_000,
+  ) {
+    // Windows end by the caller's clock (`now` arguments), not by a TTL of the cache.
+    this.windows = new BoundedCache({ max: maxKeys });
+  }
 
   add(key: string, now: number): void {
     let window = this.windows.get(key);
     if (!window || now - window.start >= this.windowMs) {
-      if (!window && this.windows.size >= this.maxKeys) {
-        const oldest = this.windows.keys().next().value;
-        if (oldest !== undefined) this.windows.delete(oldest);
-      }
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
     window.count++;
+  }
+
+  /** Failures of `key` in its current window. */
+  count(key: string, now: number): number {
+    const window = this.windows.get(key);
+    return window && now - window.start < this.windowMs ? window.count : 0;
   }
 
   clear(key: string): void {

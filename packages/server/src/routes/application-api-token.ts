@@ -1,6 +1,6 @@
 // Losant resource "Application API Token": get, update and delete one token.
-// Every change takes effect on the very next request: the verification cache is
-// invalidated by the write itself.
+// Every change takes effect on the very next request: the store announces the write
+// before it resolves, and cache-invalidation.ts drops the token from the caches.
 import type { ApiToken, ApiTokenPatch, ApplicationApiTokenParams, Success, RouteName } from '@latchkey/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertGrantable } from '../auth/attenuate.js';

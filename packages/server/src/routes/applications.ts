@@ -141,7 +141,6 @@ export default function applicationsHandlers(
           orgId: orgOf(application),
         }),
       );
-      ctx.invalidate({ kind: 'owner', id: application.id });
       if (!deleted) throw errors.notFound('Application');
       return { success: true };
     },

@@ -30,22 +30,22 @@ export default function authHandlers(ctx: AppContext, options: AuthOptions): Han
       const { password, requestedScopes, tokenTTL } = request.body;
       const email = request.body.email.toLowerCase();
       const now = ctx.now();
-      const wait = throttle.retryAfter(email, request.ip, now);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
+      const checked = await throttle.attempt(email, request.ip, now, async () => {
+        const found = await ctx.store.findUserByEmail(email);
+        return { user: found, ok: (await verifyPassword(password, found?.passwordHash ?? (await dummyHash))) && found !== undefined };
+      });
+      if (checked.wait > 0) {
+        reply.header('retry-after', String(checked.wait));
         throw errors.tooManyRequests();
       }
-      const user = await ctx.store.findUserByEmail(email);
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+      const { user, ok } = checked.result!;
       if (!user || !ok) {
-        throttle.fail(email, request.ip, now);
         await ctx.store.recordAudit({
           ...auditEntry(request, now, 'auth.login', { targetType: 'user', targetId: user?.id ?? null }),
           outcome: 'failure',
         });
         throw badCredentials();
       }
-      throttle.succeed(email);
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
       const session = newToken({

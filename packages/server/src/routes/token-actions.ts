@@ -126,14 +126,12 @@ export async function patchToken(
     updatedAt,
     audit(request, updatedAt, owner, 'update', id),
   );
-  ctx.invalidate({ kind: 'token', id });
   if (!updated) throw notFound();
   return toApiToken(updated);
 }
 
 export async function deleteToken(ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string): Promise<{ success: true }> {
   const deleted = await ctx.store.deleteToken(owner.ownerType, owner.ownerId, id, audit(request, ctx.now(), owner, 'delete', id));
-  ctx.invalidate({ kind: 'token', id });
   if (!deleted) throw notFound();
   return { success: true };
 }

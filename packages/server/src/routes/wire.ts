@@ -1,15 +1,16 @@
 // Small conversions every route shares between stored values and the wire.
+import { BoundedCache } from '@latchkey/contract';
 import type { FastifyReply } from 'fastify';
 
 // Formatting a date costs more than reading its row: listed tokens repeat the same
-// few timestamps request after request, so the strings are kept (bounded).
-const formatted = new Map<number, string>();
+// few timestamps request after request, so the strings are kept (bounded). Shared by
+// the apps of one process, and safe to be: a date's text never changes.
+const formatted = new BoundedCache<number, string>({ max: 100_000 });
 
 /** Epoch milliseconds -> ISO 8601 UTC with milliseconds, as Losant writes dates. */
 export function iso(ms: number): string {
   let text = formatted.get(ms);
   if (text === undefined) {
-    if (formatted.size >= 100_000) formatted.clear();
     text = new Date(ms).toISOString();
     formatted.set(ms, text);
   }

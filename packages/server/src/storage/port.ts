@@ -191,12 +191,6 @@ export type StoreEvent =
   | { kind: 'all' };
 
 /**
- * What the server's caches are told (ctx.invalidate): the store's events, and the
- * token events routes still raise by hand without the owner.
- */
-export type InvalidationEvent = StoreEvent | { kind: 'token'; id: string };
-
-/**
  * The reads every request runs, and the create that makes tokens: each adapter
  * implements them its fastest way (prepared statements, a read cache, group
  * commit). The rest of the port is implemented once, over Kysely.

@@ -1,0 +1,42 @@
+// What buildApp accepts, and the defaults of its limits.
+import type { FastifyServerOptions } from 'fastify';
+import type { Store } from './storage/port.js';
+
+export interface AppOptions {
+  store: Store;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** How long a verified token may be served from memory without a store read (default 5 s). */
+  tokenCacheTtlMs?: number;
+  /** Session lifetime, and the most `tokenTTL` may ask for (default 24 h). */
+  sessionTtlMs?: number;
+  /** Enables POST /introspect for callers presenting this secret as a bearer token. */
+  introspectionSecret?: string;
+  /**
+   * Failed authentications one address may make per minute before it gets 429
+   * (default 300; 0 disables).
+   */
+  authFailureLimit?: number;
+  /** Longest accepted request line URL, in bytes (default 8 KiB). */
+  maxUrlLength?: number;
+  /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */
+  maxHeaderSize?: number;
+}
+
+export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;
+
+export const defaultBodyLimit = 1024 * 1024;
+export const defaultLimits = { authFailureLimit: 300, maxUrlLength: 8 * 1024, maxHeaderSize: 16 * 1024 };
+
+export type Limits = typeof defaultLimits & { bodyLimit: number; sessionTtlMs: number };
+
+/** The options' limits, defaults filled in where they give none. */
+export function limitsOf(options: AppOptions): Limits {
+  const limits: Limits = { ...defaultLimits, bodyLimit: defaultBodyLimit, sessionTtlMs: defaultSessionTtlMs };
+  for (const key of Object.keys(limits) as Array<keyof Limits>) {
+    if (options[key] !== undefined) limits[key] = options[key];
+  }
+  return limits;
+}

@@ -1,0 +1,59 @@
+// A request to an authenticated route without a token that could be valid gets its
+// 401 (or 429) straight from node's request event, before Fastify builds a request
+// and a reply and runs its hooks: about as much work again as node's own HTTP
+// handling. A flood of garbage tokens is the cheapest attack on a token service, so
+// refusing it should cost close to nothing. The answer is the one the authenticate
+// hook gives, byte for byte (test/early-refusal.test.ts). Whenever Fastify has more
+// to do than refuse (a log line per request, the 503s of shutting down, an
+// over-long URL), the request takes the ordinary path.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BoundedCache } from '@latchkey/contract';
+import type { FastifyInstance } from 'fastify';
+import type { AuthFailureThrottle } from '../auth/auth-failure-throttle.js';
+import { bearerToken, type Authenticator } from '../auth/authenticate.js';
+import { bodyPending, lingerAfterAnswer } from './lingering-close.js';
+import type { Refusals } from './refusals.js';
+import { logsEveryRequest } from './request-logging.js';
+import { securityHeaderList } from './security-headers.js';
+
+/** Answers the request and returns true, or returns false to pass it on to Fastify. */
+export type EarlyRefusal = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export interface EarlyRefusalParts {
+  app: FastifyInstance;
+  maxUrlLength: number;
+  authenticator: Authenticator;
+  /** Whether `method url` reaches a route that authenticates (auth/authenticated-routes.ts). */
+  authenticates: (method: string | undefined, url: string) => boolean;
+  throttle: AuthFailureThrottle;
+  refusals: Refusals;
+  now: () => number;
+}
+
+export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
+  const { app, maxUrlLength, authenticator, authenticates, throttle, refusals, now } = parts;
+  // Past the limit a flood gets nothing but 429s: their header list (one per wait,
+  // at most a window's seconds) is built once, like the 401's.
+  const tooManyHeaders = new BoundedCache<number, string[]>({ max: 64 });
+  return (req, res) => {
+    if (logsEveryRequest(app) || !app.server.listening) return false;
+    const url = req.url ?? '';
+    if (url.length > maxUrlLength || authenticator.kind(bearerToken(req.headers.authorization)) !== undefined) return false;
+    if (!authenticates(req.method, url)) return false;
+    // What Fastify's request.ip is without trustProxy (which latchkey does not set).
+    const ip = req.socket.remoteAddress ?? '';
+    const at = now();
+    const wait = throttle.retryAfter(ip, at);
+    if (wait > 0) {
+      let headers = tooManyHeaders.get(wait);
+      if (!headers) tooManyHeaders.set(wait, (headers = [...securityHeaderList, 'retry-after', String(wait)]));
+      refusals.tooManyRequests.write(res, headers);
+    } else {
+      throttle.failed(ip, at);
+      refusals.unauthorized.write(res, securityHeaderList);
+    }
+    // Answered while a body may still be arriving: read the rest, within bounds.
+    if (bodyPending(req)) lingerAfterAnswer(req);
+    return true;
+  };
+}
