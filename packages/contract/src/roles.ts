@@ -4,9 +4,9 @@ import { routeAccess } from './route-table.js';
 import { scopeCatalogue } from './scope-catalogue.js';
 import { actionsOf, isAction } from './scopes.js';
 
-/** Organization roles, the one declaration every package imports. */
-export const roles = ['admin', 'edit', 'collaborate', 'view'] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from './role-names.js';
+
+export { roles, type Role } from './role-names.js';
 
 const protectedResources = new Set(['application', 'applicationApiToken', 'applicationApiTokens']);
 const everything = actionsOf('all.Application');

@@ -1,7 +1,7 @@
 // POST /introspect (RFC 7662 shape). See server routes/introspect.ts.
 import type { FromSchema } from 'json-schema-to-ts';
 import { idSchema } from './common.js';
-import { roles } from '../roles.js';
+import { roles } from '../role-names.js';
 
 export const introspectionRequestSchema = {
   type: 'object',

@@ -3,7 +3,7 @@
 // optional fields (billing, limits, templates, archive settings, ...) are not
 // accepted on input (400) and never returned.
 import type { FromSchema } from 'json-schema-to-ts';
-import { roles } from '../roles.js';
+import { roles } from '../role-names.js';
 import { applicationScopes, userGroupScopes } from '../scopes.js';
 import { dateTimeSchema, idSchema, losantClientQuery, pagingQuery } from './common.js';
 import { apiTokenPatchSchema, applicationApiTokenPostSchema } from './api-token.js';
