@@ -9,6 +9,10 @@ export const sqliteDialect: SqlDialect = {
   serialType: 'integer',
   rowLocks: false,
   writableCte: false,
-  // An embedded file is never unreachable: its errors are bugs or a full disk.
-  isUnavailable: () => false,
+  // An embedded file is never unreachable; but another process (a CLI command) may
+  // hold its write lock past busy_timeout, or have written under a read that was about
+  // to write: the same request succeeds when retried (503), where other errors are bugs
+  // or a full disk.
+  isUnavailable: (error) =>
+    typeof (error as { code?: unknown } | null)?.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test((error as { code: string }).code),
 };
