@@ -1,6 +1,7 @@
 // all.Organization and all.Organization.read cover organization-owned applications
 // only, on every route: a user token holding only them can neither create nor list
-// the user's own applications, just as it cannot read one of them.
+// the user's own applications, just as it cannot read one of them; listing without
+// an orgId gives the organizations' applications.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build, mintToken } from './helpers/build.js';
@@ -17,7 +18,6 @@ for (const scope of ['all.Organization', 'all.Organization.read']) {
     const refused = [
       await h.call(token, { method: 'POST', url: '/applications', payload: { name: 'Mine' } }),
       await h.call(token, { method: 'GET', url: '/applications?orgId=' }),
-      await h.call(token, { method: 'GET', url: '/applications' }),
       await h.call(token, { method: 'GET', url: `/applications/${h.applicationId}` }),
     ];
     for (const res of refused) {
@@ -25,12 +25,16 @@ for (const scope of ['all.Organization', 'all.Organization.read']) {
       assert.equal(res.json().type, 'Forbidden');
     }
 
-    const listed = await h.call(token, { method: 'GET', url: `/applications?orgId=${orgId}` });
-    assert.equal(listed.statusCode, 200);
-    assert.deepEqual(
-      listed.json().items.map((a: { id: string }) => a.id),
-      [orgApp.json().id],
-    );
+    for (const url of [`/applications?orgId=${orgId}`, '/applications']) {
+      const listed = await h.call(token, { method: 'GET', url });
+      assert.equal(listed.statusCode, 200, url);
+      assert.deepEqual(
+        listed.json().items.map((a: { id: string }) => a.id),
+        [orgApp.json().id],
+        url,
+      );
+      assert.equal(listed.json().totalCount, 1, url);
+    }
     assert.equal((await h.call(token, { method: 'GET', url: `/applications/${orgApp.json().id}` })).statusCode, 200);
     const created = await h.call(token, { method: 'POST', url: '/applications', payload: { name: 'Org Two', orgId } });
     assert.equal(created.statusCode, scope === 'all.Organization' ? 201 : 403);

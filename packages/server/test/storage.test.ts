@@ -294,9 +294,9 @@ for (const adapter of adapters) {
       (await store.listApplications(bob, q)).items.map((a) => a.id),
       [orgApp],
     );
-    assert.deepEqual((await store.listApplications(bob, q, '')).items, []);
+    assert.deepEqual((await store.listApplications(bob, q, { ownerType: 'user' })).items, []);
     assert.deepEqual(
-      (await store.listApplications(bob, q, orgId)).items.map((a) => a.id),
+      (await store.listApplications(bob, q, { ownerType: 'organization', orgId })).items.map((a) => a.id),
       [orgApp],
     );
     assert.equal((await store.listOrganizations(bob, q)).totalCount, 1);

@@ -20,7 +20,7 @@ import { authorizeOrganization, authorizeUser } from '../auth/authorize.js';
 import type { UserPrincipal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
-import type { ApplicationRecord, Store } from '../storage/port.js';
+import type { ApplicationOwnerFilter, ApplicationRecord, Store } from '../storage/port.js';
 import type { Handlers } from './handlers.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
@@ -53,6 +53,20 @@ function assertOwnApplications(user: UserPrincipal, action: ActionName): void {
   }
 }
 
+/**
+ * Losant's orgId: absent for every application the caller reaches, blank for the
+ * user's own, or one organization's. A token whose scopes cover organization
+ * applications only (all.Organization*) lists just those when it names none.
+ */
+function listedOwners(user: UserPrincipal, orgId: string | undefined): ApplicationOwnerFilter | undefined {
+  if (orgId) return { ownerType: 'organization', orgId };
+  if (orgId === '') {
+    assertOwnApplications(user, 'applications.get');
+    return { ownerType: 'user' };
+  }
+  return acceptedOnOwnApplications(user.scopes, actions['applications.get']) ? undefined : { ownerType: 'organization' };
+}
+
 export default function applicationsHandlers(
   ctx: AppContext,
 ): Handlers<Extract<RouteName, `application.${string}` | `applications.${string}`>> {
@@ -66,9 +80,8 @@ export default function applicationsHandlers(
   return {
     'applications.get': async (request: FastifyRequest<{ Querystring: ApplicationsQueryParams }>): Promise<Applications> => {
       const user = authorizeUser(request.principal, 'applications.get');
-      if (!request.query.orgId) assertOwnApplications(user, 'applications.get');
       const query = toPageQuery(request.query);
-      const page = await ctx.store.listApplications(user.userId, query, request.query.orgId);
+      const page = await ctx.store.listApplications(user.userId, query, listedOwners(user, request.query.orgId));
       const items = await Promise.all(page.items.map((a) => toApplication(ctx.store, a)));
       return { items, ...pageMeta(query, items.length, page.totalCount) };
     },

@@ -95,6 +95,8 @@ export interface ApplicationRecord {
   updatedAt: number;
 }
 
+export type ApplicationOwnerFilter = { ownerType: 'user' } | { ownerType: 'organization'; orgId?: string };
+
 export interface OrganizationRecord {
   id: string;
   name: string;
@@ -266,9 +268,15 @@ export interface Store extends HotReads {
   updateUserPassword(id: string, passwordHash: string, at: number): Promise<boolean>;
 
   createApplication(application: ApplicationRecord, audit?: AuditEntry): Promise<void>;
-  /** Applications the user owns or reaches through an organization membership. */
-  /** `orgId`: undefined for all, '' for the user's own, or one organization's. */
-  listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
+  /**
+   * Applications the user owns or reaches through an organization membership; `owner`
+   * narrows them: the user's own, every organization's, or one organization's.
+   */
+  listApplications(
+    userId: string,
+    query: PageQuery,
+    owner?: ApplicationOwnerFilter,
+  ): Promise<{ items: ApplicationRecord[]; totalCount: number }>;
   updateApplication(
     id: string,
     patch: { name?: string; description?: string },

@@ -4,6 +4,7 @@
 // Every write announces what it changed (StoreEvent) once it has committed.
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
+  ApplicationOwnerFilter,
   ApplicationRecord,
   AuditEntry,
   AuditQuery,
@@ -218,7 +219,11 @@ export class SqlStore implements Store {
     return true;
   }
 
-  async listApplications(userId: string, query: PageQuery, orgId?: string): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
+  async listApplications(
+    userId: string,
+    query: PageQuery,
+    owner?: ApplicationOwnerFilter,
+  ): Promise<{ items: ApplicationRecord[]; totalCount: number }> {
     let base = this.db
       .selectFrom('applications')
       .where((eb) =>
@@ -230,8 +235,8 @@ export class SqlStore implements Store {
           ]),
         ]),
       );
-    if (orgId === '') base = base.where('owner_type', '=', 'user');
-    else if (orgId !== undefined) base = base.where('owner_type', '=', 'organization').where('owner_id', '=', orgId);
+    if (owner) base = base.where('owner_type', '=', owner.ownerType);
+    if (owner?.ownerType === 'organization' && owner.orgId !== undefined) base = base.where('owner_id', '=', owner.orgId);
     if (query.filter) base = base.where(likeGlob('name', query.filter));
     const { rows, totalCount } = await pageOf(base, query, pageSortColumns[query.sortField]);
     return { items: rows.map(applicationFromRow), totalCount };
