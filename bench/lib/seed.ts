@@ -17,17 +17,18 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 export function fakeTokens(applicationId: string, count: number, now = Date.now()) {
   return Array.from({ length: count }, (_, i) =>
-    newToken({
-      owner: { ownerType: 'application', ownerId: applicationId },
-      creator: { creatorType: 'user', creatorId: applicationId, creatorName: 'bench' },
-      name: `token-${(i * 7919) % count}-${i}`,
-      scope: ['all.Device'],
-      status: i % 5 === 0 ? 'inactive' : 'active',
-      expiresAt: i % 3 === 0 ? null : now + (i + 1) * 60_000,
-      at: now - i * 1000,
-      // Never-issued secrets: these tokens exist to be listed, not used.
-      hash: sha256(`bench-${applicationId}-${i}`),
-    }),
+    newToken(
+      { name: `token-${(i * 7919) % count}-${i}`, status: i % 5 === 0 ? 'inactive' : 'active' },
+      {
+        owner: { ownerType: 'application', ownerId: applicationId },
+        creator: { creatorType: 'user', creatorId: applicationId, creatorName: 'bench' },
+        scope: ['all.Device'],
+        expiresAt: i % 3 === 0 ? null : now + (i + 1) * 60_000,
+        at: now - i * 1000,
+        // Never-issued secrets: these tokens exist to be listed, not used.
+        hash: sha256(`bench-${applicationId}-${i}`),
+      },
+    ),
   );
 }
 
@@ -38,14 +39,16 @@ export async function seed(databaseUrl: string, count: number, options: { schema
     const applicationId = boot.applicationId!;
     await store.createTokens(fakeTokens(applicationId, count));
     const token = generateToken('application');
-    const caller = newToken({
-      owner: { ownerType: 'application', ownerId: applicationId },
-      creator: { creatorType: 'user', creatorId: boot.userId, creatorName: 'bench' },
-      name: 'bench caller',
-      scope: ['all.Application'],
-      at: Date.now(),
-      hash: sha256(token),
-    });
+    const caller = newToken(
+      { name: 'bench caller' },
+      {
+        owner: { ownerType: 'application', ownerId: applicationId },
+        creator: { creatorType: 'user', creatorId: boot.userId, creatorName: 'bench' },
+        scope: ['all.Application'],
+        at: Date.now(),
+        hash: sha256(token),
+      },
+    );
     await store.createToken(caller);
     return { applicationId, token, tokenId: caller.id, userToken: boot.token };
   } finally {

@@ -6,7 +6,7 @@ import { hashToken } from './auth/token-hash.js';
 import { operatorAudit } from './operator-audit.js';
 import { verifyPassword } from './passwords.js';
 import type { Store, UserRecord } from './storage/port.js';
-import { newToken } from './tokens/new-token.js';
+import { newToken } from './tokens/api-token-wire.js';
 import { newUser } from './users/new-user.js';
 
 export interface BootstrapInput {
@@ -71,15 +71,16 @@ export async function bootstrap(store: Store, input: BootstrapInput): Promise<Bo
   }
 
   const token = generateToken('user');
-  const record = newToken({
-    owner: { ownerType: 'user', ownerId: user.id },
-    creator: { creatorType: 'user', creatorId: user.id, creatorName: displayName(user) },
-    name: 'bootstrap',
-    description: 'Created by latchkey bootstrap',
-    scope: ['all.User'],
-    at: now,
-    hash: hashToken(token),
-  });
+  const record = newToken(
+    { name: 'bootstrap', description: 'Created by latchkey bootstrap' },
+    {
+      owner: { ownerType: 'user', ownerId: user.id },
+      creator: { creatorType: 'user', creatorId: user.id, creatorName: displayName(user) },
+      scope: ['all.User'],
+      at: now,
+      hash: hashToken(token),
+    },
+  );
   const stored = await store.createToken(record, operatorAudit('userApiToken.create', { targetType: 'apiToken', targetId: record.id }));
   if (!stored) throw new Error(`user ${user.email} was deleted during bootstrap`);
   return applicationId === undefined ? { userId: user.id, token } : { userId: user.id, applicationId, token };

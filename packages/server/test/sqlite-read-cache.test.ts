@@ -12,7 +12,7 @@ import { hashToken } from '../src/auth/token-hash.js';
 import { ReadCache } from '../src/storage/sqlite/read-cache.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { NewToken, Store } from '../src/storage/port.js';
-import { newToken } from '../src/tokens/new-token.js';
+import { newToken } from '../src/tokens/api-token-wire.js';
 import { build } from './helpers/build.js';
 
 const t0 = Date.UTC(2030, 0, 1);
@@ -20,15 +20,17 @@ const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } 
 
 function token(ownerId: string, name: string): NewToken {
   const id = newId(t0);
-  return newToken({
-    id,
-    owner: { ownerType: 'application', ownerId },
-    creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
-    name,
-    scope: ['all.Application'],
-    at: t0,
-    hash: hashToken(`s-${id}`),
-  });
+  return newToken(
+    { name },
+    {
+      id,
+      owner: { ownerType: 'application', ownerId },
+      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
+      scope: ['all.Application'],
+      at: t0,
+      hash: hashToken(`s-${id}`),
+    },
+  );
 }
 
 test('sqlite: kept pages and tokens follow writes made by this process and by another one on the same file', async (t) => {

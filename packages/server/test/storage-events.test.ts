@@ -9,28 +9,24 @@ import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
 import { storeReads, type AuditEntry, type NewToken, type Store, type StoreEvent } from '../src/storage/port.js';
+import { newToken } from '../src/tokens/api-token-wire.js';
 import { adapters, freshSchema, postgresUrl, skipUnavailable } from './helpers/stores.js';
 
 const t0 = Date.UTC(2030, 0, 1);
 
 function token(ownerId: string, name = 'tok', ownerType: NewToken['ownerType'] = 'application'): NewToken {
   const id = newId(t0);
-  return {
-    id,
-    ownerType,
-    ownerId,
-    creatorType: 'user',
-    creatorId: ownerId,
-    creatorName: 'c',
-    name,
-    description: '',
-    scope: ['all.Application'],
-    status: 'active',
-    expiresAt: null,
-    createdAt: t0,
-    updatedAt: t0,
-    hash: hashToken(`secret-${id}`),
-  };
+  return newToken(
+    { name },
+    {
+      id,
+      owner: { ownerType, ownerId },
+      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
+      scope: ['all.Application'],
+      at: t0,
+      hash: hashToken(`secret-${id}`),
+    },
+  );
 }
 
 function audit(action = 'x.y'): AuditEntry {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
+import { newToken } from '../src/tokens/api-token-wire.js';
 import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
 
 /** The port methods each adapter's tests below have called (see the last test). */
@@ -42,23 +43,18 @@ const t0 = Date.UTC(2030, 0, 1);
 
 function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): NewToken {
   const id = newId(t0);
-  return {
-    id,
-    ownerType: 'application',
-    ownerId,
-    creatorType: 'user',
-    creatorId: ownerId,
-    creatorName: 'c',
-    name,
-    description: '',
-    scope: ['all.Application'],
-    status: 'active',
-    expiresAt: null,
-    createdAt: t0,
-    updatedAt: t0,
-    hash: hashToken(`secret-${id}`),
-    ...extra,
-  };
+  const made = newToken(
+    { name },
+    {
+      id,
+      owner: { ownerType: 'application', ownerId },
+      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
+      scope: ['all.Application'],
+      at: t0,
+      hash: hashToken(`secret-${id}`),
+    },
+  );
+  return { ...made, ...extra };
 }
 
 /** The id-and-version page is the same page as listTokens', in the same order, with the same count. */

@@ -11,6 +11,7 @@ import { hashToken } from '../src/auth/token-hash.js';
 import { TokenViews } from '../src/renderings/token-views.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
+import { newToken } from '../src/tokens/api-token-wire.js';
 import { adapters, freshSchema, postgresUrl, skipUnavailable, type Adapter } from './helpers/stores.js';
 import type { TestContext } from 'node:test';
 
@@ -18,22 +19,17 @@ const t0 = Date.UTC(2030, 0, 1);
 
 function token(ownerId: string, name: string): NewToken {
   const id = newId(t0);
-  return {
-    id,
-    ownerType: 'application',
-    ownerId,
-    creatorType: 'user',
-    creatorId: ownerId,
-    creatorName: 'c',
-    name,
-    description: '',
-    scope: ['all.Application'],
-    status: 'active',
-    expiresAt: null,
-    createdAt: t0,
-    updatedAt: t0,
-    hash: hashToken(`s-${id}`),
-  };
+  return newToken(
+    { name },
+    {
+      id,
+      owner: { ownerType: 'application', ownerId },
+      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
+      scope: ['all.Application'],
+      at: t0,
+      hash: hashToken(`s-${id}`),
+    },
+  );
 }
 
 /** Two stores on one database: two nodes (PostgreSQL), or a server and a CLI (SQLite). */

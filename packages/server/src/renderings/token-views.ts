@@ -7,7 +7,7 @@
 import { apiTokenSchema, apiTokensSchema, BoundedCache, type ApiTokens } from '@latchkey/contract';
 import fastJson from 'fast-json-stringify';
 import type { OwnerType, Store, TokenListQuery, TokenRecord } from '../storage/port.js';
-import { toApiToken } from './api-token-view.js';
+import { toApiToken } from '../tokens/api-token-wire.js';
 
 // The routes' own response schemas, so a kept rendering is exactly what Fastify
 // would have serialized.

@@ -8,7 +8,7 @@ import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { ApiError, errors } from '../errors.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
-import { newToken } from '../tokens/new-token.js';
+import { newToken } from '../tokens/api-token-wire.js';
 import { auditEntry } from './audit-entry.js';
 import type { Handlers } from './handlers.js';
 
@@ -48,15 +48,17 @@ export default function authHandlers(ctx: AppContext, options: AuthOptions): Han
       }
       const ttl = tokenTTL ? Math.min(tokenTTL * 1000, options.sessionTtlMs) : options.sessionTtlMs;
       const token = generateToken('session');
-      const session = newToken({
-        owner: { ownerType: 'session', ownerId: user.id },
-        creator: { creatorType: 'user', creatorId: user.id, creatorName: user.email },
-        name: 'session',
-        scope: requestedScopes ?? ['all.User'],
-        expiresAt: now + ttl,
-        at: now,
-        hash: hashToken(token),
-      });
+      const session = newToken(
+        { name: 'session' },
+        {
+          owner: { ownerType: 'session', ownerId: user.id },
+          creator: { creatorType: 'user', creatorId: user.id, creatorName: user.email },
+          scope: requestedScopes ?? ['all.User'],
+          expiresAt: now + ttl,
+          at: now,
+          hash: hashToken(token),
+        },
+      );
       const stored = await ctx.store.createToken(session, {
         ...auditEntry(request, now, 'auth.login', { targetType: 'session', targetId: session.id }),
         actorType: 'user',

@@ -7,8 +7,7 @@ import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
-import { newToken } from '../tokens/new-token.js';
-import { toApiToken } from '../renderings/api-token-view.js';
+import { newToken, toApiToken, tokenPatch, type ApiTokenCreate } from '../tokens/api-token-wire.js';
 import { auditEntry } from './audit-entry.js';
 import { paging } from './page-query.js';
 
@@ -52,15 +51,6 @@ export async function listTokens(ctx: AppContext, owner: TokenOwner, params: Api
   });
 }
 
-export interface NewTokenInput {
-  name: string;
-  description?: string;
-  expirationDate?: string;
-  /** Losant's default: everything the owner can do (all.Application or all.User). */
-  scope?: string[];
-  status?: 'active' | 'inactive';
-}
-
 /**
  * Mints a token. `assertGrantable` is the owner-specific attenuation check; it runs
  * before anything is written.
@@ -69,7 +59,7 @@ export async function createToken(
   ctx: AppContext,
   request: FastifyRequest,
   owner: TokenOwner,
-  body: NewTokenInput,
+  body: ApiTokenCreate,
   assertGrantable: (scope: readonly string[], expiresAt: number | null) => void,
 ): Promise<CreatedApiToken> {
   const now = ctx.now();
@@ -77,16 +67,14 @@ export async function createToken(
   const scope = body.scope ?? [owner.ownerType === 'application' ? 'all.Application' : 'all.User'];
   assertGrantable(scope, expiresAt);
   const token = generateToken(owner.ownerType);
-  // One object, stored and rendered (its hash never is). Not { ...record, hash }:
-  // V8 builds an object that starts with a spread and then adds keys through its
-  // slow path (the same below).
-  const record = newToken({
+  // One object, stored and rendered (its hash never is), taking the body's plain
+  // fields as they are (see ApiTokenFields). Not { ...record, hash }: V8 builds an
+  // object that starts with a spread and then adds keys through its slow path (the
+  // same below).
+  const record = newToken(body, {
     owner,
     creator: await creatorOf(ctx.store, request.principal),
-    name: body.name,
-    description: body.description,
     scope,
-    status: body.status,
     expiresAt,
     at: now,
     hash: hashToken(token),
@@ -122,7 +110,7 @@ export async function patchToken(
     owner.ownerType,
     owner.ownerId,
     id,
-    patch,
+    tokenPatch(patch),
     updatedAt,
     audit(request, updatedAt, owner, 'update', id),
   );

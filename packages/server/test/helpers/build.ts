@@ -8,7 +8,7 @@ import { hashToken } from '../../src/auth/token-hash.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
 import { openStore } from '../../src/storage/open-store.js';
-import { newToken } from '../../src/tokens/new-token.js';
+import { newToken } from '../../src/tokens/api-token-wire.js';
 import { newUser } from '../../src/users/new-user.js';
 
 export interface Harness {
@@ -76,16 +76,17 @@ export async function mintToken(
 ): Promise<{ id: string; token: string }> {
   const kind = owner.ownerType === 'application' ? 'application' : 'user';
   const token = generateToken(kind);
-  const record = newToken({
-    owner,
-    creator: { creatorType: 'user', creatorId: owner.ownerId, creatorName: 'test' },
-    name: fields.name ?? 'minted',
-    scope: fields.scope,
-    status: fields.status,
-    expiresAt: fields.expiresAt,
-    at: Date.now(),
-    hash: hashToken(token),
-  });
+  const record = newToken(
+    { name: fields.name ?? 'minted', status: fields.status },
+    {
+      owner,
+      creator: { creatorType: 'user', creatorId: owner.ownerId, creatorName: 'test' },
+      scope: fields.scope,
+      expiresAt: fields.expiresAt,
+      at: Date.now(),
+      hash: hashToken(token),
+    },
+  );
   await store.createToken(record);
   return { id: record.id, token };
 }

@@ -14,8 +14,9 @@ import type {
   TokenRefPage,
 } from '../port.js';
 import { GroupCommit } from '../sql/group-commit.js';
-import { applicationFromRow, tokenColumns, tokenFromRow, type TokenRow } from '../sql/rows.js';
+import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
+import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/token-row.js';
 import { insertOwnedTokens, listTokenRefs, orderBySql, sortColumns, type TokenCreate } from '../sql/tokens.js';
 import { postgresDialect } from './dialect.js';
 

@@ -1,5 +1,9 @@
 // Row shapes as both SQL dialects store them. Times are integer milliseconds.
 import type { Generated } from 'kysely';
+import type { ApiTokensTable } from './token-row.js';
+
+// A token's row is declared with its mappings (token-row.ts).
+export type { ApiTokensTable };
 
 export interface UsersTable {
   id: string;
@@ -20,30 +24,6 @@ export interface ApplicationsTable {
   description: string;
   created_at: number;
   updated_at: number;
-}
-
-export interface ApiTokensTable {
-  id: string;
-  owner_type: 'application' | 'user' | 'session';
-  owner_id: string;
-  creator_type: 'apiToken' | 'user' | 'flow';
-  creator_id: string;
-  creator_name: string;
-  name: string;
-  /** lower-cased name: the sort and filter key, so both adapters order and match alike. */
-  name_key: string;
-  description: string;
-  /** JSON array of scope strings. */
-  scope: string;
-  status: 'active' | 'inactive';
-  token_hash: Uint8Array;
-  /** `neverExpires` when the token has no expiration date, so it sorts last. */
-  expires_at: number;
-  created_at: number;
-  updated_at: number;
-  last_used_at: number | null;
-  /** Bumped by every update of the row; see TokenRecord.version. */
-  version: Generated<number>;
 }
 
 export interface OrganizationsTable {
@@ -100,6 +80,3 @@ export interface Database {
   applications: ApplicationsTable;
   api_tokens: ApiTokensTable;
 }
-
-/** Stored for tokens without an expiration date; larger than any Date. */
-export const neverExpires = Number.MAX_SAFE_INTEGER;

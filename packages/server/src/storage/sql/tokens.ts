@@ -3,13 +3,13 @@
 // so totalCount is exact without counting rows on every page; every write to an
 // owner's tokens moves its revision (token_set_versions.version) in the same transaction too,
 // and every UPDATE of a token goes through changeToken, which moves its version.
-import { sql, type Kysely, type Updateable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage } from '../port.js';
 import { appendAudit, auditRow } from './audit.js';
 import { globToLike } from './glob.js';
-import { tokenColumns, tokenFromRow, tokenRow } from './rows.js';
 import type { SqlDialect } from './dialect.js';
-import type { ApiTokensTable, Database } from './tables.js';
+import type { Database } from './tables.js';
+import { tokenColumns, tokenFromRow, tokenPatchChange, tokenRow, type TokenChange } from './token-row.js';
 
 type Db = Kysely<Database>;
 type Status = 'active' | 'inactive';
@@ -87,9 +87,6 @@ export function ownersOf(tokens: readonly NewToken[]): TokenOwner[] {
   for (const { ownerType, ownerId } of tokens) owners.set(`${ownerType}|${ownerId}`, { ownerType, ownerId });
   return [...owners].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, owner]) => owner);
 }
-
-/** What an UPDATE of a token may set: never its identity, owner, hash or version. */
-type TokenChange = Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>;
 
 /**
  * The one UPDATE of api_tokens (test/storage-events.test.ts holds the source to
@@ -283,18 +280,7 @@ export async function updateToken(
       .where('owner_id', '=', ownerId)
       .executeTakeFirst();
     if (!before) return undefined;
-    const row = await changeToken(
-      trx,
-      dialect,
-      id,
-      { ownerType, ownerId },
-      {
-        ...(patch.name === undefined ? {} : { name: patch.name, name_key: patch.name.toLowerCase() }),
-        ...(patch.description === undefined ? {} : { description: patch.description }),
-        ...(patch.status === undefined ? {} : { status: patch.status }),
-        updated_at: updatedAt,
-      },
-    );
+    const row = await changeToken(trx, dialect, id, { ownerType, ownerId }, tokenPatchChange(patch, updatedAt));
     if (!row) return undefined;
     if (row.status !== before.status) {
       // In key order ('active' < 'inactive'), as insertTokens does.

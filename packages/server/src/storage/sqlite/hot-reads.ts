@@ -19,29 +19,14 @@ import type {
 } from '../port.js';
 import { auditRow } from '../sql/audit.js';
 import { GroupCommit } from '../sql/group-commit.js';
-import { applicationFromRow, tokenColumns, tokenFromRow, tokenRow, type TokenRow } from '../sql/rows.js';
+import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
+import { tokenColumns, tokenFromRow, tokenInsertColumns, tokenRow, type TokenRow } from '../sql/token-row.js';
 import { countDeltas, listTokenRefs, orderBySql, ownersOf, type TokenCreate } from '../sql/tokens.js';
 import { ReadCache } from './read-cache.js';
 
-// Column lists for the prepared inserts come from the same row mappers the query
-// builder uses, applied to these.
-const sampleToken: NewToken = {
-  id: '',
-  ownerType: 'application',
-  ownerId: '',
-  creatorType: 'user',
-  creatorId: '',
-  creatorName: '',
-  name: '',
-  description: '',
-  scope: [],
-  status: 'active',
-  expiresAt: null,
-  createdAt: 0,
-  updatedAt: 0,
-  hash: new Uint8Array(),
-};
+// The audit insert's columns come from the same row mapper the query builder uses,
+// applied to this (a token's come from token-row.ts).
 const sampleAudit: AuditEntry = {
   id: '',
   at: 0,
@@ -152,14 +137,10 @@ export class SqliteHotReads implements HotReads {
 
   private tokenCreates(): GroupCommit<TokenCreate, boolean> {
     const raw = this.raw;
-    const insert = (table: string, row: object) =>
-      raw.prepare(
-        `insert into ${table} (${Object.keys(row).join(', ')}) values (${Object.keys(row)
-          .map((c) => `@${c}`)
-          .join(', ')})`,
-      );
-    const tokenInsert = insert('api_tokens', tokenRow(sampleToken));
-    const auditInsert = insert('audit_log', auditRow(sampleAudit));
+    const insert = (table: string, columns: readonly string[]) =>
+      raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
+    const tokenInsert = insert('api_tokens', tokenInsertColumns);
+    const auditInsert = insert('audit_log', Object.keys(auditRow(sampleAudit)));
     // The same writes as insertTokens (sql/tokens.ts), in the same order.
     const bumpRevision = raw.prepare<[string, string]>(
       `insert into token_set_versions (owner_type, owner_id, version) values (?, ?, 1)

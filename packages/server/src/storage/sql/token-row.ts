@@ -1,0 +1,125 @@
+// A token's row, in one place: its columns, row -> record, record -> row and
+// patch -> SET, for both SQL dialects. A new token column is added here (and in
+// migrations.ts). The mappings are written out by hand, each object one literal:
+// reading rows and creating tokens are hot paths (see tokens/api-token-wire.ts).
+import type { Generated, Selectable, Updateable } from 'kysely';
+import type { NewToken, TokenPatch, TokenRecord } from '../port.js';
+
+export interface ApiTokensTable {
+  id: string;
+  owner_type: 'application' | 'user' | 'session';
+  owner_id: string;
+  creator_type: 'apiToken' | 'user' | 'flow';
+  creator_id: string;
+  creator_name: string;
+  name: string;
+  /** lower-cased name: the sort and filter key, so both adapters order and match alike. */
+  name_key: string;
+  description: string;
+  /** JSON array of scope strings. */
+  scope: string;
+  status: 'active' | 'inactive';
+  token_hash: Uint8Array;
+  /** `neverExpires` when the token has no expiration date, so it sorts last. */
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  last_used_at: number | null;
+  /** Bumped by every update of the row; see TokenRecord.version. */
+  version: Generated<number>;
+}
+
+/** Stored for tokens without an expiration date; larger than any Date. */
+const neverExpires = Number.MAX_SAFE_INTEGER;
+
+/** The columns a token record is read from: every column but the hash and the derived sort key. */
+export const tokenColumns = [
+  'id',
+  'owner_type',
+  'owner_id',
+  'creator_type',
+  'creator_id',
+  'creator_name',
+  'name',
+  'description',
+  'scope',
+  'status',
+  'expires_at',
+  'created_at',
+  'updated_at',
+  'last_used_at',
+  'version',
+] as const;
+export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
+
+// Compiles only while tokenColumns names every column but the two never read back,
+// so a new column cannot be left out of the reads (nor, below, out of the insert).
+type None<T extends never> = T;
+type _EveryColumnRead = None<Exclude<keyof ApiTokensTable, (typeof tokenColumns)[number] | 'token_hash' | 'name_key'>>;
+
+/** What a create writes: every column (none left to a default) but the version. */
+export type TokenInsertRow = Omit<Selectable<ApiTokensTable>, 'version'>;
+
+/** The columns a create writes, as tokenRow names them (the SQLite insert statement's). */
+export const tokenInsertColumns: ReadonlyArray<keyof TokenInsertRow> = [
+  ...tokenColumns.filter((column) => column !== 'version'),
+  'name_key',
+  'token_hash',
+];
+
+export function tokenFromRow(row: TokenRow): TokenRecord {
+  const expiresAt = Number(row.expires_at);
+  return {
+    id: row.id,
+    ownerType: row.owner_type,
+    ownerId: row.owner_id,
+    creatorType: row.creator_type,
+    creatorId: row.creator_id,
+    creatorName: row.creator_name,
+    name: row.name,
+    description: row.description,
+    scope: JSON.parse(row.scope) as string[],
+    status: row.status,
+    expiresAt: expiresAt === neverExpires ? null : expiresAt,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    version: Number(row.version),
+  };
+}
+
+export function tokenRow(token: NewToken): TokenInsertRow {
+  return {
+    id: token.id,
+    owner_type: token.ownerType,
+    owner_id: token.ownerId,
+    creator_type: token.creatorType,
+    creator_id: token.creatorId,
+    creator_name: token.creatorName,
+    name: token.name,
+    name_key: token.name.toLowerCase(),
+    description: token.description,
+    scope: JSON.stringify(token.scope),
+    status: token.status,
+    token_hash: token.hash,
+    expires_at: token.expiresAt ?? neverExpires,
+    created_at: token.createdAt,
+    updated_at: token.updatedAt,
+    last_used_at: null,
+  };
+}
+
+/** What an UPDATE of a token may set: never its identity, owner, hash or version. */
+export type TokenChange = Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>;
+
+/** The columns a patch sets (only the fields it names), and the update time. */
+export function tokenPatchChange(patch: TokenPatch, updatedAt: number): TokenChange {
+  const change: TokenChange = { updated_at: updatedAt };
+  if (patch.name !== undefined) {
+    change.name = patch.name;
+    change.name_key = patch.name.toLowerCase();
+  }
+  if (patch.description !== undefined) change.description = patch.description;
+  if (patch.status !== undefined) change.status = patch.status;
+  return change;
+}
