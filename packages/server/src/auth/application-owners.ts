@@ -1,7 +1,7 @@
 // Who owns each application, kept in memory: every request to an application needs
 // it, and it never changes while the application exists. Only a deletion makes an
-// entry stale, and deletions invalidate it here (and, through the store's
-// notifications, on other nodes); the TTL bounds what a missed notification costs.
+// entry stale, and the store announces deletions here and on other nodes
+// (cache-invalidation.ts drops the entry); the TTL bounds what a missed one costs.
 // Writes stay safe meanwhile: each checks its owner inside its own transaction
 // (createToken), or changes rows the deletion already removed.
 import { BoundedCache } from '@latchkey/contract';

@@ -1,6 +1,7 @@
-// In-process cache of verified tokens, keyed by token hash. Writes invalidate it
-// directly (patch, delete, and later the deletion of owners), so it never serves a
-// stale "valid"; the TTL is only a backstop for writes made by other processes.
+// In-process cache of verified tokens, keyed by token hash. Every write the store
+// announces (here, or on another node through PostgreSQL NOTIFY) drops what it changed
+// (cache-invalidation.ts), so it never serves a stale "valid"; the TTL is only a
+// backstop for an announcement that never arrived.
 import { BoundedCache } from '@latchkey/contract';
 import type { TokenRecord } from '../storage/port.js';
 
