@@ -1,10 +1,11 @@
 // The route table: every HTTP route of latchkey, once. The server registers its
 // routes from it (handlers supplied by name), the client builds its resources from
 // it, and the OpenAPI document is generated from it. A route that authenticates
-// with a latchkey token is named by its action (`actions.ts` lists the scopes it
-// accepts); `access` says whether it reads or writes, which is what an organization
-// role is checked against for actions the Losant catalogue does not classify.
-import type { ActionName } from './actions.js';
+// with a latchkey token is named by its action and lists the scopes it accepts
+// (`actions.ts` derives the action map from them); `access` says whether it reads or
+// writes, which is what an organization role is checked against for actions the
+// Losant catalogue does not classify. This module imports only the schemas, so that
+// actions.ts and roles.ts may read it without an import cycle.
 import {
   apiTokenPatchSchema,
   apiTokenSchema,
@@ -52,11 +53,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
  */
 export type Authentication = 'token' | 'introspection-secret' | 'none';
 
-export interface RouteDefinition {
+interface RouteFields {
   method: HttpMethod;
   /** Fastify's syntax: `:name` is a path parameter. */
   path: string;
-  authentication: Authentication;
   /** Whether the route reads or changes state: the role cap of actions outside the catalogue. */
   access: 'read' | 'write';
   summary: string;
@@ -70,6 +70,20 @@ export interface RouteDefinition {
   /** Left out of the OpenAPI document (the document itself, the console's entry). */
   hidden?: true;
 }
+
+export type RouteDefinition = RouteFields &
+  (
+    | {
+        authentication: 'token';
+        /**
+         * The scopes the action accepts, as the Losant docs list them. A caller is
+         * allowed when it holds at least one of them (and reaches the application).
+         * test/actions.test.ts checks each list against the scope algebra.
+         */
+        accepts: readonly string[];
+      }
+    | { authentication: Exclude<Authentication, 'token'>; accepts?: undefined }
+  );
 
 /** Response schemas of the errors every authenticated route may answer with. */
 export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
@@ -119,6 +133,9 @@ export const routes = {
     method: 'GET',
     path: '/me',
     ...tokenRead,
+    // User-level actions (Losant's lists; the resource scopes such as `me.get` are
+    // listed for fidelity, but a latchkey credential can only carry the groups).
+    accepts: ['all.User', 'all.User.read', 'me.*', 'me.get'],
     summary: 'Get the calling user',
     query: summaryQuerySchema,
     response: { 200: meSchema, ...errorResponses },
@@ -127,6 +144,7 @@ export const routes = {
     method: 'GET',
     path: '/me/tokens',
     ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userApiTokens.*', 'userApiTokens.get'],
     summary: "List the calling user's API tokens",
     description: 'Never includes token strings.',
     query: apiTokensQuerySchema,
@@ -136,6 +154,7 @@ export const routes = {
     method: 'POST',
     path: '/me/tokens',
     ...tokenWrite,
+    accepts: ['all.User', 'userApiTokens.*', 'userApiTokens.post'],
     summary: 'Create a user API token',
     description: createDetails,
     query: losantClientQuerySchema,
@@ -146,6 +165,7 @@ export const routes = {
     method: 'GET',
     path: '/me/tokens/:apiTokenId',
     ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'],
     summary: 'Get a user API token',
     params: apiTokenIdParamsSchema,
     query: losantClientQuerySchema,
@@ -155,6 +175,7 @@ export const routes = {
     method: 'PATCH',
     path: '/me/tokens/:apiTokenId',
     ...tokenWrite,
+    accepts: ['all.User', 'userApiToken.*', 'userApiToken.patch'],
     summary: 'Update a user API token',
     description: patchDetails,
     params: apiTokenIdParamsSchema,
@@ -166,6 +187,7 @@ export const routes = {
     method: 'DELETE',
     path: '/me/tokens/:apiTokenId',
     ...tokenWrite,
+    accepts: ['all.User', 'userApiToken.*', 'userApiToken.delete'],
     summary: 'Revoke (delete) a user API token',
     params: apiTokenIdParamsSchema,
     query: losantClientQuerySchema,
@@ -175,6 +197,7 @@ export const routes = {
     method: 'GET',
     path: '/applications',
     ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'all.Organization', 'all.Organization.read', 'applications.*', 'applications.get'],
     summary: 'List the applications the caller reaches',
     query: applicationsQuerySchema,
     response: { 200: applicationsSchema, ...errorResponses },
@@ -183,6 +206,7 @@ export const routes = {
     method: 'POST',
     path: '/applications',
     ...tokenWrite,
+    accepts: ['all.User', 'all.Organization', 'applications.*', 'applications.post'],
     summary: 'Create an application',
     description: 'With `orgId`, the caller must be an admin or edit member of that organization.',
     query: summaryQuerySchema,
@@ -193,6 +217,16 @@ export const routes = {
     method: 'GET',
     path: '/applications/:applicationId',
     ...tokenRead,
+    accepts: [
+      'all.Application',
+      'all.Application.read',
+      'all.Organization',
+      'all.Organization.read',
+      'all.User',
+      'all.User.read',
+      'application.*',
+      'application.get',
+    ],
     summary: 'Get an application',
     params: applicationIdParamsSchema,
     query: summaryQuerySchema,
@@ -202,6 +236,7 @@ export const routes = {
     method: 'PATCH',
     path: '/applications/:applicationId',
     ...tokenWrite,
+    accepts: ['all.Application', 'all.Organization', 'all.User', 'application.*', 'application.patch'],
     summary: 'Update an application',
     params: applicationIdParamsSchema,
     query: summaryQuerySchema,
@@ -212,6 +247,7 @@ export const routes = {
     method: 'DELETE',
     path: '/applications/:applicationId',
     ...tokenWrite,
+    accepts: ['all.Application', 'all.Organization', 'all.User', 'application.*', 'application.delete'],
     summary: 'Delete an application and its tokens',
     params: applicationIdParamsSchema,
     query: summaryQuerySchema,
@@ -221,6 +257,7 @@ export const routes = {
     method: 'GET',
     path: '/orgs',
     ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'orgs.*', 'orgs.get'],
     summary: "List the caller's organizations",
     query: pageQuerySchema,
     response: { 200: orgsSchema, ...errorResponses },
@@ -229,6 +266,7 @@ export const routes = {
     method: 'POST',
     path: '/orgs',
     ...tokenWrite,
+    accepts: ['all.User', 'orgs.*', 'orgs.post'],
     summary: 'Create an organization',
     description: 'The creator is its first admin.',
     query: summaryQuerySchema,
@@ -239,6 +277,7 @@ export const routes = {
     method: 'GET',
     path: '/orgs/:orgId',
     ...tokenRead,
+    accepts: ['all.Organization', 'all.Organization.read', 'all.User', 'all.User.read', 'org.*', 'org.get'],
     summary: 'Get an organization',
     params: orgIdParamsSchema,
     query: summaryQuerySchema,
@@ -248,6 +287,7 @@ export const routes = {
     method: 'PATCH',
     path: '/orgs/:orgId',
     ...tokenWrite,
+    accepts: ['all.Organization', 'all.User', 'org.*', 'org.patch'],
     summary: 'Update an organization',
     params: orgIdParamsSchema,
     query: summaryQuerySchema,
@@ -258,6 +298,7 @@ export const routes = {
     method: 'DELETE',
     path: '/orgs/:orgId',
     ...tokenWrite,
+    accepts: ['all.Organization', 'all.User', 'org.*', 'org.delete'],
     summary: 'Delete an organization',
     description: 'Refused (400) while it still owns applications.',
     params: orgIdParamsSchema,
@@ -268,6 +309,7 @@ export const routes = {
     method: 'PATCH',
     path: '/orgs/:orgId/member',
     ...tokenWrite,
+    accepts: ['all.Organization', 'all.User', 'org.*', 'org.modifyMember'],
     summary: "Add a member or change a member's role",
     description: 'The last admin cannot be demoted (400).',
     params: orgIdParamsSchema,
@@ -279,6 +321,7 @@ export const routes = {
     method: 'DELETE',
     path: '/orgs/:orgId/member',
     ...tokenWrite,
+    accepts: ['all.Organization', 'all.User', 'org.*', 'org.removeMember'],
     summary: 'Remove a member',
     description: 'The last admin cannot be removed (400).',
     params: orgIdParamsSchema,
@@ -289,6 +332,16 @@ export const routes = {
     method: 'GET',
     path: '/applications/:applicationId/tokens',
     ...tokenRead,
+    accepts: [
+      'all.Application',
+      'all.Application.read',
+      'all.Organization',
+      'all.Organization.read',
+      'all.User',
+      'all.User.read',
+      'applicationApiTokens.*',
+      'applicationApiTokens.get',
+    ],
     summary: "List an application's API tokens",
     description: 'Never includes token strings.',
     params: applicationIdParamsSchema,
@@ -299,6 +352,7 @@ export const routes = {
     method: 'POST',
     path: '/applications/:applicationId/tokens',
     ...tokenWrite,
+    accepts: ['all.Application', 'all.Organization', 'all.User', 'applicationApiTokens.*', 'applicationApiTokens.post'],
     summary: 'Create an application API token',
     description: createDetails,
     params: applicationIdParamsSchema,
@@ -310,6 +364,16 @@ export const routes = {
     method: 'GET',
     path: '/applications/:applicationId/tokens/:apiTokenId',
     ...tokenRead,
+    accepts: [
+      'all.Application',
+      'all.Application.read',
+      'all.Organization',
+      'all.Organization.read',
+      'all.User',
+      'all.User.read',
+      'applicationApiToken.*',
+      'applicationApiToken.get',
+    ],
     summary: 'Get an application API token',
     params: applicationApiTokenParamsSchema,
     query: losantClientQuerySchema,
@@ -319,6 +383,7 @@ export const routes = {
     method: 'PATCH',
     path: '/applications/:applicationId/tokens/:apiTokenId',
     ...tokenWrite,
+    accepts: ['all.Application', 'all.Organization', 'all.User', 'applicationApiToken.*', 'applicationApiToken.patch'],
     summary: 'Update an application API token',
     description: patchDetails,
     params: applicationApiTokenParamsSchema,
@@ -330,6 +395,7 @@ export const routes = {
     method: 'DELETE',
     path: '/applications/:applicationId/tokens/:apiTokenId',
     ...tokenWrite,
+    accepts: ['all.Application', 'all.Organization', 'all.User', 'applicationApiToken.*', 'applicationApiToken.delete'],
     summary: 'Revoke (delete) an application API token',
     params: applicationApiTokenParamsSchema,
     query: losantClientQuerySchema,
@@ -340,6 +406,8 @@ export const routes = {
     method: 'GET',
     path: '/applications/:applicationId/audit-logs',
     ...tokenRead,
+    // Reading an application's audit trail: any read scope on it.
+    accepts: ['all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read', 'all.User', 'all.User.read'],
     summary: "List an application's audit trail",
     params: applicationIdParamsSchema,
     query: auditLogQuerySchema,
@@ -367,10 +435,6 @@ export type RouteName = keyof typeof routes;
 
 /** The routes named by an action: those a latchkey token authenticates. */
 export type TokenRouteName = { [K in RouteName]: (typeof routes)[K]['authentication'] extends 'token' ? K : never }[RouteName];
-
-// Every token route is an action with accepted scopes, checked by the compiler.
-const tokenRoutesAreActions: ActionName = '' as TokenRouteName;
-void tokenRoutesAreActions;
 
 /**
  * Paths served by a plugin rather than route by route (Swagger UI's assets, the
