@@ -5,9 +5,9 @@
 import { LRUCache } from 'lru-cache';
 
 export interface BoundedCacheOptions<K, V> {
-  /** Most entries kept. */
+  /** Most entries kept (or give `maxWeight` and `weigh` instead). */
   max?: number;
-  /** Most total weight kept, as measured by `weigh` (both or neither). */
+  /** Most total weight kept, as measured by `weigh` (both or neither, instead of `max`). */
   maxWeight?: number;
   weigh?: (value: V, key: K) => number;
   /** Entries older than this (strictly) are not served; 0 keeps nothing at all. */
@@ -31,10 +31,16 @@ export class BoundedCache<K extends NonNullable<unknown>, V extends NonNullable<
   constructor(options: BoundedCacheOptions<K, V>) {
     const { max, maxWeight, weigh, ttlMs, now, onRemove } = options;
     this.keeps = ttlMs !== 0;
+    if (max !== undefined && maxWeight !== undefined) throw new Error('BoundedCache: give max or maxWeight, not both');
+    // An entry bound is a weight of one per entry. lru-cache's own `max` would allocate
+    // its arrays for every entry up front, in old space, when the app starts; with
+    // those there, V8 was seen to start allocating each request's short-lived objects
+    // in old space too, in some processes and not others, and to spend much of the
+    // process's time collecting them (bench/results/floor.md).
+    const bound = max === undefined ? { maxSize: maxWeight, sizeCalculation: weigh } : { maxSize: max, sizeCalculation: () => 1 };
     // One of the two bounds is always given (lru-cache checks at run time too).
     this.entries = new LRUCache<K, V>({
-      ...(max === undefined ? {} : { max }),
-      ...(maxWeight === undefined || weigh === undefined ? {} : { maxSize: maxWeight, sizeCalculation: weigh }),
+      ...bound,
       ...(ttlMs ? { ttl: ttlMs, ttlResolution: 0, ...(now ? { perf: { now } } : {}) } : {}),
       ...(onRemove ? { dispose: onRemove } : {}),
     } as LRUCache.Options<K, V, unknown>);
