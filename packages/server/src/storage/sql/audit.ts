@@ -4,6 +4,24 @@ import type { AuditEntry, AuditQuery } from '../port.js';
 import { globToLike } from './glob.js';
 import type { AuditLogTable, Database } from './tables.js';
 
+/** The columns auditRow writes (all but the serial `seq`): what a prepared insert names. */
+export const auditColumns = [
+  'id',
+  'at',
+  'actor_type',
+  'actor_id',
+  'action',
+  'target_type',
+  'target_id',
+  'application_id',
+  'org_id',
+  'source_address',
+  'outcome',
+] as const satisfies ReadonlyArray<keyof AuditLogTable>;
+// Compiles only while auditColumns names every column but `seq`.
+type None<T extends never> = T;
+type _EveryColumnWritten = None<Exclude<keyof AuditLogTable, (typeof auditColumns)[number] | 'seq'>>;
+
 export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {
   return {
     id: entry.id,

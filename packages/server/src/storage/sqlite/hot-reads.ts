@@ -17,7 +17,7 @@ import type {
   TokenRef,
   TokenRefPage,
 } from '../port.js';
-import { auditRow } from '../sql/audit.js';
+import { auditColumns, auditRow } from '../sql/audit.js';
 import { GroupCommit } from '../sql/group-commit.js';
 import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
@@ -27,19 +27,6 @@ import { ReadCache } from './read-cache.js';
 
 // The audit insert's columns come from the same row mapper the query builder uses,
 // applied to this (a token's come from token-row.ts).
-const sampleAudit: AuditEntry = {
-  id: '',
-  at: 0,
-  actorType: 'anonymous',
-  actorId: null,
-  action: '',
-  targetType: 'apiToken',
-  targetId: null,
-  applicationId: null,
-  orgId: null,
-  sourceAddress: null,
-  outcome: 'success',
-};
 
 type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
 
@@ -140,7 +127,7 @@ export class SqliteHotReads implements HotReads {
     const insert = (table: string, columns: readonly string[]) =>
       raw.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
     const tokenInsert = insert('api_tokens', tokenInsertColumns);
-    const auditInsert = insert('audit_log', Object.keys(auditRow(sampleAudit)));
+    const auditInsert = insert('audit_log', auditColumns);
     // The same writes as insertTokens (sql/tokens.ts), in the same order.
     const bumpRevision = raw.prepare<[string, string]>(
       `insert into token_set_versions (owner_type, owner_id, version) values (?, ?, 1)
