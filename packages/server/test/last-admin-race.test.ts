@@ -1,17 +1,13 @@
 // The last-admin guard holds under concurrency: two nodes demoting or removing an
 // organization's two admins at the same moment must not both pass, and removals
 // must not leave an organization without members.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
-import { openStore } from '../src/storage/open-store.js';
 import type { Store } from '../src/storage/port.js';
-import { adapters, freshSchema, postgresUrl, skipUnavailable, type Adapter } from './helpers/stores.js';
+import { t0, twoStores } from './helpers/store-fixtures.js';
+import { adapters, skipUnavailable } from './helpers/stores.js';
 
-const t0 = Date.UTC(2030, 0, 1);
 const organizations = 15;
 
 async function user(store: Store): Promise<string> {
@@ -29,29 +25,11 @@ async function user(store: Store): Promise<string> {
   return id;
 }
 
-/** Two stores on one database: two nodes on one PostgreSQL schema, or two processes' connections to one SQLite file. */
-async function twoNodes(t: TestContext, adapter: Adapter): Promise<[Store, Store]> {
-  let url = postgresUrl;
-  let options = {};
-  if (adapter.name === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'latchkey-admins-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    url = `sqlite:${join(dir, 'db.sqlite')}`;
-  } else options = { schema: await freshSchema(t) };
-  const a = await openStore(url, options);
-  const b = await openStore(url, options);
-  t.after(async () => {
-    await a.close();
-    await b.close();
-  });
-  return [a, b];
-}
-
 for (const adapter of adapters) {
   for (const change of ['demote', 'remove'] as const) {
     test(`${adapter.name}: two nodes that ${change} an organization's two admins at once leave it an admin (${organizations} organizations)`, async (t) => {
       if (await skipUnavailable(t, adapter)) return;
-      const [a, b] = await twoNodes(t, adapter);
+      const [a, b] = await twoStores(t, adapter);
       const orgs: Array<{ id: string; admins: [string, string] }> = [];
       for (let i = 0; i < organizations; i++) {
         const admins: [string, string] = [await user(a), await user(a)];

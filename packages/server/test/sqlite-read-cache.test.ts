@@ -8,30 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
 import BetterSqlite3 from 'better-sqlite3';
-import { hashToken } from '../src/auth/token-hash.js';
 import { ReadCache } from '../src/storage/sqlite/read-cache.js';
 import { openStore } from '../src/storage/open-store.js';
-import type { NewToken, Store } from '../src/storage/port.js';
-import { newToken } from '../src/tokens/api-token-wire.js';
+import type { Store } from '../src/storage/port.js';
 import { build } from './helpers/build.js';
+import { storeToken as token, t0 } from './helpers/store-fixtures.js';
 
-const t0 = Date.UTC(2030, 0, 1);
 const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } as const;
-
-function token(ownerId: string, name: string): NewToken {
-  const id = newId(t0);
-  return newToken(
-    { name },
-    {
-      id,
-      owner: { ownerType: 'application', ownerId },
-      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
-      scope: ['all.Application'],
-      at: t0,
-      hash: hashToken(`s-${id}`),
-    },
-  );
-}
 
 test('sqlite: kept pages and tokens follow writes made by this process and by another one on the same file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-read-cache-'));

@@ -6,28 +6,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
-import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
-import { storeReads, type AuditEntry, type NewToken, type Store, type StoreEvent } from '../src/storage/port.js';
-import { newToken } from '../src/tokens/api-token-wire.js';
+import { storeReads, type AuditEntry, type Store, type StoreEvent } from '../src/storage/port.js';
+import { functionsOf, storeToken as token, t0 } from './helpers/store-fixtures.js';
 import { adapters, freshSchema, postgresUrl, skipUnavailable } from './helpers/stores.js';
-
-const t0 = Date.UTC(2030, 0, 1);
-
-function token(ownerId: string, name = 'tok', ownerType: NewToken['ownerType'] = 'application'): NewToken {
-  const id = newId(t0);
-  return newToken(
-    { name },
-    {
-      id,
-      owner: { ownerType, ownerId },
-      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
-      scope: ['all.Application'],
-      at: t0,
-      hash: hashToken(`secret-${id}`),
-    },
-  );
-}
 
 function audit(action = 'x.y'): AuditEntry {
   return {
@@ -43,17 +25,6 @@ function audit(action = 'x.y'): AuditEntry {
     sourceAddress: null,
     outcome: 'success',
   };
-}
-
-/** Every function a store object has (own and inherited), by name. */
-function functionsOf(store: Store): string[] {
-  const names = new Set<string>();
-  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name !== 'constructor' && typeof (store as unknown as Record<string, unknown>)[name] === 'function') names.add(name);
-    }
-  }
-  return [...names].sort();
 }
 
 interface Fixture {

@@ -4,22 +4,11 @@ import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
-import { newToken } from '../src/tokens/api-token-wire.js';
+import { functionsOf, storeToken, t0 } from './helpers/store-fixtures.js';
 import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
 
 /** The port methods each adapter's tests below have called (see the last test). */
 const called = new Map<string, Set<string>>();
-
-/** Every function a store object has, own and inherited: its port methods. */
-function methodsOf(store: Store): string[] {
-  const names = new Set<string>();
-  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name !== 'constructor' && typeof (store as unknown as Record<string, unknown>)[name] === 'function') names.add(name);
-    }
-  }
-  return [...names].sort();
-}
 
 /** The adapters, their stores noting each method called on them. */
 const adapters: Adapter[] = plainAdapters.map((adapter) => ({
@@ -39,22 +28,8 @@ const adapters: Adapter[] = plainAdapters.map((adapter) => ({
   },
 }));
 
-const t0 = Date.UTC(2030, 0, 1);
-
 function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): NewToken {
-  const id = newId(t0);
-  const made = newToken(
-    { name },
-    {
-      id,
-      owner: { ownerType: 'application', ownerId },
-      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
-      scope: ['all.Application'],
-      at: t0,
-      hash: hashToken(`secret-${id}`),
-    },
-  );
-  return { ...made, ...extra };
+  return { ...storeToken(ownerId, name), ...extra };
 }
 
 /** The id-and-version page is the same page as listTokens', in the same order, with the same count. */
@@ -506,7 +481,7 @@ for (const adapter of plainAdapters) {
     const store = await adapter.open(t);
     const seen = called.get(adapter.name) ?? new Set();
     assert.deepEqual(
-      methodsOf(store).filter((name) => !seen.has(name)),
+      functionsOf(store).filter((name) => !seen.has(name)),
       [],
     );
   });

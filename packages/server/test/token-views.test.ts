@@ -3,52 +3,11 @@
 // node or another on the same database, ends the reuse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
-import { hashToken } from '../src/auth/token-hash.js';
 import { TokenViews } from '../src/renderings/token-views.js';
-import { openStore } from '../src/storage/open-store.js';
-import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
-import { newToken } from '../src/tokens/api-token-wire.js';
-import { adapters, freshSchema, postgresUrl, skipUnavailable, type Adapter } from './helpers/stores.js';
-import type { TestContext } from 'node:test';
-
-const t0 = Date.UTC(2030, 0, 1);
-
-function token(ownerId: string, name: string): NewToken {
-  const id = newId(t0);
-  return newToken(
-    { name },
-    {
-      id,
-      owner: { ownerType: 'application', ownerId },
-      creator: { creatorType: 'user', creatorId: ownerId, creatorName: 'c' },
-      scope: ['all.Application'],
-      at: t0,
-      hash: hashToken(`s-${id}`),
-    },
-  );
-}
-
-/** Two stores on one database: two nodes (PostgreSQL), or a server and a CLI (SQLite). */
-async function twoStores(t: TestContext, adapter: Adapter): Promise<[Store, Store]> {
-  let url = postgresUrl;
-  let schema: string | undefined;
-  if (adapter.name === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'latchkey-views-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    url = `sqlite:${join(dir, 'db.sqlite')}`;
-  } else schema = await freshSchema(t);
-  const a = await openStore(url, schema === undefined ? {} : { schema });
-  const b = await openStore(url, schema === undefined ? {} : { schema });
-  t.after(async () => {
-    await a.close();
-    await b.close();
-  });
-  return [a, b];
-}
+import type { TokenListQuery } from '../src/storage/port.js';
+import { storeToken as token, t0, twoStores } from './helpers/store-fixtures.js';
+import { adapters, skipUnavailable } from './helpers/stores.js';
 
 /** A request sent after another process's commit is read in a later turn of this one's event loop. */
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
