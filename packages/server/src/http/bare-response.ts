@@ -8,7 +8,11 @@ const jsonType = 'application/json; charset=utf-8';
 
 /** Answers with `error`, serialized here: no schema lookup. */
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
-  return reply.code(error.statusCode).type(jsonType).send(JSON.stringify(error.toJSON()));
+  return sendBody(reply, error.statusCode, JSON.stringify(error.toJSON()));
+}
+
+function sendBody(reply: FastifyReply, statusCode: number, body: string): FastifyReply {
+  return reply.code(statusCode).type(jsonType).send(body);
 }
 
 /**
@@ -26,7 +30,7 @@ export class KeptAnswer {
   }
 
   send(reply: FastifyReply): FastifyReply {
-    return reply.code(this.statusCode).type(jsonType).send(this.body);
+    return sendBody(reply, this.statusCode, this.body);
   }
 
   /**

@@ -2,6 +2,7 @@
 // malformed or oversized heads (node's parser) and malformed paths (the router).
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { errors } from '../errors.js';
+import { sendError } from './bare-response.js';
 
 /** The raw answer to a request node's parser refused: there is no response object for it. */
 function clientErrorResponse(code: string | undefined): string {
@@ -19,5 +20,5 @@ export const clientErrorHandler: NonNullable<FastifyServerOptions['clientErrorHa
 /** Malformed paths are refused by the router before any route; the path is not echoed back. */
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is malformed';
-  void reply.code(400).send(errors.validation(message).toJSON());
+  void sendError(reply, errors.validation(message));
 }

@@ -7,7 +7,7 @@ import { sendError } from './bare-response.js';
 import { bodyPending, discardBody, discardBounds } from './lingering-close.js';
 
 /** Maps any error thrown while handling a request to the `{type, message}` shape. */
-export function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
+function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
   if (error instanceof ApiError) return error;
   if (store.isUnavailable(error)) return errors.unavailable();
   if (error.validation) return errors.validation(error.message);
@@ -52,5 +52,5 @@ export function errorHandler(
 }
 
 export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply.code(404).send(errors.notFound().toJSON());
+  return sendError(reply, errors.notFound());
 }
