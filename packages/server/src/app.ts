@@ -61,9 +61,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticator,
     now,
     authenticate,
-    authorizeApplication: (request, action, applicationId) =>
-      authorizeApplication(store, owners, request.principal, action, applicationId, now()),
-    reach: (principal, applicationId) => reach(store, owners, principal, applicationId, now()),
+    authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),
+    reach: (principal, applicationId) => reach(store, owners, principal, applicationId),
   };
   const authenticates = authenticatedRoutes(app, authenticate, routerOptions);
   early.refuse = createEarlyRefusal({ app, maxUrlLength: limits.maxUrlLength, authenticator, authenticates, throttle, refusals, now });

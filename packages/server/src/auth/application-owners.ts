@@ -22,7 +22,7 @@ export class ApplicationOwners {
   }
 
   /** The application's owner, or undefined when it does not exist. (The cache reads the app's clock itself.) */
-  async get(id: string, _now?: number): Promise<ApplicationOwner | undefined> {
+  async get(id: string): Promise<ApplicationOwner | undefined> {
     const kept = this.owners.get(id);
     if (kept) return kept;
     const epoch = this.owners.begin();

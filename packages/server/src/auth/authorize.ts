@@ -29,10 +29,9 @@ export async function reach(
   owners: ApplicationOwners,
   principal: Principal,
   applicationId: string,
-  now: number,
 ): Promise<ApplicationAccess | undefined> {
   if (principal.kind === 'application' && principal.applicationId !== applicationId) return undefined;
-  const application = await owners.get(applicationId, now);
+  const application = await owners.get(applicationId);
   if (!application) return undefined;
   if (principal.kind === 'application') return { application };
   if (application.ownerType === 'user') return application.ownerId === principal.userId ? { application } : undefined;
@@ -46,9 +45,8 @@ export async function authorizeApplication(
   principal: Principal,
   action: ActionName,
   applicationId: string,
-  now: number,
 ): Promise<ApplicationAccess> {
-  const access = await reach(store, owners, principal, applicationId, now);
+  const access = await reach(store, owners, principal, applicationId);
   if (!access) throw errors.notFound('Application');
   if (!hasAcceptedScope(effectiveScopes(principal, access.application), actions[action])) throw errors.forbidden();
   // Roles cap every action: Losant's by the catalogue, latchkey's own by whether the

@@ -9,7 +9,7 @@ import fastJson from 'fast-json-stringify';
 import type { OwnerType, Store, TokenListQuery, TokenRecord } from '../storage/port.js';
 import { toApiToken } from '../tokens/api-token-wire.js';
 
-// The routes' own response schemas, so a kept rendering is exactly what Fastify
+// The route table's response schemas, so a kept rendering is exactly what Fastify
 // would have serialized.
 // (The contract's schemas are deeply readonly; fast-json-stringify's types are not.)
 const renderToken = fastJson(apiTokenSchema as unknown as fastJson.Schema);

@@ -1,7 +1,7 @@
 // The candidate closest to a mistyped value, for "did you mean ...?" hints.
 
 /** Levenshtein distance between a and b, or `limit + 1` once it is certain to exceed `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
+function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

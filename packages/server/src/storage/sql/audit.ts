@@ -3,6 +3,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AuditEntry, AuditQuery } from '../port.js';
 import { globToLike } from './glob.js';
 import type { AuditLogTable, Database } from './tables.js';
+import type { None } from './token-row.js';
 
 /** The columns auditRow writes (all but the serial `seq`): what a prepared insert names. */
 export const auditColumns = [
@@ -19,7 +20,6 @@ export const auditColumns = [
   'outcome',
 ] as const satisfies ReadonlyArray<keyof AuditLogTable>;
 // Compiles only while auditColumns names every column but `seq`.
-type None<T extends never> = T;
 type _EveryColumnWritten = None<Exclude<keyof AuditLogTable, (typeof auditColumns)[number] | 'seq'>>;
 
 export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {

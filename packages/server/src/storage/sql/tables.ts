@@ -1,4 +1,5 @@
 // Row shapes as both SQL dialects store them. Times are integer milliseconds.
+import type { Role } from '@latchkey/contract';
 import type { Generated } from 'kysely';
 import type { ApiTokensTable } from './token-row.js';
 
@@ -37,20 +38,20 @@ export interface OrganizationsTable {
 export interface OrgMembersTable {
   org_id: string;
   user_id: string;
-  role: 'admin' | 'edit' | 'collaborate' | 'view';
+  role: Role;
   created_at: number;
 }
 
 export interface TokenCountsTable {
-  owner_type: 'application' | 'user' | 'session';
+  owner_type: ApiTokensTable['owner_type'];
   owner_id: string;
-  status: 'active' | 'inactive';
+  status: ApiTokensTable['status'];
   n: number;
 }
 
 /** See migration 0008: moved by every write to one of the owner's tokens. */
 export interface TokenSetVersionsTable {
-  owner_type: 'application' | 'user' | 'session';
+  owner_type: ApiTokensTable['owner_type'];
   owner_id: string;
   version: number;
 }

@@ -54,7 +54,8 @@ export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[nu
 
 // Compiles only while tokenColumns names every column but the two never read back,
 // so a new column cannot be left out of the reads (nor, below, out of the insert).
-type None<T extends never> = T;
+/** Compiles only when T is never: a compile-time check that a set of names is empty. */
+export type None<T extends never> = T;
 type _EveryColumnRead = None<Exclude<keyof ApiTokensTable, (typeof tokenColumns)[number] | 'token_hash' | 'name_key'>>;
 
 /** What a create writes: every column (none left to a default) but the version. */

@@ -4,7 +4,17 @@
 // owner's tokens moves its revision (token_set_versions.version) in the same transaction too,
 // and every UPDATE of a token goes through changeToken, which moves its version.
 import { sql, type Kysely } from 'kysely';
-import type { AuditEntry, NewToken, OwnerType, TokenListQuery, TokenPage, TokenPatch, TokenRecord, TokenRefPage } from '../port.js';
+import type {
+  AuditEntry,
+  NewToken,
+  OwnerType,
+  TokenListQuery,
+  TokenPage,
+  TokenPatch,
+  TokenRecord,
+  TokenRefPage,
+  TokenStatus,
+} from '../port.js';
 import { appendAudit, auditRow } from './audit.js';
 import { globToLike } from './glob.js';
 import type { SqlDialect } from './dialect.js';
@@ -12,7 +22,6 @@ import type { Database } from './tables.js';
 import { tokenColumns, tokenFromRow, tokenPatchChange, tokenRow, type TokenChange } from './token-row.js';
 
 type Db = Kysely<Database>;
-type Status = 'active' | 'inactive';
 export type TokenOwner = { ownerType: OwnerType; ownerId: string };
 
 export const sortColumns = {
@@ -55,7 +64,7 @@ export function prefixRange(glob: string): { from: string; to: string } | undefi
   return { from: prefix, to: prefix.slice(0, -1) + String.fromCharCode(last + 1) };
 }
 
-async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: Status, delta: number): Promise<void> {
+async function bump(db: Db, ownerType: OwnerType, ownerId: string, status: TokenStatus, delta: number): Promise<void> {
   await db
     .insertInto('token_counts')
     .values({ owner_type: ownerType, owner_id: ownerId, status, n: delta })
@@ -142,8 +151,8 @@ export async function insertTokens(db: Db, tokens: readonly NewToken[], audits: 
  * always locked in that order, here, in the SQLite batch and in updateToken, so
  * concurrent transactions cannot deadlock on them (PostgreSQL would refuse one).
  */
-export function countDeltas(tokens: readonly NewToken[]): Array<[OwnerType, string, Status, number]> {
-  const counts = new Map<string, [OwnerType, string, Status, number]>();
+export function countDeltas(tokens: readonly NewToken[]): Array<[OwnerType, string, TokenStatus, number]> {
+  const counts = new Map<string, [OwnerType, string, TokenStatus, number]>();
   for (const token of tokens) {
     const key = `${token.ownerType}|${token.ownerId}|${token.status}`;
     const count = counts.get(key);

@@ -25,9 +25,6 @@ import { tokenColumns, tokenFromRow, tokenInsertColumns, tokenRow, type TokenRow
 import { countDeltas, listTokenRefs, orderBySql, ownersOf, type TokenCreate } from '../sql/tokens.js';
 import { ReadCache } from './read-cache.js';
 
-// The audit insert's columns come from the same row mapper the query builder uses,
-// applied to this (a token's come from token-row.ts).
-
 type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
 
 export class SqliteHotReads implements HotReads {
