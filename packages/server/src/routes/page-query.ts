@@ -1,6 +1,5 @@
 import type { ApplicationsQueryParams, PageQueryParams } from '@latchkey/contract';
 import type { PageQuery } from '../storage/port.js';
-import { direction } from './wire.js';
 
 /** Losant's paging parameters, as every list's query schema has them. */
 export interface PagingParams<SortField extends string, FilterField extends string> {
@@ -18,6 +17,12 @@ export interface Paging<SortField extends string, FilterField extends string> {
   page: number;
   perPage: number;
   filter?: { field: FilterField; glob: string };
+}
+
+/** Losant accepts `asc`/`desc` in either case; the answer echoes lower case. */
+function direction(value: string | undefined, fallback: 'asc' | 'desc'): 'asc' | 'desc' {
+  const lower = value?.toLowerCase();
+  return lower === 'asc' || lower === 'desc' ? lower : fallback;
 }
 
 /** The one paging normaliser: every list's defaults and filter rule. */

@@ -25,10 +25,6 @@ function audit(request: FastifyRequest, at: number, owner: TokenOwner, verb: 'cr
 
 const notFound = () => errors.notFound('API token');
 
-export function toListQuery(query: ApiTokensQuery): TokenListQuery {
-  return paging(query, 'name', 'asc');
-}
-
 /** Parses an expirationDate that must lie in the future; returns epoch ms. */
 export function futureDate(value: string | undefined, now: number): number | null {
   if (value === undefined) return null;
@@ -40,7 +36,7 @@ export function futureDate(value: string | undefined, now: number): number | nul
 
 /** The list answer, serialized (see TokenViews). */
 export async function listTokens(ctx: AppContext, owner: TokenOwner, params: ApiTokensQuery): Promise<Buffer> {
-  const query = toListQuery(params);
+  const query: TokenListQuery = paging(params, 'name', 'asc');
   return ctx.views.page(ctx.store, owner.ownerType, owner.ownerId, query, {
     perPage: query.perPage,
     page: query.page,

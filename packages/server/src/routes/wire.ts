@@ -22,9 +22,3 @@ export function serialized(reply: FastifyReply, json: Buffer): Buffer {
   void reply.type('application/json; charset=utf-8');
   return json;
 }
-
-/** Losant accepts `asc`/`desc` in either case; the answer echoes lower case. */
-export function direction(value: string | undefined, fallback: 'asc' | 'desc'): 'asc' | 'desc' {
-  const lower = value?.toLowerCase();
-  return lower === 'asc' || lower === 'desc' ? lower : fallback;
-}
