@@ -14,3 +14,6 @@ export * from './schemas/audit-log.js';
 export * from './bounded-cache.js';
 export * from './schemas/health.js';
 export * from './route-table.js';
+export * from './schemas/limits.js';
+export * from './schemas/verify.js';
+export * from './schemas/usage.js';

@@ -16,7 +16,9 @@ export type Scope = ApplicationScope | UserGroupScope;
 export const applicationScopes: readonly ApplicationScope[] = scopeCatalogue.scopes.map((s) => s.scope);
 
 const actionEntries = scopeCatalogue.scopes.filter((s): s is Extract<CatalogueEntry, { kind: 'action' }> => s.kind === 'action');
-const everyAction: ReadonlySet<string> = new Set(actionEntries.map((s) => s.scope));
+/** Every catalogue action, in catalogue order. */
+export const catalogueActions: readonly ActionScope[] = actionEntries.map((s) => s.scope);
+const everyAction: ReadonlySet<string> = new Set(catalogueActions);
 const readActions: ReadonlySet<string> = new Set(actionEntries.filter((s) => s.read).map((s) => s.scope));
 const deviceActions: ReadonlySet<string> = new Set(actionEntries.filter((s) => s.device).map((s) => s.scope));
 const deviceReadActions: ReadonlySet<string> = new Set(actionEntries.filter((s) => s.deviceRead).map((s) => s.scope));

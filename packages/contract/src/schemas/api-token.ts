@@ -3,6 +3,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { applicationScopes, type ApplicationScope } from '../scopes.js';
 import { dateTimeSchema, idSchema, pagingQuery } from './common.js';
+import { limitPatchProperties, limitPostProperties, limitProperties } from './limits.js';
 
 const tokenProperties = {
   id: idSchema,
@@ -20,6 +21,7 @@ const tokenProperties = {
   lastUsed: dateTimeSchema,
   scope: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 1024 } },
   status: { type: 'string', enum: ['active', 'inactive'] },
+  ...limitProperties,
 } as const;
 
 /** A token as it is read back: never with its secret. */
@@ -83,6 +85,7 @@ export const applicationApiTokenPostSchema = {
     expirationDate: dateTimeSchema,
     scope: { type: 'array', uniqueItems: true, items: { type: 'string', enum: applicationScopes } },
     status: { type: 'string', enum: ['active', 'inactive'] },
+    ...limitPostProperties,
   },
   required: ['name'],
   additionalProperties: false,
@@ -98,13 +101,14 @@ export const applicationIdParamsSchema = {
 } as const;
 export type ApplicationIdParams = FromSchema<typeof applicationIdParamsSchema>;
 
-/** Body of PATCH on one token (API Token Patch): scope and expiry never change. */
+/** Body of PATCH on one token (API Token Patch): scope and expiry never change; limits may. */
 export const apiTokenPatchSchema = {
   type: 'object',
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 255 },
     description: { type: 'string', maxLength: 32767 },
     status: { type: 'string', enum: ['active', 'inactive'] },
+    ...limitPatchProperties,
   },
   additionalProperties: false,
 } as const;

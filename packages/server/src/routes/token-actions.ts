@@ -106,7 +106,7 @@ export async function patchToken(
     owner.ownerType,
     owner.ownerId,
     id,
-    tokenPatch(patch),
+    tokenPatch(patch, current, updatedAt),
     updatedAt,
     audit(request, updatedAt, owner, 'update', id),
   );

@@ -1,13 +1,33 @@
 // The storage port: everything the server needs from a database, in domain terms.
 // Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
 // is the one contract suite every adapter must pass.
-import type { ApiTokenFilterField, ApiTokenSortField, Role } from '@latchkey/contract';
+import type { ApiTokenFilterField, ApiTokenSortField, Meta, Role } from '@latchkey/contract';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
 export type OwnerType = 'application' | 'user' | 'session';
 export type { Role };
 export type CreatorType = 'apiToken' | 'user' | 'flow';
 export type TokenStatus = 'active' | 'inactive';
+
+/** A named rate limit of a token (the wire's Ratelimit, autoApply resolved). */
+export interface TokenRatelimit {
+  name: string;
+  limit: number;
+  /** Milliseconds. */
+  duration: number;
+  autoApply: boolean;
+}
+
+/** A token's credits; a token without them (null) is unlimited. */
+export interface TokenCredits {
+  remaining: number;
+  refill: { amount: number; interval: 'daily' | 'monthly'; refillDay: number | null } | null;
+  /**
+   * When the balance was last set (created, patched or refilled), epoch ms: a refill
+   * is due once one of its times (00:00 UTC of a due day) has passed since.
+   */
+  refilledAt: number;
+}
 
 /** Times are milliseconds since the epoch; `expiresAt` null means never. */
 export interface TokenRecord {
@@ -25,6 +45,11 @@ export interface TokenRecord {
   createdAt: number;
   updatedAt: number;
   lastUsedAt: number | null;
+  /** Empty when the token has none. */
+  ratelimits: TokenRatelimit[];
+  credits: TokenCredits | null;
+  /** Stored and returned as given, never interpreted. */
+  meta: Meta | null;
   /**
    * Bumped by every change to the stored token, lastUsedAt included: a rendering
    * made at one version is current for as long as the version is.
@@ -72,6 +97,10 @@ export interface TokenPatch {
   name?: string;
   description?: string;
   status?: TokenStatus;
+  ratelimits?: TokenRatelimit[];
+  /** The whole new value (the route merges a partial patch into the current one). */
+  credits?: TokenCredits | null;
+  meta?: Meta | null;
 }
 
 export interface UserRecord {

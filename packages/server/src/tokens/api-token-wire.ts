@@ -8,6 +8,7 @@ import { newId, type ApiToken, type ApiTokenPatch, type ApplicationApiTokenPost,
 import type { Creator } from '../auth/creator.js';
 import { iso } from '../routes/wire.js';
 import type { NewToken, OwnerType, TokenPatch, TokenRecord } from '../storage/port.js';
+import { creditsFromWire, limitsToWire, patchedCredits, ratelimitsFromWire } from './limits-wire.js';
 
 /** A create's body, either resource's (their scopes differ, nothing else). */
 export type ApiTokenCreate = ApplicationApiTokenPost | UserApiTokenPost;
@@ -54,14 +55,24 @@ export function newToken(fields: ApiTokenFields, grant: TokenGrant): NewTokenRec
     createdAt: grant.at,
     updatedAt: grant.at,
     lastUsedAt: null,
+    ratelimits: ratelimitsFromWire(fields.ratelimits),
+    credits: creditsFromWire(fields.credits, grant.at),
+    meta: fields.meta ?? null,
     version: 0,
     hash: grant.hash,
   };
 }
 
-/** What a patch changes (its absent fields: nothing). */
-export function tokenPatch(patch: ApiTokenPatch): TokenPatch {
-  return { name: patch.name, description: patch.description, status: patch.status };
+/** What a patch changes (its absent fields: nothing), at `at`, of the token as it is now. */
+export function tokenPatch(patch: ApiTokenPatch, current: TokenRecord, at: number): TokenPatch {
+  return {
+    name: patch.name,
+    description: patch.description,
+    status: patch.status,
+    ratelimits: patch.ratelimits && ratelimitsFromWire(patch.ratelimits),
+    credits: patchedCredits(current.credits, patch.credits, at),
+    meta: patch.meta,
+  };
 }
 
 export function toApiToken(record: TokenRecord): ApiToken {
@@ -83,5 +94,6 @@ export function toApiToken(record: TokenRecord): ApiToken {
   };
   if (record.expiresAt !== null) out.expirationDate = iso(record.expiresAt);
   if (record.lastUsedAt !== null) out.lastUsed = iso(record.lastUsedAt);
+  limitsToWire(record, out);
   return out;
 }

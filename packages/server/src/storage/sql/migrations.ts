@@ -188,5 +188,21 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0009-token-limits': {
+      // Rate limits, credits and meta (all nullable: a token without them is Losant's).
+      async up(db: Kysely<unknown>) {
+        const columns: Array<[string, 'text' | 'bigint' | 'integer' | 'varchar(8)']> = [
+          ['ratelimits', 'text'],
+          ['credits_remaining', 'bigint'],
+          ['credits_refill_amount', 'bigint'],
+          ['credits_refill_interval', 'varchar(8)'],
+          ['credits_refill_day', 'integer'],
+          ['credits_refilled_at', 'bigint'],
+          ['meta', 'text'],
+        ];
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        for (const [name, type] of columns) await db.schema.alterTable('api_tokens').addColumn(name, type).execute();
+      },
+    },
   };
 }

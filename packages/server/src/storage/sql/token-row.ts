@@ -3,7 +3,7 @@
 // migrations.ts). The mappings are written out by hand, each object one literal:
 // reading rows and creating tokens are hot paths (see tokens/api-token-wire.ts).
 import type { Generated, Selectable, Updateable } from 'kysely';
-import type { NewToken, TokenPatch, TokenRecord } from '../port.js';
+import type { NewToken, TokenCredits, TokenPatch, TokenRecord } from '../port.js';
 
 export interface ApiTokensTable {
   id: string;
@@ -25,6 +25,16 @@ export interface ApiTokensTable {
   created_at: number;
   updated_at: number;
   last_used_at: number | null;
+  /** JSON array of TokenRatelimit; null when the token has none. */
+  ratelimits: string | null;
+  /** Null: unlimited (and the other credits_ columns are null too). */
+  credits_remaining: number | null;
+  credits_refill_amount: number | null;
+  credits_refill_interval: 'daily' | 'monthly' | null;
+  credits_refill_day: number | null;
+  credits_refilled_at: number | null;
+  /** JSON object as given; null when unset. */
+  meta: string | null;
   /** Bumped by every update of the row; see TokenRecord.version. */
   version: Generated<number>;
 }
@@ -48,6 +58,13 @@ export const tokenColumns = [
   'created_at',
   'updated_at',
   'last_used_at',
+  'ratelimits',
+  'credits_remaining',
+  'credits_refill_amount',
+  'credits_refill_interval',
+  'credits_refill_day',
+  'credits_refilled_at',
+  'meta',
   'version',
 ] as const;
 export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
@@ -85,9 +102,45 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    ratelimits: row.ratelimits === null ? [] : (JSON.parse(row.ratelimits) as TokenRecord['ratelimits']),
+    credits: row.credits_remaining === null ? null : creditsFromRow(row),
+    meta: row.meta === null ? null : (JSON.parse(row.meta) as TokenRecord['meta']),
     version: Number(row.version),
   };
 }
+
+function creditsFromRow(row: TokenRow): TokenCredits {
+  return {
+    remaining: Number(row.credits_remaining),
+    refill:
+      row.credits_refill_interval === null
+        ? null
+        : {
+            amount: Number(row.credits_refill_amount),
+            interval: row.credits_refill_interval,
+            refillDay: row.credits_refill_day === null ? null : Number(row.credits_refill_day),
+          },
+    refilledAt: Number(row.credits_refilled_at),
+  };
+}
+
+type LimitColumns = Pick<
+  TokenInsertRow,
+  'ratelimits' | 'credits_remaining' | 'credits_refill_amount' | 'credits_refill_interval' | 'credits_refill_day' | 'credits_refilled_at' | 'meta'
+>;
+
+function creditColumns(credits: TokenCredits | null): Omit<LimitColumns, 'ratelimits' | 'meta'> {
+  return {
+    credits_remaining: credits?.remaining ?? null,
+    credits_refill_amount: credits?.refill?.amount ?? null,
+    credits_refill_interval: credits?.refill?.interval ?? null,
+    credits_refill_day: credits?.refill?.refillDay ?? null,
+    credits_refilled_at: credits?.refilledAt ?? null,
+  };
+}
+
+const ratelimitsColumn = (ratelimits: TokenRecord['ratelimits']) => (ratelimits.length === 0 ? null : JSON.stringify(ratelimits));
+const metaColumn = (meta: TokenRecord['meta']) => (meta === null ? null : JSON.stringify(meta));
 
 export function tokenRow(token: NewToken): TokenInsertRow {
   return {
@@ -107,6 +160,9 @@ export function tokenRow(token: NewToken): TokenInsertRow {
     created_at: token.createdAt,
     updated_at: token.updatedAt,
     last_used_at: null,
+    ratelimits: ratelimitsColumn(token.ratelimits),
+    ...creditColumns(token.credits),
+    meta: metaColumn(token.meta),
   };
 }
 
@@ -122,5 +178,8 @@ export function tokenPatchChange(patch: TokenPatch, updatedAt: number): TokenCha
   }
   if (patch.description !== undefined) change.description = patch.description;
   if (patch.status !== undefined) change.status = patch.status;
+  if (patch.ratelimits !== undefined) change.ratelimits = ratelimitsColumn(patch.ratelimits);
+  if (patch.credits !== undefined) Object.assign(change, creditColumns(patch.credits));
+  if (patch.meta !== undefined) change.meta = metaColumn(patch.meta);
   return change;
 }
