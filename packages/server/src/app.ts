@@ -20,6 +20,7 @@ import { childLoggerFactory } from './http/request-logging.js';
 import { serverFactory, type EarlyPath } from './http/server-factory.js';
 import { registerRoutes } from './routes/index.js';
 import { TokenViews } from './renderings/token-views.js';
+import { UsageCounter } from './usage/usage-counter.js';
 import { validatorCompiler } from './validation.js';
 
 export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions } from './app-options.js';
@@ -59,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store,
     views,
     authenticator,
+    usage: new UsageCounter(),
     now,
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),

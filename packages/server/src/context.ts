@@ -6,6 +6,7 @@ import type { Authenticator } from './auth/authenticate.js';
 import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
 import type { Store } from './storage/port.js';
+import type { UsageCounter } from './usage/usage-counter.js';
 
 export interface AppContext {
   store: Store;
@@ -13,6 +14,8 @@ export interface AppContext {
   views: TokenViews;
   /** Token string -> principal (through the cache), or null when refused. */
   authenticator: Authenticator;
+  /** Every verification is counted here (per token, outcome and minute). */
+  usage: UsageCounter;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */

@@ -1,0 +1,48 @@
+// Verifications counted per token, per outcome code, per minute, in memory: every
+// verification adds here (no write per verification); usage-writer.ts takes what
+// accumulated and writes it to the store in batches.
+import type { VerificationCode } from '@latchkey/contract';
+import type { OwnerType } from '../storage/port.js';
+
+const minuteMs = 60_000;
+
+/** The verifications of one token with one outcome in one minute. */
+export interface UsageCount {
+  tokenId: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  code: VerificationCode;
+  /** Epoch ms of the minute's start. */
+  minute: number;
+  count: number;
+}
+
+export interface CountedToken {
+  id: string;
+  ownerType: OwnerType;
+  ownerId: string;
+}
+
+export class UsageCounter {
+  private counts = new Map<string, UsageCount>();
+
+  count(token: CountedToken, code: VerificationCode, now: number, n = 1): void {
+    const minute = now - (now % minuteMs);
+    const key = `${token.id} ${code} ${minute}`;
+    const kept = this.counts.get(key);
+    if (kept) kept.count += n;
+    else this.counts.set(key, { tokenId: token.id, ownerType: token.ownerType, ownerId: token.ownerId, code, minute, count: n });
+  }
+
+  /** Everything counted since the last take; the counter starts again from nothing. */
+  take(): UsageCount[] {
+    const taken = [...this.counts.values()];
+    this.counts = new Map();
+    return taken;
+  }
+
+  /** Puts back counts a write could not store, so that none is lost. */
+  restore(counts: readonly UsageCount[]): void {
+    for (const c of counts) this.count({ id: c.tokenId, ownerType: c.ownerType, ownerId: c.ownerId }, c.code, c.minute, c.count);
+  }
+}
