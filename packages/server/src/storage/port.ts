@@ -9,6 +9,18 @@ export type { Role };
 export type CreatorType = 'apiToken' | 'user' | 'flow';
 export type TokenStatus = 'active' | 'inactive';
 
+export interface CreditSpend {
+  id: string;
+  cost: number;
+  refillSince: number | null;
+}
+
+export interface CreditSpent {
+  spent: boolean;
+  /** The balance after the spend (or, refused, as it stands, refill applied). */
+  remaining: number;
+}
+
 /** A named rate limit of a token (the wire's Ratelimit, autoApply resolved). */
 export interface TokenRatelimit {
   name: string;
@@ -352,6 +364,13 @@ export interface Store extends HotReads {
   deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean>;
   /** Records a successful authentication; never changes updatedAt. */
   touchToken(id: string, lastUsedAt: number): Promise<void>;
+  /**
+   * Spends a token's credits in one conditional write: applies a refill due since the
+   * balance was last set (`refillSince`: the latest refill time at or before now,
+   * null without a refill), then spends `cost` if the balance holds it (and is not
+   * 0). Undefined when there is no such token or it has no credits.
+   */
+  spendCredits(spend: CreditSpend): Promise<CreditSpent | undefined>;
 
   /** Records an event that changes nothing else (a failed login). */
   recordAudit(entry: AuditEntry): Promise<void>;

@@ -4,6 +4,8 @@
 // Every write announces what it changed (StoreEvent) once it has committed.
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
+  CreditSpend,
+  CreditSpent,
   ApplicationOwnerFilter,
   ApplicationRecord,
   AuditEntry,
@@ -28,7 +30,7 @@ import type { SqlDialect } from './dialect.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
-import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, ownersOf, touchToken, updateToken } from './tokens.js';
+import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, ownersOf, spendCredits, touchToken, updateToken } from './tokens.js';
 
 /** Other nodes on the same database, told of this node's writes and telling it theirs. */
 export interface Peers {
@@ -457,6 +459,14 @@ export class SqlStore implements Store {
   async touchToken(id: string, lastUsedAt: number): Promise<void> {
     const owner = await touchToken(this.db, this.adapter.dialect, id, lastUsedAt);
     if (owner) this.#emit({ kind: 'token-used', id, ...owner });
+  }
+
+  /** Announced to this process only, as a use: a spend changes what a verification reads, never what one caches. */
+  async spendCredits(spend: CreditSpend): Promise<CreditSpent | undefined> {
+    const result = await spendCredits(this.db, this.adapter.dialect, spend);
+    if (!result) return undefined;
+    this.#emit({ kind: 'token-used', id: spend.id, ownerType: result.ownerType, ownerId: result.ownerId });
+    return { spent: result.spent, remaining: result.remaining };
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {

@@ -2,7 +2,7 @@
 // patch -> SET, for both SQL dialects. A new token column is added here (and in
 // migrations.ts). The mappings are written out by hand, each object one literal:
 // reading rows and creating tokens are hot paths (see tokens/api-token-wire.ts).
-import type { Generated, Selectable, Updateable } from 'kysely';
+import type { Generated, RawBuilder, Selectable, Updateable } from 'kysely';
 import type { NewToken, TokenCredits, TokenPatch, TokenRecord } from '../port.js';
 
 export interface ApiTokensTable {
@@ -166,8 +166,12 @@ export function tokenRow(token: NewToken): TokenInsertRow {
   };
 }
 
-/** What an UPDATE of a token may set: never its identity, owner, hash or version. */
-export type TokenChange = Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>;
+/** What an UPDATE of a token may set (values, or SQL computing them): never its identity, owner, hash or version. */
+export type TokenChange = {
+  [K in keyof Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>]?:
+    | Updateable<ApiTokensTable>[K]
+    | RawBuilder<NonNullable<Updateable<ApiTokensTable>[K]>>;
+};
 
 /** The columns a patch sets (only the fields it names), and the update time. */
 export function tokenPatchChange(patch: TokenPatch, updatedAt: number): TokenChange {

@@ -3,9 +3,11 @@
 // so totalCount is exact without counting rows on every page; every write to an
 // owner's tokens moves its revision (token_set_versions.version) in the same transaction too,
 // and every UPDATE of a token goes through changeToken, which moves its version.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type {
   AuditEntry,
+  CreditSpend,
+  CreditSpent,
   NewToken,
   OwnerType,
   TokenListQuery,
@@ -22,6 +24,7 @@ import type { Database } from './tables.js';
 import { tokenColumns, tokenFromRow, tokenPatchChange, tokenRow, type TokenChange } from './token-row.js';
 
 type Db = Kysely<Database>;
+type TokenUpdate = UpdateQueryBuilder<Database, 'api_tokens', 'api_tokens', UpdateResult>;
 export type TokenOwner = { ownerType: OwnerType; ownerId: string };
 
 export const sortColumns = {
@@ -104,12 +107,20 @@ export function ownersOf(tokens: readonly NewToken[]): TokenOwner[] {
  * where the dialect can (so a touch needs no transaction); otherwise within the
  * caller's transaction.
  */
-export async function changeToken(db: Db, dialect: SqlDialect, id: string, owner: TokenOwner | undefined, change: TokenChange) {
+export async function changeToken(
+  db: Db,
+  dialect: SqlDialect,
+  id: string,
+  owner: TokenOwner | undefined,
+  change: TokenChange,
+  condition?: (update: TokenUpdate) => TokenUpdate,
+) {
   let update = db
     .updateTable('api_tokens')
     .set({ ...change, version: sql<number>`version + 1` })
     .where('id', '=', id);
   if (owner) update = update.where('owner_type', '=', owner.ownerType).where('owner_id', '=', owner.ownerId);
+  if (condition) update = condition(update);
   if (dialect.writableCte) {
     return db
       .with('changed', () => update.returningAll())
@@ -304,6 +315,45 @@ export async function updateToken(
     await appendAudit(trx, audit);
     return tokenFromRow(row);
   });
+}
+
+/**
+ * Spends credits (see Store.spendCredits) in one conditional UPDATE, through
+ * changeToken (version and owner revision move: renderings show the new balance).
+ * A refused spend writes nothing; the balance is then read, refill applied.
+ */
+export async function spendCredits(
+  db: Db,
+  dialect: SqlDialect,
+  spend: CreditSpend,
+): Promise<(CreditSpent & TokenOwner) | undefined> {
+  const { id, cost, refillSince } = spend;
+  // The balance a due refill makes (in SQL, so a concurrent refill or patch is seen).
+  const due = sql<boolean>`(credits_refill_amount is not null and credits_refilled_at < ${refillSince ?? Number.MAX_SAFE_INTEGER})`;
+  const balance = sql<number>`(case when ${due} then credits_refill_amount else credits_remaining end)`;
+  const write = async (trx: Db) => {
+    const row = await changeToken(
+      trx,
+      dialect,
+      id,
+      undefined,
+      {
+        credits_remaining: sql<number>`${balance} - ${cost}`,
+        credits_refilled_at: sql<number>`case when ${due} then ${refillSince} else credits_refilled_at end`,
+      },
+      (qb) => qb.where('credits_remaining', 'is not', null).where(balance, '>=', Math.max(cost, 1)),
+    );
+    return row && { spent: true, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
+  };
+  const spent = await (dialect.writableCte ? write(db) : db.transaction().execute(write));
+  if (spent) return spent;
+  const row = await db
+    .selectFrom('api_tokens')
+    .select(['owner_type', 'owner_id', balance.as('balance')])
+    .where('id', '=', id)
+    .where('credits_remaining', 'is not', null)
+    .executeTakeFirst();
+  return row && { spent: false, remaining: Number(row.balance), ownerType: row.owner_type, ownerId: row.owner_id };
 }
 
 /** Records a use; the token's owner, or undefined when there is no such token. */
