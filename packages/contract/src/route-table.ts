@@ -436,6 +436,11 @@ export type RouteName = keyof typeof routes;
 /** The routes named by an action: those a latchkey token authenticates. */
 export type TokenRouteName = { [K in RouteName]: (typeof routes)[K]['authentication'] extends 'token' ? K : never }[RouteName];
 
+/** The routes the introspection secret authenticates (the data plane's, for services that verify tokens). */
+export type SecretRouteName = {
+  [K in RouteName]: (typeof routes)[K]['authentication'] extends 'introspection-secret' ? K : never;
+}[RouteName];
+
 /**
  * Paths served by a plugin rather than route by route (Swagger UI's assets, the
  * console's files): every route at or below `prefix` belongs to it.

@@ -1,7 +1,7 @@
 // Every route of the server, registered in one place from the contract's route
 // table: app.ts only calls this. Each route file supplies the handlers of its
 // routes by name; the compiler checks that every table route has one.
-import type { RouteName } from '@latchkey/contract';
+import type { RouteName, SecretRouteName } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import applicationApiTokenHandlers from './application-api-token.js';
@@ -12,15 +12,15 @@ import authHandlers from './auth.js';
 import consoleRoutes, { consoleHandlers } from './console.js';
 import type { Handlers } from './handlers.js';
 import healthHandlers from './health.js';
-import introspectRoutes from './introspect.js';
 import meHandlers from './me.js';
 import openApiRoutes, { openApiHandlers } from './openapi.js';
 import orgsHandlers from './orgs.js';
 import { registerTable } from './register-table.js';
+import { secretRoutes } from './secret-routes.js';
 import userApiTokensHandlers from './user-api-tokens.js';
 
 export interface RouteOptions {
-  /** Enables POST /introspect for callers presenting this secret as a bearer token. */
+  /** Enables the data plane's routes (POST /introspect, …) for callers presenting this secret as a bearer token. */
   introspectionSecret?: string | undefined;
   sessionTtlMs: number;
 }
@@ -28,8 +28,8 @@ export interface RouteOptions {
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext, options: RouteOptions): Promise<void> {
   // Before any route: @fastify/swagger collects routes as they are added.
   await openApiRoutes(app);
-  // POST /introspect is registered in a scope of its own (it also accepts forms), and only when enabled.
-  const handlers: Handlers<Exclude<RouteName, 'introspect.post'>> = {
+  // The data plane's routes are registered in a scope of their own, and only when enabled.
+  const handlers: Handlers<Exclude<RouteName, SecretRouteName>> = {
     ...healthHandlers(ctx),
     ...authHandlers(ctx, { sessionTtlMs: options.sessionTtlMs }),
     ...meHandlers(ctx),
@@ -43,6 +43,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     ...consoleHandlers(),
   };
   registerTable(app, handlers, { token: ctx.authenticate });
-  if (options.introspectionSecret) introspectRoutes(app, ctx, options.introspectionSecret);
+  if (options.introspectionSecret) secretRoutes(app, ctx, [options.introspectionSecret]);
   await consoleRoutes(app);
 }

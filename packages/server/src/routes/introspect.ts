@@ -6,63 +6,42 @@
 // Beyond RFC 7662: with `application_id`, the answer also says whether the token
 // reaches that application, with the application's owner type and the member's
 // role, so a verifier can decide an action with the same scope algebra as latchkey.
-import formbody from '@fastify/formbody';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { ApiError } from '../errors.js';
 import type { Introspection, IntrospectionRequest } from '@latchkey/contract';
-import { registerTable } from './register-table.js';
+import type { Handlers } from './handlers.js';
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-export default function introspectRoutes(app: FastifyInstance, ctx: AppContext, secret: string): void {
-  const expected = digest(`Bearer ${secret}`);
-  // Comparing digests keeps the comparison constant-time whatever the lengths.
-  const authorized = (header: string | undefined) => timingSafeEqual(digest(header ?? ''), expected);
-
-  const secretHook = async (request: FastifyRequest) => {
-    if (!authorized(request.headers.authorization)) throw new ApiError('Unauthorized', 'Invalid introspection secret');
+export default function introspectHandlers(ctx: AppContext): Handlers<'introspect.post'> {
+  return {
+    'introspect.post': async (request: FastifyRequest<{ Body: IntrospectionRequest }>): Promise<Introspection> => {
+      const now = ctx.now();
+      const principal = await ctx.authenticator.verify(request.body.token, now);
+      if (principal === null) return { active: false };
+      const out: Introspection = {
+        active: true,
+        scope: principal.scopes.join(' '),
+        token_type: principal.kind,
+        sub: principal.tokenId,
+        iat: seconds(principal.issuedAt),
+      };
+      if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
+      if (principal.kind === 'application') out.application_id = principal.applicationId;
+      else out.user_id = principal.userId;
+      const applicationId = request.body.application_id;
+      if (applicationId !== undefined) {
+        const access = await ctx.reach(principal, applicationId);
+        out.application = access
+          ? {
+              id: applicationId,
+              reachable: true,
+              owner_type: access.application.ownerType,
+              ...(access.role ? { role: access.role } : {}),
+            }
+          : { id: applicationId, reachable: false };
+      }
+      return out;
+    },
   };
-
-  // The form parser is registered in this plugin's scope only: every other route
-  // keeps accepting JSON alone.
-  app.register(async (scope) => {
-    await scope.register(formbody);
-    registerTable(
-      scope,
-      {
-        'introspect.post': async (request: FastifyRequest<{ Body: IntrospectionRequest }>): Promise<Introspection> => {
-          const now = ctx.now();
-          const principal = await ctx.authenticator.verify(request.body.token, now);
-          if (principal === null) return { active: false };
-          const out: Introspection = {
-            active: true,
-            scope: principal.scopes.join(' '),
-            token_type: principal.kind,
-            sub: principal.tokenId,
-            iat: seconds(principal.issuedAt),
-          };
-          if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
-          if (principal.kind === 'application') out.application_id = principal.applicationId;
-          else out.user_id = principal.userId;
-          const applicationId = request.body.application_id;
-          if (applicationId !== undefined) {
-            const access = await ctx.reach(principal, applicationId);
-            out.application = access
-              ? {
-                  id: applicationId,
-                  reachable: true,
-                  owner_type: access.application.ownerType,
-                  ...(access.role ? { role: access.role } : {}),
-                }
-              : { id: applicationId, reachable: false };
-          }
-          return out;
-        },
-      },
-      { 'introspection-secret': secretHook },
-    );
-  });
 }

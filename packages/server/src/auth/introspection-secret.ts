@@ -1,0 +1,21 @@
+// The introspection secret: how services that verify latchkey tokens authenticate
+// to the data plane's routes (a bearer token that is not a latchkey token). More
+// than one may be configured, so a secret can be replaced without downtime.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export function introspectionSecretHook(secrets: readonly string[]) {
+  const expected = secrets.map((secret) => digest(`Bearer ${secret}`));
+  // Comparing digests keeps each comparison constant-time whatever the lengths; every
+  // secret is compared, so the time does not say which one matched.
+  const authorized = (header: string | undefined) => {
+    const presented = digest(header ?? '');
+    return expected.reduce((ok, secret) => timingSafeEqual(presented, secret) || ok, false);
+  };
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!authorized(request.headers.authorization)) throw new ApiError('Unauthorized', 'Invalid introspection secret');
+  };
+}
