@@ -39,7 +39,11 @@ export function limitsToWire(record: TokenRecord, out: ApiToken): void {
   if (record.credits) {
     const { remaining, refill } = record.credits;
     out.credits = refill
-      ? { remaining, refill: refill.refillDay === null ? { amount: refill.amount, interval: refill.interval } : { ...refill, refillDay: refill.refillDay } }
+      ? {
+          remaining,
+          refill:
+            refill.refillDay === null ? { amount: refill.amount, interval: refill.interval } : { ...refill, refillDay: refill.refillDay },
+        }
       : { remaining };
   }
   if (record.meta) out.meta = record.meta;

@@ -126,7 +126,13 @@ function creditsFromRow(row: TokenRow): TokenCredits {
 
 type LimitColumns = Pick<
   TokenInsertRow,
-  'ratelimits' | 'credits_remaining' | 'credits_refill_amount' | 'credits_refill_interval' | 'credits_refill_day' | 'credits_refilled_at' | 'meta'
+  | 'ratelimits'
+  | 'credits_remaining'
+  | 'credits_refill_amount'
+  | 'credits_refill_interval'
+  | 'credits_refill_day'
+  | 'credits_refilled_at'
+  | 'meta'
 >;
 
 function creditColumns(credits: TokenCredits | null): Omit<LimitColumns, 'ratelimits' | 'meta'> {
@@ -169,8 +175,7 @@ export function tokenRow(token: NewToken): TokenInsertRow {
 /** What an UPDATE of a token may set (values, or SQL computing them): never its identity, owner, hash or version. */
 export type TokenChange = {
   [K in keyof Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>]?:
-    | Updateable<ApiTokensTable>[K]
-    | RawBuilder<NonNullable<Updateable<ApiTokensTable>[K]>>;
+    Updateable<ApiTokensTable>[K] | RawBuilder<NonNullable<Updateable<ApiTokensTable>[K]>>;
 };
 
 /** The columns a patch sets (only the fields it names), and the update time. */

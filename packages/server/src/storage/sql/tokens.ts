@@ -322,11 +322,7 @@ export async function updateToken(
  * changeToken (version and owner revision move: renderings show the new balance).
  * A refused spend writes nothing; the balance is then read, refill applied.
  */
-export async function spendCredits(
-  db: Db,
-  dialect: SqlDialect,
-  spend: CreditSpend,
-): Promise<(CreditSpent & TokenOwner) | undefined> {
+export async function spendCredits(db: Db, dialect: SqlDialect, spend: CreditSpend): Promise<(CreditSpent & TokenOwner) | undefined> {
   const { id, cost, refillSince } = spend;
   // The balance a due refill makes (in SQL, so a concurrent refill or patch is seen).
   const due = sql<boolean>`(credits_refill_amount is not null and credits_refilled_at < ${refillSince ?? Number.MAX_SAFE_INTEGER})`;
