@@ -32,6 +32,8 @@ function toPrincipal(record: TokenRecord): Principal {
     scopes: record.scope,
     expiresAt: record.expiresAt,
     issuedAt: record.createdAt,
+    ratelimits: record.ratelimits,
+    credits: record.credits,
   };
   return record.ownerType === 'application'
     ? { kind: 'application', applicationId: record.ownerId, ...credential }
