@@ -107,13 +107,17 @@ function assertCredits(own: TokenCredits | null, granted: TokenCredits | null, n
   const balance = effectiveRemaining(own, now);
   if (granted === null) throw errors.forbidden(`Cannot grant unlimited credits: the caller has credits (${balance} remaining)`);
   if (granted.remaining > balance) {
-    throw errors.forbidden(`Cannot grant credits.remaining ${granted.remaining}: it exceeds the caller's own remaining credits (${balance})`);
+    throw errors.forbidden(
+      `Cannot grant credits.remaining ${granted.remaining}: it exceeds the caller's own remaining credits (${balance})`,
+    );
   }
   const refill = granted.refill;
   if (!refill) return;
   if (!own.refill) throw errors.forbidden(`Cannot grant a credits refill: the caller's own credits do not refill`);
   if (refill.amount > own.refill.amount) {
-    throw errors.forbidden(`Cannot grant credits.refill.amount ${refill.amount}: it exceeds the caller's own refill (${own.refill.amount})`);
+    throw errors.forbidden(
+      `Cannot grant credits.refill.amount ${refill.amount}: it exceeds the caller's own refill (${own.refill.amount})`,
+    );
   }
   if (refill.interval === 'daily' && own.refill.interval === 'monthly') {
     throw errors.forbidden(`Cannot grant a daily credits refill: the caller's own credits refill monthly`);
