@@ -1,5 +1,6 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Store } from './storage/port.js';
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
   maxUrlLength?: number;
   /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */
   maxHeaderSize?: number;
+  /** Where tokens' rate limits are counted (limits/redis-rate-limiter.ts when nodes share them). */
+  rateLimiter?: RateLimiter;
 }
 
 export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;

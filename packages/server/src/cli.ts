@@ -1,7 +1,7 @@
 // The `latchkey` command line.
 import { Command, Option } from 'commander';
 import { bootstrap } from './bootstrap.js';
-import { defaults, envDatabaseUrl, parseDurability, parseNonNegativeInteger, parsePort } from './config.js';
+import { defaults, envDatabaseUrl, parseDurability, parseNonNegativeInteger, parsePort, parseRatelimitOnError } from './config.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
@@ -36,6 +36,15 @@ export function buildCli(): Command {
         'LATCHKEY_INTROSPECTION_SECRET',
       ),
     )
+    .addOption(
+      new Option('--redis-url <url>', 'count rate limits in this Redis, shared by every node (default: in memory)').env('REDIS_URL'),
+    )
+    .addOption(
+      new Option('--ratelimit-on-error <mode>', "Redis unreachable: 'allow' (fail open) or 'deny' verifications that apply rate limits")
+        .env('LATCHKEY_RATELIMIT_ON_ERROR')
+        .default(defaults.ratelimitOnError)
+        .argParser(parseRatelimitOnError),
+    )
     .addOption(limitOption('--body-limit <bytes>', 'largest request body (default 1048576)', 'LATCHKEY_BODY_LIMIT'))
     .addOption(limitOption('--max-header-size <bytes>', 'largest request head (default 16384)', 'LATCHKEY_MAX_HEADER_SIZE'))
     .addOption(limitOption('--max-url-length <bytes>', 'longest URL (default 8192)', 'LATCHKEY_MAX_URL_LENGTH'))
@@ -58,6 +67,8 @@ export function buildCli(): Command {
         durability: 'process' | 'power';
         logLevel: string;
         introspectionSecret?: string;
+        redisUrl?: string;
+        ratelimitOnError: 'allow' | 'deny';
         bodyLimit?: number;
         maxHeaderSize?: number;
         maxUrlLength?: number;
@@ -81,6 +92,8 @@ export function buildCli(): Command {
           ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
           limits,
           shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
+          ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+          ratelimitOnError: opts.ratelimitOnError,
         });
       },
     );
