@@ -40,6 +40,11 @@ export function buildCli(): Command {
       new Option('--redis-url <url>', 'count rate limits in this Redis, shared by every node (default: in memory)').env('REDIS_URL'),
     )
     .addOption(
+      new Option('--redis-key-prefix <prefix>', "put before every rate limit key in Redis (default 'latchkey:rl:')").env(
+        'LATCHKEY_REDIS_KEY_PREFIX',
+      ),
+    )
+    .addOption(
       new Option('--ratelimit-on-error <mode>', "Redis unreachable: 'allow' (fail open) or 'deny' verifications that apply rate limits")
         .env('LATCHKEY_RATELIMIT_ON_ERROR')
         .default(defaults.ratelimitOnError)
@@ -68,6 +73,7 @@ export function buildCli(): Command {
         logLevel: string;
         introspectionSecret?: string;
         redisUrl?: string;
+        redisKeyPrefix?: string;
         ratelimitOnError: 'allow' | 'deny';
         bodyLimit?: number;
         maxHeaderSize?: number;
@@ -93,6 +99,7 @@ export function buildCli(): Command {
           limits,
           shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
           ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+          ...(opts.redisKeyPrefix ? { redisKeyPrefix: opts.redisKeyPrefix } : {}),
           ratelimitOnError: opts.ratelimitOnError,
         });
       },

@@ -18,6 +18,8 @@ export interface ServeConfig {
   shutdownTimeoutMs: number;
   /** Rate limit counters in this Redis (shared by every node) instead of in memory. */
   redisUrl?: string;
+  /** Put before every rate limit key in Redis (several deployments on one Redis). */
+  redisKeyPrefix?: string;
   /** Redis unreachable: allow every verification's limits (fail open) or refuse them. */
   ratelimitOnError: 'allow' | 'deny';
 }

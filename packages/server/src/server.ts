@@ -36,6 +36,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     ? new RedisRateLimiter({
         url: config.redisUrl,
         onError: config.ratelimitOnError,
+        ...(config.redisKeyPrefix ? { keyPrefix: config.redisKeyPrefix } : {}),
         log: { warn: (fields, message) => log?.warn(fields, message), info: (fields, message) => log?.info(fields, message) },
       })
     : undefined;
