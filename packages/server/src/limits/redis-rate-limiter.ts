@@ -72,11 +72,12 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /**
-   * One counter per token, limit name, duration and window. The token id in braces
-   * is a hash tag: all of one verification's keys land in one slot of a cluster.
+   * One counter per token, limit (name, quota, duration) and window: a patched limit
+   * counts afresh, as in memory. The token id in braces is a hash tag: all of one
+   * verification's keys land in one slot of a cluster.
    */
   private key(request: LimitRequest, window: number): string {
-    return `${this.prefix}{${request.tokenId}}:${request.name}:${request.duration}:${window}`;
+    return `${this.prefix}{${request.tokenId}}:${request.name}:${request.limit}:${request.duration}:${window}`;
   }
 
   apply(requests: readonly LimitRequest[], now: number): LimitDecision | Promise<LimitDecision> {
