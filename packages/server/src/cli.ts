@@ -32,7 +32,7 @@ export function buildCli(): Command {
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default(defaults.logLevel))
     .addOption(
-      new Option('--introspection-secret <secret>', 'enables POST /introspect for callers presenting this bearer secret').env(
+      new Option('--introspection-secret <secret>', 'enables POST /introspect and /verify for callers presenting this bearer secret').env(
         'LATCHKEY_INTROSPECTION_SECRET',
       ),
     )
@@ -49,6 +49,12 @@ export function buildCli(): Command {
         .env('LATCHKEY_RATELIMIT_ON_ERROR')
         .default(defaults.ratelimitOnError)
         .argParser(parseRatelimitOnError),
+    )
+    .addOption(
+      new Option(
+        '--previous-introspection-secret <secret>',
+        'a second introspection secret, still accepted while callers move to the new one',
+      ).env('LATCHKEY_PREVIOUS_INTROSPECTION_SECRET'),
     )
     .addOption(limitOption('--body-limit <bytes>', 'largest request body (default 1048576)', 'LATCHKEY_BODY_LIMIT'))
     .addOption(limitOption('--max-header-size <bytes>', 'largest request head (default 16384)', 'LATCHKEY_MAX_HEADER_SIZE'))
@@ -75,6 +81,7 @@ export function buildCli(): Command {
         redisUrl?: string;
         redisKeyPrefix?: string;
         ratelimitOnError: 'allow' | 'deny';
+        previousIntrospectionSecret?: string;
         bodyLimit?: number;
         maxHeaderSize?: number;
         maxUrlLength?: number;
@@ -96,6 +103,7 @@ export function buildCli(): Command {
           durability: opts.durability,
           logLevel: opts.logLevel,
           ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
+          ...(opts.previousIntrospectionSecret ? { previousIntrospectionSecret: opts.previousIntrospectionSecret } : {}),
           limits,
           shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
           ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),

@@ -3,11 +3,12 @@ import type { ActionName } from '@latchkey/contract';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
-import type { RateLimiter } from './limits/rate-limiter.js';
 import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
 import type { Store } from './storage/port.js';
 import type { UsageCounter } from './usage/usage-counter.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
+import type { Verify } from './verify/verification.js';
 
 export interface AppContext {
   store: Store;
@@ -17,8 +18,10 @@ export interface AppContext {
   authenticator: Authenticator;
   /** Every verification is counted here (per token, outcome and minute). */
   usage: UsageCounter;
-  /** Where rate limits are counted (reported by /health). */
-  rateLimiter?: RateLimiter;
+  /** Where tokens' rate limits are counted (in memory, or shared through Redis). */
+  rateLimiter: RateLimiter;
+  /** POST /verify's decision (verify/verification.ts). */
+  verify: Verify;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */

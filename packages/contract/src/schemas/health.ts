@@ -16,5 +16,5 @@ export const healthSchema = {
       required: ['store', 'reachable'],
     },
   },
-  required: ['status', 'database'],
+  required: ['status', 'database', 'ratelimits'],
 } as const;

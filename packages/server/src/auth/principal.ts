@@ -1,4 +1,6 @@
 // Who is calling. Resolved from the bearer token by authenticate.ts.
+import type { TokenCredits, TokenRatelimit } from '../storage/port.js';
+
 export interface TokenCredential {
   tokenId: string;
   tokenName: string;
@@ -7,6 +9,13 @@ export interface TokenCredential {
   expiresAt: number | null;
   /** When the token was created (epoch ms). */
   issuedAt: number;
+  /** The token's rate limits (empty: none): its autoApply ones also limit its requests to latchkey, and what it may grant is bounded by them. */
+  ratelimits: readonly TokenRatelimit[];
+  /**
+   * The token's credits as the verification cache holds them (null: unlimited). A
+   * spend does not refresh the cache, so a grant checks the stored balance.
+   */
+  credits: TokenCredits | null;
 }
 
 export interface ApplicationPrincipal extends TokenCredential {

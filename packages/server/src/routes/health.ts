@@ -13,8 +13,7 @@ export default function healthHandlers(ctx: AppContext): Handlers<'health.get'> 
       } catch {
         throw errors.unavailable();
       }
-      const ratelimits = ctx.rateLimiter?.status();
-      if (!ratelimits) return { status: 'ok', database: ctx.store.kind };
+      const ratelimits = ctx.rateLimiter.status();
       return { status: ratelimits.reachable ? 'ok' : 'degraded', database: ctx.store.kind, ratelimits };
     },
   };
