@@ -1,6 +1,7 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
 import type { Store } from './storage/port.js';
+import type { UsageWriterOptions } from './usage/usage-writer.js';
 
 export interface AppOptions {
   store: Store;
@@ -23,6 +24,10 @@ export interface AppOptions {
   maxUrlLength?: number;
   /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */
   maxHeaderSize?: number;
+  /** How often usage counts are written and expired buckets dropped, and how long each resolution is kept. */
+  usage?: UsageWriterOptions;
+  /** Close the store when the app closes, after the last usage batch is written (the server; tests close their own). */
+  closeStore?: boolean;
 }
 
 export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;

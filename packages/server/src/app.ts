@@ -21,6 +21,7 @@ import { serverFactory, type EarlyPath } from './http/server-factory.js';
 import { registerRoutes } from './routes/index.js';
 import { TokenViews } from './renderings/token-views.js';
 import { UsageCounter } from './usage/usage-counter.js';
+import { UsageWriter } from './usage/usage-writer.js';
 import { validatorCompiler } from './validation.js';
 
 export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions } from './app-options.js';
@@ -56,11 +57,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const throttle = new AuthFailureThrottle(limits.authFailureLimit);
   const refusals = createRefusals();
   const authenticate = createAuthenticateHook(authenticator, throttle, refusals, now);
+  const usage = new UsageCounter();
+  const usageWriter = new UsageWriter(store, usage, now, app.log, options.usage);
+  // onClose hooks run last-added first: the store closes after the last usage batch.
+  if (options.closeStore) app.addHook('onClose', () => store.close());
+  app.addHook('onClose', () => usageWriter.close());
+  usageWriter.start();
   const ctx: AppContext = {
     store,
     views,
     authenticator,
-    usage: new UsageCounter(),
+    usage,
+    usageWriter,
     now,
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),

@@ -7,6 +7,7 @@ import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
 import type { Store } from './storage/port.js';
 import type { UsageCounter } from './usage/usage-counter.js';
+import type { UsageWriter } from './usage/usage-writer.js';
 
 export interface AppContext {
   store: Store;
@@ -16,6 +17,8 @@ export interface AppContext {
   authenticator: Authenticator;
   /** Every verification is counted here (per token, outcome and minute). */
   usage: UsageCounter;
+  /** Writes ctx.usage to the store in batches; `flush()` before reading usage. */
+  usageWriter: UsageWriter;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */

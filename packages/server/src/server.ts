@@ -31,6 +31,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   const app = await buildApp({
     store,
     ...config.limits,
+    closeStore: true,
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     logger: {
       level: config.logLevel,
@@ -38,7 +39,6 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
   });
-  app.addHook('onClose', async () => store.close());
 
   let closing = false;
   const shutdown = (signal: string) => {
