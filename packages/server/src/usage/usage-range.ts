@@ -15,7 +15,7 @@ export const defaultUsageSpans: Record<UsageResolution, number> = { minute: hour
 const maxDaySpan = 3660 * dayMs;
 
 function describe(ms: number): string {
-  if (ms % dayMs === 0 && ms >= 2 * dayMs) return `${ms / dayMs} days`;
+  if (ms % dayMs === 0 && ms >= 3 * dayMs) return `${ms / dayMs} days`;
   if (ms % hourMs === 0) return `${ms / hourMs} hours`;
   return `${Math.round(ms / 60_000)} minutes`;
 }

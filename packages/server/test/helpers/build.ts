@@ -9,6 +9,7 @@ import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { newToken } from '../../src/tokens/api-token-wire.js';
+import type { UsageWriterOptions } from '../../src/usage/usage-writer.js';
 import { newUser } from '../../src/users/new-user.js';
 
 export interface Harness {
@@ -29,13 +30,17 @@ export interface Harness {
   ): Promise<Record<string, unknown> & { token: string; id: string }>;
 }
 
-export async function build(t: TestContext, options: { databaseUrl?: string; introspectionSecret?: string } = {}): Promise<Harness> {
+export async function build(
+  t: TestContext,
+  options: { databaseUrl?: string; introspectionSecret?: string; usage?: UsageWriterOptions } = {},
+): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
   const app = await buildApp({
     store,
     now: () => clock.now,
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
+    ...(options.usage ? { usage: options.usage } : {}),
   });
   t.after(async () => {
     await app.close();
