@@ -531,10 +531,14 @@ for (const adapter of adapters) {
 
     // Minute buckets before the cutoff go; hour and day buckets stay.
     await store.pruneUsage({ minute: t0 + hour, hour: t0 });
-    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'minute' }), [{ time: t0 + hour, code: 'VALID', count: 4 }]);
+    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'minute' }), [
+      { time: t0 + hour, code: 'VALID', count: 4 },
+    ]);
     assert.equal((await store.readUsage({ ...range, tokenId: a.id, resolution: 'hour' })).length, 3);
     await store.pruneUsage({ minute: t0 + hour, hour: t0 + hour, day: t0 + 24 * hour });
-    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'hour' }), [{ time: t0 + hour, code: 'VALID', count: 4 }]);
+    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'hour' }), [
+      { time: t0 + hour, code: 'VALID', count: 4 },
+    ]);
     assert.deepEqual(await store.readUsage({ ...range, resolution: 'day', end: t0 + 24 * hour }), []);
 
     // An application's usage goes with it; another's stays.

@@ -104,7 +104,11 @@ test('reported verifications come back per code and bucket, summed per applicati
   assert.equal((await tokenUsage(gone.id, {})).statusCode, 404, 'a deleted token has no usage route');
   assert.equal((await tokenUsage(newId(), {})).statusCode, 404);
 
-  const appUsage = await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/usage`, query: { resolution: 'day' } });
+  const appUsage = await h.call(h.userToken, {
+    method: 'GET',
+    url: `/applications/${h.applicationId}/usage`,
+    query: { resolution: 'day' },
+  });
   assert.equal(appUsage.statusCode, 200, appUsage.body);
   assert.deepEqual(appUsage.json(), {
     items: [{ time: iso(midnight), counts: { VALID: 65, RATE_LIMITED: 3, USAGE_EXCEEDED: 2 } }],
