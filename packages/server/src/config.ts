@@ -16,6 +16,8 @@ export interface ServeConfig {
   }>;
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway (ms). */
   shutdownTimeoutMs: number;
+  /** How long minute and hour usage buckets are kept (usage-writer.ts defaults when absent). */
+  usageRetention?: Partial<{ minuteMs: number; hourMs: number }>;
 }
 
 export const defaults = {

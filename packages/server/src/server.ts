@@ -32,6 +32,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     store,
     ...config.limits,
     closeStore: true,
+    ...(config.usageRetention ? { usage: { retention: config.usageRetention } } : {}),
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     logger: {
       level: config.logLevel,

@@ -226,10 +226,9 @@ test('a batch the store refuses is kept and written with the next one: nothing i
   const app = await buildApp({ store: flaky, introspectionSecret: secret, usage: { flushIntervalMs: 5 } });
   t.after(() => app.close());
   const boot = await bootstrap(store, { email: 'o@example.com', password: 'correct horse battery', applicationName: 'A' });
-  const h = {
-    call: (token: string, options: Parameters<typeof app.inject>[0] & object) =>
-      app.inject({ ...options, headers: { authorization: `Bearer ${token}` } }),
-  } as Pick<Harness, 'call'>;
+  const h: Pick<Harness, 'call'> = {
+    call: (token, options) => app.inject({ ...options, headers: { authorization: `Bearer ${token}` } }),
+  };
   const created = await h.call(boot.token, {
     method: 'POST',
     url: `/applications/${boot.applicationId}/tokens`,
