@@ -13,6 +13,7 @@ import { bootstrap } from '../src/bootstrap.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { Store, StoreEvent } from '../src/storage/port.js';
 import { build, type Harness } from './helpers/build.js';
+import { adapters, freshSchema, postgresUrl, skipUnavailable } from './helpers/stores.js';
 
 const secret = 'usage-test-introspection-secret';
 const minute = 60_000;
@@ -274,4 +275,51 @@ test('closing the app writes the counts not yet written, before a store it owns 
   });
   assert.equal(usage.statusCode, 200, usage.body);
   assert.deepEqual(usage.json().totals, { VALID: 2 });
+});
+
+test('postgres: two nodes count concurrent reports into one total, exactly', async (t) => {
+  if (await skipUnavailable(t, adapters[1]!)) return;
+  const schema = await freshSchema(t);
+  const [storeA, storeB] = [await openStore(postgresUrl, { schema }), await openStore(postgresUrl, { schema })];
+  t.after(async () => {
+    await storeA.close();
+    await storeB.close();
+  });
+  const boot = await bootstrap(storeA, { email: 'o@example.com', password: 'correct horse battery', applicationName: 'A' });
+  // Batches written every few ms on both nodes while reports arrive: their upserts meet on the same rows.
+  const nodes = [storeA, storeB].map((store) => buildApp({ store, introspectionSecret: secret, usage: { flushIntervalMs: 2 } }));
+  const [a, b] = await Promise.all(nodes);
+  const headers = { authorization: `Bearer ${boot.token}` };
+  const created = await a!.inject({
+    method: 'POST',
+    url: `/applications/${boot.applicationId}/tokens`,
+    headers,
+    payload: { name: 'shared', scope: ['device.*'] },
+  });
+  const id = created.json().id as string;
+  const codes = ['VALID', 'RATE_LIMITED', 'USAGE_EXCEEDED'] as const;
+  const expected: Record<string, number> = {};
+  const time = iso(Date.now());
+  await Promise.all(
+    Array.from({ length: 200 }, (_, i) => {
+      const code = codes[i % codes.length]!;
+      const count = 1 + (i % 7);
+      expected[code] = (expected[code] ?? 0) + count;
+      return (i % 2 === 0 ? a! : b!).inject({
+        method: 'POST',
+        url: '/verify/usage',
+        headers: { authorization: `Bearer ${secret}` },
+        payload: { usage: [{ tokenId: id, code, time, count }] },
+      });
+    }),
+  );
+  // Each node writes what it still holds as it closes.
+  await a!.close();
+  await b!.close();
+  const reader = await buildApp({ store: storeB });
+  t.after(() => reader.close());
+  const usage = await reader.inject({ method: 'GET', url: `/applications/${boot.applicationId}/usage`, headers });
+  assert.deepEqual(usage.json().totals, expected);
+  const sum = Object.values(expected).reduce((x, y) => x + y, 0);
+  assert.deepEqual(usage.json().topTokens, [{ apiTokenId: id, name: 'shared', total: sum, totals: expected }]);
 });
