@@ -24,10 +24,11 @@ export interface LiveServer {
 export async function startServer(
   t: TestContext,
   { email, password, applicationName } = { email: 'sdk@example.com', password: 'sdk password', applicationName: 'SDK' },
+  options: { introspectionSecret?: string } = {},
 ): Promise<LiveServer> {
   const store = await openStore('sqlite::memory:');
   const boot = await bootstrap(store, { email, password, applicationName });
-  const app = await buildApp({ store });
+  const app = await buildApp({ store, ...options });
   const requests: string[] = [];
   app.addHook('onRequest', async (request) => {
     requests.push(`${request.method} ${request.url}`);

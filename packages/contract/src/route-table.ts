@@ -22,6 +22,8 @@ import { errorSchema, successSchema } from './schemas/error.js';
 import { healthSchema } from './schemas/health.js';
 import { introspectionRequestSchema, introspectionSchema } from './schemas/introspection.js';
 import { verifyAnswerSchema, verifyRequestSchema } from './schemas/verify.js';
+import { applicationUsageSchema, usageQuerySchema, usageSchema, verifyUsageAnswerSchema } from './schemas/usage.js';
+import { verifyUsageRequestSchema } from './schemas/verify.js';
 import {
   apiTokenIdParamsSchema,
   applicationPatchSchema,
@@ -94,6 +96,12 @@ const tokenWrite = { authentication: 'token', access: 'write' } as const;
 const createDetails =
   'The 201 response is the only time the token string is returned. Attenuation: the new token may hold ' +
   'no more authority, and expire no later, than the caller.';
+const usageDetails =
+  'Verifications per outcome code in buckets of the resolution (UTC minutes, hours or days) starting in [start, end), ' +
+  'oldest first; buckets without verifications are left out. Defaults: resolution hour, end now, start one span before end ' +
+  '(minute: 1 hour, hour: 24 hours, day: 30 days). Minute buckets are kept 48 hours and hourly ones 90 days (configurable), ' +
+  'so a range may span at most that at those resolutions. Counts not yet written by this node are written first; ' +
+  "other nodes' counts appear within their write interval (5 s).";
 const patchDetails = 'Changes only name, description and status; re-activating a token needs authority over its scopes.';
 
 export const routes = {
@@ -107,6 +115,19 @@ export const routes = {
       'No token needed. 503 `Unavailable` when the store is unreachable. `ratelimits` says where rate limits are ' +
       'counted; while that store (Redis) is unreachable, `status` is `degraded` (still 200).',
     response: { 200: healthSchema },
+  },
+  'verifyUsage.post': {
+    method: 'POST',
+    path: '/verify/usage',
+    authentication: 'introspection-secret',
+    access: 'write',
+    summary: 'Report verifications answered from a cache',
+    description:
+      'For SDK verifiers that answered from their cache: the verifications per token, outcome code and minute, added to ' +
+      "the tokens' usage. Items naming a token that does not exist (deleted since) are ignored and counted in `ignored`. " +
+      'A time more than 5 minutes ahead of the server is refused (400).',
+    body: verifyUsageRequestSchema,
+    response: { 200: verifyUsageAnswerSchema },
   },
   'introspect.post': {
     method: 'POST',
@@ -210,6 +231,17 @@ export const routes = {
     params: apiTokenIdParamsSchema,
     query: losantClientQuerySchema,
     response: { 200: successSchema, ...errorResponses },
+  },
+  'userApiTokenUsage.get': {
+    method: 'GET',
+    path: '/me/tokens/:apiTokenId/usage',
+    ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'],
+    summary: "A user API token's verifications over time",
+    description: usageDetails,
+    params: apiTokenIdParamsSchema,
+    query: usageQuerySchema,
+    response: { 200: usageSchema, ...errorResponses },
   },
   'applications.get': {
     method: 'GET',
@@ -420,6 +452,48 @@ export const routes = {
     response: { 200: successSchema, ...errorResponses },
   },
   // latchkey's own (not in Losant's catalogue).
+  'applicationApiTokenUsage.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/tokens/:apiTokenId/usage',
+    ...tokenRead,
+    // Whoever may read the token may read its usage.
+    accepts: [
+      'all.Application',
+      'all.Application.read',
+      'all.Organization',
+      'all.Organization.read',
+      'all.User',
+      'all.User.read',
+      'applicationApiToken.*',
+      'applicationApiToken.get',
+    ],
+    summary: "An application API token's verifications over time",
+    description: usageDetails,
+    params: applicationApiTokenParamsSchema,
+    query: usageQuerySchema,
+    response: { 200: usageSchema, ...errorResponses },
+  },
+  'applicationUsage.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/usage',
+    ...tokenRead,
+    // Whoever may list the application's tokens may read their usage.
+    accepts: [
+      'all.Application',
+      'all.Application.read',
+      'all.Organization',
+      'all.Organization.read',
+      'all.User',
+      'all.User.read',
+      'applicationApiTokens.*',
+      'applicationApiTokens.get',
+    ],
+    summary: "An application's verifications over time, and its 10 most verified tokens",
+    description: `${usageDetails} Sums every token of the application, deleted ones included; \`topTokens\` has no \`name\` for a deleted token.`,
+    params: applicationIdParamsSchema,
+    query: usageQuerySchema,
+    response: { 200: applicationUsageSchema, ...errorResponses },
+  },
   'applicationAuditLogs.get': {
     method: 'GET',
     path: '/applications/:applicationId/audit-logs',

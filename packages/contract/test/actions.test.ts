@@ -9,19 +9,33 @@ const allEntries = Object.entries(actions) as [ActionName, ReadonlySet<string>][
 // Application-level actions are in the catalogue and obey the algebra; user-level
 // ones (me, user tokens, collections, orgs) are reached only through the user groups.
 const entries = allEntries.filter(([name]) => isAction(name));
+// latchkey's own actions that extend a Losant action accept exactly its list: whoever
+// may read a token (or list an application's) may read its usage.
+const extending: Partial<Record<ActionName, ActionName>> = {
+  'applicationApiTokenUsage.get': 'applicationApiToken.get',
+  'applicationUsage.get': 'applicationApiTokens.get',
+  'userApiTokenUsage.get': 'userApiToken.get',
+};
 // latchkey's own application actions (not Losant's): the table's actions on one
 // application (`:applicationId` in the path) that Losant's catalogue lacks; reads
 // open to every read scope.
 const ownApplicationActions = new Set<string>(
-  allEntries.map(([name]) => name).filter((name) => !isAction(name) && routes[name].path.includes(':applicationId')),
+  allEntries.map(([name]) => name).filter((name) => !isAction(name) && !extending[name] && routes[name].path.includes(':applicationId')),
 );
-const userLevel = allEntries.filter(([name]) => !isAction(name) && !ownApplicationActions.has(name));
+const userLevel = allEntries.filter(([name]) => !isAction(name) && !ownApplicationActions.has(name) && !extending[name]);
+
+test('an action extending a Losant action accepts exactly what that action accepts', () => {
+  for (const [name, base] of Object.entries(extending) as [ActionName, ActionName][]) {
+    assert.ok(!isAction(name), `${name} is latchkey's own`);
+    assert.deepEqual(sorted(actions[name]), sorted(actions[base]), name);
+  }
+});
 
 test('every HTTP action has a non-empty accepted list naming its own action scope', () => {
   assert.ok(entries.length >= 5);
   for (const [name, accepted] of allEntries) {
     assert.ok(accepted.size > 0, name);
-    if (!ownApplicationActions.has(name)) assert.ok(accepted.has(name), `${name} accepts its own action scope`);
+    if (!ownApplicationActions.has(name) && !extending[name]) assert.ok(accepted.has(name), `${name} accepts its own action scope`);
   }
 });
 

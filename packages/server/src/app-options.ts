@@ -2,6 +2,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Store } from './storage/port.js';
+import type { UsageWriterOptions } from './usage/usage-writer.js';
 
 export interface AppOptions {
   store: Store;
@@ -28,6 +29,10 @@ export interface AppOptions {
   maxUrlLength?: number;
   /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */
   maxHeaderSize?: number;
+  /** How often usage counts are written and expired buckets dropped, and how long each resolution is kept. */
+  usage?: UsageWriterOptions;
+  /** Close the store when the app closes, after the last usage batch is written (the server; tests close their own). */
+  closeStore?: boolean;
 }
 
 export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;

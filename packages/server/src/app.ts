@@ -25,6 +25,7 @@ import { TokenViews } from './renderings/token-views.js';
 import { UsageCounter } from './usage/usage-counter.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { createVerify } from './verify/verification.js';
+import { UsageWriter } from './usage/usage-writer.js';
 import { validatorCompiler } from './validation.js';
 
 export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions } from './app-options.js';
@@ -60,6 +61,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const throttle = new AuthFailureThrottle(limits.authFailureLimit);
   const refusals = createRefusals();
   const usage = new UsageCounter();
+  const usageWriter = new UsageWriter(store, usage, now, app.log, options.usage);
+  // onClose hooks run last-added first: the store closes after the last usage batch.
+  if (options.closeStore) app.addHook('onClose', () => store.close());
+  app.addHook('onClose', () => usageWriter.close());
+  usageWriter.start();
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter();
   app.addHook('onClose', () => rateLimiter.close());
   const authenticate = createAuthenticateHook({ authenticator, throttle, refusals, rateLimiter, usage, now });
@@ -71,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     usage,
     rateLimiter,
     verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage }),
+    usageWriter,
     now,
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),

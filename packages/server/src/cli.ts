@@ -68,6 +68,16 @@ export function buildCli(): Command {
     )
     .addOption(limitOption('--session-ttl <seconds>', 'login session lifetime (default 86400)', 'LATCHKEY_SESSION_TTL'))
     .addOption(
+      limitOption('--usage-minute-retention <hours>', 'how long per-minute usage is kept (default 48)', 'LATCHKEY_USAGE_MINUTE_RETENTION'),
+    )
+    .addOption(
+      limitOption(
+        '--usage-hour-retention <days>',
+        'how long hourly usage is kept (default 90; daily: always)',
+        'LATCHKEY_USAGE_HOUR_RETENTION',
+      ),
+    )
+    .addOption(
       limitOption('--shutdown-timeout <ms>', 'longest wait for in-flight requests on SIGTERM (default 10000)', 'LATCHKEY_SHUTDOWN_TIMEOUT'),
     )
     .action(
@@ -88,6 +98,8 @@ export function buildCli(): Command {
         authFailureLimit?: number;
         sessionTtl?: number;
         shutdownTimeout?: number;
+        usageMinuteRetention?: number;
+        usageHourRetention?: number;
       }) => {
         const limits = {
           ...(opts.bodyLimit === undefined ? {} : { bodyLimit: opts.bodyLimit }),
@@ -109,6 +121,10 @@ export function buildCli(): Command {
           ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
           ...(opts.redisKeyPrefix ? { redisKeyPrefix: opts.redisKeyPrefix } : {}),
           ratelimitOnError: opts.ratelimitOnError,
+          usageRetention: {
+            ...(opts.usageMinuteRetention === undefined ? {} : { minuteMs: opts.usageMinuteRetention * 3_600_000 }),
+            ...(opts.usageHourRetention === undefined ? {} : { hourMs: opts.usageHourRetention * 86_400_000 }),
+          },
         });
       },
     );

@@ -9,6 +9,7 @@ import type { Store } from './storage/port.js';
 import type { UsageCounter } from './usage/usage-counter.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Verify } from './verify/verification.js';
+import type { UsageWriter } from './usage/usage-writer.js';
 
 export interface AppContext {
   store: Store;
@@ -22,6 +23,8 @@ export interface AppContext {
   rateLimiter: RateLimiter;
   /** POST /verify's decision (verify/verification.ts). */
   verify: Verify;
+  /** Writes ctx.usage to the store in batches; `flush()` before reading usage. */
+  usageWriter: UsageWriter;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */

@@ -44,6 +44,8 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     store,
     ...(redisLimiter ? { rateLimiter: redisLimiter } : {}),
     ...config.limits,
+    closeStore: true,
+    ...(config.usageRetention ? { usage: { retention: config.usageRetention } } : {}),
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     ...(config.previousIntrospectionSecret ? { previousIntrospectionSecret: config.previousIntrospectionSecret } : {}),
     logger: {
@@ -52,7 +54,6 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
   });
-  app.addHook('onClose', async () => store.close());
   if (redisLimiter) {
     log = app.log;
     app.addHook('onClose', async () => redisLimiter.close());

@@ -145,6 +145,15 @@ const writes: Record<string, Case> = {
     assert.deepEqual(await store.spendCredits({ id: f.tokenId, cost: 2, refillSince: null }), { spent: true, remaining: 3 });
     return (e) => e.kind === 'token-used' && e.id === f.tokenId && e.ownerId === f.appId;
   },
+  async addUsage(store, f) {
+    await store.addUsage([{ tokenId: f.tokenId, ownerType: 'application', ownerId: f.appId, code: 'VALID', minute: t0, count: 1 }]);
+    return (e) => e.kind === 'usage' && e.change === 'added';
+  },
+  async pruneUsage(store, f) {
+    await store.addUsage([{ tokenId: f.tokenId, ownerType: 'application', ownerId: f.appId, code: 'VALID', minute: t0, count: 1 }]);
+    await store.pruneUsage({ minute: t0 + 60_000, hour: t0 });
+    return (e) => e.kind === 'usage' && e.change === 'pruned';
+  },
   async recordAudit(store) {
     const entry = audit('auth.login');
     await store.recordAudit(entry);

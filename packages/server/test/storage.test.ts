@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
-import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
+import type { NewToken, Store, TokenListQuery, UsageCount } from '../src/storage/port.js';
 import { refillSince } from '../src/tokens/credit-refill.js';
 import { functionsOf, storeToken, t0, twoStores } from './helpers/store-fixtures.js';
 import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
@@ -520,6 +520,94 @@ for (const adapter of adapters) {
     );
     assert.ok(results.every((r) => r && (r.spent || r.remaining === 0)));
     assert.equal((await b.getToken('application', app, metered.id))?.credits?.remaining, 0);
+  });
+
+  test(`${adapter.name}: usage adds up per bucket at every resolution, per owner and token, and ages out by resolution`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const other = await seedApp(store, await seedUser(store));
+    const [a, b, c, elsewhere] = [token(app, 'a'), token(app, 'b'), token(app, 'c'), token(other, 'x')];
+    for (const record of [a, b, c, elsewhere]) await store.createToken(record);
+    const hour = 3_600_000;
+    const count = (record: NewToken, code: UsageCount['code'], minute: number, n: number): UsageCount => ({
+      tokenId: record.id,
+      ownerType: record.ownerType,
+      ownerId: record.ownerId,
+      code,
+      minute,
+      count: n,
+    });
+    // t0 is midnight UTC: two minutes of the first hour, one of the second.
+    await store.addUsage([count(a, 'VALID', t0, 2), count(a, 'RATE_LIMITED', t0, 1), count(b, 'VALID', t0 + 60_000, 5)]);
+    await store.addUsage([count(a, 'VALID', t0, 3), count(a, 'VALID', t0 + hour, 4), count(elsewhere, 'VALID', t0, 100)]);
+    // Batches of the same buckets at once add up (PostgreSQL: rows locked in key order, no deadlock).
+    await Promise.all([1, 2, 3, 4].map(() => store.addUsage([count(c, 'NOT_FOUND', t0, 1), count(b, 'VALID', t0 + 60_000, 1)])));
+    await store.addUsage([]);
+
+    const range = { ownerType: 'application', ownerId: app, start: t0, end: t0 + 2 * hour } as const;
+    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'minute' }), [
+      { time: t0, code: 'RATE_LIMITED', count: 1 },
+      { time: t0, code: 'VALID', count: 5 },
+      { time: t0 + hour, code: 'VALID', count: 4 },
+    ]);
+    assert.deepEqual(await store.readUsage({ ...range, resolution: 'hour' }), [
+      { time: t0, code: 'NOT_FOUND', count: 4 },
+      { time: t0, code: 'RATE_LIMITED', count: 1 },
+      { time: t0, code: 'VALID', count: 14 },
+      { time: t0 + hour, code: 'VALID', count: 4 },
+    ]);
+    assert.deepEqual(await store.readUsage({ ...range, resolution: 'day', end: t0 + 24 * hour }), [
+      { time: t0, code: 'NOT_FOUND', count: 4 },
+      { time: t0, code: 'RATE_LIMITED', count: 1 },
+      { time: t0, code: 'VALID', count: 18 },
+    ]);
+    // [start, end): the second hour's bucket starts at the end.
+    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'hour', end: t0 + hour }), [
+      { time: t0, code: 'RATE_LIMITED', count: 1 },
+      { time: t0, code: 'VALID', count: 5 },
+    ]);
+    assert.deepEqual(await store.readUsage({ ...range, ownerId: other, tokenId: a.id, resolution: 'hour' }), [], 'never across owners');
+
+    const top = await store.topUsageTokens({ ...range, resolution: 'hour' }, 2);
+    const sorted = (rows: typeof top) => [...rows].sort((x, y) => (x.tokenId + x.code < y.tokenId + y.code ? -1 : 1));
+    assert.deepEqual(
+      sorted(top),
+      sorted([
+        { tokenId: a.id, code: 'VALID', count: 9 },
+        { tokenId: a.id, code: 'RATE_LIMITED', count: 1 },
+        { tokenId: b.id, code: 'VALID', count: 9 },
+      ]),
+      'the two tokens with most verifications (c has 4), every code of theirs',
+    );
+    assert.deepEqual(await store.topUsageTokens({ ...range, ownerId: newId(), resolution: 'hour' }, 10), []);
+
+    const owners = await store.findTokenOwners([a.id, elsewhere.id, newId(), a.id]);
+    assert.deepEqual(
+      owners.sort((x, y) => (x.id < y.id ? -1 : 1)),
+      [
+        { id: a.id, ownerType: 'application', ownerId: app },
+        { id: elsewhere.id, ownerType: 'application', ownerId: other },
+      ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+    );
+
+    // Minute buckets before the cutoff go; hour and day buckets stay.
+    await store.pruneUsage({ minute: t0 + hour, hour: t0 });
+    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'minute' }), [
+      { time: t0 + hour, code: 'VALID', count: 4 },
+    ]);
+    assert.equal((await store.readUsage({ ...range, tokenId: a.id, resolution: 'hour' })).length, 3);
+    await store.pruneUsage({ minute: t0 + hour, hour: t0 + hour, day: t0 + 24 * hour });
+    assert.deepEqual(await store.readUsage({ ...range, tokenId: a.id, resolution: 'hour' }), [
+      { time: t0 + hour, code: 'VALID', count: 4 },
+    ]);
+    assert.deepEqual(await store.readUsage({ ...range, resolution: 'day', end: t0 + 24 * hour }), []);
+
+    // An application's usage goes with it; another's stays.
+    await store.addUsage([count(elsewhere, 'VALID', t0 + hour, 1)]);
+    await store.deleteApplication(app);
+    assert.deepEqual(await store.readUsage({ ...range, resolution: 'minute' }), []);
+    assert.equal((await store.readUsage({ ...range, ownerId: other, resolution: 'minute' })).length, 1);
   });
 
   test(`${adapter.name}: ping answers`, async (t) => {

@@ -1,5 +1,5 @@
 // Losant resource "Application API Token": one token of an application.
-import { routes, type ApiToken, type ApiTokenPatch, type Success } from '@latchkey/contract';
+import { routes, type ApiToken, type ApiTokenPatch, type Success, type Usage, type UsageQuery } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApplicationApiTokenIdParams, ClientQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -14,6 +14,8 @@ export interface ApplicationApiTokenResource {
   patch: (params: Params & { apiToken: ApiTokenPatch }, options?: RequestOptions) => Promise<ApiToken>;
   /** `DELETE /applications/{applicationId}/tokens/{apiTokenId}`: the token is refused from the next request on. */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
+  /** `GET /applications/{applicationId}/tokens/{apiTokenId}/usage`: its verifications per outcome code over time. */
+  usage: (params: ApplicationApiTokenIdParams & UsageQuery, options?: RequestOptions) => Promise<Usage>;
 }
 
 export function applicationApiTokenResource(send: Send): ApplicationApiTokenResource {
@@ -21,5 +23,6 @@ export function applicationApiTokenResource(send: Send): ApplicationApiTokenReso
     get: endpoint(send, routes['applicationApiToken.get']),
     patch: endpoint(send, routes['applicationApiToken.patch'], 'apiToken'),
     delete: endpoint(send, routes['applicationApiToken.delete']),
+    usage: endpoint(send, routes['applicationApiTokenUsage.get']),
   };
 }

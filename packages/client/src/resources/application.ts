@@ -1,5 +1,5 @@
 // Losant resource "Application": one application.
-import { routes, type Application, type ApplicationPatch, type Success } from '@latchkey/contract';
+import { routes, type Application, type ApplicationPatch, type ApplicationUsage, type Success, type UsageQuery } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApplicationIdParam, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -14,6 +14,8 @@ export interface ApplicationResource {
   patch: (params: Params & { application: ApplicationPatch }, options?: RequestOptions) => Promise<Application>;
   /** `DELETE /applications/{applicationId}`: deletes its tokens too. */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
+  /** `GET /applications/{applicationId}/usage`: its tokens' verifications summed over time, and the 10 most verified tokens. */
+  usage: (params: ApplicationIdParam & UsageQuery, options?: RequestOptions) => Promise<ApplicationUsage>;
 }
 
 export function applicationResource(send: Send): ApplicationResource {
@@ -21,5 +23,6 @@ export function applicationResource(send: Send): ApplicationResource {
     get: endpoint(send, routes['application.get']),
     patch: endpoint(send, routes['application.patch'], 'application'),
     delete: endpoint(send, routes['application.delete']),
+    usage: endpoint(send, routes['applicationUsage.get']),
   };
 }

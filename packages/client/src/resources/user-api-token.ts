@@ -1,5 +1,5 @@
 // Losant resource "User API Token": one of the calling user's tokens.
-import { routes, type ApiToken, type ApiTokenPatch, type Success } from '@latchkey/contract';
+import { routes, type ApiToken, type ApiTokenPatch, type Success, type Usage, type UsageQuery } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApiTokenIdParam, ClientQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -14,6 +14,8 @@ export interface UserApiTokenResource {
   patch: (params: Params & { apiToken: ApiTokenPatch }, options?: RequestOptions) => Promise<ApiToken>;
   /** `DELETE /me/tokens/{apiTokenId}` */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
+  /** `GET /me/tokens/{apiTokenId}/usage`: its verifications per outcome code over time. */
+  usage: (params: ApiTokenIdParam & UsageQuery, options?: RequestOptions) => Promise<Usage>;
 }
 
 export function userApiTokenResource(send: Send): UserApiTokenResource {
@@ -21,5 +23,6 @@ export function userApiTokenResource(send: Send): UserApiTokenResource {
     get: endpoint(send, routes['userApiToken.get']),
     patch: endpoint(send, routes['userApiToken.patch'], 'apiToken'),
     delete: endpoint(send, routes['userApiToken.delete']),
+    usage: endpoint(send, routes['userApiTokenUsage.get']),
   };
 }

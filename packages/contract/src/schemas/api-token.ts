@@ -90,7 +90,11 @@ export const applicationApiTokenPostSchema = {
   required: ['name'],
   additionalProperties: false,
 } as const;
-export type ApplicationApiTokenPost = Omit<FromSchema<typeof applicationApiTokenPostSchema>, 'scope'> & {
+// Defaulted properties stay optional: what a client sends, before the server applies the defaults.
+export type ApplicationApiTokenPost = Omit<
+  FromSchema<typeof applicationApiTokenPostSchema, { keepDefaultedPropertiesOptional: true }>,
+  'scope'
+> & {
   scope?: ApplicationScope[];
 };
 
@@ -112,7 +116,7 @@ export const apiTokenPatchSchema = {
   },
   additionalProperties: false,
 } as const;
-export type ApiTokenPatch = FromSchema<typeof apiTokenPatchSchema>;
+export type ApiTokenPatch = FromSchema<typeof apiTokenPatchSchema, { keepDefaultedPropertiesOptional: true }>;
 
 export const applicationApiTokenParamsSchema = {
   type: 'object',

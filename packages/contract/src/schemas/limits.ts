@@ -24,7 +24,7 @@ export const ratelimitSchema = {
   required: ['name', 'limit', 'duration'],
   additionalProperties: false,
 } as const;
-export type Ratelimit = FromSchema<typeof ratelimitSchema>;
+export type Ratelimit = FromSchema<typeof ratelimitSchema, { keepDefaultedPropertiesOptional: true }>;
 
 /** Names are unique per token (checked by the server: JSON Schema cannot say it). */
 export const ratelimitsSchema = { type: 'array', maxItems: maxRatelimits, items: ratelimitSchema } as const;

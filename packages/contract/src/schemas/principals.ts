@@ -62,7 +62,7 @@ export const userApiTokenPostSchema = {
     scope: { type: 'array', uniqueItems: true, items: { type: 'string', enum: userTokenScopes } },
   },
 } as const;
-export type UserApiTokenPost = FromSchema<typeof userApiTokenPostSchema>;
+export type UserApiTokenPost = FromSchema<typeof userApiTokenPostSchema, { keepDefaultedPropertiesOptional: true }>;
 export { apiTokenPatchSchema as userApiTokenPatchSchema };
 
 export const apiTokenIdParamsSchema = {

@@ -65,3 +65,11 @@ export interface ApplicationUsage extends Usage {
   /** The 10 tokens with the most verifications in the range, most first. */
   topTokens: Array<{ apiTokenId: string; name?: string; total: number; totals: UsageCounts }>;
 }
+
+/** POST /verify/usage's answer: how many reported items were counted, and how many named no existing token. */
+export const verifyUsageAnswerSchema = {
+  type: 'object',
+  properties: { accepted: { type: 'integer' }, ignored: { type: 'integer' } },
+  required: ['accepted', 'ignored'],
+} as const;
+export type VerifyUsageAnswer = FromSchema<typeof verifyUsageAnswerSchema>;

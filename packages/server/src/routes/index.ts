@@ -17,6 +17,7 @@ import openApiRoutes, { openApiHandlers } from './openapi.js';
 import orgsHandlers from './orgs.js';
 import { registerTable } from './register-table.js';
 import { secretRoutes } from './secret-routes.js';
+import usageHandlers from './usage.js';
 import userApiTokensHandlers from './user-api-tokens.js';
 
 export interface RouteOptions {
@@ -39,6 +40,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     ...applicationApiTokensHandlers(ctx),
     ...applicationApiTokenHandlers(ctx),
     ...auditLogHandlers(ctx),
+    ...usageHandlers(ctx),
     ...openApiHandlers(app),
     ...consoleHandlers(),
   };

@@ -11,11 +11,13 @@ import type { Handlers } from './handlers.js';
 import introspectHandlers from './introspect.js';
 import { registerTable } from './register-table.js';
 import verifyHandlers from './verify.js';
+import verifyUsageHandlers from './verify-usage.js';
 
 export function secretRoutes(app: FastifyInstance, ctx: AppContext, secrets: readonly string[]): void {
   const handlers: Handlers<SecretRouteName> = {
     ...introspectHandlers(ctx),
     ...verifyHandlers(ctx),
+    ...verifyUsageHandlers(ctx),
   };
   app.register(async (scope) => {
     await scope.register(formbody);

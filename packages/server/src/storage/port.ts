@@ -1,7 +1,7 @@
 // The storage port: everything the server needs from a database, in domain terms.
 // Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
 // is the one contract suite every adapter must pass.
-import type { ApiTokenFilterField, ApiTokenSortField, Meta, Role } from '@latchkey/contract';
+import type { ApiTokenFilterField, ApiTokenSortField, Meta, Role, UsageResolution, VerificationCode } from '@latchkey/contract';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
 export type OwnerType = 'application' | 'user' | 'session';
@@ -197,6 +197,50 @@ export interface TokenRefPage {
   revision: string | null;
 }
 
+/** The verifications of one token with one outcome in one minute. */
+export interface UsageCount {
+  tokenId: string;
+  ownerType: OwnerType;
+  ownerId: string;
+  code: VerificationCode;
+  /** Epoch ms of the minute's start. */
+  minute: number;
+  count: number;
+}
+
+/** Whose usage to read, at which resolution, over buckets starting in [start, end). */
+export interface UsageRange {
+  ownerType: OwnerType;
+  ownerId: string;
+  /** One token of the owner; absent: every token of the owner, summed. */
+  tokenId?: string;
+  resolution: UsageResolution;
+  start: number;
+  end: number;
+}
+
+/** One bucket's count of one outcome (summed over the range's tokens). */
+export interface UsageBucket {
+  /** Epoch ms of the bucket's start. */
+  time: number;
+  code: VerificationCode;
+  count: number;
+}
+
+/** A token's verifications of one outcome over a whole range. */
+export interface TokenUsageTotal {
+  tokenId: string;
+  code: VerificationCode;
+  count: number;
+}
+
+/** Buckets older than these (epoch ms) are dropped; day buckets are kept unless `day` is given. */
+export interface UsageCutoffs {
+  minute: number;
+  hour: number;
+  day?: number;
+}
+
 /**
  * A committed write, naming what it changed. The store announces every write here:
  * to this process's subscribers synchronously, after the commit and before the
@@ -230,6 +274,12 @@ export type StoreEvent =
   | { kind: 'user'; id: string }
   /** An audit entry was recorded alone (recordAudit). */
   | { kind: 'audit'; id: string }
+  /**
+   * Usage counts were added (addUsage) or expired buckets dropped (pruneUsage).
+   * Announced to this process only: no cache keeps usage, so other nodes have
+   * nothing to drop.
+   */
+  | { kind: 'usage'; change: 'added' | 'pruned' }
   /** Anything may have changed (a listener that reconnected may have missed events). */
   | { kind: 'all' };
 
@@ -285,6 +335,9 @@ export const storeReads = [
   'getTokens',
   'getToken',
   'listAudit',
+  'findTokenOwners',
+  'readUsage',
+  'topUsageTokens',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export interface Store extends HotReads {
@@ -371,6 +424,21 @@ export interface Store extends HotReads {
    * 0). Undefined when there is no such token or it has no credits.
    */
   spendCredits(spend: CreditSpend): Promise<CreditSpent | undefined>;
+
+  /**
+   * Adds usage counts to the minute, hour and day buckets they fall in (rolled up as
+   * they are written, so every resolution is current), in one transaction: all of
+   * them or none.
+   */
+  addUsage(counts: readonly UsageCount[]): Promise<void>;
+  /** Counts per bucket and outcome, oldest first; buckets without verifications are absent. */
+  readUsage(range: UsageRange): Promise<UsageBucket[]>;
+  /** Per-outcome totals of the owner's `limit` tokens with the most verifications in the range (deleted ones included). */
+  topUsageTokens(range: Omit<UsageRange, 'tokenId'>, limit: number): Promise<TokenUsageTotal[]>;
+  /** Drops the buckets that started before their resolution's cutoff. */
+  pruneUsage(cutoffs: UsageCutoffs): Promise<void>;
+  /** The owners of those of these token ids that exist (sessions included), in any order. */
+  findTokenOwners(ids: readonly string[]): Promise<Array<{ id: string; ownerType: OwnerType; ownerId: string }>>;
 
   /** Records an event that changes nothing else (a failed login). */
   recordAudit(entry: AuditEntry): Promise<void>;

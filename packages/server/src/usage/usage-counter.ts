@@ -2,20 +2,11 @@
 // verification adds here (no write per verification); usage-writer.ts takes what
 // accumulated and writes it to the store in batches.
 import type { VerificationCode } from '@latchkey/contract';
-import type { OwnerType } from '../storage/port.js';
+import type { OwnerType, UsageCount } from '../storage/port.js';
+
+export type { UsageCount };
 
 const minuteMs = 60_000;
-
-/** The verifications of one token with one outcome in one minute. */
-export interface UsageCount {
-  tokenId: string;
-  ownerType: OwnerType;
-  ownerId: string;
-  code: VerificationCode;
-  /** Epoch ms of the minute's start. */
-  minute: number;
-  count: number;
-}
 
 export interface CountedToken {
   id: string;

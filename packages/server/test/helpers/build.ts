@@ -9,6 +9,7 @@ import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { newToken } from '../../src/tokens/api-token-wire.js';
+import type { UsageWriterOptions } from '../../src/usage/usage-writer.js';
 import { newUser } from '../../src/users/new-user.js';
 
 export interface Harness {
@@ -31,7 +32,7 @@ export interface Harness {
 
 export async function build(
   t: TestContext,
-  options: { databaseUrl?: string; introspectionSecret?: string; previousIntrospectionSecret?: string } = {},
+  options: { databaseUrl?: string; introspectionSecret?: string; previousIntrospectionSecret?: string; usage?: UsageWriterOptions } = {},
 ): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
@@ -40,6 +41,7 @@ export async function build(
     now: () => clock.now,
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
     ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
+    ...(options.usage ? { usage: options.usage } : {}),
   });
   t.after(async () => {
     await app.close();

@@ -204,5 +204,29 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         for (const [name, type] of columns) await db.schema.alterTable('api_tokens').addColumn(name, type).execute();
       },
     },
+    '0010-usage': {
+      // Verifications per token, outcome and bucket, one table per resolution (UTC
+      // minutes, hours, days). A batch adds to all three at once, so each is current;
+      // retention drops old minute and hour buckets. The owner columns let an
+      // application's usage be summed without reading its tokens; rows outlive a
+      // deleted token (its application's sums keep it) but not its application.
+      async up(db: Kysely<unknown>) {
+        for (const table of ['usage_minutes', 'usage_hours', 'usage_days']) {
+          await db.schema
+            .createTable(table)
+            .addColumn('token_id', 'char(24)', (c) => c.notNull())
+            .addColumn('bucket', 'bigint', (c) => c.notNull())
+            .addColumn('code', 'varchar(32)', (c) => c.notNull())
+            .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+            .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+            .addColumn('count', 'bigint', (c) => c.notNull())
+            .addPrimaryKeyConstraint(`${table}_pk`, ['token_id', 'bucket', 'code'])
+            .execute();
+          await db.schema.createIndex(`${table}_owner`).on(table).columns(['owner_id', 'owner_type', 'bucket']).execute();
+          // Retention deletes by age alone.
+          await db.schema.createIndex(`${table}_bucket`).on(table).column('bucket').execute();
+        }
+      },
+    },
   };
 }

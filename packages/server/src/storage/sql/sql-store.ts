@@ -23,6 +23,11 @@ import type {
   TokenPage,
   TokenPatch,
   TokenRecord,
+  TokenUsageTotal,
+  UsageBucket,
+  UsageCount,
+  UsageCutoffs,
+  UsageRange,
   UserRecord,
 } from '../port.js';
 import type { Database } from './tables.js';
@@ -30,6 +35,7 @@ import type { SqlDialect } from './dialect.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
+import { addUsage, deleteOwnerUsage, findTokenOwners, pruneUsage, readUsage, topUsageTokens } from './usage.js';
 import {
   deleteOwnerTokens,
   deleteToken,
@@ -280,6 +286,7 @@ export class SqlStore implements Store {
       // the token delete below sees any token that create stored.
       const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
       await deleteOwnerTokens(trx, 'application', id);
+      await deleteOwnerUsage(trx, 'application', id);
       if (result.numDeletedRows > 0n) await appendAudit(trx, audit);
       return result.numDeletedRows > 0n;
     });
@@ -477,6 +484,30 @@ export class SqlStore implements Store {
     if (!result) return undefined;
     this.#emit({ kind: 'token-used', id: spend.id, ownerType: result.ownerType, ownerId: result.ownerId });
     return { spent: result.spent, remaining: result.remaining };
+  }
+
+  /** Announced to this process only: see the 'usage' StoreEvent. */
+  async addUsage(counts: readonly UsageCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    await addUsage(this.db, counts);
+    this.#emit({ kind: 'usage', change: 'added' });
+  }
+
+  readUsage(range: UsageRange): Promise<UsageBucket[]> {
+    return readUsage(this.db, range);
+  }
+
+  topUsageTokens(range: Omit<UsageRange, 'tokenId'>, limit: number): Promise<TokenUsageTotal[]> {
+    return topUsageTokens(this.db, range, limit);
+  }
+
+  /** Announced to this process only, when anything was dropped. */
+  async pruneUsage(cutoffs: UsageCutoffs): Promise<void> {
+    if (await pruneUsage(this.db, cutoffs)) this.#emit({ kind: 'usage', change: 'pruned' });
+  }
+
+  findTokenOwners(ids: readonly string[]): Promise<Array<{ id: string; ownerType: OwnerType; ownerId: string }>> {
+    return findTokenOwners(this.db, ids);
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {

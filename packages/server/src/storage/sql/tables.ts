@@ -1,5 +1,5 @@
 // Row shapes as both SQL dialects store them. Times are integer milliseconds.
-import type { Role } from '@latchkey/contract';
+import type { Role, VerificationCode } from '@latchkey/contract';
 import type { Generated } from 'kysely';
 import type { ApiTokensTable } from './token-row.js';
 
@@ -71,6 +71,17 @@ export interface AuditLogTable {
   outcome: 'success' | 'failure';
 }
 
+/** See migration 0010: one bucket's verifications of one token with one outcome. */
+export interface UsageTable {
+  token_id: string;
+  /** Epoch ms of the bucket's start (a UTC minute, hour or day). */
+  bucket: number;
+  code: VerificationCode;
+  owner_type: ApiTokensTable['owner_type'];
+  owner_id: string;
+  count: number;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
@@ -80,4 +91,7 @@ export interface Database {
   users: UsersTable;
   applications: ApplicationsTable;
   api_tokens: ApiTokensTable;
+  usage_minutes: UsageTable;
+  usage_hours: UsageTable;
+  usage_days: UsageTable;
 }
