@@ -1,5 +1,6 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
+import type { VerificationEventsOptions } from './events/verification-events.js';
 import type { Store } from './storage/port.js';
 
 export interface AppOptions {
@@ -19,6 +20,8 @@ export interface AppOptions {
    * (default 300; 0 disables).
    */
   authFailureLimit?: number;
+  /** GET /verify/events: heartbeat interval and how many events a stream may resume from. */
+  verificationEvents?: VerificationEventsOptions;
   /** Longest accepted request line URL, in bytes (default 8 KiB). */
   maxUrlLength?: number;
   /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */

@@ -14,6 +14,7 @@ import type { AppContext } from './context.js';
 import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
 import { createEarlyRefusal } from './http/early-refusal.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { VerificationEvents } from './events/verification-events.js';
 import { createRefusals } from './http/refusals.js';
 import { requestHeadHook } from './http/request-head-hook.js';
 import { childLoggerFactory } from './http/request-logging.js';
@@ -56,11 +57,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const throttle = new AuthFailureThrottle(limits.authFailureLimit);
   const refusals = createRefusals();
   const authenticate = createAuthenticateHook(authenticator, throttle, refusals, now);
+  const verificationEvents = new VerificationEvents(store, options.verificationEvents);
+  // Before the server closes: it would wait for the open streams.
+  app.addHook('preClose', async () => verificationEvents.close());
   const ctx: AppContext = {
     store,
     views,
     authenticator,
     usage: new UsageCounter(),
+    verificationEvents,
     now,
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),

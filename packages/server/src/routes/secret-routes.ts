@@ -9,11 +9,13 @@ import { introspectionSecretHook } from '../auth/introspection-secret.js';
 import type { AppContext } from '../context.js';
 import type { Handlers } from './handlers.js';
 import introspectHandlers from './introspect.js';
+import verifyEventsHandlers from './verify-events.js';
 import { registerTable } from './register-table.js';
 
 export function secretRoutes(app: FastifyInstance, ctx: AppContext, secrets: readonly string[]): void {
   const handlers: Handlers<SecretRouteName> = {
     ...introspectHandlers(ctx),
+    ...verifyEventsHandlers(ctx),
   };
   app.register(async (scope) => {
     await scope.register(formbody);
