@@ -30,7 +30,12 @@ function answering(answer: () => VerifyAnswer): Verifier & { asked: Array<Verify
   };
 }
 
-const known = { tokenId: '5f0c2b7e9d3a4c1b8e6f7a91', ownerType: 'application', ownerId: applicationId, scope: ['all.Device'] } as const;
+const known: Pick<VerifyAnswer, 'tokenId' | 'ownerType' | 'ownerId' | 'scope'> = {
+  tokenId: '5f0c2b7e9d3a4c1b8e6f7a91',
+  ownerType: 'application',
+  ownerId: applicationId,
+  scope: ['all.Device'],
+};
 
 interface Answered {
   status: number;
@@ -85,11 +90,9 @@ async function services(t: TestContext, verifier: Verifier, options: Options = {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
       });
-      return {
-        status: response.status,
-        headers: Object.fromEntries(response.headers),
-        body: (await response.json()) as Record<string, unknown>,
-      };
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => (headers[name] = value));
+      return { status: response.status, headers, body: (await response.json()) as Record<string, unknown> };
     },
   };
 }
@@ -146,7 +149,7 @@ test('RATE_LIMITED: 429 with Retry-After of the limit that refused, and the Rate
 });
 
 test('USAGE_EXCEEDED: 429 with its own message, or the status the route configures', async (t) => {
-  const exhausted = () => ({ valid: false, code: 'USAGE_EXCEEDED', ...known, credits: { remaining: 0 } }) as const;
+  const exhausted = (): VerifyAnswer => ({ valid: false, code: 'USAGE_EXCEEDED', ...known, credits: { remaining: 0 } });
   const send = await services(t, answering(exhausted));
   const paying = await services(t, answering(exhausted), { usageExceededStatus: 402 });
   for (const helper of helpers) {
