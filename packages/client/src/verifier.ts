@@ -36,6 +36,7 @@ import { LatchkeyError } from './errors.js';
 import { subscribeToEvents, type EventSubscription } from './event-subscription.js';
 import { answerOfIntrospection, introspectionBody } from './introspection-fallback.js';
 import { exchange, failure } from './request.js';
+import { sha256Hex, sha256HexNow } from './token-digest.js';
 import { UsageReport } from './usage-report.js';
 
 export interface VerifierOptions {
@@ -94,7 +95,7 @@ export interface Authorization {
 }
 
 export interface Verifier {
-  /** POST /verify's answer: `{ valid, code, ... }` whatever the token. */
+  /** POST /verify's answer: `{ valid, code, ... }` whatever the token; frozen (it may be the cached one). */
   verify(token: string, options?: VerifyOptions): Promise<VerifyAnswer>;
   /** Whether the token may perform `action` on the application (through POST /introspect). */
   authorize(token: string, request: AuthorizeRequest): Promise<Authorization>;
@@ -110,7 +111,7 @@ export interface Verifier {
 }
 
 const inactive: Introspection = { active: false };
-const notFound: VerifyAnswer = { valid: false, code: 'NOT_FOUND' };
+const notFound: VerifyAnswer = Object.freeze({ valid: false, code: 'NOT_FOUND' });
 /** How long a server that answered 404 to POST /verify is asked through /introspect instead. */
 const fallbackMs = 60_000;
 
@@ -121,12 +122,13 @@ interface Cached {
   introspection?: Introspection;
 }
 
-/** Hex SHA-256 with WebCrypto, so the verifier runs in browsers and workers too. */
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+/** The value, frozen all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function isIntrospection(value: unknown): value is Introspection {
@@ -227,10 +229,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   /** Whether cached answers may be given now: not while the stream has been lost for longer than the TTL. */
   const cacheServes = () => stream !== 'disconnected' || Date.now() - disconnectedAt <= ttl;
 
-  function digestOf(token: string): Promise<string> {
+  function digestOf(token: string): string | Promise<string> {
+    if (sha256HexNow) return sha256HexNow(token);
     let pending = digesting.get(token);
     if (!pending) {
-      pending = sha256(token).finally(() => digesting.delete(token));
+      pending = sha256Hex(token).finally(() => digesting.delete(token));
       digesting.set(token, pending);
     }
     return pending;
@@ -312,35 +315,50 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (hit.tokenId !== undefined && hit.answer) usage.count(hit.tokenId, hit.answer.code, Date.now());
   };
 
-  async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifyAnswer> {
-    // A token of the wrong shape or checksum cannot be valid: no request for it.
-    if (typeof token !== 'string' || parseToken(token) === null) return structuredClone(notFound);
-    const { applicationId, action, cost, ratelimits, ip } = verifyOptions;
+  /** No application has such an id: the token is checked alone, consuming nothing. */
+  async function verifyNowhere(token: string): Promise<VerifyAnswer> {
+    const alone = await verify(token, { cost: 0, ratelimits: [] });
+    if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED') return alone;
+    const { credits: _credits, ratelimits: _ratelimits, ...identity } = alone;
+    return deepFreeze({ ...identity, valid: false, code: 'FORBIDDEN' });
+  }
+
+  // Answers are frozen, so the cache can hand out the one it holds: nothing a caller does changes it.
+  function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifyAnswer> {
+    if (typeof token !== 'string') return Promise.resolve(notFound);
+    const { applicationId } = verifyOptions;
     if (applicationId !== undefined && (typeof applicationId !== 'string' || !applicationIdShape.test(applicationId))) {
-      // No application has such an id: check the token alone, consuming nothing.
-      const alone = await verify(token, { cost: 0, ratelimits: [] });
-      if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED') return alone;
-      const { credits: _credits, ratelimits: _ratelimits, ...identity } = alone;
-      return { ...identity, valid: false, code: 'FORBIDDEN' };
+      return verifyNowhere(token);
     }
+    const digest = digestOf(token);
+    return typeof digest === 'string'
+      ? answerFor(token, digest, verifyOptions)
+      : digest.then((hex) => answerFor(token, hex, verifyOptions));
+  }
+
+  function answerFor(token: string, digest: string, verifyOptions: VerifyOptions): Promise<VerifyAnswer> {
+    const { applicationId, action, cost, ratelimits, ip } = verifyOptions;
+    // The address is recorded, not decided on: one key for every address.
+    const key = `v:${digest}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}`;
+    // Only well-formed tokens are ever cached: a hit needs no parse.
+    const hit = cacheServes() ? cache.get(key) : undefined;
+    if (hit) {
+      countUse(hit);
+      return Promise.resolve(hit.answer!);
+    }
+    // A token of the wrong shape or checksum cannot be valid: no request for it.
+    if (parseToken(token) === null) return Promise.resolve(notFound);
     const request: VerifyRequest = { token };
     if (applicationId !== undefined) request.applicationId = applicationId;
     if (action !== undefined) request.action = action;
     if (cost !== undefined) request.cost = cost;
     if (ratelimits !== undefined) request.ratelimits = ratelimits;
     if (ip !== undefined) request.ip = ip;
-    // The address is recorded, not decided on: one key for every address.
-    const key = `v:${await digestOf(token)}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}`;
-    const cached = await lookup(
-      key,
-      async () => {
-        const answer = await ask(request);
-        return { tokenId: answer.tokenId, answer };
-      },
-      countUse,
-    );
-    // Callers get their own copy, so nothing they do can change a cached result.
-    return structuredClone(cached.answer!);
+    const load = async (): Promise<Cached> => {
+      const answer = deepFreeze(await ask(request));
+      return { tokenId: answer.tokenId, answer };
+    };
+    return lookup(key, load, countUse).then((cached) => cached.answer!);
   }
 
   async function authorize(token: string, request: AuthorizeRequest): Promise<Authorization> {
