@@ -31,7 +31,7 @@ app.post<{ Params: { applicationId: string }; Body: Record<string, unknown> }>(
   { preHandler: requireScope(verifier, 'device.sendState', (request) => request.params.applicationId) },
   async (request) => {
     // request.latchkey is the token's introspection: who is calling (never the token itself).
-    request.log.info({ tokenId: request.latchkey?.sub, applicationId: request.params.applicationId }, 'state received');
+    request.log.info({ tokenId: request.latchkey?.tokenId, applicationId: request.params.applicationId }, 'state received');
     return { accepted: true, state: request.body ?? {} };
   },
 );

@@ -3,16 +3,16 @@
 //
 //   app.post('/applications/:applicationId/state',
 //     requireScopeMiddleware(verifier, 'device.sendState', (req) => req.params.applicationId),
-//     (req, res) => res.json({ tokenId: req.latchkey?.sub }));
-import type { ActionScope, Introspection } from '@latchkey/contract';
-import { assertAction, guard } from './guard.js';
+//     (req, res) => res.json({ tokenId: req.latchkey?.tokenId }));
+import type { ActionScope, VerifyAnswer } from '@latchkey/contract';
+import { assertAction, guard, type GuardOptions } from './guard.js';
 import type { LatchkeyError } from './errors.js';
 import type { Verifier } from './verifier.js';
 
 export interface MiddlewareRequest {
   headers: { authorization?: string | string[] | undefined };
-  /** The token's introspection, set when the request is allowed. */
-  latchkey?: Introspection;
+  /** The token's /verify answer, set when the request is allowed. */
+  latchkey?: VerifyAnswer;
 }
 
 export interface MiddlewareResponse {
@@ -23,40 +23,47 @@ export interface MiddlewareResponse {
 
 export type Next = (error?: unknown) => void;
 
-export interface MiddlewareOptions {
+export interface MiddlewareOptions<Req = MiddlewareRequest> extends GuardOptions {
   /** Called with the failure behind a 503 (latchkey unreachable or refusing the secret). */
   onError?: (error: LatchkeyError) => void;
+  /** The client's address, recorded by latchkey (default none: Express's req.ip depends on its trust proxy setting). */
+  getIp?: (req: Req) => string | undefined;
 }
 
 /**
- * Answers 401 `{type: 'Unauthorized'}` without an active bearer token, 403
- * `{type: 'Forbidden', message: reason}` when the token may not perform `action` on
- * the application, 503 `{type: 'Unavailable'}` when latchkey cannot be asked;
- * otherwise sets `req.latchkey` and calls `next()`. Unexpected errors (say, from
- * getApplicationId) go to `next(error)`.
+ * Answers 401 `{type: 'Unauthorized'}` for a token that is unknown, disabled or
+ * expired, 403 `{type: 'Forbidden'}` when it does not reach the application or lacks
+ * `action`, 429 `{type: 'TooManyRequests'}` with Retry-After when a rate limit
+ * refuses, 429 (or `usageExceededStatus`) when its credits are spent, 503
+ * `{type: 'Unavailable'}` when latchkey cannot be asked; every answer that applied
+ * limits carries RateLimit-Policy and RateLimit. Otherwise sets `req.latchkey` and
+ * calls `next()`. Unexpected errors (say, from getApplicationId) go to `next(error)`.
  */
 export function requireScopeMiddleware<Req extends MiddlewareRequest = MiddlewareRequest & { params: Record<string, string | undefined> }>(
   verifier: Verifier,
   action: ActionScope,
   getApplicationId: (req: Req) => string | undefined,
-  options: MiddlewareOptions = {},
+  options: MiddlewareOptions<Req> = {},
 ): (req: Req, res: MiddlewareResponse, next: Next) => void {
   assertAction(action);
+  const { onError, getIp, ...guardOptions } = options;
   return (req, res, next) => {
-    guard(verifier, action, req.headers.authorization, () => getApplicationId(req)).then(
-      (outcome) => {
-        if (outcome.status === 200) {
-          req.latchkey = outcome.introspection;
-          next();
-          return;
-        }
-        if (outcome.error) options.onError?.(outcome.error);
-        res.statusCode = outcome.status;
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
-        res.end(JSON.stringify(outcome.body));
-      },
-      (error: unknown) => next(error),
-    );
+    Promise.resolve()
+      .then(() => guard(verifier, action, req.headers.authorization, () => getApplicationId(req), { ...guardOptions, ip: getIp?.(req) }))
+      .then(
+        (outcome) => {
+          for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
+          if (outcome.allowed) {
+            req.latchkey = outcome.answer;
+            next();
+            return;
+          }
+          if (outcome.error) onError?.(outcome.error);
+          res.statusCode = outcome.status;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify(outcome.body));
+        },
+        (error: unknown) => next(error),
+      );
   };
 }

@@ -1,37 +1,83 @@
-// The verifier for services that accept latchkey tokens: it asks latchkey's
-// POST /introspect about a token and decides an action with the same scope algebra
-// (authorityOnApplication) as latchkey itself, so a downstream service allows exactly
-// what latchkey would.
+// The verifier for services that accept latchkey tokens. `verify` asks latchkey's
+// POST /verify (outcome codes, rate limits, credits) and returns its answer;
+// `authorize` asks POST /introspect and decides an action with the same scope algebra
+// (authorityOnApplication) as latchkey itself.
 //
-// Results (positive and negative) are cached for at most `cacheTtlMs`, never past the
-// token's expiry: a token revoked in latchkey may still be accepted here for up to
-// that long. Concurrent look-ups of one key share one request. Failures are not
-// cached. The token is never logged or put in an error; cache keys hold its SHA-256.
+// Caching: answers without rate limits or credits (nothing to consume) are kept;
+// answers with them are asked for every time. The verifier subscribes to
+// GET /verify/events and drops what a change names at once: a token's entries on
+// token.changed / token.deleted, every negative answer (they carry no token id) on
+// token.changed, everything on reset. Subscribed, an answer is kept for up to
+// `subscribedCacheTtlMs`; without the subscription (disabled, or a server without
+// the route) for `cacheTtlMs`, so a revoked token may be accepted for that long.
+// Disconnected for longer than `cacheTtlMs`, nothing is answered from the cache
+// until the stream is back (it resumes with Last-Event-ID, or is told to reset).
+// Never past the token's expiry. Concurrent look-ups of one key share one request;
+// failures are not cached. Answers given from the cache are reported to
+// POST /verify/usage in batches. The token is never logged or put in an error;
+// cache keys hold its SHA-256.
+//
+// Against a server without POST /verify (404), verify falls back to POST /introspect
+// (introspection-fallback.ts says what such answers lack) and tries /verify again
+// after a minute.
 import {
   authorityOnApplication,
   BoundedCache,
-  idPattern,
   isAction,
   parseToken,
   type ActionScope,
   type Introspection,
+  type VerificationEvent,
+  type VerifyAnswer,
+  type VerifyRequest,
 } from '@latchkey/contract';
+import { applicationIdShape, describeId } from './describe-id.js';
 import { LatchkeyError } from './errors.js';
+import { subscribeToEvents, type EventSubscription } from './event-subscription.js';
+import { answerOfIntrospection, introspectionBody } from './introspection-fallback.js';
 import { exchange, failure } from './request.js';
+import { sha256Hex, sha256HexNow } from './token-digest.js';
+import { UsageReport } from './usage-report.js';
 
 export interface VerifierOptions {
   /** Base URL of the latchkey server, e.g. `http://localhost:8080`. */
   url: string;
   /** The secret latchkey was started with (`--introspection-secret`). */
   introspectionSecret: string;
-  /** How long an introspection result may be reused, in ms (default 5000; 0 disables caching). */
+  /**
+   * How long an answer may be reused without the events stream, in ms (default 5000;
+   * 0 disables caching); also how long a lost stream is tolerated.
+   */
   cacheTtlMs?: number;
+  /** How long an answer may be reused while subscribed to the events stream (default 60000). */
+  subscribedCacheTtlMs?: number;
+  /** Subscribe to GET /verify/events to drop changed tokens at once (default true). */
+  subscribe?: boolean;
   /** Most cached results kept; the least recently used are dropped first (default 10000). */
   maxCacheEntries?: number;
-  /** Abort an introspection request after this many ms (default 10000; 0: no limit). */
+  /** Abort a request after this many ms (default 10000; 0: no limit). */
   timeoutMs?: number;
+  /** How often verifications answered from the cache are reported, in ms (default 5000; 0: only on close). */
+  usageReportIntervalMs?: number;
+  /** Called with failures in the background: the events stream, usage reports. */
+  onError?: (error: unknown) => void;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof globalThis.fetch;
+  /** The events stream's reconnection, in ms: first wait (default 250), longest (default 30000). */
+  reconnect?: { minMs?: number; maxMs?: number; idleTimeoutMs?: number };
+}
+
+/** What a verification asks beyond the token (POST /verify's body without it). */
+export interface VerifyOptions {
+  applicationId?: string;
+  /** A catalogue action such as `device.sendState`; needs applicationId. */
+  action?: ActionScope;
+  /** Credits to spend (default 1 when the token has credits; 0 checks without spending). */
+  cost?: number;
+  /** The limits to apply and their cost (default: every autoApply limit, cost 1). */
+  ratelimits?: Array<{ name: string; cost?: number }>;
+  /** The client's address, recorded by latchkey. */
+  ip?: string;
 }
 
 export interface AuthorizeRequest {
@@ -49,74 +95,164 @@ export interface Authorization {
 }
 
 export interface Verifier {
-  /** The token's introspection; `{ active: false }` for anything but a valid token. */
-  verify(token: string): Promise<Introspection>;
-  /** Whether the token may perform `action` on the application. */
+  /** POST /verify's answer: `{ valid, code, ... }` whatever the token; frozen (it may be the cached one). */
+  verify(token: string, options?: VerifyOptions): Promise<VerifyAnswer>;
+  /** Whether the token may perform `action` on the application (through POST /introspect). */
   authorize(token: string, request: AuthorizeRequest): Promise<Authorization>;
+  /**
+   * Resolves once the events stream is open (at once when not subscribing, or when
+   * the server has none); starts it if no verification has yet. Answers asked for
+   * before are not cached, since a change made before the stream opened would not
+   * reach them.
+   */
+  ready(): Promise<void>;
+  /** Stops the events stream and sends the usage counted so far (a failure goes to onError). */
+  close(): Promise<void>;
 }
 
 const inactive: Introspection = { active: false };
-const applicationIdShape = new RegExp(idPattern);
+const notFound: VerifyAnswer = Object.freeze({ valid: false, code: 'NOT_FOUND' });
+/** How long a server that answered 404 to POST /verify is asked through /introspect instead. */
+const fallbackMs = 60_000;
 
-/** Hex SHA-256 with WebCrypto, so the verifier runs in browsers and workers too. */
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  let hex = '';
-  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+/** A cached answer, with the token it is about (absent for negative answers, which do not say). */
+interface Cached {
+  tokenId: string | undefined;
+  answer?: VerifyAnswer;
+  introspection?: Introspection;
 }
 
-/** An application id for a message: verbatim when well-formed, quoted and shortened otherwise. */
-function describeId(id: string): string {
-  if (applicationIdShape.test(id)) return id;
-  return JSON.stringify(id.length > 64 ? `${id.slice(0, 64)}…` : id);
+/** The value, frozen all the way down. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function isIntrospection(value: unknown): value is Introspection {
   return typeof value === 'object' && value !== null && typeof (value as { active?: unknown }).active === 'boolean';
 }
 
+function isVerifyAnswer(value: unknown): value is VerifyAnswer {
+  if (typeof value !== 'object' || value === null) return false;
+  const { valid, code } = value as { valid?: unknown; code?: unknown };
+  return typeof valid === 'boolean' && typeof code === 'string';
+}
+
+/** Nothing to consume: the same request gets the same answer until the token changes. */
+const keepable = (answer: VerifyAnswer) =>
+  answer.credits === undefined && (answer.ratelimits === undefined || answer.ratelimits.length === 0);
+
+/** The most an entry may be kept: never past the token's expiry. */
+function expiryOf(entry: Cached): number {
+  const exp = entry.introspection?.exp;
+  if (exp !== undefined) return exp * 1000;
+  const date = entry.answer?.expirationDate;
+  return date === undefined ? Infinity : Date.parse(date);
+}
+
 export function createVerifier(options: VerifierOptions): Verifier {
-  const endpoint = `${options.url.replace(/\/+$/, '')}/introspect`;
+  const base = options.url.replace(/\/+$/, '');
   const ttl = Math.max(0, options.cacheTtlMs ?? 5000);
+  const subscribedTtl = ttl === 0 ? 0 : Math.max(ttl, options.subscribedCacheTtlMs ?? 60_000);
   const maxEntries = Math.max(1, options.maxCacheEntries ?? 10_000);
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const onError = options.onError ?? (() => {});
   // Not `options.fetch ?? globalThis.fetch`: a detached global fetch throws in browsers.
   const doFetch: typeof globalThis.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const authorization = `Bearer ${options.introspectionSecret}`;
 
   // Least recently used results go first once it is full.
-  const cache = new BoundedCache<string, Introspection>({ max: maxEntries, ttlMs: ttl });
+  const cache = new BoundedCache<string, Cached>({ max: maxEntries, ttlMs: subscribedTtl });
   // Single flight, not caches: each holds only requests (digests) still running.
-  const inFlight = new Map<string, Promise<Introspection>>();
+  const inFlight = new Map<string, Promise<Cached>>();
   // WebCrypto digests finish in any order: callers of one token share one digest so
   // that they reach `lookup` together and share its request too. Held only while
   // the digest runs.
   const digesting = new Map<string, Promise<string>>();
+  const usage = new UsageReport({
+    href: `${base}/verify/usage`,
+    authorization,
+    fetch: doFetch,
+    timeoutMs,
+    intervalMs: Math.max(0, options.usageReportIntervalMs ?? 5000),
+    onError,
+  });
 
-  function digestOf(token: string): Promise<string> {
+  // The events stream: 'off' when not subscribing (or the server has no stream).
+  let stream: 'off' | 'connected' | 'disconnected' = options.subscribe === false || ttl === 0 ? 'off' : 'disconnected';
+  let disconnectedAt = Date.now();
+  let subscription: EventSubscription | undefined;
+  let verifyMissingUntil = 0;
+  let closed = false;
+  let opened: () => void = () => {};
+  const firstOpen = new Promise<void>((resolve) => (opened = resolve));
+
+  function onEvent(event: VerificationEvent): void {
+    const { tokenId } = event;
+    if (event.type === 'reset' || tokenId === undefined) cache.clear();
+    else if (event.type === 'token.deleted') cache.deleteWhere((entry) => entry.tokenId === tokenId);
+    // A change may re-activate a token, or move its expiry: negative answers do not say whose they are.
+    else cache.deleteWhere((entry) => entry.tokenId === tokenId || entry.tokenId === undefined);
+  }
+
+  /** The stream starts with the first verification, so an unused verifier opens nothing. */
+  function ensureSubscribed(): void {
+    if (stream === 'off' || subscription || closed) return;
+    disconnectedAt = Date.now();
+    subscription = subscribeToEvents({
+      href: `${base}/verify/events`,
+      authorization,
+      fetch: doFetch,
+      onEvent,
+      onConnected(connected) {
+        if (stream === 'off') return;
+        stream = connected ? 'connected' : 'disconnected';
+        if (connected) opened();
+        else disconnectedAt = Date.now();
+      },
+      onUnsupported() {
+        // What was kept for the subscribed TTL may now be kept longer than cacheTtlMs allows.
+        stream = 'off';
+        cache.clear();
+        opened();
+      },
+      onError,
+      ...(options.reconnect?.minMs === undefined ? {} : { minBackoffMs: options.reconnect.minMs }),
+      ...(options.reconnect?.maxMs === undefined ? {} : { maxBackoffMs: options.reconnect.maxMs }),
+      ...(options.reconnect?.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.reconnect.idleTimeoutMs }),
+    });
+  }
+
+  /** Whether cached answers may be given now: not while the stream has been lost for longer than the TTL. */
+  const cacheServes = () => stream !== 'disconnected' || Date.now() - disconnectedAt <= ttl;
+
+  function digestOf(token: string): string | Promise<string> {
+    if (sha256HexNow) return sha256HexNow(token);
     let pending = digesting.get(token);
     if (!pending) {
-      pending = sha256(token).finally(() => digesting.delete(token));
+      pending = sha256Hex(token).finally(() => digesting.delete(token));
       digesting.set(token, pending);
     }
     return pending;
   }
 
   /** Caches `value`, asked for at `askedAt`: the TTL counts from the question, not the answer. */
-  function remember(key: string, value: Introspection, askedAt: number, epoch: number): void {
+  function remember(key: string, value: Cached, askedAt: number, epoch: number): void {
     if (ttl === 0) return;
-    // Never past the token's own expiry (exp is in whole seconds, rounded down).
-    const expiresAt = Math.min(askedAt + ttl, value.exp === undefined ? Infinity : value.exp * 1000);
+    if (value.answer && !keepable(value.answer)) return;
+    const life = stream === 'off' ? ttl : subscribedTtl;
+    const expiresAt = Math.min(askedAt + life, expiryOf(value));
     const left = expiresAt - Date.now();
     if (left > 0) cache.set(key, value, epoch, left);
   }
 
-  /** One POST /introspect. Every failure is a LatchkeyError (the SDK's), never cached. */
-  async function introspect(body: { token: string; application_id?: string }): Promise<Introspection> {
+  async function post(path: '/verify' | '/introspect', body: object): Promise<{ status: number; data: unknown }> {
     const { response, data } = await exchange(
-      'POST /introspect',
-      endpoint,
+      `POST ${path}`,
+      `${base}${path}`,
       {
         method: 'POST',
         headers: { accept: 'application/json', 'content-type': 'application/json', authorization },
@@ -124,22 +260,43 @@ export function createVerifier(options: VerifierOptions): Verifier {
       },
       { timeoutMs, fetch: doFetch },
     );
-    if (!response.ok) throw failure(response, data, 'POST /introspect: ');
-    if (!isIntrospection(data)) {
-      throw new LatchkeyError(response.status, 'Internal', 'POST /introspect: the answer is not an introspection');
-    }
+    if (response.ok || (path === '/verify' && response.status === 404)) return { status: response.status, data };
+    throw failure(response, data, `POST ${path}: `);
+  }
+
+  /** One POST /introspect. Every failure is a LatchkeyError (the SDK's), never cached. */
+  async function introspect(body: { token: string; application_id?: string }): Promise<Introspection> {
+    const { status, data } = await post('/introspect', body);
+    if (!isIntrospection(data)) throw new LatchkeyError(status, 'Internal', 'POST /introspect: the answer is not an introspection');
     return data;
   }
 
-  /** Cached, single-flight introspection under `key`. */
-  function lookup(key: string, body: { token: string; application_id?: string }): Promise<Introspection> {
-    const hit = cache.get(key);
-    if (hit) return Promise.resolve(hit);
+  /** One POST /verify, or its fallback. */
+  async function ask(request: VerifyRequest): Promise<VerifyAnswer> {
+    if (Date.now() >= verifyMissingUntil) {
+      const { status, data } = await post('/verify', request);
+      if (status !== 404) {
+        if (!isVerifyAnswer(data)) throw new LatchkeyError(status, 'Internal', 'POST /verify: the answer is not a verification');
+        return data;
+      }
+      verifyMissingUntil = Date.now() + fallbackMs;
+    }
+    return answerOfIntrospection(await introspect(introspectionBody(request.token, request)), request);
+  }
+
+  /** Cached, single-flight look-up under `key`; `fromCache` is called for answers given from the cache. */
+  function lookup(key: string, load: () => Promise<Cached>, fromCache?: (hit: Cached) => void): Promise<Cached> {
+    ensureSubscribed();
+    const hit = cacheServes() ? cache.get(key) : undefined;
+    if (hit) {
+      fromCache?.(hit);
+      return Promise.resolve(hit);
+    }
     const pending = inFlight.get(key);
     if (pending) return pending;
     const askedAt = Date.now();
     const epoch = cache.begin();
-    const request = introspect(body).then(
+    const request = load().then(
       (value) => {
         inFlight.delete(key);
         remember(key, value, askedAt, epoch);
@@ -154,13 +311,54 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return request;
   }
 
-  // Callers get their own copy, so nothing they do can change a cached result.
-  const copy = (value: Introspection): Introspection => structuredClone(value);
+  const countUse = (hit: Cached) => {
+    if (hit.tokenId !== undefined && hit.answer) usage.count(hit.tokenId, hit.answer.code, Date.now());
+  };
 
-  async function verify(token: string): Promise<Introspection> {
+  /** No application has such an id: the token is checked alone, consuming nothing. */
+  async function verifyNowhere(token: string): Promise<VerifyAnswer> {
+    const alone = await verify(token, { cost: 0, ratelimits: [] });
+    if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED') return alone;
+    const { credits: _credits, ratelimits: _ratelimits, ...identity } = alone;
+    return deepFreeze({ ...identity, valid: false, code: 'FORBIDDEN' });
+  }
+
+  // Answers are frozen, so the cache can hand out the one it holds: nothing a caller does changes it.
+  function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<VerifyAnswer> {
+    if (typeof token !== 'string') return Promise.resolve(notFound);
+    const { applicationId } = verifyOptions;
+    if (applicationId !== undefined && (typeof applicationId !== 'string' || !applicationIdShape.test(applicationId))) {
+      return verifyNowhere(token);
+    }
+    const digest = digestOf(token);
+    return typeof digest === 'string'
+      ? answerFor(token, digest, verifyOptions)
+      : digest.then((hex) => answerFor(token, hex, verifyOptions));
+  }
+
+  function answerFor(token: string, digest: string, verifyOptions: VerifyOptions): Promise<VerifyAnswer> {
+    const { applicationId, action, cost, ratelimits, ip } = verifyOptions;
+    // The address is recorded, not decided on: one key for every address.
+    const key = `v:${digest}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}`;
+    // Only well-formed tokens are ever cached: a hit needs no parse.
+    const hit = cacheServes() ? cache.get(key) : undefined;
+    if (hit) {
+      countUse(hit);
+      return Promise.resolve(hit.answer!);
+    }
     // A token of the wrong shape or checksum cannot be valid: no request for it.
-    if (typeof token !== 'string' || parseToken(token) === null) return copy(inactive);
-    return copy(await lookup(`v:${await digestOf(token)}`, { token }));
+    if (parseToken(token) === null) return Promise.resolve(notFound);
+    const request: VerifyRequest = { token };
+    if (applicationId !== undefined) request.applicationId = applicationId;
+    if (action !== undefined) request.action = action;
+    if (cost !== undefined) request.cost = cost;
+    if (ratelimits !== undefined) request.ratelimits = ratelimits;
+    if (ip !== undefined) request.ip = ip;
+    const load = async (): Promise<Cached> => {
+      const answer = deepFreeze(await ask(request));
+      return { tokenId: answer.tokenId, answer };
+    };
+    return lookup(key, load, countUse).then((cached) => cached.answer!);
   }
 
   async function authorize(token: string, request: AuthorizeRequest): Promise<Authorization> {
@@ -168,22 +366,42 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof action !== 'string' || !isAction(action)) {
       return { allowed: false, reason: `unknown action ${JSON.stringify(String(action))}` };
     }
+    const introspectionOf = async (body: { token: string; application_id?: string }, key: string) => {
+      const cached = await lookup(key, async () => {
+        const introspection = await introspect(body);
+        return { tokenId: introspection.sub, introspection };
+      });
+      return structuredClone(cached.introspection!);
+    };
     let introspection: Introspection;
-    if (typeof applicationId !== 'string' || !applicationIdShape.test(applicationId)) {
+    if (typeof token !== 'string' || parseToken(token) === null) {
+      introspection = structuredClone(inactive);
+    } else if (typeof applicationId !== 'string' || !applicationIdShape.test(applicationId)) {
       // No application has such an id; still say "not active" for a bad token.
-      introspection = await verify(token);
+      introspection = await introspectionOf({ token }, `i:${await digestOf(token)}`);
       if (introspection.active) {
         return { allowed: false, reason: `token does not reach application ${describeId(String(applicationId))}`, introspection };
       }
-    } else if (typeof token !== 'string' || parseToken(token) === null) {
-      introspection = copy(inactive);
     } else {
-      introspection = copy(await lookup(`a:${await digestOf(token)}:${applicationId}`, { token, application_id: applicationId }));
+      introspection = await introspectionOf({ token, application_id: applicationId }, `a:${await digestOf(token)}:${applicationId}`);
     }
     return { ...decide(introspection, applicationId, action), introspection };
   }
 
-  return { verify, authorize };
+  function ready(): Promise<void> {
+    ensureSubscribed();
+    return stream === 'off' || closed ? Promise.resolve() : firstOpen;
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    opened();
+    subscription?.close();
+    // Shutting down goes on whatever latchkey says: a report that could not be sent is reported.
+    await usage.close().catch(onError);
+  }
+
+  return { verify, authorize, ready, close };
 }
 
 /** The decision on an introspection that asked about `applicationId`. */

@@ -30,7 +30,7 @@ async function service(t: TestContext, verifier: Verifier, onError?: (error: Lat
         return;
       }
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ tokenId: req.latchkey?.sub }));
+      res.end(JSON.stringify({ tokenId: req.latchkey?.tokenId }));
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

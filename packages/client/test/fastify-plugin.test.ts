@@ -11,7 +11,7 @@ async function service(verifier: Verifier) {
   app.post<{ Params: { applicationId: string } }>(
     '/applications/:applicationId/state',
     { preHandler: requireScope(verifier, 'device.sendState', (request) => request.params.applicationId) },
-    async (request) => ({ tokenId: request.latchkey?.sub, tokenType: request.latchkey?.token_type }),
+    async (request) => ({ tokenId: request.latchkey?.tokenId, ownerType: request.latchkey?.ownerType }),
   );
   // getApplicationId defaults to the applicationId route parameter.
   app.get('/applications/:applicationId/devices', { preHandler: requireScope(verifier, 'devices.get') }, async (request) => ({
@@ -39,7 +39,7 @@ test('200 when allowed (request.latchkey set), 401 without an active token, 403 
   const device = await server.createToken(['all.Device']);
   const allowed = await sendState(`Bearer ${device.token}`);
   assert.equal(allowed.statusCode, 200);
-  assert.deepEqual(allowed.json(), { tokenId: device.id, tokenType: 'application' });
+  assert.deepEqual(allowed.json(), { tokenId: device.id, ownerType: 'application' });
   assert.equal((await sendState(`bearer  ${device.token}`)).statusCode, 200, 'the scheme is case-insensitive');
 
   const unauthorized = { type: 'Unauthorized', message: 'Authorization failed: invalid or missing token' };
@@ -69,7 +69,7 @@ test('200 when allowed (request.latchkey set), 401 without an active token, 403 
   // The default getApplicationId, and a read action that the read token holds.
   const devices = await app.inject({ url: `/applications/${applicationId}/devices`, headers: { authorization: `Bearer ${reader.token}` } });
   assert.equal(devices.statusCode, 200);
-  assert.deepEqual(devices.json(), { scope: 'all.Device.read' });
+  assert.deepEqual(devices.json(), { scope: ['all.Device.read'] });
 });
 
 test('503 Unavailable when latchkey cannot answer; an unknown action fails at construction', async (t) => {

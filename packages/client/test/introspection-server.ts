@@ -68,16 +68,29 @@ export async function startIntrospectionServer(t: TestContext): Promise<Introspe
   };
 }
 
-/** A fetch that counts the calls going through it. */
+/** A fetch that counts the verifications answered through it (POST /verify, /introspect; not the events stream). */
 export function countingFetch(): { fetch: typeof globalThis.fetch; calls: () => number } {
   let calls = 0;
   return {
-    fetch: (input, init) => {
-      calls++;
-      return globalThis.fetch(input, init);
+    // A 404 is not an answer: it is how a server without POST /verify says so (the verifier then asks /introspect).
+    fetch: async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      if (/\/(verify|introspect)$/.test(String(input)) && response.status !== 404) calls++;
+      return response;
     },
     calls: () => calls,
   };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether the server serves POST /verify (else the verifier falls back to /introspect). */
+export async function servesVerify(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${introspectionSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ token: 'lka_probe' }),
+  });
+  await response.arrayBuffer();
+  return response.status !== 404;
+}

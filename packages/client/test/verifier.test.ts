@@ -1,10 +1,13 @@
-// The verifier against a live latchkey: decisions with the server's scope algebra,
-// caching, revocation within the TTL, single-flight and failures.
-import { test } from 'node:test';
+// The verifier against a live latchkey: /verify answers and their fallback to
+// /introspect, decisions with the server's scope algebra, caching, revocation
+// through the events stream (and within the TTL without it), a lost stream,
+// single-flight, failures and usage reports.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActionScope } from '@latchkey/contract';
-import { createVerifier, LatchkeyError, LatchkeyNetworkError, type Verifier } from '../src/index.js';
-import { countingFetch, introspectionSecret, sleep, startIntrospectionServer } from './introspection-server.js';
+import { createVerifier, LatchkeyError, LatchkeyNetworkError, type Verifier, type VerifierOptions } from '../src/index.js';
+import { startProxy } from '../../server/test/helpers/tcp-proxy.js';
+import { countingFetch, introspectionSecret, servesVerify, sleep, startIntrospectionServer } from './introspection-server.js';
 
 const action = 'device.sendState';
 
@@ -61,26 +64,9 @@ test('device.sendState: allowed and denied exactly as the scope algebra says', a
   // Garbage (wrong shape or checksum) never costs a request.
   const before = counter.calls();
   await decide('lka_not-a-token');
-  assert.deepEqual(await verifier.verify('garbage'), { active: false });
+  assert.deepEqual(await verifier.verify('garbage'), { valid: false, code: 'NOT_FOUND' });
   assert.equal(counter.calls(), before);
-});
-
-test('verify: the introspection of a token, {active: false} for anything else', async (t) => {
-  const server = await startIntrospectionServer(t);
-  const verifier = createVerifier({ url: server.url, introspectionSecret });
-  const token = await server.createToken(['device.*', 'all.Device.read']);
-  const introspection = await verifier.verify(token.token);
-  assert.equal(introspection.active, true);
-  assert.equal(introspection.scope, 'device.* all.Device.read');
-  assert.equal(introspection.token_type, 'application');
-  assert.equal(introspection.sub, token.id);
-  assert.equal(introspection.application_id, server.applicationId);
-  assert.equal(introspection.application, undefined);
-  assert.deepEqual(await verifier.verify('lka_garbage'), { active: false });
-
-  // Callers get copies: changing one does not change what the cache serves.
-  introspection.scope = 'all.Application';
-  assert.equal((await verifier.verify(token.token)).scope, 'device.* all.Device.read');
+  await verifier.close();
 });
 
 test('unknown actions and malformed application ids are denied', async (t) => {
@@ -122,57 +108,177 @@ test('organization roles cap a user token as they do in latchkey', async (t) => 
   assert.match((await verifier.authorize(stranger.token, { applicationId: application.id, action })).reason, /does not reach/);
 });
 
-test('cache: a second decision within the TTL asks nothing; after the TTL it asks again', async (t) => {
+/** A verifier closed when the test ends. */
+function verifierFor(t: TestContext, options: VerifierOptions): Verifier {
+  const verifier = createVerifier(options);
+  t.after(() => verifier.close());
+  return verifier;
+}
+
+test('verify: the /verify answer of a token, with outcome codes', async (t) => {
   const server = await startIntrospectionServer(t);
-  const counter = countingFetch();
-  const verifier = createVerifier({ url: server.url, introspectionSecret, cacheTtlMs: 500, fetch: counter.fetch });
-  const token = await server.createToken(['all.Device']);
-  const key = { applicationId: server.applicationId, action } as const;
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret });
+  const { applicationId } = server;
+  const token = await server.createToken(['device.*', 'all.Device.read']);
+  const answer = await verifier.verify(token.token);
+  assert.equal(answer.valid, true);
+  assert.equal(answer.code, 'VALID');
+  assert.equal(answer.tokenId, token.id);
+  assert.equal(answer.ownerType, 'application');
+  assert.equal(answer.ownerId, applicationId);
+  assert.deepEqual(answer.scope, ['device.*', 'all.Device.read']);
+  assert.equal(answer.ratelimits, undefined);
+  assert.equal(answer.credits, undefined);
 
-  assert.equal((await verifier.authorize(token.token, key)).allowed, true);
-  assert.equal(counter.calls(), 1);
-  assert.equal((await verifier.authorize(token.token, key)).allowed, true);
-  // Another action on the same application is decided from the same introspection.
-  assert.equal((await verifier.authorize(token.token, { ...key, action: 'device.get' })).allowed, true);
-  assert.equal(counter.calls(), 1);
-  // verify has its own key.
-  await verifier.verify(token.token);
-  await verifier.verify(token.token);
-  assert.equal(counter.calls(), 2);
+  assert.equal((await verifier.verify(token.token, { applicationId, action })).code, 'VALID');
+  assert.equal((await verifier.verify(token.token, { applicationId, action: 'device.delete' })).code, 'VALID');
+  assert.equal((await verifier.verify(token.token, { applicationId, action: 'application.patch' })).code, 'INSUFFICIENT_PERMISSIONS');
+  const other = await server.api<{ id: string }>('POST', '/applications', { name: 'Other' });
+  const elsewhere = await verifier.verify(token.token, { applicationId: other.id, action });
+  assert.deepEqual([elsewhere.valid, elsewhere.code, elsewhere.tokenId], [false, 'FORBIDDEN', token.id]);
+  // No application has a malformed id: the token is checked alone, nothing consumed.
+  assert.deepEqual(
+    [
+      (await verifier.verify(token.token, { applicationId: '../admin', action })).code,
+      (await verifier.verify('garbage', { applicationId: '../admin' })).code,
+    ],
+    ['FORBIDDEN', 'NOT_FOUND'],
+  );
 
-  await sleep(600);
-  assert.equal((await verifier.authorize(token.token, key)).allowed, true);
-  assert.equal(counter.calls(), 3);
-  assert.equal(server.introspections(), 3);
+  assert.deepEqual(await verifier.verify('lka_garbage'), { valid: false, code: 'NOT_FOUND' });
+  const inactive = await server.createToken(['all.Device']);
+  await server.api('PATCH', `/applications/${applicationId}/tokens/${inactive.id}`, { status: 'inactive' });
+  // A server without /verify cannot say why a token is not active.
+  assert.deepEqual(await verifier.verify(inactive.token), {
+    valid: false,
+    code: (await servesVerify(server.url)) ? 'DISABLED' : 'NOT_FOUND',
+  });
 
-  // Negative results are cached too: an unknown (well-formed) token.
-  const other = await server.createToken(['all.Device']);
-  await server.api('DELETE', `/applications/${server.applicationId}/tokens/${other.id}`);
-  assert.equal((await verifier.authorize(other.token, key)).allowed, false);
-  assert.equal((await verifier.authorize(other.token, key)).allowed, false);
-  assert.equal(counter.calls(), 4);
+  // Answers are frozen: nothing a caller does changes what the cache serves.
+  assert.throws(() => answer.scope!.push('all.Application'), TypeError);
+  assert.throws(() => Object.assign(answer, { valid: false }), TypeError);
+  assert.deepEqual((await verifier.verify(token.token)).scope, ['device.*', 'all.Device.read']);
 });
 
-test('revocation: still allowed within the TTL (documented), denied after it', async (t) => {
+test('against a server without POST /verify, verify asks /introspect and decides with the same algebra', async (t) => {
   const server = await startIntrospectionServer(t);
-  const verifier = createVerifier({ url: server.url, introspectionSecret, cacheTtlMs: 500 });
+  const asked: string[] = [];
+  // This server serves /verify once merged: send the verifier's /verify to a path it does not serve, as an older latchkey's 404.
+  const olderServer: typeof fetch = (input, init) => {
+    const url = String(input).replace(/\/verify$/, '/verify-not-served-here');
+    asked.push(new URL(url).pathname);
+    return fetch(url, init);
+  };
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, fetch: olderServer, subscribe: false });
+  const { applicationId } = server;
+  const token = await server.createToken(['all.Device.read']);
+  const answer = await verifier.verify(token.token, { applicationId, action: 'device.get', cost: 5 });
+  assert.deepEqual(
+    { ...answer, scope: answer.scope },
+    { valid: true, code: 'VALID', tokenId: token.id, ownerType: 'application', ownerId: applicationId, scope: ['all.Device.read'] },
+  );
+  assert.deepEqual(asked, ['/verify-not-served-here', '/introspect']);
+  assert.equal((await verifier.verify(token.token, { applicationId, action })).code, 'INSUFFICIENT_PERMISSIONS');
+  const other = await server.api<{ id: string }>('POST', '/applications', { name: 'Other' });
+  assert.equal((await verifier.verify(token.token, { applicationId: other.id, action: 'device.get' })).code, 'FORBIDDEN');
+  assert.deepEqual(await verifier.verify(`${token.token.slice(0, -1)}${token.token.endsWith('x') ? 'y' : 'x'}`), {
+    valid: false,
+    code: 'NOT_FOUND',
+  });
+  // The 404 is remembered: later verifications go straight to /introspect.
+  assert.equal(asked.filter((path) => path === '/verify-not-served-here').length, 1);
+});
+
+test('cache: answers without limits are kept; a second verification within the TTL asks nothing', async (t) => {
+  const server = await startIntrospectionServer(t);
+  const counter = countingFetch();
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, cacheTtlMs: 500, subscribe: false, fetch: counter.fetch });
   const token = await server.createToken(['all.Device']);
   const key = { applicationId: server.applicationId, action } as const;
 
+  assert.equal((await verifier.verify(token.token, key)).code, 'VALID');
+  assert.equal((await verifier.verify(token.token, key)).code, 'VALID');
+  assert.equal(counter.calls(), 1);
+  // Another action is another question.
+  await verifier.verify(token.token, { ...key, action: 'device.get' });
+  assert.equal(counter.calls(), 2);
+  // authorize keeps its own introspections.
   assert.equal((await verifier.authorize(token.token, key)).allowed, true);
-  await server.api('PATCH', `/applications/${server.applicationId}/tokens/${token.id}`, { status: 'inactive' });
-  assert.equal((await verifier.authorize(token.token, key)).allowed, true, 'served from the cache within the TTL');
+  assert.equal((await verifier.authorize(token.token, { ...key, action: 'device.get' })).allowed, true);
+  assert.equal(counter.calls(), 3);
+
   await sleep(600);
-  assert.deepEqual(
-    { ...(await verifier.authorize(token.token, key)), introspection: undefined },
-    { allowed: false, reason: 'token is not active', introspection: undefined },
-  );
+  assert.equal((await verifier.verify(token.token, key)).code, 'VALID');
+  assert.equal(counter.calls(), 4);
+
+  // Without the events stream a revoked token is accepted until the TTL ends (documented).
+  await server.api('PATCH', `/applications/${server.applicationId}/tokens/${token.id}`, { status: 'inactive' });
+  assert.equal((await verifier.verify(token.token, key)).valid, true, 'served from the cache within the TTL');
+  await sleep(600);
+  assert.equal((await verifier.verify(token.token, key)).valid, false);
+});
+
+test('subscribed: a token deactivated or deleted is dropped from the cache at once, not after the TTL', async (t) => {
+  const server = await startIntrospectionServer(t);
+  const counter = countingFetch();
+  // A TTL far beyond the test: only the events stream can explain a fresh answer.
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, cacheTtlMs: 60_000, fetch: counter.fetch });
+  await verifier.ready();
+  const key = { applicationId: server.applicationId, action } as const;
+  const deactivated = await server.createToken(['all.Device']);
+  const deleted = await server.createToken(['all.Device']);
+  const bystander = await server.createToken(['all.Device']);
+  for (const token of [deactivated, deleted, bystander]) assert.equal((await verifier.verify(token.token, key)).code, 'VALID');
+  for (const token of [deactivated, deleted, bystander]) await verifier.verify(token.token, key);
+  assert.equal(counter.calls(), 3, 'kept');
+
+  await server.api('PATCH', `/applications/${server.applicationId}/tokens/${deactivated.id}`, { status: 'inactive' });
+  await server.api('DELETE', `/applications/${server.applicationId}/tokens/${deleted.id}`);
+  assert.equal(await untilInvalid(() => verifier.verify(deactivated.token, key)), false);
+  assert.equal(await untilInvalid(() => verifier.verify(deleted.token, key)), false);
+  const before = counter.calls();
+  assert.equal((await verifier.verify(bystander.token, key)).valid, true);
+  assert.equal(counter.calls(), before, 'a change to another token keeps this one cached');
+
+  // Re-activated: a cached negative answer says nothing of whose it is, and goes with any change.
+  assert.equal((await verifier.verify(deactivated.token, key)).valid, false);
+  await server.api('PATCH', `/applications/${server.applicationId}/tokens/${deactivated.id}`, { status: 'active' });
+  assert.equal(await untilValid(() => verifier.verify(deactivated.token, key)), true);
+});
+
+test('a lost events stream: the cache serves for cacheTtlMs, then every verification asks latchkey until it is back', async (t) => {
+  const server = await startIntrospectionServer(t);
+  const target = new URL(server.url);
+  const proxy = await startProxy(target.hostname, Number(target.port));
+  t.after(() => proxy.close());
+  const errors: unknown[] = [];
+  const verifier = verifierFor(t, {
+    url: `http://127.0.0.1:${proxy.port}`,
+    introspectionSecret,
+    cacheTtlMs: 1_000,
+    reconnect: { minMs: 20, maxMs: 50 },
+    onError: (error) => errors.push(error),
+  });
+  await verifier.ready();
+  const token = await server.createToken(['all.Device']);
+  assert.equal((await verifier.verify(token.token)).code, 'VALID');
+
+  proxy.cut();
+  // Lost a moment ago: still within cacheTtlMs.
+  assert.equal((await verifier.verify(token.token)).code, 'VALID');
+  await sleep(1_200);
+  await assert.rejects(verifier.verify(token.token), LatchkeyNetworkError, 'the cache is not served: latchkey is asked');
+  assert.ok(errors.length > 0, 'the lost stream is reported to onError');
+
+  proxy.restore();
+  await untilAnswered(() => verifier.verify(token.token));
+  assert.equal((await verifier.verify(token.token)).code, 'VALID');
 });
 
 test('cacheTtlMs 0 caches nothing', async (t) => {
   const server = await startIntrospectionServer(t);
   const counter = countingFetch();
-  const verifier = createVerifier({ url: server.url, introspectionSecret, cacheTtlMs: 0, fetch: counter.fetch });
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, cacheTtlMs: 0, fetch: counter.fetch });
   const token = await server.createToken(['all.Device']);
   await verifier.verify(token.token);
   await verifier.verify(token.token);
@@ -182,37 +288,28 @@ test('cacheTtlMs 0 caches nothing', async (t) => {
 test('single-flight: concurrent look-ups of one key share one request', async (t) => {
   const server = await startIntrospectionServer(t);
   const counter = countingFetch();
-  const verifier = createVerifier({ url: server.url, introspectionSecret, fetch: counter.fetch });
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, fetch: counter.fetch });
+  await verifier.ready();
   const token = await server.createToken(['all.Device']);
 
   const results = await Promise.all(Array.from({ length: 10 }, () => verifier.verify(token.token)));
   assert.equal(counter.calls(), 1);
-  assert.equal(server.introspections(), 1);
-  for (const result of results) assert.equal(result.sub, token.id);
+  for (const result of results) assert.equal(result.tokenId, token.id);
 
   const decisions = await Promise.all(
     Array.from({ length: 10 }, () => verifier.authorize(token.token, { applicationId: server.applicationId, action })),
   );
   assert.equal(counter.calls(), 2);
+  assert.equal(server.introspections() <= 2, true);
   assert.ok(decisions.every((d) => d.allowed));
 });
 
-test('single-flight holds however the digests of concurrent callers are scheduled', async (t) => {
+test('single-flight: concurrent verifications of one token share one failing request too', async (t) => {
   const server = await startIntrospectionServer(t);
   const token = await server.createToken(['all.Device']);
   const counter = countingFetch();
-  // A failure is not cached, so a caller that missed the shared request sends its own.
-  const wrongSecret = createVerifier({ url: server.url, introspectionSecret: 'not the secret', fetch: counter.fetch });
-  // The first caller's digest finishes last, long after the others' request is over.
-  const subtle = globalThis.crypto.subtle;
-  const digest = subtle.digest.bind(subtle);
-  let calls = 0;
-  t.mock.method(subtle, 'digest', async (...args: Parameters<SubtleCrypto['digest']>) => {
-    const slow = calls++ === 0;
-    const out = await digest(...args);
-    if (slow) await sleep(300);
-    return out;
-  });
+  // A failure is not cached: only callers that joined the request see it.
+  const wrongSecret = verifierFor(t, { url: server.url, introspectionSecret: 'not the secret', fetch: counter.fetch, subscribe: false });
   const settled = await Promise.allSettled(Array.from({ length: 3 }, () => wrongSecret.verify(token.token)));
   assert.ok(settled.every((r) => r.status === 'rejected'));
   assert.equal(counter.calls(), 1);
@@ -223,7 +320,7 @@ test('failures throw LatchkeyError, are not cached, and never carry the token', 
   const token = await server.createToken(['all.Device']);
 
   const counter = countingFetch();
-  const wrongSecret = createVerifier({ url: server.url, introspectionSecret: 'not the secret', fetch: counter.fetch });
+  const wrongSecret = verifierFor(t, { url: server.url, introspectionSecret: 'not the secret', fetch: counter.fetch });
   const check = (error: unknown) => {
     assert.ok(error instanceof LatchkeyError);
     assert.equal(error.statusCode, 401);
@@ -241,7 +338,7 @@ test('failures throw LatchkeyError, are not cached, and never carry the token', 
   assert.ok(failing.every((r) => r.status === 'rejected'));
   assert.equal(counter.calls(), 4);
 
-  const unreachable = createVerifier({ url: 'http://127.0.0.1:1', introspectionSecret });
+  const unreachable = verifierFor(t, { url: 'http://127.0.0.1:1', introspectionSecret });
   await assert.rejects(unreachable.verify(token.token), (error: unknown) => {
     assert.ok(error instanceof LatchkeyNetworkError);
     assert.equal(error.statusCode, 0);
@@ -249,39 +346,42 @@ test('failures throw LatchkeyError, are not cached, and never carry the token', 
     return true;
   });
 
-  // A server answering something else than an introspection.
-  const odd = createVerifier({
+  // A server answering something else than a verification.
+  const odd = verifierFor(t, {
     url: server.url,
     introspectionSecret,
+    subscribe: false,
     fetch: async () => new Response(JSON.stringify({ hello: 'world' }), { status: 200 }),
   });
   await assert.rejects(odd.verify(token.token), (error: unknown) => error instanceof LatchkeyError && error.statusCode === 200);
 
   // The verifier still works against the right secret after all that.
-  const right: Verifier = createVerifier({ url: `${server.url}/`, introspectionSecret });
-  assert.equal((await right.verify(token.token)).active, true);
+  const right = verifierFor(t, { url: `${server.url}/`, introspectionSecret });
+  assert.equal((await right.verify(token.token)).valid, true);
 });
 
 test('the cache never outlives the token', async (t) => {
   const server = await startIntrospectionServer(t);
   const counter = countingFetch();
-  const verifier = createVerifier({ url: server.url, introspectionSecret, cacheTtlMs: 60_000, fetch: counter.fetch });
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, cacheTtlMs: 60_000, fetch: counter.fetch });
+  await verifier.ready();
   const expirationDate = new Date(Date.now() + 1500).toISOString();
   const token = await server.api<{ token: string }>('POST', `/applications/${server.applicationId}/tokens`, {
     name: 'brief',
     scope: ['all.Device'],
     expirationDate,
   });
-  assert.equal((await verifier.verify(token.token)).active, true);
+  assert.equal((await verifier.verify(token.token)).valid, true);
   await sleep(Date.parse(expirationDate) - Date.now() + 50);
-  assert.deepEqual(await verifier.verify(token.token), { active: false });
+  assert.equal((await verifier.verify(token.token)).valid, false);
   assert.equal(counter.calls(), 2);
 });
 
 test('maxCacheEntries bounds the cache: the least recently used result is asked again', async (t) => {
   const server = await startIntrospectionServer(t);
   const counter = countingFetch();
-  const verifier = createVerifier({ url: server.url, introspectionSecret, maxCacheEntries: 2, fetch: counter.fetch });
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, maxCacheEntries: 2, fetch: counter.fetch });
+  await verifier.ready();
   const [a, b, c] = [
     await server.createToken(['all.Device']),
     await server.createToken(['all.Device']),
@@ -297,3 +397,54 @@ test('maxCacheEntries bounds the cache: the least recently used result is asked 
   await verifier.verify(b.token);
   assert.equal(counter.calls(), 4, 'b gave way');
 });
+
+test('verifications answered from the cache are reported to POST /verify/usage, in batches and on close', async (t) => {
+  const server = await startIntrospectionServer(t);
+  if (!(await servesVerify(server.url))) return t.skip('this server has no POST /verify (nor /verify/usage) yet');
+  const reports: unknown[] = [];
+  const recording: typeof fetch = async (input, init) => {
+    if (String(input).endsWith('/verify/usage')) reports.push(JSON.parse(String(init?.body)));
+    return fetch(input, init);
+  };
+  const verifier = createVerifier({ url: server.url, introspectionSecret, usageReportIntervalMs: 0, fetch: recording });
+  await verifier.ready();
+  const token = await server.createToken(['all.Device']);
+  for (let i = 0; i < 5; i++) await verifier.verify(token.token);
+  await verifier.close();
+  assert.equal(reports.length, 1);
+  const [report] = reports as Array<{ usage: Array<{ tokenId: string; code: string; count: number; time: string }> }>;
+  assert.deepEqual(
+    report!.usage.map(({ tokenId, code, count }) => ({ tokenId, code, count })),
+    [{ tokenId: token.id, code: 'VALID', count: 4 }],
+  );
+  assert.equal(new Date(report!.usage[0]!.time).getUTCSeconds(), 0, 'counted per minute');
+});
+
+/** Repeats the verification until it is no longer valid, for at most 2 s; the last validity seen. */
+async function untilInvalid(verify: () => Promise<{ valid: boolean }>): Promise<boolean> {
+  const deadline = Date.now() + 2_000;
+  let valid = true;
+  while (Date.now() < deadline && (valid = (await verify()).valid)) await sleep(5);
+  return valid;
+}
+
+async function untilValid(verify: () => Promise<{ valid: boolean }>): Promise<boolean> {
+  const deadline = Date.now() + 2_000;
+  let valid = false;
+  while (Date.now() < deadline && !(valid = (await verify()).valid)) await sleep(5);
+  return valid;
+}
+
+/** Repeats until the verification answers (latchkey reachable again), for at most 5 s. */
+async function untilAnswered(verify: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      await verify();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(20);
+    }
+  }
+}

@@ -155,6 +155,17 @@ export const routes = {
     body: verifyRequestSchema,
     response: { 200: verifyAnswerSchema },
   },
+  'verifyEvents.get': {
+    method: 'GET',
+    path: '/verify/events',
+    authentication: 'introspection-secret',
+    access: 'read',
+    summary: 'Changes that can alter a verification, as Server-Sent Events',
+    description:
+      'Authenticated with the introspection secret. A `text/event-stream` of `{"type": "token.changed" | "token.deleted" | "reset", "tokenId"}` ' +
+      'data, each with an `id:`, and a comment line as heartbeat. Send the last id received as `Last-Event-ID` to resume; a stream ' +
+      'that cannot resume from it (or has none) begins with `reset`: drop everything cached.',
+  },
   'auth.authenticateUser': {
     method: 'POST',
     path: '/auth/user',

@@ -1,6 +1,7 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import type { VerificationEventsOptions } from './events/verification-events.js';
 import type { Store } from './storage/port.js';
 import type { UsageWriterOptions } from './usage/usage-writer.js';
 
@@ -25,6 +26,8 @@ export interface AppOptions {
    * (default 300; 0 disables).
    */
   authFailureLimit?: number;
+  /** GET /verify/events: heartbeat interval and how many events a stream may resume from. */
+  verificationEvents?: VerificationEventsOptions;
   /** Longest accepted request line URL, in bytes (default 8 KiB). */
   maxUrlLength?: number;
   /** Largest accepted request head (request line and headers), in bytes (default 16 KiB). */

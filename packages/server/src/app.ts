@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
 import { createEarlyRefusal } from './http/early-refusal.js';
 import { createEarlyVerify } from './http/early-verify.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { VerificationEvents } from './events/verification-events.js';
 import { createRefusals } from './http/refusals.js';
 import { requestHeadHook } from './http/request-head-hook.js';
 import { childLoggerFactory } from './http/request-logging.js';
@@ -70,6 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', () => rateLimiter.close());
   const authenticate = createAuthenticateHook({ authenticator, throttle, refusals, rateLimiter, usage, now });
   const reachOf = (principal: Principal, applicationId: string) => reach(store, owners, principal, applicationId);
+  const verificationEvents = new VerificationEvents(store, options.verificationEvents);
+  // Before the server closes: it would wait for the open streams.
+  app.addHook('preClose', async () => verificationEvents.close());
   const ctx: AppContext = {
     store,
     views,
@@ -78,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rateLimiter,
     verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage }),
     usageWriter,
+    verificationEvents,
     now,
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),

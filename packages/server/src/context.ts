@@ -3,6 +3,7 @@ import type { ActionName } from '@latchkey/contract';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
+import type { VerificationEvents } from './events/verification-events.js';
 import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
 import type { Store } from './storage/port.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   verify: Verify;
   /** Writes ctx.usage to the store in batches; `flush()` before reading usage. */
   usageWriter: UsageWriter;
+  /** GET /verify/events: the streams of changes that can alter a verification. */
+  verificationEvents: VerificationEvents;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */

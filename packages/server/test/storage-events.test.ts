@@ -130,11 +130,11 @@ const writes: Record<string, Case> = {
   },
   async updateToken(store, f) {
     assert.ok(await store.updateToken('application', f.appId, f.tokenId, { status: 'inactive' }, t0 + 1));
-    return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId;
+    return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId && e.deleted === undefined;
   },
   async deleteToken(store, f) {
     assert.equal(await store.deleteToken('application', f.appId, f.tokenId), true);
-    return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId;
+    return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId && e.deleted === true;
   },
   async touchToken(store, f) {
     await store.touchToken(f.tokenId, t0 + 5);

@@ -9,6 +9,7 @@ import { introspectionSecretHook } from '../auth/introspection-secret.js';
 import type { AppContext } from '../context.js';
 import type { Handlers } from './handlers.js';
 import introspectHandlers from './introspect.js';
+import verifyEventsHandlers from './verify-events.js';
 import { registerTable } from './register-table.js';
 import verifyHandlers from './verify.js';
 import verifyUsageHandlers from './verify-usage.js';
@@ -18,6 +19,7 @@ export function secretRoutes(app: FastifyInstance, ctx: AppContext, secrets: rea
     ...introspectHandlers(ctx),
     ...verifyHandlers(ctx),
     ...verifyUsageHandlers(ctx),
+    ...verifyEventsHandlers(ctx),
   };
   app.register(async (scope) => {
     await scope.register(formbody);

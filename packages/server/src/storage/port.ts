@@ -249,8 +249,8 @@ export interface UsageCutoffs {
  * caches and ignores every other, so a new kind never costs a cache its contents.
  */
 export type StoreEvent =
-  /** A token changed (update) or went (delete). */
-  | { kind: 'token'; id: string; ownerType: OwnerType; ownerId: string }
+  /** A token changed (update) or went (delete: `deleted`, so verifiers downstream can say which). */
+  | { kind: 'token'; id: string; ownerType: OwnerType; ownerId: string; deleted?: true }
   /**
    * A token was used (touchToken: lastUsedAt and version). Announced to this process
    * only: it happens at most once a minute per token on every node that

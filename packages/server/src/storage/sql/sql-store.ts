@@ -468,7 +468,7 @@ export class SqlStore implements Store {
 
   async deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {
     const deleted = await deleteToken(this.db, ownerType, ownerId, id, audit);
-    if (deleted) await this.#announce({ kind: 'token', id, ownerType, ownerId });
+    if (deleted) await this.#announce({ kind: 'token', id, ownerType, ownerId, deleted: true });
     return deleted;
   }
 
