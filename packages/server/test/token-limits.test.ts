@@ -167,6 +167,19 @@ for (const resource of resources) {
     assert.equal(kept.json().credits.remaining, 100);
   });
 
+  test(`${resource.name}: a monthly refill on day 31 comes on the last day of a shorter month`, async (t) => {
+    const h = await build(t);
+    h.clock.now = Date.UTC(2031, 1, 10, 8); // 10 February 2031
+    const credits = { remaining: 4, refill: { amount: 40, interval: 'monthly', refillDay: 31 } };
+    const id = (await post(h, { name: 'm', credits })).json().id as string;
+    assert.equal((await get(h, id)).json().credits.remaining, 4);
+    h.clock.now = Date.UTC(2031, 1, 28) - 1;
+    assert.equal((await get(h, id)).json().credits.remaining, 4, 'the last millisecond of 27 February');
+    h.clock.now = Date.UTC(2031, 1, 28);
+    assert.equal((await get(h, id)).json().credits.remaining, 40, '28 February, 00:00 UTC');
+    assert.deepEqual((await get(h, id)).json().credits.refill, credits.refill);
+  });
+
   test(`${resource.name}: a change of limits is audited as an update of the token`, async (t) => {
     const h = await build(t);
     const id = (await post(h, { name: 'a' })).json().id as string;
