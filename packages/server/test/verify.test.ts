@@ -323,7 +323,12 @@ test('credits refused give the rate limits back', async (t) => {
   const spent = await verify({ token: created.token });
   assert.equal(spent.code, 'VALID');
   assert.equal(spent.ratelimits[0].remaining, 4);
-  for (let i = 0; i < 3; i++) assert.equal((await verify({ token: created.token })).code, 'USAGE_EXCEEDED');
+  for (let i = 0; i < 3; i++) {
+    const refused = await verify({ token: created.token });
+    assert.equal(refused.code, 'USAGE_EXCEEDED');
+    assert.deepEqual(refused.credits, { remaining: 0 });
+    assert.equal(refused.ratelimits[0].remaining, 4, 'the limit as it stands, its cost given back');
+  }
   assert.equal((await patch(created.id, { credits: { remaining: 10 } })).statusCode, 200);
   const again = await verify({ token: created.token });
   assert.equal(again.code, 'VALID');
@@ -423,7 +428,7 @@ test('verifying a token without credits writes nothing to the store but its last
   const limited = generateToken('application');
   await store.createToken(
     newToken(
-      { name: 'limited', ratelimits: [{ name: 'requests', limit: 1000, duration: 60_000 }] },
+      { name: 'limited', ratelimits: [{ name: 'requests', limit: 1000, duration: 60_000, autoApply: true }] },
       {
         owner: { ownerType: 'application', ownerId: applicationId },
         creator: { creatorType: 'user', creatorId: user.id, creatorName: 'test' },

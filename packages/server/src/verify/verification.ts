@@ -111,10 +111,13 @@ export function createVerify(parts: VerificationParts): Verify {
       return notFound;
     }
     const code: VerificationCode = spent.spent ? 'VALID' : 'USAGE_EXCEEDED';
-    if (!spent.spent && decision) await rateLimiter.refund(limits, now);
     const out = identity(record, spent.spent, code);
     out.credits = { remaining: spent.remaining };
-    if (decision) out.ratelimits = decision.states;
+    if (decision) {
+      if (!spent.spent) await rateLimiter.refund(limits, now);
+      // Refunded, each limit has its cost back.
+      out.ratelimits = spent.spent ? decision.states : decision.states.map((s, i) => ({ ...s, remaining: s.remaining + limits[i]!.cost }));
+    }
     return answer(record, code, now, out);
   }
 
