@@ -1,6 +1,7 @@
 // POST /verify on two nodes (two apps on one database) whose rate limits live in one
-// Redis: a concurrent burst split over both is admitted exactly `limit` times, and a
-// verification refused for its credits gives back what the limits took.
+// Redis: a concurrent burst split over both is admitted exactly `limit` times, a
+// verification refused for its credits gives back what the limits took, and latchkey's
+// own API counts a token's autoApply limits there too.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -60,8 +61,11 @@ async function twoNodes(t: TestContext) {
     assert.equal(response.statusCode, 200, response.body);
     return response.json();
   };
+  const listTokens = (node: FastifyInstance, token: string) =>
+    node.inject({ method: 'GET', url: `/applications/${boot.applicationId}/tokens`, headers: { authorization: `Bearer ${token}` } });
   return {
     nodes,
+    listTokens,
     createToken: (body: object) => manage('POST', '', body),
     patchToken: (id: string, body: object) => manage('PATCH', `/${id}`, body),
     verify,
@@ -107,4 +111,21 @@ test('credits refused after the Redis limits admitted: the limits are given back
   const check = await verify(nodes[1]!, { token, cost: 0, ratelimits: [{ name: 'requests', cost: 0 }] });
   assert.equal(check.code, 'VALID');
   assert.equal(check.ratelimits![0]!.remaining, 95);
+});
+
+test("latchkey's own API: a token's autoApply limit in Redis is shared by both nodes", async (t) => {
+  const reason = await redisSkipReason();
+  if (reason) return t.skip(reason);
+  const { nodes, createToken, listTokens } = await twoNodes(t);
+  const { token } = await createToken({
+    name: 'caller',
+    scope: ['all.Application'],
+    ratelimits: [{ name: 'requests', limit: 3, duration: 3_600_000 }],
+  });
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await listTokens(nodes[i % 2]!, token)).statusCode);
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
+  const refused = await listTokens(nodes[1]!, token);
+  assert.equal(refused.json().type, 'TooManyRequests');
+  assert.ok(Number(refused.headers['retry-after']) > 0);
 });
