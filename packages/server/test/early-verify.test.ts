@@ -36,7 +36,7 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
   }
   const fields = {
     plain: { name: 'plain', meta: { plan: 'pro', nested: { list: [1, 'two', null] } } },
-    limited: { name: 'limited', ratelimits: [{ name: 'requests', limit: 2, duration: 60_000 }] },
+    limited: { name: 'limited', ratelimits: [{ name: 'requests', limit: 2, duration: 60_000, autoApply: true }] },
     credited: { name: 'credited', credits: { remaining: 1 } },
     inactive: { name: 'inactive', status: 'inactive' as const },
     reader: { name: 'reader' },

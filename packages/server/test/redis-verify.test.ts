@@ -5,6 +5,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -56,8 +57,18 @@ async function twoNodes(t: TestContext) {
     assert.ok(response.statusCode < 300, response.body);
     return response.json() as { token: string; id: string };
   };
+  // Node B listens: its verifications come over HTTP, through the path served ahead of
+  // Fastify (http/early-verify.ts); node A's are injected, through Fastify's route.
+  await nodes[1]!.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = nodes[1]!.server.address() as AddressInfo;
   const verify = async (node: FastifyInstance, payload: object): Promise<VerifyAnswer> => {
-    const response = await node.inject({ method: 'POST', url: '/verify', headers: { authorization: `Bearer ${secret}` }, payload });
+    const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    if (node === nodes[1]) {
+      const response = await fetch(`http://127.0.0.1:${port}/verify`, { method: 'POST', headers, body: JSON.stringify(payload) });
+      assert.equal(response.status, 200);
+      return (await response.json()) as VerifyAnswer;
+    }
+    const response = await node.inject({ method: 'POST', url: '/verify', headers, payload });
     assert.equal(response.statusCode, 200, response.body);
     return response.json();
   };

@@ -423,7 +423,7 @@ test('verifying a token without credits writes nothing to the store but its last
   const limited = generateToken('application');
   await store.createToken(
     newToken(
-      { name: 'limited', ratelimits: [{ name: 'requests', limit: 1000, duration: 60_000 }] },
+      { name: 'limited', ratelimits: [{ name: 'requests', limit: 1000, duration: 60_000, autoApply: true }] },
       {
         owner: { ownerType: 'application', ownerId: applicationId },
         creator: { creatorType: 'user', creatorId: user.id, creatorName: 'test' },
