@@ -1,11 +1,12 @@
 // Redis cut away under load, through a TCP proxy (as the PostgreSQL fault test does):
-// with each --ratelimit-on-error setting, verifications answer by it, /health reports
-// the store unreachable (degraded, still 200), the outage is logged once however many
-// commands fail, and once Redis is back the limits are counted there again.
+// with each --ratelimit-on-error setting, POST /verify answers by it (VALID or
+// RATE_LIMITED), /health reports the store unreachable (degraded, still 200), the
+// outage is logged once however many commands fail, and once Redis is back the
+// limits are counted there again.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../src/app.js';
-import type { LimitDecision, LimitRequest } from '../src/limits/rate-limiter.js';
+import { bootstrap } from '../src/bootstrap.js';
 import { RedisRateLimiter, type RatelimitOnError } from '../src/limits/redis-rate-limiter.js';
 import { openStore } from '../src/storage/open-store.js';
 import { freshPrefix, redisSkipReason, redisUrl } from './helpers/redis.js';
@@ -19,6 +20,10 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+const secret = 'redis-outage-secret-of-the-test-suite';
+// One moment for every verification of a test, so no window boundary falls between counts compared.
+const now = Date.now();
 
 async function nodeBehindProxy(t: TestContext, onError: RatelimitOnError) {
   const target = new URL(redisUrl);
@@ -37,7 +42,7 @@ async function nodeBehindProxy(t: TestContext, onError: RatelimitOnError) {
     },
   });
   const store = await openStore('sqlite::memory:');
-  const app = await buildApp({ store, rateLimiter });
+  const app = await buildApp({ store, rateLimiter, introspectionSecret: secret, now: () => now });
   t.after(async () => {
     await app.close();
     await rateLimiter.close();
@@ -46,31 +51,55 @@ async function nodeBehindProxy(t: TestContext, onError: RatelimitOnError) {
   });
   rateLimiter.connect();
   await rateLimiter.ready();
+  const boot = await bootstrap(store, { email: 'ops@example.com', password: 'correct horse battery', applicationName: 'Fleet' });
+  const created = await app.inject({
+    method: 'POST',
+    url: `/applications/${boot.applicationId}/tokens`,
+    headers: { authorization: `Bearer ${boot.token}` },
+    payload: {
+      name: 'metered',
+      ratelimits: [
+        { name: 'requests', limit: 1_000_000, duration: 60_000 },
+        { name: 'burst', limit: 1_000_000, duration: 1_000 },
+      ],
+    },
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const { token } = created.json() as { token: string };
+  const verify = async (payload: object = {}): Promise<Answer> => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/verify',
+      headers: { authorization: `Bearer ${secret}` },
+      payload: { token, ...payload },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json();
+  };
+  /** What the shared count leaves of 'requests', by a check that consumes nothing. */
+  const requestsLeft = async () => (await verify({ ratelimits: [{ name: 'requests', cost: 0 }] })).ratelimits![0]!.remaining;
   const health = async () => {
     const response = await app.inject({ method: 'GET', url: '/health' });
     assert.equal(response.statusCode, 200);
     return response.json() as { status: string; ratelimits: { store: string; reachable: boolean } };
   };
-  return { proxy, rateLimiter, lines, health };
+  return { proxy, rateLimiter, lines, health, verify, requestsLeft };
 }
 
-const requests: LimitRequest[] = [
-  { tokenId: 'b'.repeat(24), name: 'requests', limit: 1_000_000, duration: 60_000, cost: 1 },
-  { tokenId: 'b'.repeat(24), name: 'burst', limit: 1_000_000, duration: 1_000, cost: 1 },
-];
-
-// One moment for every verification of a test, so no window boundary falls between counts compared.
-const now = Date.now();
+interface Answer {
+  code: string;
+  ratelimits?: Array<{ name: string; remaining: number }>;
+}
 
 /** Verifications in a loop, 20 at a time, until stopped: the load Redis is cut under. */
-function load(rateLimiter: RedisRateLimiter) {
-  const decisions: LimitDecision[] = [];
+function load(verify: () => Promise<Answer>) {
+  const answers: Answer[] = [];
   let running = true;
   const done = (async () => {
-    while (running) decisions.push(...(await Promise.all(Array.from({ length: 20 }, () => rateLimiter.apply(requests, now)))));
+    while (running) answers.push(...(await Promise.all(Array.from({ length: 20 }, () => verify()))));
   })();
   return {
-    decisions,
+    answers,
     async stop() {
       running = false;
       await done;
@@ -82,26 +111,23 @@ for (const onError of ['allow', 'deny'] as const) {
   test(`Redis cut under load with --ratelimit-on-error ${onError}: answers by it, /health degraded, logged once, counted again once back`, async (t) => {
     const reason = await redisSkipReason();
     if (reason) return t.skip(reason);
-    const { proxy, rateLimiter, lines, health } = await nodeBehindProxy(t, onError);
+    const { proxy, rateLimiter, lines, health, verify, requestsLeft } = await nodeBehindProxy(t, onError);
     assert.deepEqual(await health(), { status: 'ok', database: 'sqlite', ratelimits: { store: 'redis', reachable: true } });
 
-    const traffic = load(rateLimiter);
-    await until('some verifications counted', () => traffic.decisions.length >= 100);
-    assert.ok(traffic.decisions.every((d) => d.allowed));
-    const counted = (await rateLimiter.apply([{ ...requests[0]!, cost: 0 }], now)).states[0]!.remaining;
-    assert.ok(counted < requests[0]!.limit, 'the traffic was counted in Redis');
+    const traffic = load(verify);
+    await until('some verifications counted', () => traffic.answers.length >= 100);
+    assert.ok(traffic.answers.every((a) => a.code === 'VALID'));
+    const counted = await requestsLeft();
+    assert.ok(counted < 1_000_000, 'the traffic was counted in Redis');
 
     proxy.cut();
     await until('the node sees Redis gone', () => !rateLimiter.status().reachable);
-    const before = traffic.decisions.length;
-    await until('verifications go on during the outage', () => traffic.decisions.length >= before + 200);
-    // Every answer since the outage was seen follows the setting, and at once: none waits for Redis.
-    const during = traffic.decisions.slice(before + 20);
-    assert.ok(
-      during.every((d) => d.allowed === (onError === 'allow')),
-      `every verification ${onError === 'allow' ? 'allowed' : 'refused'} while Redis is away`,
-    );
-    if (onError === 'deny') assert.ok(during.every((d) => d.retryAfterMs! > 0 && d.states.every((s) => s.remaining === 0)));
+    const before = traffic.answers.length;
+    await until('verifications go on during the outage', () => traffic.answers.length >= before + 200);
+    // Every answer since the outage was seen follows the setting (none waits for Redis to come back).
+    const expected = onError === 'allow' ? 'VALID' : 'RATE_LIMITED';
+    const during = traffic.answers.slice(before + 20);
+    assert.deepEqual(new Set(during.map((a) => a.code)), new Set([expected]), `every verification ${expected} while Redis is away`);
     assert.deepEqual(await health(), { status: 'degraded', database: 'sqlite', ratelimits: { store: 'redis', reachable: false } });
     assert.deepEqual(
       lines.map((l) => l.level),
@@ -112,12 +138,11 @@ for (const onError of ['allow', 'deny'] as const) {
 
     proxy.restore();
     await until('the node sees Redis back', () => rateLimiter.status().reachable);
-    const resumed = traffic.decisions.length;
-    await until('verifications go on after the outage', () => traffic.decisions.length >= resumed + 100);
+    const resumed = traffic.answers.length;
+    await until('verifications go on after the outage', () => traffic.answers.length >= resumed + 100);
     await traffic.stop();
-    assert.ok(traffic.decisions.slice(resumed + 20).every((d) => d.allowed));
-    const after = (await rateLimiter.apply([{ ...requests[0]!, cost: 0 }], now)).states[0]!.remaining;
-    assert.ok(after < counted, 'verifications are counted in Redis again');
+    assert.ok(traffic.answers.slice(resumed + 20).every((a) => a.code === 'VALID'));
+    assert.ok((await requestsLeft()) < counted, 'verifications are counted in Redis again');
     assert.deepEqual(await health(), { status: 'ok', database: 'sqlite', ratelimits: { store: 'redis', reachable: true } });
     assert.deepEqual(
       lines.map((l) => l.level),

@@ -1,9 +1,11 @@
 // POST /verify on two nodes (two apps on one database) whose rate limits live in one
-// Redis: a concurrent burst split over both is admitted exactly `limit` times, and a
-// verification refused for its credits gives back what the limits took.
+// Redis: a concurrent burst split over both is admitted exactly `limit` times, a
+// verification refused for its credits gives back what the limits took, and latchkey's
+// own API counts a token's autoApply limits there too.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -55,13 +57,26 @@ async function twoNodes(t: TestContext) {
     assert.ok(response.statusCode < 300, response.body);
     return response.json() as { token: string; id: string };
   };
+  // Node B listens: its verifications come over HTTP, through the path served ahead of
+  // Fastify (http/early-verify.ts); node A's are injected, through Fastify's route.
+  await nodes[1]!.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = nodes[1]!.server.address() as AddressInfo;
   const verify = async (node: FastifyInstance, payload: object): Promise<VerifyAnswer> => {
-    const response = await node.inject({ method: 'POST', url: '/verify', headers: { authorization: `Bearer ${secret}` }, payload });
+    const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    if (node === nodes[1]) {
+      const response = await fetch(`http://127.0.0.1:${port}/verify`, { method: 'POST', headers, body: JSON.stringify(payload) });
+      assert.equal(response.status, 200);
+      return (await response.json()) as VerifyAnswer;
+    }
+    const response = await node.inject({ method: 'POST', url: '/verify', headers, payload });
     assert.equal(response.statusCode, 200, response.body);
     return response.json();
   };
+  const listTokens = (node: FastifyInstance, token: string) =>
+    node.inject({ method: 'GET', url: `/applications/${boot.applicationId}/tokens`, headers: { authorization: `Bearer ${token}` } });
   return {
     nodes,
+    listTokens,
     createToken: (body: object) => manage('POST', '', body),
     patchToken: (id: string, body: object) => manage('PATCH', `/${id}`, body),
     verify,
@@ -107,4 +122,21 @@ test('credits refused after the Redis limits admitted: the limits are given back
   const check = await verify(nodes[1]!, { token, cost: 0, ratelimits: [{ name: 'requests', cost: 0 }] });
   assert.equal(check.code, 'VALID');
   assert.equal(check.ratelimits![0]!.remaining, 95);
+});
+
+test("latchkey's own API: a token's autoApply limit in Redis is shared by both nodes", async (t) => {
+  const reason = await redisSkipReason();
+  if (reason) return t.skip(reason);
+  const { nodes, createToken, listTokens } = await twoNodes(t);
+  const { token } = await createToken({
+    name: 'caller',
+    scope: ['all.Application'],
+    ratelimits: [{ name: 'requests', limit: 3, duration: 3_600_000 }],
+  });
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await listTokens(nodes[i % 2]!, token)).statusCode);
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
+  const refused = await listTokens(nodes[1]!, token);
+  assert.equal(refused.json().type, 'TooManyRequests');
+  assert.ok(Number(refused.headers['retry-after']) > 0);
 });
