@@ -13,9 +13,9 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load, type LoadResult, type Scenario } from './lib/load.js';
-import { countingWrites, startBaseline, startBetterAuth, startLatchkey, type Running, type WriteCounts } from './lib/processes.js';
+import { countingWrites, startBaseline, startBetterAuth, startLatchkey, type Running } from './lib/processes.js';
 import { seed } from './lib/seed.js';
-import { hasRoute, introspectScenario, secretArgs, verificationNames, verifyScenario } from './lib/verification.js';
+import { hasRoute, introspectScenario, secretArgs, verificationNames, verifyScenario, writesOutsideUsage } from './lib/verification.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,12 +44,6 @@ interface Contender {
   writes?: () => Promise<{ writes: number; rows?: number; verifications?: number }>;
 }
 
-/** Write statements to every table but the usage counts' (their batches are reported by npm run bench). */
-const nonUsageWrites = (counts: WriteCounts) =>
-  Object.entries(counts)
-    .filter(([table]) => !table.includes('usage'))
-    .reduce((sum, [, c]) => sum + c.writes, 0);
-
 const format = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
@@ -65,7 +59,7 @@ async function main(): Promise<void> {
     const latchkey = await startLatchkey(databaseUrl, secretArgs, counter.env, counter.nodeArgs);
     servers.push(latchkey);
     const hasVerify = await hasRoute(latchkey.port, 'POST', '/verify');
-    const latchkeyWrites = async () => ({ writes: nonUsageWrites(await counter.read()) });
+    const latchkeyWrites = async () => ({ writes: writesOutsideUsage(await counter.read()) });
     const contenders: Contender[] = [
       {
         label: 'better-auth 1.7.5 verifyApiKey',

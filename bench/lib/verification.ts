@@ -2,7 +2,7 @@
 // a service that trusts latchkey tokens calls them, every answer's body checked.
 import { execFile } from 'node:child_process';
 import type { Scenario } from './load.js';
-import { repoRoot } from './processes.js';
+import { repoRoot, type WriteCounts } from './processes.js';
 import type { VerificationTokens } from './seed.js';
 
 /** The introspection secret the bench's servers are started with. */
@@ -79,4 +79,20 @@ export async function serveHasFlag(flag: string): Promise<boolean> {
       resolve(stdout.includes(flag)),
     );
   });
+}
+
+/** Usage counts' tables: written in batches, apart from verifications. */
+const isUsageTable = (table: string) => table.startsWith('usage');
+
+/** Write statements to every table but the usage counts'. */
+export const writesOutsideUsage = (counts: WriteCounts) =>
+  Object.entries(counts)
+    .filter(([table]) => !isUsageTable(table))
+    .reduce((sum, [, c]) => sum + c.writes, 0);
+
+/** Write statements to the usage counts' tables, and the bursts (batches) they came in. */
+export function usageWrites(counts: WriteCounts): { writes: number; batches: number } {
+  const usage = Object.entries(counts).filter(([table]) => isUsageTable(table));
+  // The tables of one batch are written together: the busiest table's bursts are the batches.
+  return { writes: usage.reduce((sum, [, c]) => sum + c.writes, 0), batches: Math.max(0, ...usage.map(([, c]) => c.bursts)) };
 }
