@@ -3,7 +3,7 @@
 // The server authorizes with this, and so does the client's verifier, so a
 // downstream service decides exactly as latchkey would.
 import { roleActions, type Role } from './roles.js';
-import { authorityOf, hasAcceptedScope } from './scopes.js';
+import { actionsOf, authorityOf, hasAcceptedScope } from './scopes.js';
 
 const organizationScopes = new Set(['all.Organization', 'all.Organization.read']);
 
@@ -35,4 +35,20 @@ export function authorityOnApplication(
   if (role === undefined) return authority;
   const cap = roleActions(role);
   return new Set([...authority].filter((action) => cap.has(action)));
+}
+
+/**
+ * Whether a credential holds one catalogue action on an application, after the
+ * member's role caps it: `authorityOnApplication(...).has(action)` without building
+ * the sets (the verification path asks this on every call).
+ */
+export function holdsActionOnApplication(
+  scopes: readonly string[],
+  principal: PrincipalKind,
+  ownerType: ApplicationOwnerType,
+  action: string,
+  role?: Role,
+): boolean {
+  if (role !== undefined && !roleActions(role).has(action)) return false;
+  return applicableScopes(scopes, principal, ownerType).some((scope) => actionsOf(scope).has(action));
 }

@@ -17,3 +17,4 @@ export * from './route-table.js';
 export * from './schemas/limits.js';
 export * from './schemas/verify.js';
 export * from './schemas/usage.js';
+export * from './ratelimit-headers.js';

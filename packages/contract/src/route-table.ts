@@ -21,6 +21,7 @@ import { losantClientQuerySchema } from './schemas/common.js';
 import { errorSchema, successSchema } from './schemas/error.js';
 import { healthSchema } from './schemas/health.js';
 import { introspectionRequestSchema, introspectionSchema } from './schemas/introspection.js';
+import { verifyAnswerSchema, verifyRequestSchema } from './schemas/verify.js';
 import {
   apiTokenIdParamsSchema,
   applicationPatchSchema,
@@ -115,6 +116,21 @@ export const routes = {
       'Authenticated with the introspection secret as a bearer token (not a latchkey token). Answers exactly {"active": false} for any token that is not valid now.',
     body: introspectionRequestSchema,
     response: { 200: introspectionSchema },
+  },
+  'verify.post': {
+    method: 'POST',
+    path: '/verify',
+    authentication: 'introspection-secret',
+    // It spends: rate limits and credits are consumed by a VALID verification.
+    access: 'write',
+    summary: 'Verify a token: outcome code, rate limits, credits',
+    description:
+      'Authenticated with the introspection secret as a bearer token (not a latchkey token). Answers 200 for every ' +
+      'well-formed request whatever the token, with `code` one of NOT_FOUND, DISABLED, EXPIRED, FORBIDDEN, ' +
+      'INSUFFICIENT_PERMISSIONS, RATE_LIMITED, USAGE_EXCEEDED (checked in that order) or VALID. A VALID answer ' +
+      'consumes every applied rate limit and the credits together; any other consumes nothing.',
+    body: verifyRequestSchema,
+    response: { 200: verifyAnswerSchema },
   },
   'auth.authenticateUser': {
     method: 'POST',

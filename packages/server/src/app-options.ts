@@ -1,5 +1,6 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Store } from './storage/port.js';
 
 export interface AppOptions {
@@ -12,8 +13,12 @@ export interface AppOptions {
   tokenCacheTtlMs?: number;
   /** Session lifetime, and the most `tokenTTL` may ask for (default 24 h). */
   sessionTtlMs?: number;
-  /** Enables POST /introspect for callers presenting this secret as a bearer token. */
+  /** Enables POST /introspect and /verify for callers presenting this secret as a bearer token. */
   introspectionSecret?: string;
+  /** A second secret accepted beside introspectionSecret while callers move to it (rotation without downtime). */
+  previousIntrospectionSecret?: string;
+  /** Where tokens' rate limits are counted (default: this process's memory, limits/memory-rate-limiter.ts). */
+  rateLimiter?: RateLimiter;
   /**
    * Failed authentications one address may make per minute before it gets 429
    * (default 300; 0 disables).

@@ -11,6 +11,7 @@ import { authorizeApplication, reach } from './auth/authorize.js';
 import { TokenCache } from './auth/token-cache.js';
 import { listenForInvalidations } from './cache-invalidation.js';
 import type { AppContext } from './context.js';
+import type { Principal } from './auth/principal.js';
 import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
 import { createEarlyRefusal } from './http/early-refusal.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -21,6 +22,8 @@ import { serverFactory, type EarlyPath } from './http/server-factory.js';
 import { registerRoutes } from './routes/index.js';
 import { TokenViews } from './renderings/token-views.js';
 import { UsageCounter } from './usage/usage-counter.js';
+import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
+import { createVerify } from './verify/verification.js';
 import { validatorCompiler } from './validation.js';
 
 export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions } from './app-options.js';
@@ -55,20 +58,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const authenticator = createAuthenticator(store, tokens, (error) => app.log.warn({ err: error }, 'could not record lastUsed'));
   const throttle = new AuthFailureThrottle(limits.authFailureLimit);
   const refusals = createRefusals();
-  const authenticate = createAuthenticateHook(authenticator, throttle, refusals, now);
+  const usage = new UsageCounter();
+  const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter();
+  app.addHook('onClose', () => rateLimiter.close());
+  const authenticate = createAuthenticateHook({ authenticator, throttle, refusals, rateLimiter, usage, now });
+  const reachOf = (principal: Principal, applicationId: string) => reach(store, owners, principal, applicationId);
   const ctx: AppContext = {
     store,
     views,
     authenticator,
-    usage: new UsageCounter(),
+    usage,
+    rateLimiter,
+    verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage }),
     now,
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),
-    reach: (principal, applicationId) => reach(store, owners, principal, applicationId),
+    reach: reachOf,
   };
   const authenticates = authenticatedRoutes(app, authenticate, routerOptions);
   early.refuse = createEarlyRefusal({ app, maxUrlLength: limits.maxUrlLength, authenticator, authenticates, throttle, refusals, now });
 
-  await registerRoutes(app, ctx, { introspectionSecret: options.introspectionSecret, sessionTtlMs: limits.sessionTtlMs });
+  const introspectionSecrets = [options.introspectionSecret, options.previousIntrospectionSecret].filter((s): s is string => !!s);
+  await registerRoutes(app, ctx, { introspectionSecrets, sessionTtlMs: limits.sessionTtlMs });
   return app;
 }

@@ -32,9 +32,15 @@ export function buildCli(): Command {
     )
     .addOption(new Option('--log-level <level>', 'pino log level').env('LOG_LEVEL').default(defaults.logLevel))
     .addOption(
-      new Option('--introspection-secret <secret>', 'enables POST /introspect for callers presenting this bearer secret').env(
+      new Option('--introspection-secret <secret>', 'enables POST /introspect and /verify for callers presenting this bearer secret').env(
         'LATCHKEY_INTROSPECTION_SECRET',
       ),
+    )
+    .addOption(
+      new Option(
+        '--previous-introspection-secret <secret>',
+        'a second introspection secret, still accepted while callers move to the new one',
+      ).env('LATCHKEY_PREVIOUS_INTROSPECTION_SECRET'),
     )
     .addOption(limitOption('--body-limit <bytes>', 'largest request body (default 1048576)', 'LATCHKEY_BODY_LIMIT'))
     .addOption(limitOption('--max-header-size <bytes>', 'largest request head (default 16384)', 'LATCHKEY_MAX_HEADER_SIZE'))
@@ -58,6 +64,7 @@ export function buildCli(): Command {
         durability: 'process' | 'power';
         logLevel: string;
         introspectionSecret?: string;
+        previousIntrospectionSecret?: string;
         bodyLimit?: number;
         maxHeaderSize?: number;
         maxUrlLength?: number;
@@ -79,6 +86,7 @@ export function buildCli(): Command {
           durability: opts.durability,
           logLevel: opts.logLevel,
           ...(opts.introspectionSecret ? { introspectionSecret: opts.introspectionSecret } : {}),
+          ...(opts.previousIntrospectionSecret ? { previousIntrospectionSecret: opts.previousIntrospectionSecret } : {}),
           limits,
           shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
         });

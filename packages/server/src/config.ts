@@ -6,6 +6,8 @@ export interface ServeConfig {
   durability: 'process' | 'power';
   logLevel: string;
   introspectionSecret?: string;
+  /** Accepted beside introspectionSecret while callers move to it. */
+  previousIntrospectionSecret?: string;
   /** Request and authentication limits (app.ts defaults when absent). */
   limits: Partial<{
     bodyLimit: number;

@@ -7,6 +7,8 @@ import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
 import type { Store } from './storage/port.js';
 import type { UsageCounter } from './usage/usage-counter.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
+import type { Verify } from './verify/verification.js';
 
 export interface AppContext {
   store: Store;
@@ -16,6 +18,10 @@ export interface AppContext {
   authenticator: Authenticator;
   /** Every verification is counted here (per token, outcome and minute). */
   usage: UsageCounter;
+  /** Where tokens' rate limits are counted (in memory, or shared through Redis). */
+  rateLimiter: RateLimiter;
+  /** POST /verify's decision (verify/verification.ts). */
+  verify: Verify;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */

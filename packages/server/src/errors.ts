@@ -33,6 +33,12 @@ export const errors = {
   notFound: (what = 'Resource') => new ApiError('NotFound', `${what} was not found`),
   payloadTooLarge: (limit: number) => new ApiError('PayloadTooLarge', `Request body is larger than ${limit} bytes`),
   tooManyRequests: () => new ApiError('TooManyRequests', 'Too many requests; retry later'),
+  /** A token's own rate limit refused a request to latchkey. */
+  rateLimited: (name: string, limit: number, durationMs: number, retryAfterSeconds: number) =>
+    new ApiError(
+      'TooManyRequests',
+      `The token's rate limit "${name}" (${limit} per ${durationMs} ms) is used up; retry after ${retryAfterSeconds} s`,
+    ),
   internal: () => new ApiError('Internal', 'An internal error occurred'),
   unavailable: () => new ApiError('Unavailable', 'The service is temporarily unavailable'),
 };

@@ -32,6 +32,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     store,
     ...config.limits,
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
+    ...(config.previousIntrospectionSecret ? { previousIntrospectionSecret: config.previousIntrospectionSecret } : {}),
     logger: {
       level: config.logLevel,
       // Never log credentials, even if a serializer is changed to include headers.

@@ -140,6 +140,11 @@ const writes: Record<string, Case> = {
     await store.touchToken(f.tokenId, t0 + 5);
     return (e) => e.kind === 'token-used' && e.id === f.tokenId && e.ownerId === f.appId;
   },
+  async spendCredits(store, f) {
+    await store.updateToken('application', f.appId, f.tokenId, { credits: { remaining: 5, refill: null, refilledAt: t0 } }, t0 + 5);
+    assert.deepEqual(await store.spendCredits({ id: f.tokenId, cost: 2, refillSince: null }), { spent: true, remaining: 3 });
+    return (e) => e.kind === 'token-used' && e.id === f.tokenId && e.ownerId === f.appId;
+  },
   async recordAudit(store) {
     const entry = audit('auth.login');
     await store.recordAudit(entry);

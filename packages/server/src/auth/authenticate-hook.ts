@@ -1,22 +1,41 @@
 // The onRequest hook of every authenticated route: resolves the bearer token into
-// `request.principal`, or answers 401 (429 when the address is throttled).
-import type { onRequestHookHandler } from 'fastify';
+// `request.principal`, or answers 401 (429 when the address is throttled, or when
+// the token's own autoApply rate limits are used up). Every verification of a known
+// token is counted in the usage counter.
+import { rateLimitField, rateLimitPolicyField, retryAfterSeconds, type RatelimitState } from '@latchkey/contract';
+import type { FastifyReply, onRequestHookHandler } from 'fastify';
+import { errors } from '../errors.js';
+import { sendError } from '../http/bare-response.js';
 import type { Refusals } from '../http/refusals.js';
+import type { LimitDecision, RateLimiter } from '../limits/rate-limiter.js';
+import type { TokenRecord } from '../storage/port.js';
+import type { UsageCounter } from '../usage/usage-counter.js';
+import { limitRequests } from '../verify/verification.js';
 import type { AuthFailureThrottle } from './auth-failure-throttle.js';
-import { bearerToken, type Authenticator, type Verdict } from './authenticate.js';
+import { bearerToken, type Authenticator, type Inspection } from './authenticate.js';
+
+export interface AuthenticateHookParts {
+  authenticator: Authenticator;
+  throttle: AuthFailureThrottle;
+  refusals: Refusals;
+  rateLimiter: RateLimiter;
+  usage: UsageCounter;
+  now: () => number;
+}
+
+/** The RateLimit-Policy and RateLimit fields of the limits a request was counted against. */
+function rateLimitHeaders(reply: FastifyReply, states: readonly RatelimitState[], now: number): void {
+  void reply.header('ratelimit-policy', rateLimitPolicyField(states)).header('ratelimit', rateLimitField(states, now));
+}
 
 /**
  * Refusals answer from here rather than through Fastify's error path, with bodies
  * serialized once: a flood of bad tokens should cost as little as possible. A
- * callback hook, completed synchronously for malformed and cached tokens: no
- * promise, no throw.
+ * callback hook, completed synchronously for malformed and cached tokens without
+ * limits (or with limits counted in memory): no promise, no throw.
  */
-export function createAuthenticateHook(
-  authenticator: Authenticator,
-  throttle: AuthFailureThrottle,
-  refusals: Refusals,
-  now: () => number,
-): onRequestHookHandler {
+export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestHookHandler {
+  const { authenticator, throttle, refusals, rateLimiter, usage, now } = parts;
   return (request, reply, done) => {
     const at = now();
     const wait = throttle.retryAfter(request.ip, at);
@@ -24,17 +43,39 @@ export function createAuthenticateHook(
       refusals.tooManyRequests.send(reply.header('retry-after', String(wait)));
       return;
     }
-    const admit = (principal: Verdict) => {
-      if (principal === null) {
+    const limited = (record: TokenRecord, decision: LimitDecision) => {
+      rateLimitHeaders(reply, decision.states, at);
+      if (decision.allowed) {
+        usage.count(record, 'VALID', at);
+        done();
+        return;
+      }
+      usage.count(record, 'RATE_LIMITED', at);
+      const seconds = retryAfterSeconds(decision.retryAfterMs ?? 0);
+      const used = decision.states.find((s) => s.remaining === 0) ?? decision.states[0]!;
+      sendError(reply.header('retry-after', String(seconds)), errors.rateLimited(used.name, used.limit, used.duration, seconds));
+    };
+    const admit = (inspection: Inspection) => {
+      if (inspection.code !== 'VALID') {
+        if (inspection.record) usage.count(inspection.record, inspection.code, at);
         throttle.failed(request.ip, at);
         refusals.unauthorized.send(reply);
         return;
       }
-      request.principal = principal;
-      done();
+      const { record } = inspection;
+      request.principal = inspection.principal;
+      const limits = record.ratelimits.length === 0 ? [] : limitRequests(record, undefined);
+      if (limits.length === 0) {
+        usage.count(record, 'VALID', at);
+        done();
+        return;
+      }
+      const decision = rateLimiter.apply(limits, at);
+      if (decision instanceof Promise) decision.then((d) => limited(record, d), done);
+      else limited(record, decision);
     };
-    const verdict = authenticator.verify(bearerToken(request.headers.authorization), at);
-    if (verdict instanceof Promise) verdict.then(admit, done);
-    else admit(verdict);
+    const inspection = authenticator.inspect(bearerToken(request.headers.authorization), at);
+    if (inspection instanceof Promise) inspection.then(admit, done);
+    else admit(inspection);
   };
 }

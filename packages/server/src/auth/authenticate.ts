@@ -32,6 +32,8 @@ function toPrincipal(record: TokenRecord): Principal {
     scopes: record.scope,
     expiresAt: record.expiresAt,
     issuedAt: record.createdAt,
+    ratelimits: record.ratelimits,
+    credits: record.credits,
   };
   return record.ownerType === 'application'
     ? { kind: 'application', applicationId: record.ownerId, ...credential }
@@ -41,6 +43,18 @@ function toPrincipal(record: TokenRecord): Principal {
 /** The principal a token stands for, or null when it is refused (for any reason: one answer). */
 export type Verdict = Principal | null;
 
+/**
+ * What a token is now, told apart as /verify's codes are: unknown (or malformed, or
+ * deleted), inactive, expired, or valid with its principal. The record comes with
+ * every known token (its usage is counted under it).
+ */
+export type Inspection =
+  | { code: 'VALID'; record: TokenRecord; principal: Principal }
+  | { code: 'DISABLED' | 'EXPIRED'; record: TokenRecord; principal?: undefined }
+  | { code: 'NOT_FOUND'; record?: undefined; principal?: undefined };
+
+const notFound: Inspection = { code: 'NOT_FOUND' };
+
 export interface Authenticator {
   /**
    * A token string -> its verdict. Synchronous when no store read is needed
@@ -49,12 +63,16 @@ export interface Authenticator {
    * the rest of a refused request.
    */
   verify(token: string | undefined, now: number): Verdict | Promise<Verdict>;
+  /** Like verify, through the same cache, saying why a token is refused. */
+  inspect(token: string | undefined, now: number): Inspection | Promise<Inspection>;
   /**
    * The owner type a bearer token's prefix names, or undefined when the token is
    * missing or malformed: decided without I/O (the early refusal asks this).
    */
   kind(token: string | undefined): OwnerType | undefined;
 }
+
+const principalOf = (inspection: Inspection): Verdict => inspection.principal ?? null;
 
 export function createAuthenticator(store: Store, cache: TokenCache, onError: (error: unknown) => void): Authenticator {
   // The early refusal and then verify() ask the kind of the same token in turn: the
@@ -69,31 +87,37 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
     }
     return lastKind;
   }
-  function admit(record: TokenRecord, kind: OwnerType, now: number): Verdict {
-    if (record.status !== 'active' || (record.expiresAt !== null && record.expiresAt <= now)) return null;
+  function admit(record: TokenRecord, kind: OwnerType, now: number): Inspection {
     // The prefix must agree with what the store says the token belongs to.
-    if (record.ownerType !== kind) return null;
+    if (record.ownerType !== kind) return notFound;
+    if (record.status !== 'active') return { code: 'DISABLED', record };
+    if (record.expiresAt !== null && record.expiresAt <= now) return { code: 'EXPIRED', record };
     if (record.lastUsedAt === null || now - record.lastUsedAt >= lastUsedResolutionMs) {
       record.lastUsedAt = now;
       // Not awaited: bookkeeping must not add latency or fail the request.
       store.touchToken(record.id, now).catch(onError);
     }
-    return toPrincipal(record);
+    return { code: 'VALID', record, principal: toPrincipal(record) };
+  }
+  function inspect(token: string | undefined, now: number): Inspection | Promise<Inspection> {
+    const owner = kind(token);
+    if (token === undefined || owner === undefined) return notFound;
+    const key = tokenKey(token);
+    const cached = cache.get(key);
+    if (cached) return admit(cached, owner, now);
+    const epoch = cache.begin();
+    return store.findTokenByHash(Buffer.from(key, 'base64')).then((record) => {
+      if (!record) return notFound;
+      cache.set(key, record, epoch);
+      return admit(record, owner, now);
+    });
   }
   return {
     kind,
+    inspect,
     verify(token, now) {
-      const owner = kind(token);
-      if (token === undefined || owner === undefined) return null;
-      const key = tokenKey(token);
-      const cached = cache.get(key);
-      if (cached) return admit(cached, owner, now);
-      const epoch = cache.begin();
-      return store.findTokenByHash(Buffer.from(key, 'base64')).then((record) => {
-        if (!record) return null;
-        cache.set(key, record, epoch);
-        return admit(record, owner, now);
-      });
+      const inspection = inspect(token, now);
+      return inspection instanceof Promise ? inspection.then(principalOf) : principalOf(inspection);
     },
   };
 }

@@ -1,4 +1,6 @@
 // Who is calling. Resolved from the bearer token by authenticate.ts.
+import type { TokenCredits, TokenRatelimit } from '../storage/port.js';
+
 export interface TokenCredential {
   tokenId: string;
   tokenName: string;
@@ -7,6 +9,9 @@ export interface TokenCredential {
   expiresAt: number | null;
   /** When the token was created (epoch ms). */
   issuedAt: number;
+  /** The token's rate limits (its autoApply ones also limit its requests to latchkey). */
+  ratelimits: readonly TokenRatelimit[];
+  credits: TokenCredits | null;
 }
 
 export interface ApplicationPrincipal extends TokenCredential {

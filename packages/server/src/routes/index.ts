@@ -20,8 +20,8 @@ import { secretRoutes } from './secret-routes.js';
 import userApiTokensHandlers from './user-api-tokens.js';
 
 export interface RouteOptions {
-  /** Enables the data plane's routes (POST /introspect, …) for callers presenting this secret as a bearer token. */
-  introspectionSecret?: string | undefined;
+  /** Enables the data plane's routes (POST /introspect, /verify, …) for callers presenting one of these secrets as a bearer token. */
+  introspectionSecrets: readonly string[];
   sessionTtlMs: number;
 }
 
@@ -43,6 +43,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     ...consoleHandlers(),
   };
   registerTable(app, handlers, { token: ctx.authenticate });
-  if (options.introspectionSecret) secretRoutes(app, ctx, [options.introspectionSecret]);
+  if (options.introspectionSecrets.length > 0) secretRoutes(app, ctx, options.introspectionSecrets);
   await consoleRoutes(app);
 }

@@ -17,8 +17,11 @@ export default function introspectHandlers(ctx: AppContext): Handlers<'introspec
   return {
     'introspect.post': async (request: FastifyRequest<{ Body: IntrospectionRequest }>): Promise<Introspection> => {
       const now = ctx.now();
-      const principal = await ctx.authenticator.verify(request.body.token, now);
-      if (principal === null) return { active: false };
+      const inspection = await ctx.authenticator.inspect(request.body.token, now);
+      // Counted like every verification (an unknown token has nothing to count under).
+      if (inspection.record) ctx.usage.count(inspection.record, inspection.code, now);
+      const { principal } = inspection;
+      if (principal === undefined) return { active: false };
       const out: Introspection = {
         active: true,
         scope: principal.scopes.join(' '),

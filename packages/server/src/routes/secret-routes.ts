@@ -10,10 +10,12 @@ import type { AppContext } from '../context.js';
 import type { Handlers } from './handlers.js';
 import introspectHandlers from './introspect.js';
 import { registerTable } from './register-table.js';
+import verifyHandlers from './verify.js';
 
 export function secretRoutes(app: FastifyInstance, ctx: AppContext, secrets: readonly string[]): void {
   const handlers: Handlers<SecretRouteName> = {
     ...introspectHandlers(ctx),
+    ...verifyHandlers(ctx),
   };
   app.register(async (scope) => {
     await scope.register(formbody);

@@ -29,13 +29,17 @@ export interface Harness {
   ): Promise<Record<string, unknown> & { token: string; id: string }>;
 }
 
-export async function build(t: TestContext, options: { databaseUrl?: string; introspectionSecret?: string } = {}): Promise<Harness> {
+export async function build(
+  t: TestContext,
+  options: { databaseUrl?: string; introspectionSecret?: string; previousIntrospectionSecret?: string } = {},
+): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
   const app = await buildApp({
     store,
     now: () => clock.now,
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
+    ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
   });
   t.after(async () => {
     await app.close();
