@@ -149,6 +149,8 @@ async function main(): Promise<void> {
   const record = (key: string, r: LoadResult) => results.set(key, [...(results.get(key) ?? []), r]);
   // Write statements (usage counts' apart) over the requests of each scenario whose server counts them.
   const writes = new Map<string, { writes: number; requests: number }>();
+  // The section's figures other than throughput, put after it.
+  const verificationExtra: Figure[] = [];
   try {
     // Warm every server's JIT before measuring.
     await load(baseline.port, baselineScenario, 1);
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
         }
       }
     }
-    figures.push(
+    verificationExtra.push(
       ...(await verificationFigures(
         verifying,
         seededVerify,
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
     for (const [name, w] of writes) {
       // Only credits are durable per verification; everything else is counted in memory.
       const withoutCredits = name !== verificationNames.credited;
-      figures.push({
+      verificationExtra.push({
         group: 'Database writes per verification (Verification)',
         name,
         value: w.writes / w.requests,
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
         ...(withoutCredits ? { target: 0, better: 'lower' as const } : {}),
       });
     }
-    figures.push(
+    verificationExtra.push(
       { group: 'Usage batches (Verification)', name: 'batches written', value: usage.batches, unit: 'batches' },
       {
         group: 'Usage batches (Verification)',
@@ -236,6 +238,7 @@ async function main(): Promise<void> {
     });
     figures.push({ group: `Latency p99 (${label})`, name, value: Math.max(...rs.map((r) => r.p99)), unit: 'ms' });
   }
+  figures.push(...verificationExtra);
   const meta = {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
