@@ -151,6 +151,7 @@ async function main(): Promise<void> {
   const writes = new Map<string, { writes: number; requests: number }>();
   // The section's figures other than throughput, put after it.
   const verificationExtra: Figure[] = [];
+  let writesByTable = '';
   try {
     // Warm every server's JIT before measuring.
     await load(baseline.port, baselineScenario, 1);
@@ -184,7 +185,11 @@ async function main(): Promise<void> {
     );
     // Past the writer's interval, so the last verifications' batch is in the counts.
     if (!smoke) await new Promise((resolve) => setTimeout(resolve, 6000));
-    const usage = usageWrites(await counter.read());
+    const finalCounts = await counter.read();
+    writesByTable = Object.entries(finalCounts)
+      .map(([table, c]) => `${table} ${c.writes}`)
+      .join(', ');
+    const usage = usageWrites(finalCounts);
     for (const [name, w] of writes) {
       // Only credits are durable per verification; everything else is counted in memory.
       const withoutCredits = name !== verificationNames.credited;
@@ -250,7 +255,7 @@ async function main(): Promise<void> {
   else await mergeReport(outDir, meta, figures, (figure) => !isScaleFigure(figure));
   writeFileSync(
     join(outDir, 'verification.md'),
-    verificationReport(meta, figures.filter(isVerificationFigure), hasVerify, redis !== undefined, pgServerB !== undefined),
+    verificationReport(meta, figures.filter(isVerificationFigure), hasVerify, redis !== undefined, pgServerB !== undefined, writesByTable),
   );
   process.stdout.write(`\n${table(figures)}\n\nunexpected responses: ${errors}\nresults: ${outDir}\n`);
   if (errors > 0) process.exitCode = 1;
@@ -300,6 +305,7 @@ function verificationReport(
   hasVerify: boolean,
   hasRedis: boolean,
   hasRevocation: boolean,
+  writesByTable: string,
 ): string {
   const missing = [
     ...(hasVerify ? [] : ['POST /verify is not on this branch: only POST /introspect was measured']),
@@ -314,6 +320,8 @@ function verificationReport(
     'Every answer is checked: status 200 and `"code":"VALID"` for POST /verify, `"active":true` for POST /introspect. ' +
       'Writes are counted in the server by a preloaded counter (bench/lib/write-counter.mjs): INSERT, UPDATE, DELETE statements executed, the usage tables apart. ' +
       'Revocation: a token created on node A and cached by the SDK verifier asking node B, then patched inactive on node A; the time from just before the patch is sent until the verifier answers it invalid.',
+    '',
+    `Write statements of the verification server over the whole run, by table: ${writesByTable || 'none'}.`,
     '',
     ...missing.map((m) => `- ${m}`),
     ...(missing.length ? [''] : []),
