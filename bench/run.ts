@@ -31,6 +31,8 @@ import {
 } from './lib/verification.js';
 
 const smoke = process.argv.includes('--smoke');
+/** `--verification-only` (npm run bench:verification): the verification section alone, merged into the last report. */
+const verificationOnly = process.argv.includes('--verification-only');
 const seconds = smoke ? 1 : 5;
 const rounds = smoke ? 1 : 2;
 const tokens = smoke ? 100 : 1000;
@@ -45,13 +47,15 @@ interface Target {
   writes?: () => Promise<WriteCounts>;
 }
 
-/** The verification section's figures: they also go to results/verification.md. */
+/** The verification section's figures (and the baseline they are ratios of): they also go to results/verification.md. */
 const verificationLabel = 'Verification';
+const baselineName = 'bare node:http baseline';
 const isVerificationFigure = (f: Figure) =>
   f.group.includes(verificationLabel) ||
   f.group.startsWith('SDK verifier') ||
   f.group.startsWith('Revocation') ||
-  f.name.startsWith(`${verificationLabel}:`);
+  f.name.startsWith(`${verificationLabel}:`) ||
+  f.name === baselineName;
 
 async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const url = process.env.DATABASE_URL;
@@ -83,24 +87,33 @@ async function main(): Promise<void> {
   const seededVerify = await seed(verifyUrl, tokens);
   const figures: Figure[] = [];
 
-  process.stdout.write(`micro-benchmark of authentication...\n`);
-  const m = await micro(sqliteUrl, seeded.token, smoke ? 2_000 : 200_000);
-  figures.push(
-    { group: 'Authentication in-process', name: 'one SHA-256 of the token', value: m.sha256Ns, unit: 'ns/op' },
-    { group: 'Authentication in-process', name: 'cached valid token', value: m.cachedNs, unit: 'ns/op' },
-    { group: 'Authentication in-process', name: 'uncached (SQLite lookup)', value: m.uncachedNs, unit: 'ns/op' },
-    { group: 'Authentication in-process', name: 'malformed token', value: m.malformedNs, unit: 'ns/op' },
-    { group: 'Authentication vs SHA-256', name: 'cached / SHA-256', value: m.cachedNs / m.sha256Ns, unit: 'x', target: 2, better: 'lower' },
-    {
-      group: 'Authentication vs SHA-256',
-      name: 'uncached / SHA-256',
-      value: m.uncachedNs / m.sha256Ns,
-      unit: 'x',
-      target: 10,
-      better: 'lower',
-    },
-    { group: 'Authentication vs SHA-256', name: 'malformed / SHA-256', value: m.malformedNs / m.sha256Ns, unit: 'x' },
-  );
+  if (!verificationOnly) {
+    process.stdout.write(`micro-benchmark of authentication...\n`);
+    const m = await micro(sqliteUrl, seeded.token, smoke ? 2_000 : 200_000);
+    figures.push(
+      { group: 'Authentication in-process', name: 'one SHA-256 of the token', value: m.sha256Ns, unit: 'ns/op' },
+      { group: 'Authentication in-process', name: 'cached valid token', value: m.cachedNs, unit: 'ns/op' },
+      { group: 'Authentication in-process', name: 'uncached (SQLite lookup)', value: m.uncachedNs, unit: 'ns/op' },
+      { group: 'Authentication in-process', name: 'malformed token', value: m.malformedNs, unit: 'ns/op' },
+      {
+        group: 'Authentication vs SHA-256',
+        name: 'cached / SHA-256',
+        value: m.cachedNs / m.sha256Ns,
+        unit: 'x',
+        target: 2,
+        better: 'lower',
+      },
+      {
+        group: 'Authentication vs SHA-256',
+        name: 'uncached / SHA-256',
+        value: m.uncachedNs / m.sha256Ns,
+        unit: 'x',
+        target: 10,
+        better: 'lower',
+      },
+      { group: 'Authentication vs SHA-256', name: 'malformed / SHA-256', value: m.malformedNs / m.sha256Ns, unit: 'x' },
+    );
+  }
 
   const baseline = await startBaseline();
   const latchkey = await startLatchkey(sqliteUrl);
@@ -125,9 +138,17 @@ async function main(): Promise<void> {
     if (await hasRoute(pgServer.port, 'GET', '/verify/events')) pgServerB = await startLatchkey(pgDb.url, secretArgs);
   }
   const targetsToRun: Target[] = [
-    { label: 'SQLite', server: latchkey, scenarios: scenarios(seeded) },
-    { label: 'SQLite', server: power, scenarios: { 'create a token (power-loss durability)': scenarios(seededPower)['create a token']! } },
-    ...(pgServer && pgSeeded ? [{ label: 'PostgreSQL', server: pgServer, scenarios: scenarios(pgSeeded) }] : []),
+    ...(verificationOnly
+      ? []
+      : [
+          { label: 'SQLite', server: latchkey, scenarios: scenarios(seeded) },
+          {
+            label: 'SQLite',
+            server: power,
+            scenarios: { 'create a token (power-loss durability)': scenarios(seededPower)['create a token']! },
+          },
+          ...(pgServer && pgSeeded ? [{ label: 'PostgreSQL', server: pgServer, scenarios: scenarios(pgSeeded) }] : []),
+        ]),
     {
       label: verificationLabel,
       server: verifying,
@@ -224,7 +245,7 @@ async function main(): Promise<void> {
   }
   const mean = (rs: LoadResult[], f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
   const baselineRps = mean(results.get('baseline')!, (r) => r.rps);
-  figures.push({ group: 'Throughput', name: 'bare node:http baseline', value: baselineRps, unit: 'req/s' });
+  figures.push({ group: 'Throughput', name: baselineName, value: baselineRps, unit: 'req/s' });
   let errors = 0;
   for (const [key, rs] of results) {
     if (key === 'baseline') continue;
@@ -252,7 +273,7 @@ async function main(): Promise<void> {
   };
   // A full run keeps the scale figures of the last npm run bench:scale.
   if (smoke) await writeReport(outDir, meta, figures);
-  else await mergeReport(outDir, meta, figures, (figure) => !isScaleFigure(figure));
+  else await mergeReport(outDir, meta, figures, verificationOnly ? isVerificationFigure : (figure) => !isScaleFigure(figure));
   writeFileSync(
     join(outDir, 'verification.md'),
     verificationReport(meta, figures.filter(isVerificationFigure), hasVerify, redis !== undefined, pgServerB !== undefined, writesByTable),
