@@ -53,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const tokens = new TokenCache(options.tokenCacheTtlMs, now);
   const owners = new ApplicationOwners(store, options.tokenCacheTtlMs, now);
-  const views = new TokenViews();
+  const views = new TokenViews(now);
   listenForInvalidations(store, { tokens, owners, views });
   const authenticator = createAuthenticator(store, tokens, (error) => app.log.warn({ err: error }, 'could not record lastUsed'));
   const throttle = new AuthFailureThrottle(limits.authFailureLimit);

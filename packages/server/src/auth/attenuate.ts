@@ -1,8 +1,11 @@
 // Attenuation: a caller may only create (or re-activate) a token whose authority
-// lies within its own, and that expires no later than itself. Losant lets a token
-// mint a stronger one; latchkey does not.
+// lies within its own, that expires no later than itself, and whose limits (rate
+// limits, credits) are no looser than its own. Losant lets a token mint a stronger
+// one; latchkey does not.
 import { authorityOf, firstUngrantable, userGroupScopes } from '@latchkey/contract';
 import { errors } from '../errors.js';
+import type { TokenCredits, TokenRatelimit } from '../storage/port.js';
+import { effectiveRemaining } from '../tokens/credit-refill.js';
 import { authorityOn, type ApplicationAccess } from './authorize.js';
 import type { Principal, UserPrincipal } from './principal.js';
 
@@ -51,4 +54,82 @@ export function assertGrantableToUser(principal: UserPrincipal, scopes: readonly
     if (!ok) refuse(scope);
   }
   assertExpiry(principal, expiresAt);
+}
+
+/** The limits a token holds: what verifications of it may spend. */
+export interface TokenLimits {
+  ratelimits: readonly TokenRatelimit[];
+  credits: TokenCredits | null;
+}
+
+const perDuration = (r: TokenRatelimit) => `${r.limit} per ${r.duration} ms`;
+
+/**
+ * Whether `granted` allows no more than `own`: no bigger burst (limit) and no higher
+ * rate (limit / duration; compared as exact integer products, which exceed 2^53).
+ * Both, since either alone lets a token through more than its creator: a longer
+ * window with a bigger limit bursts more, a shorter one with the same limit runs
+ * faster. An autoApply limit must stay autoApply, or verifications naming no limit
+ * would skip it.
+ */
+function withinRatelimit(granted: TokenRatelimit, own: TokenRatelimit): boolean {
+  return (
+    granted.limit <= own.limit &&
+    BigInt(granted.limit) * BigInt(own.duration) <= BigInt(own.limit) * BigInt(granted.duration) &&
+    (granted.autoApply || !own.autoApply)
+  );
+}
+
+function assertRatelimits(own: readonly TokenRatelimit[], granted: readonly TokenRatelimit[]): void {
+  for (const limit of own) {
+    const match = granted.find((g) => g.name === limit.name);
+    if (!match) {
+      throw errors.forbidden(
+        `Cannot grant a token without ratelimit "${limit.name}": the caller is limited by it (${perDuration(limit)}), so every token it grants must be too`,
+      );
+    }
+    if (!withinRatelimit(match, limit)) {
+      throw errors.forbidden(
+        `Cannot grant ratelimit "${limit.name}" of ${perDuration(match)}${match.autoApply ? '' : ' (autoApply false)'}: ` +
+          `it allows more than the caller's own ${perDuration(limit)}${limit.autoApply ? ' (autoApply)' : ''}`,
+      );
+    }
+  }
+}
+
+/**
+ * Credits within the caller's: some (not unlimited), a balance no greater than its
+ * own as it stands now, and a refill only if its own refills, by no more, and no
+ * more often (a daily refill under a monthly one would refill thirty times over).
+ */
+function assertCredits(own: TokenCredits | null, granted: TokenCredits | null, now: number): void {
+  if (own === null) return;
+  const balance = effectiveRemaining(own, now);
+  if (granted === null) throw errors.forbidden(`Cannot grant unlimited credits: the caller has credits (${balance} remaining)`);
+  if (granted.remaining > balance) {
+    throw errors.forbidden(
+      `Cannot grant credits.remaining ${granted.remaining}: it exceeds the caller's own remaining credits (${balance})`,
+    );
+  }
+  const refill = granted.refill;
+  if (!refill) return;
+  if (!own.refill) throw errors.forbidden(`Cannot grant a credits refill: the caller's own credits do not refill`);
+  if (refill.amount > own.refill.amount) {
+    throw errors.forbidden(
+      `Cannot grant credits.refill.amount ${refill.amount}: it exceeds the caller's own refill (${own.refill.amount})`,
+    );
+  }
+  if (refill.interval === 'daily' && own.refill.interval === 'monthly') {
+    throw errors.forbidden(`Cannot grant a daily credits refill: the caller's own credits refill monthly`);
+  }
+}
+
+/**
+ * A token's limits within its grantor's (`caller`: the calling token's limits as
+ * stored; a caller without limits may grant any). For creates, re-activations and
+ * patches of limits alike: what the token would hold afterwards is checked.
+ */
+export function assertLimitsGrantable(caller: TokenLimits, granted: TokenLimits, now: number): void {
+  assertRatelimits(caller.ratelimits, granted.ratelimits);
+  assertCredits(caller.credits, granted.credits, now);
 }

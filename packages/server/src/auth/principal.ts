@@ -9,8 +9,12 @@ export interface TokenCredential {
   expiresAt: number | null;
   /** When the token was created (epoch ms). */
   issuedAt: number;
-  /** The token's rate limits (its autoApply ones also limit its requests to latchkey). */
+  /** The token's rate limits (empty: none): its autoApply ones also limit its requests to latchkey, and what it may grant is bounded by them. */
   ratelimits: readonly TokenRatelimit[];
+  /**
+   * The token's credits as the verification cache holds them (null: unlimited). A
+   * spend does not refresh the cache, so a grant checks the stored balance.
+   */
   credits: TokenCredits | null;
 }
 

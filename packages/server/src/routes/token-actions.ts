@@ -1,13 +1,16 @@
 // The token operations shared by application tokens (/applications/{id}/tokens)
 // and user tokens (/me/tokens): one implementation, two resources.
 import { generateToken, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken } from '@latchkey/contract';
+import { assertLimitsGrantable, type TokenLimits } from '../auth/attenuate.js';
 import { creatorOf } from '../auth/creator.js';
+import type { Principal } from '../auth/principal.js';
 import type { FastifyRequest } from 'fastify';
 import { hashToken } from '../auth/token-hash.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
 import { newToken, toApiToken, tokenPatch, type ApiTokenCreate } from '../tokens/api-token-wire.js';
+import { assertCreditsPatchable, assertValidLimits } from '../tokens/limits-validation.js';
 import { auditEntry } from './audit-entry.js';
 import { paging } from './page-query.js';
 
@@ -32,6 +35,19 @@ export function futureDate(value: string | undefined, now: number): number | nul
   if (Number.isNaN(ms)) throw errors.validation('expirationDate must be an ISO 8601 date-time');
   if (ms <= now) throw errors.validation('expirationDate must be in the future');
   return ms;
+}
+
+/**
+ * The calling token's limits, which bound those it grants. Its credits as stored:
+ * spends do not refresh the verification cache the principal came from.
+ */
+async function callerLimits(ctx: AppContext, principal: Principal): Promise<TokenLimits> {
+  if (principal.credits === null) return principal;
+  const stored =
+    principal.kind === 'application'
+      ? await ctx.store.getToken('application', principal.applicationId, principal.tokenId)
+      : await ctx.store.getToken(principal.session ? 'session' : 'user', principal.userId, principal.tokenId);
+  return stored ?? principal;
 }
 
 /** The list answer, serialized (see TokenViews). */
@@ -61,6 +77,7 @@ export async function createToken(
   const now = ctx.now();
   const expiresAt = futureDate(body.expirationDate, now);
   const scope = body.scope ?? [owner.ownerType === 'application' ? 'all.Application' : 'all.User'];
+  assertValidLimits(body);
   assertGrantable(scope, expiresAt);
   const token = generateToken(owner.ownerType);
   // One object, stored and rendered (its hash never is), taking the body's plain
@@ -75,10 +92,11 @@ export async function createToken(
     at: now,
     hash: hashToken(token),
   });
+  assertLimitsGrantable(await callerLimits(ctx, request.principal), record, now);
   const stored = await ctx.store.createToken(record, audit(request, now, owner, 'create', record.id));
   // Deleted since the request was authorized (on any node): nothing was stored.
   if (!stored) throw errors.notFound(owner.ownerType === 'application' ? 'Application' : 'User');
-  return { token, ...toApiToken(record) };
+  return { token, ...toApiToken(record, now) };
 }
 
 /** One token, serialized (see TokenViews). */
@@ -88,7 +106,11 @@ export async function getToken(ctx: AppContext, owner: TokenOwner, id: string): 
   return ctx.views.render(record);
 }
 
-/** `assertReactivatable` runs when an inactive token is set active: that is a grant too. */
+/**
+ * `assertReactivatable` runs when an inactive token is set active: that is a grant
+ * too. So is a change of limits: the token's limits afterwards must lie within the
+ * caller's, as on create.
+ */
 export async function patchToken(
   ctx: AppContext,
   request: FastifyRequest,
@@ -99,19 +121,30 @@ export async function patchToken(
 ): Promise<ApiToken> {
   const current = await ctx.store.getToken(owner.ownerType, owner.ownerId, id);
   if (!current) throw notFound();
-  if (patch.status === 'active' && current.status !== 'active') assertReactivatable(current);
+  assertValidLimits(patch);
+  assertCreditsPatchable(current, patch.credits);
+  const reactivated = patch.status === 'active' && current.status !== 'active';
+  if (reactivated) assertReactivatable(current);
   // lastUpdated always moves forward, even within one millisecond of the last write.
   const updatedAt = Math.max(ctx.now(), current.updatedAt + 1);
+  const changes = tokenPatch(patch, current, updatedAt);
+  if (reactivated || changes.ratelimits !== undefined || changes.credits !== undefined) {
+    const after = {
+      ratelimits: changes.ratelimits ?? current.ratelimits,
+      credits: changes.credits === undefined ? current.credits : changes.credits,
+    };
+    assertLimitsGrantable(await callerLimits(ctx, request.principal), after, updatedAt);
+  }
   const updated = await ctx.store.updateToken(
     owner.ownerType,
     owner.ownerId,
     id,
-    tokenPatch(patch, current, updatedAt),
+    changes,
     updatedAt,
     audit(request, updatedAt, owner, 'update', id),
   );
   if (!updated) throw notFound();
-  return toApiToken(updated);
+  return toApiToken(updated, updatedAt);
 }
 
 export async function deleteToken(ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string): Promise<{ success: true }> {

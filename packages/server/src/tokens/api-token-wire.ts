@@ -75,7 +75,8 @@ export function tokenPatch(patch: ApiTokenPatch, current: TokenRecord, at: numbe
   };
 }
 
-export function toApiToken(record: TokenRecord): ApiToken {
+/** The API Token object; its credits show the balance as it stands at `now` (a due refill applied). */
+export function toApiToken(record: TokenRecord, now: number): ApiToken {
   const out: ApiToken = {
     id: record.id,
     apiTokenId: record.id,
@@ -94,6 +95,6 @@ export function toApiToken(record: TokenRecord): ApiToken {
   };
   if (record.expiresAt !== null) out.expirationDate = iso(record.expiresAt);
   if (record.lastUsedAt !== null) out.lastUsed = iso(record.lastUsedAt);
-  limitsToWire(record, out);
+  limitsToWire(record, out, now);
   return out;
 }

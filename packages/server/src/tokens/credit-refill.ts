@@ -21,6 +21,27 @@ export function refillSince(refill: TokenCredits['refill'], now: number): number
   return thisMonth <= now ? thisMonth : monthlyTime(date.getUTCFullYear(), date.getUTCMonth() - 1, day);
 }
 
+/** The first refill time after `after` (epoch ms), or null without a refill. */
+export function nextRefill(refill: TokenCredits['refill'], after: number): number | null {
+  if (!refill) return null;
+  if (refill.interval === 'daily') return after - (after % dayMs) + dayMs;
+  const date = new Date(after);
+  const day = refill.refillDay ?? 1;
+  const thisMonth = monthlyTime(date.getUTCFullYear(), date.getUTCMonth(), day);
+  return thisMonth > after ? thisMonth : monthlyTime(date.getUTCFullYear(), date.getUTCMonth() + 1, day);
+}
+
+/**
+ * Until when the balance a read shows at `now` stays what it is without a write: the
+ * next refill while none is due; once one is due the refilled amount stands until
+ * the next spend or patch (which writes, and moves the token's version).
+ */
+export function balanceShownUntil(credits: TokenCredits | null, now: number): number {
+  if (!credits?.refill) return Number.POSITIVE_INFINITY;
+  const next = nextRefill(credits.refill, credits.refilledAt)!;
+  return next <= now ? Number.POSITIVE_INFINITY : next;
+}
+
 /** The balance as a spend at `now` would see it (a due refill applied). */
 export function effectiveRemaining(credits: TokenCredits, now: number): number {
   const since = refillSince(credits.refill, now);

@@ -1,6 +1,7 @@
 // A token's limits (rate limits, credits, meta) between the wire and the record.
 import type { ApiToken, Credits, CreditsPatch, Ratelimit } from '@latchkey/contract';
 import type { TokenCredits, TokenRatelimit, TokenRecord } from '../storage/port.js';
+import { effectiveRemaining } from './credit-refill.js';
 
 export function ratelimitsFromWire(ratelimits: readonly Ratelimit[] | undefined): TokenRatelimit[] {
   return (ratelimits ?? []).map((r) => ({ name: r.name, limit: r.limit, duration: r.duration, autoApply: r.autoApply ?? true }));
@@ -18,7 +19,9 @@ export function creditsFromWire(credits: Credits | null | undefined, at: number)
 
 /**
  * A patch's credits merged into the current ones: `remaining` sets the balance, `refill`
- * (or null) replaces the refill, what it leaves out stays. Undefined: no change.
+ * (or null) replaces the refill, what it leaves out stays (the balance as it stands
+ * at `at`, a due refill applied: the new refilledAt would otherwise skip it).
+ * Undefined: no change.
  */
 export function patchedCredits(
   current: TokenCredits | null,
@@ -27,17 +30,18 @@ export function patchedCredits(
 ): TokenCredits | null | undefined {
   if (patch === undefined) return undefined;
   if (patch === null) return null;
-  const remaining = patch.remaining ?? current?.remaining;
+  const remaining = patch.remaining ?? (current ? effectiveRemaining(current, at) : undefined);
   // Refused before this by the validation (tokens/limits-validation.ts); a guard only.
   if (remaining === undefined) throw new Error('credits.remaining is required when the token has no credits');
   return { remaining, refill: patch.refill === undefined ? (current?.refill ?? null) : refillFromWire(patch.refill), refilledAt: at };
 }
 
-/** The limits' wire fields of a token (absent when unset). */
-export function limitsToWire(record: TokenRecord, out: ApiToken): void {
+/** The limits' wire fields of a token (absent when unset); the balance as it stands at `now`. */
+export function limitsToWire(record: TokenRecord, out: ApiToken, now: number): void {
   if (record.ratelimits.length > 0) out.ratelimits = record.ratelimits;
   if (record.credits) {
-    const { remaining, refill } = record.credits;
+    const { refill } = record.credits;
+    const remaining = effectiveRemaining(record.credits, now);
     out.credits = refill
       ? {
           remaining,

@@ -324,8 +324,9 @@ export async function updateToken(
  */
 export async function spendCredits(db: Db, dialect: SqlDialect, spend: CreditSpend): Promise<(CreditSpent & TokenOwner) | undefined> {
   const { id, cost, refillSince } = spend;
-  // The balance a due refill makes (in SQL, so a concurrent refill or patch is seen).
-  const due = sql<boolean>`(credits_refill_amount is not null and credits_refilled_at < ${refillSince ?? Number.MAX_SAFE_INTEGER})`;
+  // The balance a due refill makes (in SQL, so a concurrent refill or patch is seen);
+  // refillSince null: none is due.
+  const due = sql<boolean>`(credits_refill_amount is not null and credits_refilled_at < ${refillSince ?? Number.MIN_SAFE_INTEGER})`;
   const balance = sql<number>`(case when ${due} then credits_refill_amount else credits_remaining end)`;
   const write = async (trx: Db) => {
     const row = await changeToken(
