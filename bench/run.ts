@@ -82,14 +82,14 @@ async function main(): Promise<void> {
   const sqliteUrl = `sqlite:${join(work, 'process.db')}`;
   const powerUrl = `sqlite:${join(work, 'power.db')}`;
   const verifyUrl = `sqlite:${join(work, 'verify.db')}`;
-  const seeded = await seed(sqliteUrl, tokens);
-  const seededPower = await seed(powerUrl, tokens);
   const seededVerify = await seed(verifyUrl, tokens);
   const figures: Figure[] = [];
 
-  if (!verificationOnly) {
+  // The management API's servers, unless only the verification section runs.
+  const management = verificationOnly ? undefined : { seeded: await seed(sqliteUrl, tokens), seededPower: await seed(powerUrl, tokens) };
+  if (management) {
     process.stdout.write(`micro-benchmark of authentication...\n`);
-    const m = await micro(sqliteUrl, seeded.token, smoke ? 2_000 : 200_000);
+    const m = await micro(sqliteUrl, management.seeded.token, smoke ? 2_000 : 200_000);
     figures.push(
       { group: 'Authentication in-process', name: 'one SHA-256 of the token', value: m.sha256Ns, unit: 'ns/op' },
       { group: 'Authentication in-process', name: 'cached valid token', value: m.cachedNs, unit: 'ns/op' },
@@ -116,16 +116,22 @@ async function main(): Promise<void> {
   }
 
   const baseline = await startBaseline();
-  const latchkey = await startLatchkey(sqliteUrl);
-  const power = await startLatchkey(powerUrl, ['--durability', 'power']);
+  const started: Running[] = [baseline];
+  const start = async (...args: Parameters<typeof startLatchkey>) => {
+    const server = await startLatchkey(...args);
+    started.push(server);
+    return server;
+  };
+  const latchkey = management && (await start(sqliteUrl));
+  const power = management && (await start(powerUrl, ['--durability', 'power']));
   // The verification server counts its writes; the others do not pay for counting.
   const counter = await countingWrites();
-  const verifying = await startLatchkey(verifyUrl, secretArgs, counter.env, counter.nodeArgs);
+  const verifying = await start(verifyUrl, secretArgs, counter.env, counter.nodeArgs);
   const hasVerify = await hasRoute(verifying.port, 'POST', '/verify');
   const redisUrl = process.env.REDIS_URL;
   const redis =
     hasVerify && redisUrl && (await serveHasFlag('--redis-url'))
-      ? await startLatchkey(verifyUrl, [...secretArgs, '--redis-url', redisUrl])
+      ? await start(verifyUrl, [...secretArgs, '--redis-url', redisUrl])
       : undefined;
   const pgDb = await postgresDatabase();
   let pgSeeded: Seeded | undefined;
@@ -133,22 +139,22 @@ async function main(): Promise<void> {
   let pgServerB: Running | undefined;
   if (pgDb) {
     pgSeeded = await seed(pgDb.url, tokens);
-    pgServer = await startLatchkey(pgDb.url, secretArgs);
+    pgServer = await start(pgDb.url, secretArgs);
     // A second node on the same database, whose events a downstream verifier follows.
-    if (await hasRoute(pgServer.port, 'GET', '/verify/events')) pgServerB = await startLatchkey(pgDb.url, secretArgs);
+    if (await hasRoute(pgServer.port, 'GET', '/verify/events')) pgServerB = await start(pgDb.url, secretArgs);
   }
   const targetsToRun: Target[] = [
-    ...(verificationOnly
-      ? []
-      : [
-          { label: 'SQLite', server: latchkey, scenarios: scenarios(seeded) },
+    ...(management && latchkey && power
+      ? [
+          { label: 'SQLite', server: latchkey, scenarios: scenarios(management.seeded) },
           {
             label: 'SQLite',
             server: power,
-            scenarios: { 'create a token (power-loss durability)': scenarios(seededPower)['create a token']! },
+            scenarios: { 'create a token (power-loss durability)': scenarios(management.seededPower)['create a token']! },
           },
           ...(pgServer && pgSeeded ? [{ label: 'PostgreSQL', server: pgServer, scenarios: scenarios(pgSeeded) }] : []),
-        ]),
+        ]
+      : []),
     {
       label: verificationLabel,
       server: verifying,
@@ -232,15 +238,7 @@ async function main(): Promise<void> {
       },
     );
   } finally {
-    await Promise.all([
-      baseline.stop(),
-      latchkey.stop(),
-      power.stop(),
-      verifying.stop(),
-      redis?.stop(),
-      pgServer?.stop(),
-      pgServerB?.stop(),
-    ]);
+    await Promise.all(started.map((server) => server.stop()));
     await pgDb?.drop();
   }
   const mean = (rs: LoadResult[], f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
