@@ -103,7 +103,9 @@ export const routes = {
     authentication: 'none',
     access: 'read',
     summary: 'Whether this node can reach its store',
-    description: 'No token needed. 503 `Unavailable` when the store is unreachable.',
+    description:
+      'No token needed. 503 `Unavailable` when the store is unreachable. `ratelimits` says where rate limits are ' +
+      'counted; while that store (Redis) is unreachable, `status` is `degraded` (still 200).',
     response: { 200: healthSchema },
   },
   'introspect.post': {

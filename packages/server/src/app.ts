@@ -14,6 +14,7 @@ import type { AppContext } from './context.js';
 import type { Principal } from './auth/principal.js';
 import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
 import { createEarlyRefusal } from './http/early-refusal.js';
+import { createEarlyVerify } from './http/early-verify.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { createRefusals } from './http/refusals.js';
 import { requestHeadHook } from './http/request-head-hook.js';
@@ -76,9 +77,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reach: reachOf,
   };
   const authenticates = authenticatedRoutes(app, authenticate, routerOptions);
-  early.refuse = createEarlyRefusal({ app, maxUrlLength: limits.maxUrlLength, authenticator, authenticates, throttle, refusals, now });
-
+  const refusal = createEarlyRefusal({ app, maxUrlLength: limits.maxUrlLength, authenticator, authenticates, throttle, refusals, now });
   const introspectionSecrets = [options.introspectionSecret, options.previousIntrospectionSecret].filter((s): s is string => !!s);
+  if (introspectionSecrets.length === 0) early.refuse = refusal;
+  else {
+    const verifyEarly = createEarlyVerify({
+      app,
+      store,
+      secrets: introspectionSecrets,
+      verify: ctx.verify,
+      bodyLimit: limits.bodyLimit,
+      now,
+    });
+    early.refuse = (req, res) => verifyEarly(req, res) || refusal(req, res);
+  }
+
   await registerRoutes(app, ctx, { introspectionSecrets, sessionTtlMs: limits.sessionTtlMs });
   return app;
 }

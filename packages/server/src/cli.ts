@@ -1,7 +1,7 @@
 // The `latchkey` command line.
 import { Command, Option } from 'commander';
 import { bootstrap } from './bootstrap.js';
-import { defaults, envDatabaseUrl, parseDurability, parseNonNegativeInteger, parsePort } from './config.js';
+import { defaults, envDatabaseUrl, parseDurability, parseNonNegativeInteger, parsePort, parseRatelimitOnError } from './config.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
@@ -37,6 +37,20 @@ export function buildCli(): Command {
       ),
     )
     .addOption(
+      new Option('--redis-url <url>', 'count rate limits in this Redis, shared by every node (default: in memory)').env('REDIS_URL'),
+    )
+    .addOption(
+      new Option('--redis-key-prefix <prefix>', "put before every rate limit key in Redis (default 'latchkey:rl:')").env(
+        'LATCHKEY_REDIS_KEY_PREFIX',
+      ),
+    )
+    .addOption(
+      new Option('--ratelimit-on-error <mode>', "Redis unreachable: 'allow' (fail open) or 'deny' verifications that apply rate limits")
+        .env('LATCHKEY_RATELIMIT_ON_ERROR')
+        .default(defaults.ratelimitOnError)
+        .argParser(parseRatelimitOnError),
+    )
+    .addOption(
       new Option(
         '--previous-introspection-secret <secret>',
         'a second introspection secret, still accepted while callers move to the new one',
@@ -64,6 +78,9 @@ export function buildCli(): Command {
         durability: 'process' | 'power';
         logLevel: string;
         introspectionSecret?: string;
+        redisUrl?: string;
+        redisKeyPrefix?: string;
+        ratelimitOnError: 'allow' | 'deny';
         previousIntrospectionSecret?: string;
         bodyLimit?: number;
         maxHeaderSize?: number;
@@ -89,6 +106,9 @@ export function buildCli(): Command {
           ...(opts.previousIntrospectionSecret ? { previousIntrospectionSecret: opts.previousIntrospectionSecret } : {}),
           limits,
           shutdownTimeoutMs: opts.shutdownTimeout ?? 10_000,
+          ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
+          ...(opts.redisKeyPrefix ? { redisKeyPrefix: opts.redisKeyPrefix } : {}),
+          ratelimitOnError: opts.ratelimitOnError,
         });
       },
     );

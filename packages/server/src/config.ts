@@ -18,6 +18,12 @@ export interface ServeConfig {
   }>;
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway (ms). */
   shutdownTimeoutMs: number;
+  /** Rate limit counters in this Redis (shared by every node) instead of in memory. */
+  redisUrl?: string;
+  /** Put before every rate limit key in Redis (several deployments on one Redis). */
+  redisKeyPrefix?: string;
+  /** Redis unreachable: allow every verification's limits (fail open) or refuse them. */
+  ratelimitOnError: 'allow' | 'deny';
 }
 
 export const defaults = {
@@ -28,6 +34,9 @@ export const defaults = {
   databaseUrl: 'sqlite:./data/latchkey.db',
   durability: 'process',
   logLevel: 'info',
+  // Fail open: a Redis outage must not take down every service that verifies tokens
+  // (SECURITY.md weighs it); deployments that must never exceed a limit choose deny.
+  ratelimitOnError: 'allow',
 } as const;
 
 export function envDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -48,5 +57,10 @@ export function parseNonNegativeInteger(value: string): number {
 
 export function parseDurability(value: string): ServeConfig['durability'] {
   if (value !== 'process' && value !== 'power') throw new Error(`Invalid durability: ${value} (process or power)`);
+  return value;
+}
+
+export function parseRatelimitOnError(value: string): ServeConfig['ratelimitOnError'] {
+  if (value !== 'allow' && value !== 'deny') throw new Error(`Invalid --ratelimit-on-error: ${value} (allow or deny)`);
   return value;
 }

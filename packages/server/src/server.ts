@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { bootstrap, randomPassword } from './bootstrap.js';
 import type { ServeConfig } from './config.js';
+import { RedisRateLimiter } from './limits/redis-rate-limiter.js';
 import { openStore } from './storage/open-store.js';
 
 const firstAdminEmail = 'admin@localhost';
@@ -28,8 +29,20 @@ function printFirstAdmin(email: string, password: string, token: string, applica
 
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
   const store = await openStore(config.databaseUrl, { durability: config.durability });
+  // The limiter logs through the app's logger, which exists only once the app does:
+  // it connects after buildApp, so no outage goes unlogged.
+  let log: FastifyInstance['log'] | undefined;
+  const redisLimiter = config.redisUrl
+    ? new RedisRateLimiter({
+        url: config.redisUrl,
+        onError: config.ratelimitOnError,
+        ...(config.redisKeyPrefix ? { keyPrefix: config.redisKeyPrefix } : {}),
+        log: { warn: (fields, message) => log?.warn(fields, message), info: (fields, message) => log?.info(fields, message) },
+      })
+    : undefined;
   const app = await buildApp({
     store,
+    ...(redisLimiter ? { rateLimiter: redisLimiter } : {}),
     ...config.limits,
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     ...(config.previousIntrospectionSecret ? { previousIntrospectionSecret: config.previousIntrospectionSecret } : {}),
@@ -40,6 +53,11 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     },
   });
   app.addHook('onClose', async () => store.close());
+  if (redisLimiter) {
+    log = app.log;
+    app.addHook('onClose', async () => redisLimiter.close());
+    redisLimiter.connect();
+  }
 
   let closing = false;
   const shutdown = (signal: string) => {

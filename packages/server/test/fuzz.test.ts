@@ -188,6 +188,7 @@ function requestArbitrary(w: World) {
     fc.constant('/auth/user'),
     fc.constant('/health'),
     fc.constant('/introspect'),
+    fc.constant('/verify'),
     fc.constantFrom(
       '/',
       '/unknown',

@@ -192,6 +192,12 @@ for (const adapter of adapters) {
       ['describe', () => store.updateToken('application', f.appId, f.tokenId, { description: 'd' }, t0 + 2), true],
       ['deactivate', () => store.updateToken('application', f.appId, f.tokenId, { status: 'inactive' }, t0 + 3), true],
       ['touch', () => store.touchToken(f.tokenId, t0 + 4), true],
+      [
+        'give credits',
+        () => store.updateToken('application', f.appId, f.tokenId, { credits: { remaining: 2, refill: null, refilledAt: t0 } }, t0 + 5),
+        true,
+      ],
+      ['spend', () => store.spendCredits({ id: f.tokenId, cost: 1, refillSince: null }), true],
       ['create', () => store.createToken(token(f.appId)), false],
       ['create many', () => store.createTokens([token(f.appId)]), false],
     ];
@@ -212,15 +218,18 @@ for (const adapter of adapters) {
   });
 }
 
-test('every UPDATE of api_tokens goes through changeToken, which moves the version', () => {
+test('every UPDATE of api_tokens goes through changeToken, or is the spend of credits, and moves the version', () => {
   const root = join(import.meta.dirname, '../src/storage');
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   const updates = files.flatMap((file) => {
     const text = readFileSync(join(root, file), 'utf8');
     return [...text.matchAll(/updateTable\(\s*'api_tokens'\s*\)|update\s+api_tokens\b/gi)].map(() => file);
   });
-  assert.deepEqual(updates, ['sql/tokens.ts']);
+  // changeToken's, and the spend's raw statement (prepared by both adapters; its revision move is tested with the other writes').
+  assert.deepEqual(updates, ['sql/tokens.ts', 'sql/tokens.ts']);
   const tokens = readFileSync(join(root, 'sql/tokens.ts'), 'utf8');
+  const spend = tokens.slice(tokens.indexOf('function spendUpdateSql'));
+  assert.match(spend.slice(0, spend.indexOf('\n}\n')), /update api_tokens\s+set [^;]*version = version \+ 1\s+where/);
   const body = tokens.slice(tokens.indexOf('export async function changeToken'));
   assert.match(
     body.slice(0, body.indexOf('\n}\n')),

@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import type { NewToken, Store, TokenListQuery } from '../src/storage/port.js';
-import { functionsOf, storeToken, t0 } from './helpers/store-fixtures.js';
+import { refillSince } from '../src/tokens/credit-refill.js';
+import { functionsOf, storeToken, t0, twoStores } from './helpers/store-fixtures.js';
 import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
+
+const dayMs = 86_400_000;
 
 /** The port methods each adapter's tests below have called (see the last test). */
 const called = new Map<string, Set<string>>();
@@ -458,6 +461,65 @@ for (const adapter of adapters) {
     await store.close();
     await store.close();
     await assert.rejects(store.ping(), 'a closed store answers nothing');
+  });
+
+  test(`${adapter.name}: credits are spent only while the balance holds the cost, a due refill applied in the same write`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const plain = token(app, 'plain');
+    const metered = token(app, 'metered', { credits: { remaining: 3, refill: null, refilledAt: t0 } });
+    await store.createToken(plain);
+    await store.createToken(metered);
+    const spend = (cost: number, refillSince: number | null = null, id = metered.id) => store.spendCredits({ id, cost, refillSince });
+    assert.deepEqual(await spend(2), { spent: true, remaining: 1 });
+    assert.deepEqual(await spend(2), { spent: false, remaining: 1 }, 'refused: more than the balance');
+    assert.deepEqual(await spend(0), { spent: true, remaining: 1 }, 'a check (cost 0) passes while credits remain');
+    assert.deepEqual(await spend(1), { spent: true, remaining: 0 });
+    assert.deepEqual(await spend(0), { spent: false, remaining: 0 }, 'an empty balance refuses even a check');
+    const stored = await store.getToken('application', app, metered.id);
+    assert.equal(stored?.credits?.remaining, 0);
+    assert.equal(stored?.version, 3, 'each spend moved the version; refusals wrote nothing');
+    assert.equal(await spend(1, null, plain.id), undefined, 'a token without credits');
+    assert.equal(await spend(1, null, newId()), undefined, 'no such token');
+    assert.equal((await store.getToken('application', app, plain.id))?.version, 0);
+
+    // A daily refill of 10, the balance set at 00:00:01 of t0's day.
+    const refill = { amount: 10, interval: 'daily' as const, refillDay: null };
+    const refilling = token(app, 'refilling', { credits: { remaining: 1, refill, refilledAt: t0 + 1000 } });
+    await store.createToken(refilling);
+    const at = (now: number) => refillSince(refill, now);
+    const r = (cost: number, now: number) => spend(cost, at(now), refilling.id);
+    assert.deepEqual(await r(1, t0 + dayMs - 1), { spent: true, remaining: 0 }, 'the last millisecond before the refill');
+    assert.deepEqual(await r(1, t0 + dayMs - 1), { spent: false, remaining: 0 });
+    assert.deepEqual(await r(20, t0 + dayMs), { spent: false, remaining: 10 }, 'refused, the due refill shown');
+    assert.equal((await store.getToken('application', app, refilling.id))?.credits?.refilledAt, t0 + 1000, 'and not written');
+    assert.deepEqual(await r(3, t0 + dayMs), { spent: true, remaining: 7 }, 'at 00:00 UTC: refilled, then spent');
+    assert.equal((await store.getToken('application', app, refilling.id))?.credits?.refilledAt, t0 + dayMs);
+    assert.deepEqual(await r(7, t0 + dayMs + 5), { spent: true, remaining: 0 }, 'one refill per due time');
+    assert.deepEqual(await r(1, t0 + 2 * dayMs - 1), { spent: false, remaining: 0 });
+    assert.deepEqual(await r(10, t0 + 3 * dayMs + 7), { spent: true, remaining: 0 }, 'days missed refill once, to the amount');
+  });
+
+  test(`${adapter.name}: concurrent spends, on two stores sharing the database, never overspend`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const [a, b] = await twoStores(t, adapter);
+    const app = await seedApp(a, await seedUser(a));
+    const balance = 137;
+    const metered = token(app, 'shared', { credits: { remaining: balance, refill: null, refilledAt: t0 } });
+    await a.createToken(metered);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).spendCredits({ id: metered.id, cost: 1, refillSince: null })),
+    );
+    const spent = results.filter((r) => r?.spent);
+    assert.equal(spent.length, balance, 'exactly the balance was spent');
+    assert.deepEqual(
+      spent.map((r) => r!.remaining).sort((x, y) => x - y),
+      Array.from({ length: balance }, (_, i) => i),
+      'each spend saw the balance the others left',
+    );
+    assert.ok(results.every((r) => r && (r.spent || r.remaining === 0)));
+    assert.equal((await b.getToken('application', app, metered.id))?.credits?.remaining, 0);
   });
 
   test(`${adapter.name}: ping answers`, async (t) => {

@@ -7,14 +7,19 @@ import { ApiError } from '../errors.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function introspectionSecretHook(secrets: readonly string[]) {
+/** Whether an Authorization header presents one of the secrets. */
+export function secretMatcher(secrets: readonly string[]): (header: string | undefined) => boolean {
   const expected = secrets.map((secret) => digest(`Bearer ${secret}`));
   // Comparing digests keeps each comparison constant-time whatever the lengths; every
   // secret is compared, so the time does not say which one matched.
-  const authorized = (header: string | undefined) => {
+  return (header) => {
     const presented = digest(header ?? '');
     return expected.reduce((ok, secret) => timingSafeEqual(presented, secret) || ok, false);
   };
+}
+
+export function introspectionSecretHook(secrets: readonly string[]) {
+  const authorized = secretMatcher(secrets);
   return async (request: FastifyRequest): Promise<void> => {
     if (!authorized(request.headers.authorization)) throw new ApiError('Unauthorized', 'Invalid introspection secret');
   };

@@ -7,7 +7,7 @@ import { sendError } from './bare-response.js';
 import { bodyPending, discardBody, discardBounds } from './lingering-close.js';
 
 /** Maps any error thrown while handling a request to the `{type, message}` shape. */
-function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
+export function toApiError(error: FastifyError, bodyLimit: number, store: Store): ApiError {
   if (error instanceof ApiError) return error;
   if (store.isUnavailable(error)) return errors.unavailable();
   if (error.validation) return errors.validation(error.message);

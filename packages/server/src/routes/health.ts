@@ -1,5 +1,6 @@
-// GET /health (no authentication): whether this node can reach its store. Load
-// balancers take a node out of rotation on 503.
+// GET /health (no authentication): whether this node can reach its store (else 503:
+// load balancers take it out of rotation), and where rate limits are counted. An
+// unreachable rate limit store degrades the answer but keeps it 200 (schemas/health.ts says why).
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { Handlers } from './handlers.js';
@@ -12,7 +13,8 @@ export default function healthHandlers(ctx: AppContext): Handlers<'health.get'> 
       } catch {
         throw errors.unavailable();
       }
-      return { status: 'ok', database: ctx.store.kind };
+      const ratelimits = ctx.rateLimiter.status();
+      return { status: ratelimits.reachable ? 'ok' : 'degraded', database: ctx.store.kind, ratelimits };
     },
   };
 }

@@ -36,7 +36,8 @@ export interface Sandbox {
 /** The test runner's environment without anything the CLI reads. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['PORT', 'HOST', 'DATABASE_URL', 'LATCHKEY_DURABILITY', 'LOG_LEVEL', 'NODE_TEST_CONTEXT']) {
+  const read = ['PORT', 'HOST', 'DATABASE_URL', 'LATCHKEY_DURABILITY', 'LOG_LEVEL', 'NODE_TEST_CONTEXT'];
+  for (const name of [...read, 'REDIS_URL', 'LATCHKEY_REDIS_KEY_PREFIX', 'LATCHKEY_RATELIMIT_ON_ERROR']) {
     delete env[name];
   }
   return { ...env, ...extra };

@@ -1,10 +1,12 @@
 // PostgreSQL's hot reads: named prepared statements, parsed and planned once per
-// connection, skipping the query builder; single creates are group-committed.
+// connection, skipping the query builder; single creates are group-committed; a
+// credit spend is one prepared statement.
 import type { Kysely, Selectable } from 'kysely';
 import type pg from 'pg';
 import type {
   ApplicationRecord,
   AuditEntry,
+  CreditSpend,
   HotReads,
   NewToken,
   OwnerType,
@@ -17,12 +19,25 @@ import { GroupCommit } from '../sql/group-commit.js';
 import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
 import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/token-row.js';
-import { insertOwnedTokens, listTokenRefs, orderBySql, sortColumns, type TokenCreate } from '../sql/tokens.js';
+import {
+  insertOwnedTokens,
+  listTokenRefs,
+  orderBySql,
+  postgresSpendSql,
+  sortColumns,
+  spendValueOrder,
+  spendValues,
+  spentFromRow,
+  type CreditSpends,
+  type CreditSpentBy,
+  type SpendRow,
+  type TokenCreate,
+} from '../sql/tokens.js';
 import { postgresDialect } from './dialect.js';
 
 const columns = tokenColumns.join(', ');
 
-export class PostgresHotReads implements HotReads {
+export class PostgresHotReads implements HotReads, CreditSpends {
   /** Single creates (the API's) are group-committed: one transaction, and one fsync, per batch. */
   private readonly creates: GroupCommit<TokenCreate, boolean>;
 
@@ -36,6 +51,22 @@ export class PostgresHotReads implements HotReads {
 
   createToken(token: NewToken, audit?: AuditEntry): Promise<boolean> {
     return this.creates.add(audit ? { token, audit } : { token });
+  }
+
+  /**
+   * One statement, so one round trip and an atomic spend: concurrent spends on any
+   * node wait for each other's row lock, and each re-checks the balance it finds.
+   * A refusal whose snapshot still showed enough lost to a concurrent write: the
+   * balance is read again, so the answer shows what that write left.
+   */
+  async spendCredits(spend: CreditSpend): Promise<CreditSpentBy | undefined> {
+    const values = spendValues(spend);
+    const ordered = spendValueOrder.map((name) => values[name]);
+    const row = await this.one<SpendRow & { spent: boolean }>('latchkey_spend_credits', postgresSpendSql.spend, ordered);
+    if (!row || row.spent || Number(row.credits_remaining) < values.least) return row && spentFromRow(row, row.spent);
+    // The balance names the first two values only (id, since).
+    const now = await this.one<SpendRow>('latchkey_credit_balance', postgresSpendSql.balance, ordered.slice(0, 2));
+    return now && spentFromRow(now, false);
   }
 
   async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {

@@ -30,7 +30,16 @@ import type { SqlDialect } from './dialect.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
-import { deleteOwnerTokens, deleteToken, insertTokens, listTokens, ownersOf, spendCredits, touchToken, updateToken } from './tokens.js';
+import {
+  deleteOwnerTokens,
+  deleteToken,
+  insertTokens,
+  listTokens,
+  ownersOf,
+  touchToken,
+  updateToken,
+  type CreditSpends,
+} from './tokens.js';
 
 /** Other nodes on the same database, told of this node's writes and telling it theirs. */
 export interface Peers {
@@ -43,7 +52,8 @@ export interface Peers {
 
 export interface SqlAdapter {
   readonly dialect: SqlDialect;
-  readonly hotReads: HotReads;
+  /** The hot reads, and the spend of credits (each adapter's prepared statements). */
+  readonly hotReads: HotReads & CreditSpends;
   /** Absent when the database cannot be shared (SQLite: one process). */
   readonly peers?: Peers;
   /** Releases what the adapter holds besides the Kysely instance (run after it is destroyed). */
@@ -463,7 +473,7 @@ export class SqlStore implements Store {
 
   /** Announced to this process only, as a use: a spend changes what a verification reads, never what one caches. */
   async spendCredits(spend: CreditSpend): Promise<CreditSpent | undefined> {
-    const result = await spendCredits(this.db, this.adapter.dialect, spend);
+    const result = await this.adapter.hotReads.spendCredits(spend);
     if (!result) return undefined;
     this.#emit({ kind: 'token-used', id: spend.id, ownerType: result.ownerType, ownerId: result.ownerId });
     return { spent: result.spent, remaining: result.remaining };

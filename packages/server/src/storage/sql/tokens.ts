@@ -317,40 +317,105 @@ export async function updateToken(
   });
 }
 
+/** A spend's answer with the token's owner, whose use the store announces. */
+export type CreditSpentBy = CreditSpent & TokenOwner;
+
+/** What each SQL adapter adds to its hot reads: Store.spendCredits its fastest way. */
+export interface CreditSpends {
+  spendCredits(spend: CreditSpend): Promise<CreditSpentBy | undefined>;
+}
+
+/** The values the spend statements take, by name. */
+export interface SpendValues {
+  id: string;
+  cost: number;
+  /** refillSince, or a time before every balance (no refill due). */
+  since: number;
+  /** The least balance that pays: the cost, and 1 for a check (cost 0) of an empty balance. */
+  least: number;
+}
+
+export function spendValues(spend: CreditSpend): SpendValues {
+  return { id: spend.id, cost: spend.cost, since: spend.refillSince ?? Number.MIN_SAFE_INTEGER, least: Math.max(spend.cost, 1) };
+}
+
+/** The same values in the order of PostgreSQL's $n (see postgresSpendSql). */
+export const spendValueOrder = ['id', 'since', 'cost', 'least'] as const satisfies ReadonlyArray<keyof SpendValues>;
+
 /**
- * Spends credits (see Store.spendCredits) in one conditional UPDATE, through
- * changeToken (version and owner revision move: renderings show the new balance).
- * A refused spend writes nothing; the balance is then read, refill applied.
+ * The balance a due refill makes, computed in the statement itself so a concurrent
+ * refill or patch is seen: a refill is due when the balance was set before the
+ * latest refill time.
  */
-export async function spendCredits(db: Db, dialect: SqlDialect, spend: CreditSpend): Promise<(CreditSpent & TokenOwner) | undefined> {
-  const { id, cost, refillSince } = spend;
-  // The balance a due refill makes (in SQL, so a concurrent refill or patch is seen);
-  // refillSince null: none is due.
-  const due = sql<boolean>`(credits_refill_amount is not null and credits_refilled_at < ${refillSince ?? Number.MIN_SAFE_INTEGER})`;
-  const balance = sql<number>`(case when ${due} then credits_refill_amount else credits_remaining end)`;
-  const write = async (trx: Db) => {
-    const row = await changeToken(
-      trx,
-      dialect,
-      id,
-      undefined,
-      {
-        credits_remaining: sql<number>`${balance} - ${cost}`,
-        credits_refilled_at: sql<number>`case when ${due} then ${refillSince} else credits_refilled_at end`,
-      },
-      (qb) => qb.where('credits_remaining', 'is not', null).where(balance, '>=', Math.max(cost, 1)),
-    );
-    return row && { spent: true, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
-  };
-  const spent = await (dialect.writableCte ? write(db) : db.transaction().execute(write));
-  if (spent) return spent;
-  const row = await db
-    .selectFrom('api_tokens')
-    .select(['owner_type', 'owner_id', balance.as('balance')])
-    .where('id', '=', id)
-    .where('credits_remaining', 'is not', null)
-    .executeTakeFirst();
-  return row && { spent: false, remaining: Number(row.balance), ownerType: row.owner_type, ownerId: row.owner_id };
+function dueSql(value: (name: keyof SpendValues) => string): string {
+  return `(credits_refill_amount is not null and credits_refilled_at < ${value('since')})`;
+}
+
+function balanceSql(value: (name: keyof SpendValues) => string): string {
+  return `(case when ${dueSql(value)} then credits_refill_amount else credits_remaining end)`;
+}
+
+/**
+ * The one conditional UPDATE of a spend (Store.spendCredits), for the adapters'
+ * prepared statements (raw, so it is parsed once and skips the query builder): it
+ * applies a due refill, spends only what the balance holds, and moves the token's
+ * version as changeToken does (the owner's revision moves beside it: in the same
+ * statement where the dialect has writable CTEs, else in the caller's transaction).
+ * SET expressions read the row as it was, so the refill test is the same in both.
+ */
+function spendUpdateSql(value: (name: keyof SpendValues) => string): string {
+  const [balance, due] = [balanceSql(value), dueSql(value)];
+  return `update api_tokens
+    set credits_remaining = ${balance} - ${value('cost')},
+        credits_refilled_at = case when ${due} then ${value('since')} else credits_refilled_at end,
+        version = version + 1
+    where id = ${value('id')} and credits_remaining is not null and ${balance} >= ${value('least')}
+    returning owner_type, owner_id, credits_remaining`;
+}
+
+/** A token's balance as a spend would see it (a refused spend's answer). */
+function balanceReadSql(value: (name: keyof SpendValues) => string): string {
+  return `select owner_type, owner_id, ${balanceSql(value)} as credits_remaining
+    from api_tokens where id = ${value('id')} and credits_remaining is not null`;
+}
+
+/** SQLite's two statements (named values), run in one synchronous transaction by its adapter. */
+export const sqliteSpendSql = {
+  spend: spendUpdateSql((name) => `@${name}`),
+  balance: balanceReadSql((name) => `@${name}`),
+};
+
+const positional = (name: keyof SpendValues) => `$${spendValueOrder.indexOf(name) + 1}`;
+
+/**
+ * PostgreSQL's one statement: the UPDATE, the owner's revision moved by a writable
+ * CTE, and, refused, the balance from the statement's snapshot (which a concurrent
+ * spend may have changed since: then `balance` reads it again).
+ */
+export const postgresSpendSql = {
+  spend: `with spent as (${spendUpdateSql(positional)}),
+  bumped as (
+    insert into token_set_versions (owner_type, owner_id, version)
+    select owner_type, owner_id, 1 from spent
+    on conflict (owner_type, owner_id) do update set version = token_set_versions.version + 1
+  )
+  select true as spent, owner_type, owner_id, credits_remaining from spent
+  union all
+  select false, owner_type, owner_id, credits_remaining from (${balanceReadSql(positional)}) refused
+  where not exists (select 1 from spent)`,
+  balance: balanceReadSql(positional),
+};
+
+/** A spend statement's row. */
+export interface SpendRow {
+  spent?: boolean;
+  owner_type: OwnerType;
+  owner_id: string;
+  credits_remaining: number | string;
+}
+
+export function spentFromRow(row: SpendRow, spent: boolean): CreditSpentBy {
+  return { spent, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
 }
 
 /** Records a use; the token's owner, or undefined when there is no such token. */

@@ -1,7 +1,7 @@
 // SQLite's hot reads: prepared statements, reused (every request authenticates,
 // reaches an application, and most list tokens), their results kept while the
-// database is unchanged (ReadCache); single creates group-committed as one
-// synchronous transaction of prepared inserts.
+// database is unchanged (ReadCache); single creates, and credit spends, each
+// group-committed as one synchronous transaction of prepared statements.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BoundedCache } from '@latchkey/contract';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type {
   ApplicationRecord,
   AuditEntry,
+  CreditSpend,
   HotReads,
   NewToken,
   OwnerType,
@@ -22,12 +23,26 @@ import { GroupCommit } from '../sql/group-commit.js';
 import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
 import { tokenColumns, tokenFromRow, tokenInsertColumns, tokenRow, type TokenRow } from '../sql/token-row.js';
-import { countDeltas, listTokenRefs, orderBySql, ownersOf, type TokenCreate } from '../sql/tokens.js';
+import {
+  countDeltas,
+  listTokenRefs,
+  orderBySql,
+  ownersOf,
+  spendValues,
+  spentFromRow,
+  sqliteSpendSql,
+  type CreditSpends,
+  type CreditSpentBy,
+  type SpendRow,
+  type SpendValues,
+  type TokenCreate,
+  type TokenOwner,
+} from '../sql/tokens.js';
 import { ReadCache } from './read-cache.js';
 
 type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
 
-export class SqliteHotReads implements HotReads {
+export class SqliteHotReads implements HotReads, CreditSpends {
   private readonly byHash: BetterSqlite3.Statement<[Uint8Array], TokenRow>;
   private readonly byId: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
@@ -40,6 +55,7 @@ export class SqliteHotReads implements HotReads {
   private readonly pages = new BoundedCache<string, PageStatement>({ max: 32 });
   private readonly reads: ReadCache;
   private readonly creates: GroupCommit<TokenCreate, boolean>;
+  private readonly spends: GroupCommit<CreditSpend, CreditSpentBy | undefined>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -53,6 +69,7 @@ export class SqliteHotReads implements HotReads {
        from token_counts where owner_type = ? and owner_id = ?`,
     );
     this.creates = this.tokenCreates();
+    this.spends = this.creditSpends();
     this.reads = new ReadCache(raw);
     // Any number of ids in one prepared statement: they arrive as one JSON array.
     this.byIds = raw.prepare(
@@ -119,6 +136,55 @@ export class SqliteHotReads implements HotReads {
     return this.creates.add(audit ? { token, audit } : { token });
   }
 
+  /**
+   * Spends that arrive together share one transaction (one commit), applied in
+   * arrival order: each sees the balance the ones before it left.
+   */
+  spendCredits(spend: CreditSpend): Promise<CreditSpentBy | undefined> {
+    return this.spends.add(spend);
+  }
+
+  /** Until a transaction of the query builder's, open across awaits, has ended: a batch must not become part of it. */
+  private async idle(): Promise<void> {
+    while (this.raw.inTransaction) await nextTurn();
+  }
+
+  private creditSpends(): GroupCommit<CreditSpend, CreditSpentBy | undefined> {
+    const raw = this.raw;
+    const spend = raw.prepare<[SpendValues], SpendRow>(sqliteSpendSql.spend);
+    const balance = raw.prepare<[SpendValues], SpendRow>(sqliteSpendSql.balance);
+    // The same revision move as changeToken's, once per owner per batch.
+    const bumpRevision = raw.prepare<[string, string]>(
+      `insert into token_set_versions (owner_type, owner_id, version) values (?, ?, 1)
+       on conflict (owner_type, owner_id) do update set version = version + 1`,
+    );
+    const commit = raw.transaction((batch: readonly CreditSpend[]) => {
+      const owners = new Map<string, TokenOwner>();
+      const results = batch.map((item): CreditSpentBy | undefined => {
+        const values = spendValues(item);
+        const spent = spend.get(values);
+        if (spent) {
+          owners.set(`${spent.owner_type}|${spent.owner_id}`, { ownerType: spent.owner_type, ownerId: spent.owner_id });
+          return spentFromRow(spent, true);
+        }
+        const refused = balance.get(values);
+        return refused && spentFromRow(refused, false);
+      });
+      for (const { ownerType, ownerId } of owners.values()) bumpRevision.run(ownerType, ownerId);
+      return results;
+    });
+    return new GroupCommit({
+      many: async (items) => {
+        await this.idle();
+        return commit(items);
+      },
+      one: async (item) => {
+        await this.idle();
+        return commit([item])[0];
+      },
+    });
+  }
+
   private tokenCreates(): GroupCommit<TokenCreate, boolean> {
     const raw = this.raw;
     const insert = (table: string, columns: readonly string[]) =>
@@ -154,16 +220,13 @@ export class SqliteHotReads implements HotReads {
     });
     // A transaction of the query builder's may be open on this connection across
     // awaits; a batch must not become part of it. Its end is a few turns away.
-    const idle = async () => {
-      while (raw.inTransaction) await nextTurn();
-    };
     return new GroupCommit({
-      async many(items) {
-        await idle();
+      many: async (items) => {
+        await this.idle();
         return commit(items);
       },
-      async one(item) {
-        await idle();
+      one: async (item) => {
+        await this.idle();
         return commit([item])[0]!;
       },
     });

@@ -1,0 +1,167 @@
+// POST /verify is served ahead of Fastify (http/early-verify.ts) when it can be: the
+// answers must be Fastify's route's, byte for byte. Two apps on identical stores and
+// clocks: one logs every request, so its /verify takes Fastify's path; the other
+// takes the early path. Every request goes to both over a real socket (inject does
+// not pass through node's request event) and the raw answers are compared, Date aside.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { generateToken } from '@latchkey/contract';
+import { buildApp } from '../src/app.js';
+import { hashToken } from '../src/auth/token-hash.js';
+import { openStore } from '../src/storage/open-store.js';
+import type { Store } from '../src/storage/port.js';
+import { newToken } from '../src/tokens/api-token-wire.js';
+import { newUser } from '../src/users/new-user.js';
+
+const secret = 'early-verify-secret-of-the-test-suite';
+const at = Date.UTC(2030, 4, 6, 7, 8, 9, 123);
+const applicationId = '0123456789abcdef01234567';
+const otherApplicationId = '0123456789abcdef01234568';
+
+/** The tokens both stores hold, by what they are for. */
+const tokens = {
+  plain: generateToken('application'),
+  limited: generateToken('application'),
+  credited: generateToken('application'),
+  inactive: generateToken('application'),
+  reader: generateToken('application'),
+};
+
+async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
+  await store.createUser(user);
+  for (const id of [applicationId, otherApplicationId]) {
+    await store.createApplication({ id, ownerType: 'user', ownerId: user.id, name: id, description: '', createdAt: at, updatedAt: at });
+  }
+  const fields = {
+    plain: { name: 'plain', meta: { plan: 'pro', nested: { list: [1, 'two', null] } } },
+    limited: { name: 'limited', ratelimits: [{ name: 'requests', limit: 2, duration: 60_000 }] },
+    credited: { name: 'credited', credits: { remaining: 1 } },
+    inactive: { name: 'inactive', status: 'inactive' as const },
+    reader: { name: 'reader' },
+  };
+  let n = 0;
+  for (const [what, token] of Object.entries(tokens)) {
+    const record = newToken(fields[what as keyof typeof fields], {
+      id: `${'0'.repeat(22)}${String(++n).padStart(2, '0')}`,
+      owner: { ownerType: 'application', ownerId: applicationId },
+      creator: { creatorType: 'user', creatorId: user.id, creatorName: 'test' },
+      scope: what === 'reader' ? ['all.Device.read'] : ['all.Application'],
+      expiresAt: what === 'plain' ? at + 3_600_000 : null,
+      at,
+      hash: hashToken(token),
+    });
+    await store.createToken(record);
+  }
+}
+
+const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+
+async function listeningApp(t: TestContext, user: Awaited<ReturnType<typeof newUser>>, logsEveryRequest: boolean) {
+  const store = await openStore('sqlite::memory:');
+  await seed(store, user);
+  const app = await buildApp({
+    store,
+    now: () => at,
+    introspectionSecret: secret,
+    ...(logsEveryRequest ? { logger: { level: 'info', stream: silent } } : {}),
+  });
+  let reachedFastify = 0;
+  app.addHook('onRequest', (_request, _reply, done) => {
+    reachedFastify++;
+    done();
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  return { port: (app.server.address() as AddressInfo).port, reachedFastify: () => reachedFastify };
+}
+
+/** One request written as given; the whole raw answer, its Date header taken out. */
+function exchange(port: number, head: string, body: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.end(Buffer.concat([Buffer.from(head), body])));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () =>
+      resolve(
+        Buffer.concat(chunks)
+          .toString('latin1')
+          .replace(/\r\ndate: [^\r]*/i, ''),
+      ),
+    );
+  });
+}
+
+function request(body: string | Buffer, headers: Record<string, string> = {}): [string, Buffer] {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const all = {
+    host: 'localhost',
+    authorization: `Bearer ${secret}`,
+    'content-type': 'application/json',
+    'content-length': String(bytes.length),
+    connection: 'close',
+    ...headers,
+  };
+  const head = `POST /verify HTTP/1.1\r\n${Object.entries(all)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
+  return [head, bytes];
+}
+
+const json = (value: object) => JSON.stringify(value);
+
+test('the early /verify answers exactly as Fastify’s route, for every outcome and every refusal of a body', async (t) => {
+  const user = await newUser({ email: 'early@example.com', password: 'correct horse battery', at });
+  const ordinary = await listeningApp(t, user, true);
+  const early = await listeningApp(t, user, false);
+  const cases: Array<[string, string | Buffer, Record<string, string>?]> = [
+    ['valid, with expiry and meta', json({ token: tokens.plain })],
+    ['valid on an application, with an action', json({ token: tokens.plain, applicationId, action: 'device.sendState' })],
+    ['not found', json({ token: 'garbage' })],
+    ['unknown', json({ token: generateToken('application') })],
+    ['disabled', json({ token: tokens.inactive })],
+    ['forbidden', json({ token: tokens.plain, applicationId: otherApplicationId })],
+    ['insufficient permissions', json({ token: tokens.reader, applicationId, action: 'device.sendState' })],
+    ['rate limit 1', json({ token: tokens.limited })],
+    ['rate limit 2', json({ token: tokens.limited, ratelimits: [{ name: 'requests', cost: 1 }] })],
+    ['rate limited', json({ token: tokens.limited })],
+    ['credits', json({ token: tokens.credited, cost: 1 })],
+    ['usage exceeded', json({ token: tokens.credited })],
+    ['charset', json({ token: tokens.plain }), { 'content-type': 'application/json; charset=utf-8' }],
+    ['not JSON', '{"token": '],
+    ['empty', ''],
+    ['prototype poisoning', '{"token":"x","__proto__":{"polluted":true}}'],
+    ['constructor poisoning', '{"token":"x","constructor":{"prototype":{"polluted":true}}}'],
+    ['not an object', '[1, 2]'],
+    ['missing token', json({})],
+    ['unknown field', json({ token: tokens.plain, extra: 1 })],
+    ['negative cost', json({ token: tokens.plain, cost: -1 })],
+    ['unknown action', json({ token: tokens.plain, applicationId, action: 'device.nothing' })],
+    ['action without application', json({ token: tokens.plain, action: 'device.get' })],
+    ['a limit named twice', json({ token: tokens.plain, ratelimits: [{ name: 'a' }, { name: 'a' }] })],
+    ['a lone surrogate', '{"token":"\\ud800"}'],
+    ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0x74, 0x6f, 0x6b, 0x65, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+    // These go on to Fastify on both: the same answer all the same.
+    ['no secret', json({ token: tokens.plain }), { authorization: 'Bearer wrong' }],
+    ['a form', `token=${tokens.plain}`, { 'content-type': 'application/x-www-form-urlencoded' }],
+  ];
+  let statuses = '';
+  for (const [what, body, headers] of cases) {
+    const [head, bytes] = request(body, headers);
+    const reference = await exchange(ordinary.port, head, bytes);
+    const answer = await exchange(early.port, head, bytes);
+    assert.equal(answer, reference, what);
+    statuses += `${what}: ${reference.slice(9, 12)}\n`;
+  }
+  assert.equal(ordinary.reachedFastify(), cases.length, 'every request reached Fastify on the app that logs them');
+  assert.equal(early.reachedFastify(), 2, 'only the unauthorized request and the form reached Fastify on the other');
+  // Both paths answered each kind of outcome (not, say, 400 to all).
+  assert.match(statuses, /valid, with expiry and meta: 200/);
+  assert.match(statuses, /not JSON: 400/);
+  assert.match(statuses, /no secret: 401/);
+});
