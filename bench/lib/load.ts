@@ -8,6 +8,8 @@ export interface Scenario {
   body?: string;
   /** The status every answer must have; any other counts as an error. */
   expect: number;
+  /** Whether an answer's body is right; one it refuses counts as an error. */
+  verifyBody?: (body: string) => boolean;
 }
 
 export interface LoadResult {
@@ -25,6 +27,7 @@ export async function load(port: number, scenario: Scenario, seconds: number, co
     method: scenario.method ?? 'GET',
     headers: { ...scenario.headers, ...(scenario.body ? { 'content-type': 'application/json' } : {}) },
     ...(scenario.body ? { body: scenario.body } : {}),
+    ...(scenario.verifyBody ? { verifyBody: (body: string | Buffer | undefined) => scenario.verifyBody!(String(body ?? '')) } : {}),
     connections,
     duration: seconds,
     setupClient: (client) => {
@@ -37,7 +40,7 @@ export async function load(port: number, scenario: Scenario, seconds: number, co
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.timeouts + unexpected,
+    errors: result.errors + result.timeouts + result.mismatches + unexpected,
     requests: result.requests.total,
   };
 }

@@ -27,15 +27,16 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-async function waitFor(child: ChildProcess, pattern: RegExp): Promise<void> {
+/** Resolves with what the child printed once its stdout matches the pattern. */
+async function waitFor(child: ChildProcess, pattern: RegExp): Promise<string> {
   let seen = '';
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${seen}`)), 30_000);
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
       if (pattern.test(seen)) {
         clearTimeout(timer);
-        resolve();
+        resolve(seen);
       }
     };
     child.stdout?.on('data', onData);
@@ -57,18 +58,24 @@ function running(child: ChildProcess, port: number): Running {
   };
 }
 
-/** One of the bench's own servers (a .mjs file beside this one), once it prints "ready". */
-export async function startScript(file: string, env: Record<string, string> = {}): Promise<Running> {
+/** One of the bench's own servers (a .mjs file beside this one), once it prints "ready" (and what it printed). */
+export async function startScript(file: string, env: Record<string, string> = {}): Promise<Running & { printed: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [fileURLToPath(new URL(`./${file}`, import.meta.url))], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  await waitFor(child, /ready/);
-  return running(child, port);
+  const printed = await waitFor(child, /ready.*\n/);
+  return { ...running(child, port), printed };
 }
 
 export const startBaseline = (): Promise<Running> => startScript('baseline-server.mjs');
+
+/** better-auth behind a bare node:http route (better-auth-server.mjs) on a SQLite file, with its one API key. */
+export async function startBetterAuth(databaseFile: string): Promise<Running & { key: string }> {
+  const server = await startScript('better-auth-server.mjs', { DATABASE: databaseFile });
+  return { ...server, key: /ready (\S+)/.exec(server.printed)![1]! };
+}
 
 /** Resolves once GET /health answers 200 on the port. */
 export async function waitForHealth(port: number, timeoutMs = 15_000): Promise<void> {
@@ -111,11 +118,26 @@ export async function startLatchkey(
   nodeArgs: string[] = [],
 ): Promise<Running> {
   const port = await freePort();
+  // A server uses Redis only when told (--redis-url), not because the bench's caller set REDIS_URL.
+  const { REDIS_URL: _redis, ...inherited } = process.env;
   const child = spawn(process.execPath, [...nodeArgs, ...latchkeyArgs(port, databaseUrl, extra)], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForHealth(port);
   return running(child, port);
+}
+
+/** Write statements per table of a server started with `countingWrites` (write-counter.mjs). */
+export type WriteCounts = Record<string, { writes: number; bursts: number }>;
+
+/** node arguments and environment that make a latchkey server count its SQLite writes, and how to read them. */
+export async function countingWrites(): Promise<{ nodeArgs: string[]; env: Record<string, string>; read: () => Promise<WriteCounts> }> {
+  const port = await freePort();
+  return {
+    nodeArgs: ['--import', fileURLToPath(new URL('./write-counter.mjs', import.meta.url))],
+    env: { WRITE_COUNTER_PORT: String(port) },
+    read: async () => (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as WriteCounts,
+  };
 }

@@ -1,8 +1,9 @@
 // Seeds a database through the storage port: a user, an application, a caller
-// token with all.Application, and `count` more tokens, in bulk.
+// token with all.Application, and `count` more tokens, in bulk; and the tokens the
+// verification scenarios verify.
 import { generateToken } from '@latchkey/contract';
 import { bootstrap } from '@latchkey/server/bootstrap';
-import { newToken } from '@latchkey/server/new-token';
+import { newToken, type ApiTokenFields } from '@latchkey/server/new-token';
 import { openStore } from '@latchkey/server/storage';
 import { createHash } from 'node:crypto';
 
@@ -11,7 +12,25 @@ export interface Seeded {
   token: string;
   tokenId: string;
   userToken: string;
+  verification: VerificationTokens;
 }
+
+/** Token strings POST /verify is measured with, each an application token with all.Device. */
+export interface VerificationTokens {
+  /** No limits and no credits. */
+  plain: string;
+  /** One autoApply rate limit no benchmark reaches. */
+  ratelimited: string;
+  /** Credits no benchmark spends to the end. */
+  credited: string;
+}
+
+/** Limits each verification token carries (the create body's fields). */
+const verificationFields: Record<keyof VerificationTokens, ApiTokenFields> = {
+  plain: { name: 'verify plain' },
+  ratelimited: { name: 'verify ratelimited', ratelimits: [{ name: 'requests', limit: 1_000_000_000, duration: 60_000, autoApply: true }] },
+  credited: { name: 'verify credited', credits: { remaining: 1_000_000_000_000 } },
+};
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
@@ -38,19 +57,24 @@ export async function seed(databaseUrl: string, count: number, options: { schema
     const boot = await bootstrap(store, { email: 'bench@example.com', password: 'bench password', applicationName: 'Bench' });
     const applicationId = boot.applicationId!;
     await store.createTokens(fakeTokens(applicationId, count));
-    const token = generateToken('application');
-    const caller = newToken(
-      { name: 'bench caller' },
-      {
+    const mint = async (fields: ApiTokenFields, scope: string[]) => {
+      const token = generateToken('application');
+      const record = newToken(fields, {
         owner: { ownerType: 'application', ownerId: applicationId },
         creator: { creatorType: 'user', creatorId: boot.userId, creatorName: 'bench' },
-        scope: ['all.Application'],
+        scope,
         at: Date.now(),
         hash: sha256(token),
-      },
-    );
-    await store.createToken(caller);
-    return { applicationId, token, tokenId: caller.id, userToken: boot.token };
+      });
+      await store.createToken(record);
+      return { token, id: record.id };
+    };
+    const caller = await mint({ name: 'bench caller' }, ['all.Application']);
+    const verification = {} as VerificationTokens;
+    for (const [kind, fields] of Object.entries(verificationFields)) {
+      verification[kind as keyof VerificationTokens] = (await mint(fields, ['all.Device'])).token;
+    }
+    return { applicationId, token: caller.token, tokenId: caller.id, userToken: boot.token, verification };
   } finally {
     await store.close();
   }
