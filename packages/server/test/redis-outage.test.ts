@@ -151,3 +151,35 @@ for (const onError of ['allow', 'deny'] as const) {
     );
   });
 }
+
+test('Redis gone silent (a partition: nothing closes): the dead connection is dropped and dialled again, verifications go on', async (t) => {
+  const reason = await redisSkipReason();
+  if (reason) return t.skip(reason);
+  const { proxy, rateLimiter, lines, health, verify, requestsLeft } = await nodeBehindProxy(t, 'allow');
+  const traffic = load(verify);
+  await until('some verifications counted', () => traffic.answers.length >= 100);
+  const counted = await requestsLeft();
+
+  proxy.freeze();
+  const acceptedAtFreeze = proxy.accepted;
+  await until('the node sees Redis gone', () => !rateLimiter.status().reachable);
+  // No reply ever comes and no connection closes: only the limiter's own timeout can
+  // drop the silent connection, and then it dials again.
+  await until('the silent connection is dropped and a new one dialled', () => proxy.accepted > acceptedAtFreeze);
+  const before = traffic.answers.length;
+  await until('verifications go on while Redis is silent', () => traffic.answers.length >= before + 100);
+  assert.ok(traffic.answers.slice(before).every((a) => a.code === 'VALID'));
+  assert.equal((await health()).status, 'degraded');
+
+  proxy.restore();
+  await until('the node sees Redis back', () => rateLimiter.status().reachable);
+  const resumed = traffic.answers.length;
+  await until('verifications go on after the partition', () => traffic.answers.length >= resumed + 100);
+  await traffic.stop();
+  assert.ok((await requestsLeft()) < counted, 'verifications are counted in Redis again');
+  assert.deepEqual(
+    lines.map((l) => l.level),
+    ['warn', 'info'],
+    'one line for the partition, one when it ends',
+  );
+});

@@ -47,6 +47,10 @@ export class RedisRateLimiter implements RateLimiter {
       enableAutoPipelining: true,
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs ?? 500,
+      // A Redis that stops answering without closing the connection (a partition): the
+      // connection is dropped after the same wait, so later verifications answer at once
+      // instead of each waiting out its own timeout on a dead socket.
+      socketTimeout: options.commandTimeoutMs ?? 500,
       connectTimeout: options.connectTimeoutMs ?? 1_000,
       // Reconnect quickly, then every second: a verification never waits for it.
       retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
