@@ -48,7 +48,7 @@ async function withOwner(node: Node) {
       ...(payload ? { payload } : {}),
     });
     assert.ok(response.statusCode < 300, `${method} ${url}: ${response.statusCode} ${response.body}`);
-    return response.json() as { id: string };
+    return response.json() as { id: string; token: string };
   };
   const createToken = () => call('POST', `/applications/${applicationId}/tokens`, { name: 'downstream', scope: ['all.Device'] });
   const deactivate = (id: string) => call('PATCH', `/applications/${applicationId}/tokens/${id}`, { status: 'inactive' });
@@ -73,8 +73,14 @@ test('a stream begins with reset, then names each token changed or deleted; broa
   assert.deepEqual(first.data, { type: 'reset' });
   assert.match(first.id ?? '', /^[0-9a-f]{12}-0$/);
 
-  // Creating a token changes no verification: the first event is the patch's.
+  // Creating a token, or using it (its lastUsed is written), changes no verification: the first event is the patch's.
   const token = await createToken();
+  const used = await fetch(`${node.url}/introspect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ token: token.token }),
+  });
+  assert.equal(((await used.json()) as { active: boolean }).active, true);
   await deactivate(token.id);
   const changed = await stream.nextEvent();
   assert.deepEqual(changed.data, { type: 'token.changed', tokenId: token.id });
