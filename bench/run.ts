@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL;
   const redis =
     hasVerify && redisUrl && (await serveHasFlag('--redis-url'))
-      ? await start(verifyUrl, [...secretArgs, '--redis-url', redisUrl])
+      ? await start(verifyUrl, [...secretArgs, '--redis-url', redisUrl, '--redis-key-prefix', `latchkey-bench-${process.pid}:`])
       : undefined;
   const pgDb = await postgresDatabase();
   let pgSeeded: Seeded | undefined;
