@@ -129,10 +129,14 @@ test('a user token has its usage under /me/tokens, and nobody else reads it', as
   assert.equal(created.statusCode, 201);
   const { id, token } = created.json();
   await reported(h, [{ tokenId: id, code: 'EXPIRED', time: iso(h.clock.now), count: 7 }]);
-  for (const caller of [h.userToken, token]) {
+  // Each request to latchkey is a verification of its token: the token's own read counts itself.
+  for (const [caller, totals] of [
+    [h.userToken, { EXPIRED: 7 }],
+    [token, { EXPIRED: 7, VALID: 1 }],
+  ] as const) {
     const usage = await h.call(caller, { method: 'GET', url: `/me/tokens/${id}/usage` });
     assert.equal(usage.statusCode, 200, usage.body);
-    assert.deepEqual(usage.json().totals, { EXPIRED: 7 });
+    assert.deepEqual(usage.json().totals, totals);
   }
   // As an application's token it does not exist.
   const asApp = await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/tokens/${id}/usage` });
@@ -274,7 +278,8 @@ test('closing the app writes the counts not yet written, before a store it owns 
     headers: { authorization: `Bearer ${boot.token}` },
   });
   assert.equal(usage.statusCode, 200, usage.body);
-  assert.deepEqual(usage.json().totals, { VALID: 2 });
+  // The 2 reported, and the token's own two requests: the list before closing, this read after.
+  assert.deepEqual(usage.json().totals, { VALID: 4 });
 });
 
 test('postgres: two nodes count concurrent reports into one total, exactly', async (t) => {
@@ -322,4 +327,52 @@ test('postgres: two nodes count concurrent reports into one total, exactly', asy
   assert.deepEqual(usage.json().totals, expected);
   const sum = Object.values(expected).reduce((x, y) => x + y, 0);
   assert.deepEqual(usage.json().topTokens, [{ apiTokenId: id, name: 'shared', total: sum, totals: expected }]);
+});
+
+test('usage totals equal the verifications made: POST /verify, POST /introspect and requests to latchkey', async (t) => {
+  const h = await build(t, { introspectionSecret: secret });
+  const mint = async (payload: Record<string, unknown>) => {
+    const res = await h.call(h.userToken, { method: 'POST', url: `/applications/${h.applicationId}/tokens`, payload });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json() as { id: string; token: string };
+  };
+  const limited = await mint({ name: 'limited', ratelimits: [{ name: 'requests', limit: 3, duration: 60_000 }] });
+  const metered = await mint({ name: 'metered', credits: { remaining: 2 } });
+  const disabled = await mint({ name: 'disabled', status: 'inactive' });
+  const verify = async (token: string) => {
+    const res = await h.call(secret, { method: 'POST', url: '/verify', payload: { token } });
+    assert.equal(res.statusCode, 200, res.body);
+    return (res.json() as { code: string }).code;
+  };
+  const codes: string[] = [];
+  for (let i = 0; i < 5; i++) codes.push(await verify(limited.token));
+  for (let i = 0; i < 4; i++) codes.push(await verify(metered.token));
+  codes.push(await verify(disabled.token));
+  assert.deepEqual(codes, [
+    'VALID',
+    'VALID',
+    'VALID',
+    'RATE_LIMITED',
+    'RATE_LIMITED',
+    'VALID',
+    'VALID',
+    'USAGE_EXCEEDED',
+    'USAGE_EXCEEDED',
+    'DISABLED',
+  ]);
+  const introspected = await h.call(secret, { method: 'POST', url: '/introspect', payload: { token: metered.token } });
+  assert.equal(introspected.json().active, true);
+
+  const totals = async (id: string) => {
+    const res = await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/tokens/${id}/usage` });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().totals as Record<string, number>;
+  };
+  assert.deepEqual(await totals(limited.id), { VALID: 3, RATE_LIMITED: 2 });
+  assert.deepEqual(await totals(metered.id), { VALID: 3, USAGE_EXCEEDED: 2 });
+  assert.deepEqual(await totals(disabled.id), { DISABLED: 1 });
+  // The limited token's own request to latchkey is a verification too (its limit is used up: refused).
+  const own = await h.call(limited.token, { method: 'GET', url: `/applications/${h.applicationId}` });
+  assert.equal(own.statusCode, 429);
+  assert.deepEqual(await totals(limited.id), { VALID: 3, RATE_LIMITED: 3 });
 });
