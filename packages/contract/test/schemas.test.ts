@@ -11,6 +11,7 @@ import {
   createdApiTokenSchema,
 } from '../src/schemas/api-token.js';
 import { errorSchema, errorTypes } from '../src/schemas/error.js';
+import { limitPostProperties, limitProperties } from '../src/schemas/limits.js';
 import { applicationScopes } from '../src/scopes.js';
 import { missingReason, readReference } from './reference.js';
 
@@ -26,8 +27,11 @@ function newAjv(options: Options = {}) {
   return ajv;
 }
 const ajv = newAjv();
-const without = (object: object, key: string): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
+const without = (object: object, ...keys: string[]): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(object).filter(([k]) => !keys.includes(k)));
+/** latchkey's additions to Losant's token objects (schemas/limits.ts). */
+const limitKeys = Object.keys(limitProperties);
+const pick = (object: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, object[k]]));
 
 const id = '5f2b1c0e9d3a4b5c6d7e8f90';
 const token = {
@@ -48,10 +52,11 @@ const token = {
   status: 'active',
 };
 
-test('apiTokenSchema has the reference API Token properties, less token, plus lastUsed', (t) => {
+test('apiTokenSchema has the reference API Token properties, less token, plus lastUsed and the limits', (t) => {
   const reference = readReference('apiToken.json') as ObjectSchema | undefined;
   if (reference === undefined) return t.skip(missingReason('apiToken.json'));
-  assert.deepEqual(without(apiTokenSchema.properties, 'lastUsed'), without(reference.properties, 'token'));
+  assert.deepEqual(without(apiTokenSchema.properties, 'lastUsed', ...limitKeys), without(reference.properties, 'token'));
+  assert.deepEqual(pick(apiTokenSchema.properties, limitKeys), limitProperties);
   assert.deepEqual(apiTokenSchema.properties.lastUsed, reference.properties.lastUpdated, 'lastUsed is a date-time');
   assert.ok(!('token' in apiTokenSchema.properties), 'a token read back never carries its secret');
 });
@@ -68,13 +73,14 @@ test('the items of apiTokensSchema are read-back tokens, without token', () => {
   assert.equal(apiTokensSchema.properties.items.items, apiTokenSchema);
 });
 
-test('applicationApiTokenPostSchema matches the reference Application API Token Post', (t) => {
+test('applicationApiTokenPostSchema matches the reference Application API Token Post, plus the limits', (t) => {
   assert.equal(applicationApiTokenPostSchema.additionalProperties, false);
   assert.deepEqual(applicationApiTokenPostSchema.required, ['name']);
   assert.deepEqual(applicationApiTokenPostSchema.properties.scope.items.enum, applicationScopes);
   const reference = readReference('applicationApiTokenPost.json') as ObjectSchema | undefined;
   if (reference === undefined) return t.skip(missingReason('applicationApiTokenPost.json'));
-  assert.deepEqual(applicationApiTokenPostSchema.properties, reference.properties);
+  assert.deepEqual(without(applicationApiTokenPostSchema.properties, ...limitKeys), reference.properties);
+  assert.deepEqual(pick(applicationApiTokenPostSchema.properties, limitKeys), limitPostProperties);
   assert.equal(reference.additionalProperties, false);
   assert.deepEqual(reference.required, ['name']);
 });
