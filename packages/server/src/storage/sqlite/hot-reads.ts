@@ -144,9 +144,25 @@ export class SqliteHotReads implements HotReads, CreditSpends {
     return this.spends.add(spend);
   }
 
-  /** Until a transaction of the query builder's, open across awaits, has ended: a batch must not become part of it. */
-  private async idle(): Promise<void> {
-    while (this.raw.inTransaction) await nextTurn();
+  /**
+   * Items that arrive together written by one synchronous transaction (`commit`), once
+   * no transaction of the query builder's is open on this connection: one may be open
+   * across awaits, and a batch must not become part of it.
+   */
+  private groupCommitted<T, R>(commit: (batch: readonly T[]) => R[]): GroupCommit<T, R> {
+    const idle = async () => {
+      while (this.raw.inTransaction) await nextTurn();
+    };
+    return new GroupCommit({
+      many: async (items) => {
+        await idle();
+        return commit(items);
+      },
+      one: async (item) => {
+        await idle();
+        return commit([item])[0]!;
+      },
+    });
   }
 
   private creditSpends(): GroupCommit<CreditSpend, CreditSpentBy | undefined> {
@@ -173,16 +189,7 @@ export class SqliteHotReads implements HotReads, CreditSpends {
       for (const { ownerType, ownerId } of owners.values()) bumpRevision.run(ownerType, ownerId);
       return results;
     });
-    return new GroupCommit({
-      many: async (items) => {
-        await this.idle();
-        return commit(items);
-      },
-      one: async (item) => {
-        await this.idle();
-        return commit([item])[0];
-      },
-    });
+    return this.groupCommitted(commit);
   }
 
   private tokenCreates(): GroupCommit<TokenCreate, boolean> {
@@ -218,17 +225,6 @@ export class SqliteHotReads implements HotReads, CreditSpends {
       for (const count of countDeltas(kept)) bump.run(...count);
       return stored;
     });
-    // A transaction of the query builder's may be open on this connection across
-    // awaits; a batch must not become part of it. Its end is a few turns away.
-    return new GroupCommit({
-      many: async (items) => {
-        await this.idle();
-        return commit(items);
-      },
-      one: async (item) => {
-        await this.idle();
-        return commit([item])[0]!;
-      },
-    });
+    return this.groupCommitted(commit);
   }
 }
