@@ -104,6 +104,30 @@ const usageDetails =
   "other nodes' counts appear within their write interval (5 s).";
 const patchDetails = 'Changes only name, description and status; re-activating a token needs authority over its scopes.';
 
+// Scopes accepted by a token route and by the usage route that reads about the same
+// tokens (a token's usage is read with the scopes that read the token).
+const tokenGetScopes = [
+  'all.Application',
+  'all.Application.read',
+  'all.Organization',
+  'all.Organization.read',
+  'all.User',
+  'all.User.read',
+  'applicationApiToken.*',
+  'applicationApiToken.get',
+] as const;
+const tokenListScopes = [
+  'all.Application',
+  'all.Application.read',
+  'all.Organization',
+  'all.Organization.read',
+  'all.User',
+  'all.User.read',
+  'applicationApiTokens.*',
+  'applicationApiTokens.get',
+] as const;
+const userTokenGetScopes = ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'] as const;
+
 export const routes = {
   'health.get': {
     method: 'GET',
@@ -215,7 +239,7 @@ export const routes = {
     method: 'GET',
     path: '/me/tokens/:apiTokenId',
     ...tokenRead,
-    accepts: ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'],
+    accepts: userTokenGetScopes,
     summary: 'Get a user API token',
     params: apiTokenIdParamsSchema,
     query: losantClientQuerySchema,
@@ -247,7 +271,7 @@ export const routes = {
     method: 'GET',
     path: '/me/tokens/:apiTokenId/usage',
     ...tokenRead,
-    accepts: ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'],
+    accepts: userTokenGetScopes,
     summary: "A user API token's verifications over time",
     description: usageDetails,
     params: apiTokenIdParamsSchema,
@@ -393,16 +417,7 @@ export const routes = {
     method: 'GET',
     path: '/applications/:applicationId/tokens',
     ...tokenRead,
-    accepts: [
-      'all.Application',
-      'all.Application.read',
-      'all.Organization',
-      'all.Organization.read',
-      'all.User',
-      'all.User.read',
-      'applicationApiTokens.*',
-      'applicationApiTokens.get',
-    ],
+    accepts: tokenListScopes,
     summary: "List an application's API tokens",
     description: 'Never includes token strings.',
     params: applicationIdParamsSchema,
@@ -425,16 +440,7 @@ export const routes = {
     method: 'GET',
     path: '/applications/:applicationId/tokens/:apiTokenId',
     ...tokenRead,
-    accepts: [
-      'all.Application',
-      'all.Application.read',
-      'all.Organization',
-      'all.Organization.read',
-      'all.User',
-      'all.User.read',
-      'applicationApiToken.*',
-      'applicationApiToken.get',
-    ],
+    accepts: tokenGetScopes,
     summary: 'Get an application API token',
     params: applicationApiTokenParamsSchema,
     query: losantClientQuerySchema,
@@ -468,16 +474,7 @@ export const routes = {
     path: '/applications/:applicationId/tokens/:apiTokenId/usage',
     ...tokenRead,
     // Whoever may read the token may read its usage.
-    accepts: [
-      'all.Application',
-      'all.Application.read',
-      'all.Organization',
-      'all.Organization.read',
-      'all.User',
-      'all.User.read',
-      'applicationApiToken.*',
-      'applicationApiToken.get',
-    ],
+    accepts: tokenGetScopes,
     summary: "An application API token's verifications over time",
     description: usageDetails,
     params: applicationApiTokenParamsSchema,
@@ -489,16 +486,7 @@ export const routes = {
     path: '/applications/:applicationId/usage',
     ...tokenRead,
     // Whoever may list the application's tokens may read their usage.
-    accepts: [
-      'all.Application',
-      'all.Application.read',
-      'all.Organization',
-      'all.Organization.read',
-      'all.User',
-      'all.User.read',
-      'applicationApiTokens.*',
-      'applicationApiTokens.get',
-    ],
+    accepts: tokenListScopes,
     summary: "An application's verifications over time, and its 10 most verified tokens",
     description: `${usageDetails} Sums every token of the application, deleted ones included; \`topTokens\` has no \`name\` for a deleted token.`,
     params: applicationIdParamsSchema,
