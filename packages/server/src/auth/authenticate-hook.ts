@@ -8,7 +8,6 @@ import { errors } from '../errors.js';
 import { sendError } from '../http/bare-response.js';
 import type { Refusals } from '../http/refusals.js';
 import type { LimitDecision, RateLimiter } from '../limits/rate-limiter.js';
-import type { TokenRecord } from '../storage/port.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
 import { limitRequests } from '../verify/verification.js';
 import type { AuthFailureThrottle } from './auth-failure-throttle.js';
@@ -43,18 +42,6 @@ export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestH
       refusals.tooManyRequests.send(reply.header('retry-after', String(wait)));
       return;
     }
-    const limited = (record: TokenRecord, decision: LimitDecision) => {
-      rateLimitHeaders(reply, decision.states, at);
-      if (decision.allowed) {
-        usage.count(record, 'VALID', at);
-        done();
-        return;
-      }
-      usage.count(record, 'RATE_LIMITED', at);
-      const seconds = retryAfterSeconds(decision.retryAfterMs ?? 0);
-      const used = decision.states.find((s) => s.remaining === 0) ?? decision.states[0]!;
-      sendError(reply.header('retry-after', String(seconds)), errors.rateLimited(used.name, used.limit, used.duration, seconds));
-    };
     const admit = (inspection: Inspection) => {
       if (inspection.code !== 'VALID') {
         if (inspection.record) usage.count(inspection.record, inspection.code, at);
@@ -70,9 +57,22 @@ export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestH
         done();
         return;
       }
+      // Only for a token with limits: nothing is built for the others.
+      const limited = (decision: LimitDecision) => {
+        rateLimitHeaders(reply, decision.states, at);
+        if (decision.allowed) {
+          usage.count(record, 'VALID', at);
+          done();
+          return;
+        }
+        usage.count(record, 'RATE_LIMITED', at);
+        const seconds = retryAfterSeconds(decision.retryAfterMs ?? 0);
+        const used = decision.states.find((s) => s.remaining === 0) ?? decision.states[0]!;
+        sendError(reply.header('retry-after', String(seconds)), errors.rateLimited(used.name, used.limit, used.duration, seconds));
+      };
       const decision = rateLimiter.apply(limits, at);
-      if (decision instanceof Promise) decision.then((d) => limited(record, d), done);
-      else limited(record, decision);
+      if (decision instanceof Promise) decision.then(limited, done);
+      else limited(decision);
     };
     const inspection = authenticator.inspect(bearerToken(request.headers.authorization), at);
     if (inspection instanceof Promise) inspection.then(admit, done);
