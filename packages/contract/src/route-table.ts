@@ -106,26 +106,17 @@ const patchDetails = 'Changes only name, description and status; re-activating a
 
 // Scopes accepted by a token route and by the usage route that reads about the same
 // tokens (a token's usage is read with the scopes that read the token).
-const tokenGetScopes = [
+/** The groups that read an application's tokens. */
+const applicationReadGroups = [
   'all.Application',
   'all.Application.read',
   'all.Organization',
   'all.Organization.read',
   'all.User',
   'all.User.read',
-  'applicationApiToken.*',
-  'applicationApiToken.get',
 ] as const;
-const tokenListScopes = [
-  'all.Application',
-  'all.Application.read',
-  'all.Organization',
-  'all.Organization.read',
-  'all.User',
-  'all.User.read',
-  'applicationApiTokens.*',
-  'applicationApiTokens.get',
-] as const;
+const tokenGetScopes = [...applicationReadGroups, 'applicationApiToken.*', 'applicationApiToken.get'] as const;
+const tokenListScopes = [...applicationReadGroups, 'applicationApiTokens.*', 'applicationApiTokens.get'] as const;
 const userTokenGetScopes = ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'] as const;
 
 export const routes = {
