@@ -6,7 +6,8 @@
 // and the main thread's count is read. V8's helper threads (GC, compiler) are left
 // out. With --functions, the JavaScript functions with the most inclusive
 // instructions are named from the map node --perf-basic-prof writes. Slow (a few
-// minutes); needs valgrind. Scenarios: list, get, create, 401 (default: all).
+// minutes); needs valgrind. Scenarios: list, get, create, 401 (default: all), and
+// the verification section's verify, verify-limit, verify-credits, introspect.
 // One caveat: V8 optimizes on background threads, and which functions are optimized
 // after the warm-up can differ between server processes; a scenario's count has
 // moved by up to a quarter between runs of the same code. Repeat a run before
@@ -22,6 +23,7 @@ import type { Scenario } from './lib/load.js';
 import { freePort, latchkeyArgs, repoRoot, waitForHealth } from './lib/processes.js';
 import { scenarios, short } from './lib/scenarios.js';
 import { seed } from './lib/seed.js';
+import { secretArgs, verificationProbes } from './lib/verification.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -155,13 +157,14 @@ async function stop(server: Counted): Promise<void> {
 
 try {
   const databaseUrl = `sqlite:${join(work, 'bench.db')}`;
-  const all = scenarios(await seed(databaseUrl, 1000));
+  const seeded = await seed(databaseUrl, 1000);
+  const all: Record<string, Scenario> = { ...scenarios(seeded), ...verificationProbes(seeded.verification) };
   const baselineScript = fileURLToPath(new URL('./lib/baseline-server.mjs', import.meta.url));
   const baseline = await underCallgrind('baseline', () => [baselineScript]);
   const base = await count(baseline, { path: '/', expect: 200 });
   await stop(baseline);
   process.stdout.write(`baseline: ${Math.round(base.perRequest)} instructions per request\n`);
-  const latchkey = await underCallgrind('latchkey', (port) => latchkeyArgs(port, databaseUrl));
+  const latchkey = await underCallgrind('latchkey', (port) => latchkeyArgs(port, databaseUrl, secretArgs));
   try {
     for (const name of names) {
       const result = await count(latchkey, all[short[name] ?? name]!);

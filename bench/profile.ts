@@ -3,7 +3,8 @@
 // npm run bench, and reports the server's CPU time per request (user + system, from
 // /proc), which the machine's noise disturbs less than throughput. With --cpu-prof
 // the latchkey server runs under node --cpu-prof and the functions with the most
-// self time are listed. Scenarios: list, get, create, 401 (default: all).
+// self time are listed. Scenarios: list, get, create, 401 (default: all), and the
+// verification section's verify, verify-limit, verify-credits, introspect.
 // DATABASE_URL=postgres://... profiles the PostgreSQL adapter instead of SQLite.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { load, type Scenario } from './lib/load.js';
 import { cpuSeconds, startBaseline, startLatchkey, type Running } from './lib/processes.js';
 import { scenarios, short } from './lib/scenarios.js';
 import { seed } from './lib/seed.js';
+import { secretArgs, verificationProbes } from './lib/verification.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -63,9 +65,9 @@ function topFunctions(limit = 30): string[] {
 try {
   const databaseUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : `sqlite:${join(work, 'profile.db')}`;
   const seeded = await seed(databaseUrl, 1000);
-  const all = scenarios(seeded);
+  const all: Record<string, Scenario> = { ...scenarios(seeded), ...verificationProbes(seeded.verification) };
   const baseline = await startBaseline();
-  const latchkey = await startLatchkey(databaseUrl, [], {}, values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
+  const latchkey = await startLatchkey(databaseUrl, secretArgs, {}, values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
   const baselineScenario: Scenario = { path: '/', expect: 200 };
   const best = new Map<string, number>();
   const keep = (key: string, us: number) => best.set(key, Math.min(best.get(key) ?? Infinity, us));

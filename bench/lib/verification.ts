@@ -52,6 +52,14 @@ export function verificationScenarios(tokens: VerificationTokens, hasVerify: boo
   };
 }
 
+/** The same scenarios under short names, for bench:profile and bench:instructions. */
+export const verificationProbes = (tokens: VerificationTokens): Record<string, Scenario> => ({
+  verify: verifyScenario(tokens.plain),
+  'verify-limit': verifyScenario(tokens.ratelimited),
+  'verify-credits': verifyScenario(tokens.credited),
+  introspect: introspectScenario(tokens.plain),
+});
+
 /** The targets, as ratios of the baseline. */
 export const verificationTargets: Record<string, number> = {
   [verificationNames.plain]: 0.6,
