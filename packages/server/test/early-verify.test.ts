@@ -77,7 +77,7 @@ async function listeningApp(t: TestContext, user: Awaited<ReturnType<typeof newU
     await app.close();
     await store.close();
   });
-  return { port: (app.server.address() as AddressInfo).port, reachedFastify: () => reachedFastify };
+  return { store, port: (app.server.address() as AddressInfo).port, reachedFastify: () => reachedFastify };
 }
 
 /** One request written as given; the whole raw answer, its Date header taken out. */
@@ -164,4 +164,19 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
   assert.match(statuses, /valid, with expiry and meta: 200/);
   assert.match(statuses, /not JSON: 400/);
   assert.match(statuses, /no secret: 401/);
+});
+
+test('an answer kept for a token without limits ends with any change to the token', async (t) => {
+  const user = await newUser({ email: 'kept@example.com', password: 'correct horse battery', at });
+  const early = await listeningApp(t, user, false);
+  const [head, bytes] = request(json({ token: tokens.plain }));
+  const body = async () => JSON.parse((await exchange(early.port, head, bytes)).split('\r\n\r\n')[1]!) as Record<string, unknown>;
+  const first = await body();
+  assert.deepEqual(await body(), first, 'the same answer while nothing changed');
+  const id = first.tokenId as string;
+  await early.store.updateToken('application', applicationId, id, { meta: { plan: 'enterprise' } }, at);
+  assert.deepEqual((await body()).meta, { plan: 'enterprise' });
+  await early.store.updateToken('application', applicationId, id, { status: 'inactive' }, at);
+  assert.deepEqual(await body(), { valid: false, code: 'DISABLED' });
+  assert.equal(early.reachedFastify(), 0, 'every request took the early path');
 });

@@ -41,12 +41,21 @@ const renderAnswer = fastJson(verifyAnswerSchema as unknown as fastJson.Schema) 
 const parseOptions = { protoAction: 'error', constructorAction: 'error' } as const;
 
 /** `close`: as Fastify after a body it could not parse, the connection ends with the answer. */
-function write(res: ServerResponse, statusCode: number, body: string, close = false): void {
+function headerList(body: string, close = false): string[] {
   const length = String(Buffer.byteLength(body));
-  const headers = close
+  return close
     ? [...securityHeaderList, 'connection', 'close', 'content-type', jsonType, 'content-length', length]
     : [...securityHeaderList, 'content-type', jsonType, 'content-length', length];
-  res.writeHead(statusCode, headers).end(body);
+}
+
+function write(res: ServerResponse, statusCode: number, body: string, close = false): void {
+  res.writeHead(statusCode, headerList(body, close)).end(body);
+}
+
+/** A 200 ready to send: its body and its headers. */
+interface Rendered {
+  body: string;
+  headers: string[];
 }
 
 export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
@@ -55,6 +64,22 @@ export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
   const validate = validatorCompiler({ schema: verifyRequestSchema, httpPart: 'body', method: 'POST', url: '/verify' }) as (
     data: unknown,
   ) => true | { error: Error };
+
+  // verify() hands out the same frozen answer while nothing about it changes (a token
+  // without limits or credits): its rendering is kept with it, and dies with it.
+  const renderings = new WeakMap<VerifyAnswer, Rendered>();
+  const render = (answer: VerifyAnswer): Rendered => {
+    let rendered = renderings.get(answer);
+    if (rendered !== undefined) return rendered;
+    const body = renderAnswer(answer);
+    rendered = { body, headers: headerList(body) };
+    if (Object.isFrozen(answer)) renderings.set(answer, rendered);
+    return rendered;
+  };
+  const send = (res: ServerResponse, answer: VerifyAnswer) => {
+    const { body, headers } = render(answer);
+    res.writeHead(200, headers).end(body);
+  };
 
   const fail = (res: ServerResponse, error: ApiError, close = false) => write(res, error.statusCode, JSON.stringify(error.toJSON()), close);
   const failed = (res: ServerResponse, error: unknown, close = false) => {
@@ -85,10 +110,10 @@ export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
     }
     if (result instanceof Promise)
       result.then(
-        (a) => write(res, 200, renderAnswer(a)),
+        (a) => send(res, a),
         (error: unknown) => failed(res, error),
       );
-    else write(res, 200, renderAnswer(result));
+    else send(res, result);
   }
 
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -97,7 +122,8 @@ export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
     const { headers } = req;
     const length = headers['content-length'];
     if (length === undefined || headers['transfer-encoding'] !== undefined || Number(length) > bodyLimit) return false;
-    if (!jsonTypes.has(headers['content-type']?.toLowerCase() ?? '')) return false;
+    const type = headers['content-type'];
+    if (type === undefined || !(jsonTypes.has(type) || jsonTypes.has(type.toLowerCase()))) return false;
     if (!authorized(headers.authorization)) return false;
     let text = '';
     req.setEncoding('utf8');

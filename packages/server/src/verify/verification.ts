@@ -42,8 +42,13 @@ export function verifyRequestProblem(request: VerifyRequest): string | undefined
   return undefined;
 }
 
-const notFound: VerifyAnswer = { valid: false, code: 'NOT_FOUND' };
-const refused = { DISABLED: { valid: false, code: 'DISABLED' }, EXPIRED: { valid: false, code: 'EXPIRED' } } as const;
+// Answers that are the same every time are frozen, which tells the caller it may
+// keep what it made of them (early-verify.ts keeps their rendering).
+const notFound: VerifyAnswer = Object.freeze({ valid: false, code: 'NOT_FOUND' });
+const refused = Object.freeze({
+  DISABLED: Object.freeze({ valid: false, code: 'DISABLED' }),
+  EXPIRED: Object.freeze({ valid: false, code: 'EXPIRED' }),
+} as const);
 
 /** The token's part of an answer about a known, active token. */
 function identity(record: TokenRecord, valid: boolean, code: VerificationCode): VerifyAnswer {
@@ -82,6 +87,13 @@ export function limitRequests(record: TokenRecord, named: VerifyRequest['ratelim
 
 export function createVerify(parts: VerificationParts): Verify {
   const { store, authenticator, reach, rateLimiter, usage } = parts;
+  /** VALID for a token with no limit applied and no credits: one frozen answer per stored record. */
+  const plainValid = new WeakMap<TokenRecord, VerifyAnswer>();
+  const validWithoutLimits = (record: TokenRecord): VerifyAnswer => {
+    let out = plainValid.get(record);
+    if (out === undefined) plainValid.set(record, (out = Object.freeze(identity(record, true, 'VALID'))));
+    return out;
+  };
 
   const answer = (record: TokenRecord, code: VerificationCode, now: number, out: VerifyAnswer): VerifyAnswer => {
     usage.count(record, code, now);
@@ -134,8 +146,9 @@ export function createVerify(parts: VerificationParts): Verify {
       return answer(record, 'RATE_LIMITED', now, out);
     }
     if (record.credits !== null) return spend(record, request, limits, decision, now);
+    if (!decision) return answer(record, 'VALID', now, validWithoutLimits(record));
     const out = identity(record, true, 'VALID');
-    if (decision) out.ratelimits = decision.states;
+    out.ratelimits = decision.states;
     return answer(record, 'VALID', now, out);
   }
 
