@@ -18,6 +18,8 @@ export interface Figure {
 export const meets = (f: Figure) => (f.target === undefined ? undefined : f.better === 'lower' ? f.value <= f.target : f.value >= f.target);
 
 function format(value: number): string {
+  // A small figure that is not zero (one lastUsed write per token per minute) must not read as 0.000.
+  if (value !== 0 && Math.abs(value) < 0.001) return value.toPrecision(2);
   return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(value < 1 ? 3 : 2);
 }
 
