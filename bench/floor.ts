@@ -23,6 +23,7 @@ import { load, type Scenario } from './lib/load.js';
 import { cpuSeconds, startBaseline, startLatchkey, startScript, type Running } from './lib/processes.js';
 import { scenarios, targets } from './lib/scenarios.js';
 import { fakeTokens, seed } from './lib/seed.js';
+import { secretArgs, verificationNames, verificationTargets, verifyScenario } from './lib/verification.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' } } });
 const seconds = Number(values.seconds);
@@ -104,11 +105,14 @@ async function storeCreateUs(databaseUrl: string, applicationId: string, count =
 try {
   const databaseUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : `sqlite:${join(work, 'floor.db')}`;
   const seeded = await seed(databaseUrl, 1000);
-  const all = scenarios(seeded);
+  // One /verify scenario only: the replay servers tell answers apart by method, path and
+  // authorization, and every /verify request has the same three.
+  const all = { ...scenarios(seeded), [verificationNames.plain]: verifyScenario(seeded.verification.plain) };
+  const allTargets: Record<string, number | undefined> = { ...targets, ...verificationTargets };
   // First, while this process's heap is still small (autocannon's garbage is not ours).
   const storeUs = databaseUrl.startsWith('sqlite') ? await storeCreateUs(databaseUrl, seeded.applicationId) : undefined;
   const baseline = await startBaseline();
-  const latchkey = await startLatchkey(databaseUrl);
+  const latchkey = await startLatchkey(databaseUrl, secretArgs);
   const servers: Running[] = [baseline, latchkey];
   try {
     const answers = await Promise.all(Object.values(all).map((s) => record(latchkey.port, s)));
@@ -144,7 +148,7 @@ try {
     const mean = (key: string) => rps.get(key)!.reduce((a, b) => a + b, 0) / rps.get(key)!.length;
     const rows = Object.keys(all).map((name) => {
       const ratio = (label: string) => (mean(`${label}|${name}`) / mean(`baseline|${name}`)).toFixed(3);
-      return `| ${name} | ${ratio('node:http replay')} | ${ratio('Fastify replay')} | ${ratio('latchkey')} | ${targets[name] ?? ''} |`;
+      return `| ${name} | ${ratio('node:http replay')} | ${ratio('Fastify replay')} | ${ratio('latchkey')} | ${allTargets[name] ?? ''} |`;
     });
     const report = [
       "# Floors: what sending latchkey's answers costs, without latchkey",
