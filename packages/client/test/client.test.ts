@@ -28,6 +28,25 @@ test('auth.authenticateUser signs in; the session works after setOption; me.get 
   );
 });
 
+test('me.changePassword answers a new session and ends the old; auth.logout ends a session; an API token cannot log out', async (t) => {
+  const server = await startServer(t);
+  const client = createClient({ url: server.url });
+  const authed = await client.auth.authenticateUser({ credentials: { email: server.email, password: server.password } });
+  client.setOption('accessToken', authed.token);
+  const newPassword = 'Sdk-passw0rd-2';
+  await rejectsWith(client.me.changePassword({ data: { password: 'not the password', newPassword } }), 401, 'Unauthorized');
+  const changed = await client.me.changePassword({ data: { password: server.password, newPassword } });
+  assert.equal(changed.userId, server.userId);
+  assert.match(changed.token, /^lks_/);
+  await rejectsWith(client.me.get(), 401, 'Unauthorized');
+
+  client.setOption('accessToken', changed.token);
+  assert.equal((await client.me.get()).id, server.userId);
+  assert.deepEqual(await client.auth.logout(), { success: true });
+  await rejectsWith(client.me.get(), 401, 'Unauthorized');
+  await rejectsWith(createClient({ url: server.url, accessToken: server.token }).auth.logout(), 403, 'Forbidden');
+});
+
 test('userApiTokens and userApiToken: post, get, patch, delete', async (t) => {
   const server = await startServer(t);
   const client = createClient({ url: server.url, accessToken: server.token });

@@ -160,6 +160,16 @@ describe('auth and me', () => {
     expect(client.me.get).type.toBeCallableWith({ summaryExclude: 'payloadCount' });
     expect(client.me.get).type.not.toBeCallableWith({ includeRecent: true });
   });
+
+  test('me.changePassword takes the change as data; auth.logout takes nothing', () => {
+    expect(client.me.changePassword({ data: { password: 'password', newPassword: 'Password-123' } })).type.toBe<Promise<AuthedUser>>();
+    expect(client.me.changePassword).type.toBeCallableWith({
+      data: { password: 'password', newPassword: 'Password-123', invalidateExistingTokens: true, tokenTTL: 60 },
+    });
+    expect(client.me.changePassword).type.not.toBeCallableWith({ data: { password: 'password' } });
+    expect(client.me.changePassword).type.not.toBeCallableWith({ password: 'password', newPassword: 'Password-123' });
+    expect(client.auth.logout()).type.toBe<Promise<Success>>();
+  });
 });
 
 describe('applications and application', () => {

@@ -242,10 +242,14 @@ test('sign in, create a token, use it, deactivate it, delete it; attenuation; si
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
 
-  // Sign out clears sessionStorage.
+  // Sign out ends the session on the server (the API refuses it from then on) and clears sessionStorage.
+  assert.equal((await api(server, session.token, '/me')).status, 200);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in to latchkey' }).waitFor();
   assert.equal(await storedSession(page), null);
+  const ended = await api(server, session.token, '/me');
+  assert.equal(ended.status, 401);
+  assert.equal((ended.body as { type: string }).type, 'Unauthorized');
   await page.reload();
   await page.getByRole('heading', { name: 'Sign in to latchkey' }).waitFor();
 
@@ -273,7 +277,10 @@ test('sign in, create a token, use it, deactivate it, delete it; attenuation; si
   assert.equal((await alert.textContent())?.trim(), `Forbidden: ${message}`);
   await refusedDialog.getByRole('button', { name: 'Cancel' }).click();
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to latchkey' }).waitFor();
   assert.equal(await storedSession(page), null);
+  // A pasted API token is only forgotten: signing out never revokes it.
+  assert.equal((await api(server, minterToken, `/applications/${server.applicationId}/tokens`)).status, 403);
 
   assert.deepEqual(foreign, [], 'the console requested another origin');
   assert.deepEqual(problems, []);

@@ -32,6 +32,7 @@ import {
   applicationsQuerySchema,
   applicationsSchema,
   authedUserSchema,
+  changePasswordSchema,
   meSchema,
   orgIdParamsSchema,
   orgMemberPatchSchema,
@@ -194,6 +195,20 @@ export const routes = {
     body: userCredentialsSchema,
     response: { 200: authedUserSchema, ...errorResponses },
   },
+  'auth.logout': {
+    method: 'POST',
+    path: '/auth/logout',
+    ...tokenWrite,
+    // latchkey's own action (Losant has none): the session ends itself.
+    accepts: ['all.User', 'all.User.read', 'auth.logout'],
+    summary: 'Sign out: end the calling login session',
+    description:
+      'Ends the calling login session (`lks_`) at once, on every node: it answers 401 from then on. Any session may end ' +
+      'itself, whatever scopes it was signed in with: holding it is the authority, so the scopes below are not asked of ' +
+      'a session. An API token is refused with 403: revoke it (POST /revoke) or delete it instead.',
+    query: losantClientQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
   'me.get': {
     method: 'GET',
     path: '/me',
@@ -204,6 +219,22 @@ export const routes = {
     summary: 'Get the calling user',
     query: summaryQuerySchema,
     response: { 200: meSchema, ...errorResponses },
+  },
+  'me.changePassword': {
+    method: 'PATCH',
+    path: '/me/changePassword',
+    ...tokenWrite,
+    accepts: ['all.User', 'me.*', 'me.changePassword'],
+    summary: "Change the calling user's password",
+    description:
+      'Checks `password` (the current one; a wrong one is 401, and repeated failures 429 as on sign-in) and sets ' +
+      "`newPassword` (Losant's strength rule). Answers a new session token (`tokenTTL` in seconds may shorten it). " +
+      'Every other login session of the user ends at once, on every node, whatever `invalidateExistingTokens` says; ' +
+      "`invalidateExistingTokens: true` also deactivates the user's own API tokens. `twoFactorCode` is refused: latchkey " +
+      'has no second factor.',
+    query: losantClientQuerySchema,
+    body: changePasswordSchema,
+    response: { 200: authedUserSchema, ...errorResponses },
   },
   'userApiTokens.get': {
     method: 'GET',

@@ -23,6 +23,10 @@ export function listenForInvalidations(store: Store, caches: NodeCaches): void {
         tokens.invalidateToken(event.id);
         views.forget(event.id);
         return;
+      case 'sessions':
+        // Sessions are never rendered nor own applications: only verified tokens hold them.
+        tokens.invalidateSessions(event.userId, event.kept);
+        return;
       case 'owner':
         tokens.invalidateOwner(event.id);
         owners.invalidate(event.id);

@@ -25,10 +25,17 @@ async function userByEmail(store: Store, email: string): Promise<UserRecord> {
   return user;
 }
 
+/** Sets the password and ends every login session of the user, on every node, in one write. */
 export async function setPassword(store: Store, email: string, password: string): Promise<UserRecord> {
   checkPassword(password);
   const user = await userByEmail(store, email);
-  await store.updateUserPassword(user.id, await hashPassword(password), Date.now());
+  const target = { targetType: 'user', targetId: user.id } as const;
+  const ended = await store.endSessions(user.id, {
+    at: Date.now(),
+    passwordHash: await hashPassword(password),
+    audit: [operatorAudit('user.setPassword', target), operatorAudit('auth.endSessions', target)],
+  });
+  if (!ended) throw new BootstrapError(`No user with email ${email}`);
   return user;
 }
 

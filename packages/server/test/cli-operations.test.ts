@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
 import { openStore } from '../src/storage/open-store.js';
 import { hexId, sandbox } from './helpers/cli.js';
+import { freshSchema, postgresSkipReason, postgresUrl } from './helpers/stores.js';
 
 test('user create / set-password and org create / add-member, with --json', async (t) => {
   const box = await sandbox(t);
@@ -88,3 +89,52 @@ test('user create / set-password and org create / add-member, with --json', asyn
   const roles = Object.fromEntries(orgRes.json().members.map((m: { userId: string; role: string }) => [m.userId, m.role]));
   assert.deepEqual(roles, { [alice.userId!]: 'admin', [bob.userId!]: 'view' });
 });
+
+// A running node on the same database as the operator's command: PostgreSQL tells
+// it through NOTIFY; on SQLite (another process's write) its verified-token cache
+// lets go of a session within its TTL (5 s), and a session it has not cached is
+// refused at once.
+for (const kind of ['sqlite', 'postgres'] as const) {
+  test(`${kind}: user set-password ends every session of the user made before it`, async (t) => {
+    if (kind === 'postgres') {
+      const reason = await postgresSkipReason();
+      if (reason) return t.skip(reason);
+    }
+    const box = await sandbox(t);
+    let database = `sqlite:${join(box.dir, 'db.sqlite')}`;
+    let options = {};
+    if (kind === 'postgres') {
+      const schema = await freshSchema(t);
+      options = { schema };
+      database = `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    }
+    const store = await openStore(kind === 'postgres' ? postgresUrl : database, options);
+    const app = await buildApp({ store });
+    t.after(async () => {
+      await app.close();
+      await store.close();
+    });
+    const cli = async (args: string[]) => {
+      const result = await box.run([...args, '--database', database, '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout) as Record<string, string>;
+    };
+    const bob = await cli(['user', 'create', '--email', 'bob@example.com', '--password', 'bob password']);
+    const signIn = async (password: string) =>
+      app.inject({ method: 'POST', url: '/auth/user', payload: { email: 'bob@example.com', password } });
+    const me = (token: string) => app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } });
+    const used = (await signIn('bob password')).json().token as string;
+    const unused = (await signIn('bob password')).json().token as string;
+    assert.equal((await me(used)).statusCode, 200);
+
+    assert.equal((await cli(['user', 'set-password', '--email', 'bob@example.com', '--password', 'new bob password'])).userId, bob.userId);
+    assert.equal((await me(unused)).statusCode, 401);
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while ((status = (await me(used)).statusCode) !== 401 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(status, 401, 'the session in use is refused too');
+    assert.equal((await signIn('new bob password')).statusCode, 200);
+    const [entry] = (await store.listAudit({ sortDirection: 'asc', page: 0, perPage: 10, action: 'user.setPassword' })).items;
+    assert.deepEqual([entry?.actorType, entry?.targetId], ['operator', bob.userId]);
+  });
+}

@@ -86,9 +86,14 @@ const writes: Record<string, Case> = {
     });
     return (e) => e.kind === 'user' && e.id === id;
   },
-  async updateUserPassword(store, f) {
-    assert.equal(await store.updateUserPassword(f.userId, 'y', t0 + 1), true);
-    return (e) => e.kind === 'user' && e.id === f.userId;
+  async endSessions(store, f) {
+    await store.createToken(token(f.userId, 'session', 'session'));
+    const kept = token(f.userId, 'kept', 'session');
+    assert.deepEqual(await store.endSessions(f.userId, { at: t0 + 1, passwordHash: 'y', keep: kept }), {
+      sessions: 1,
+      deactivatedTokenIds: [],
+    });
+    return (e) => e.kind === 'sessions' && e.userId === f.userId && e.kept === kept.id;
   },
   async createApplication(store, f) {
     const id = newId();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
-import type { NewToken, Store, TokenListQuery, UsageCount } from '../src/storage/port.js';
+import type { NewToken, Store, StoreEvent, TokenListQuery, UsageCount } from '../src/storage/port.js';
 import { refillSince } from '../src/tokens/credit-refill.js';
 import { functionsOf, storeToken, t0, twoStores } from './helpers/store-fixtures.js';
 import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
@@ -73,8 +73,9 @@ for (const adapter of adapters) {
     assert.equal(await store.countUsers(), 1);
     assert.equal((await store.findUserByEmail('mixed@example.COM'))?.id, id);
     assert.equal((await store.getUser(id))?.email, 'mixed@example.com');
-    assert.equal(await store.updateUserPassword(id, 'y', t0 + 1), true);
+    assert.deepEqual(await store.endSessions(id, { at: t0 + 1, passwordHash: 'y' }), { sessions: 0, deactivatedTokenIds: [] });
     assert.equal((await store.getUser(id))?.passwordHash, 'y');
+    assert.equal((await store.getUser(id))?.passwordUpdatedAt, t0 + 1);
     await assert.rejects(seedUser(store, 'MIXED@example.com'), 'email is unique');
   });
 
@@ -435,6 +436,104 @@ for (const adapter of adapters) {
     const logins = await store.listAudit({ ...q, action: 'auth.*' });
     assert.equal(logins.totalCount, 1);
     assert.equal(logins.items[0]!.outcome, 'failure');
+  });
+
+  test(`${adapter.name}: endSessions ends every session of the user but the one it stores, with the password and tokens, at once`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const user = await seedUser(store);
+    const other = await seedUser(store);
+    const session = (ownerId: string, name: string) => token(ownerId, name, { ownerType: 'session' });
+    const [s1, s2, elsewhere] = [session(user, 's1'), session(user, 's2'), session(other, 'theirs')];
+    const [active, inactive] = [
+      token(user, 'active', { ownerType: 'user' }),
+      token(user, 'off', { ownerType: 'user', status: 'inactive' }),
+    ];
+    const theirToken = token(other, 'their token', { ownerType: 'user' });
+    for (const x of [s1, s2, elsewhere, active, inactive, theirToken]) assert.equal(await store.createToken(x), true);
+    const entry = (action: string, targetId: string | null) => ({
+      id: newId(),
+      at: t0 + 5,
+      actorType: 'user' as const,
+      actorId: user,
+      action,
+      targetType: 'user' as const,
+      targetId,
+      applicationId: null,
+      orgId: null,
+      sourceAddress: '127.0.0.1',
+      outcome: 'success' as const,
+    });
+    const q = { sortField: 'name' as const, sortDirection: 'asc' as const, page: 0, perPage: 10 };
+    const count = async (ownerType: 'user' | 'session', ownerId: string, status?: string) =>
+      (await store.listTokens(ownerType, ownerId, status ? { ...q, filter: { field: 'status', glob: status } } : q)).totalCount;
+    const versionBefore = (await store.getToken('user', user, active.id))!.version;
+
+    // A write that fails part way changes nothing: the audit entry's id is taken.
+    const taken = entry('x.taken', user);
+    await store.recordAudit(taken);
+    await assert.rejects(
+      store.endSessions(user, { at: t0 + 5, passwordHash: 'lost', deactivateApiTokens: () => entry('y', null), audit: [taken] }),
+    );
+    assert.equal((await store.getUser(user))?.passwordHash, 'x');
+    assert.ok(await store.findTokenByHash(s1.hash));
+    assert.equal((await store.getToken('user', user, active.id))?.status, 'active');
+
+    const kept = session(user, 'kept');
+    const events: StoreEvent[] = [];
+    store.subscribe((event) => events.push(event));
+    const ended = await store.endSessions(user, {
+      at: t0 + 5,
+      passwordHash: 'new',
+      keep: kept,
+      deactivateApiTokens: (id) => ({ ...entry('userApiToken.update', id), targetType: 'apiToken' }),
+      audit: [entry('me.changePassword', user)],
+    });
+    assert.deepEqual(ended, { sessions: 2, deactivatedTokenIds: [active.id] });
+    // One event for the sessions however many ended, and one for each other thing changed.
+    assert.deepEqual(events, [
+      { kind: 'sessions', userId: user, kept: kept.id },
+      { kind: 'user', id: user },
+      { kind: 'tokens-created', ownerType: 'session', ownerId: user },
+      { kind: 'token', id: active.id, ownerType: 'user', ownerId: user },
+    ]);
+    assert.equal(await store.findTokenByHash(s1.hash), undefined);
+    assert.equal(await store.findTokenByHash(s2.hash), undefined);
+    assert.equal((await store.findTokenByHash(kept.hash))?.id, kept.id);
+    assert.ok(await store.findTokenByHash(elsewhere.hash), "another user's session stays");
+    const stored = await store.getUser(user);
+    assert.deepEqual([stored?.passwordHash, stored?.passwordUpdatedAt, stored?.updatedAt], ['new', t0 + 5, t0 + 5]);
+    const deactivated = await store.getToken('user', user, active.id);
+    assert.deepEqual([deactivated?.status, deactivated?.updatedAt], ['inactive', t0 + 5]);
+    assert.ok(deactivated!.version > versionBefore, 'the deactivated token moved its version');
+    assert.equal((await store.getToken('user', user, inactive.id))?.updatedAt, t0, 'an inactive token is left alone');
+    assert.equal((await store.getToken('user', other, theirToken.id))?.status, 'active');
+    assert.deepEqual(
+      [await count('user', user), await count('user', user, 'active'), await count('user', user, 'inactive'), await count('session', user)],
+      [2, 0, 2, 1],
+    );
+    const audit = await store.listAudit({ sortDirection: 'asc', page: 0, perPage: 100 });
+    assert.deepEqual(
+      audit.items.map((e) => [e.action, e.targetId]),
+      [
+        ['x.taken', user],
+        ['me.changePassword', user],
+        ['userApiToken.update', active.id],
+      ],
+    );
+
+    // Without a session to keep every one ends; the password may stay as it is.
+    assert.deepEqual(await store.endSessions(user, { at: t0 + 6 }), { sessions: 1, deactivatedTokenIds: [] });
+    assert.equal(await store.findTokenByHash(kept.hash), undefined);
+    assert.equal(await count('session', user), 0);
+    assert.equal((await store.getUser(user))?.passwordHash, 'new');
+    assert.ok(await store.findTokenByHash(elsewhere.hash));
+
+    // No such user: nothing changes; a session to keep must be the user's.
+    assert.equal(await store.endSessions(newId(), { at: t0 + 7, passwordHash: 'z', audit: [entry('me.changePassword', null)] }), undefined);
+    await assert.rejects(store.endSessions(user, { at: t0 + 7, keep: session(other, 'not theirs') }), /the user's/);
+    assert.equal((await store.listAudit({ sortDirection: 'asc', page: 0, perPage: 100 })).totalCount, 3);
+    assert.ok(await store.findTokenByHash(elsewhere.hash));
   });
 
   test(`${adapter.name}: applications and organizations are found, renamed and announced; close is final`, async (t) => {

@@ -1,5 +1,5 @@
-// Losant resource "Auth": signing a user in.
-import { routes, type AuthedUser, type UserCredentials } from '@latchkey/contract';
+// Losant resource "Auth": signing a user in, and (latchkey's own) out.
+import { routes, type AuthedUser, type Success, type UserCredentials } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ClientQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -11,10 +11,13 @@ export interface AuthResource {
    * on with `client.setOption('accessToken', token)`. Needs no access token.
    */
   authenticateUser: (params: ClientQuery & { credentials: UserCredentials }, options?: RequestOptions) => Promise<AuthedUser>;
+  /** `POST /auth/logout`: ends the session the client holds as its access token (a session, not an API token). */
+  logout: (params?: ClientQuery, options?: RequestOptions) => Promise<Success>;
 }
 
 export function authResource(send: Send): AuthResource {
   return {
     authenticateUser: endpoint(send, routes['auth.authenticateUser'], 'credentials'),
+    logout: endpoint(send, routes['auth.logout']),
   };
 }

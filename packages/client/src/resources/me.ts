@@ -1,17 +1,24 @@
 // Losant resource "Me": the calling user.
-import { routes, type Me } from '@latchkey/contract';
+import { routes, type AuthedUser, type ChangePassword, type Me } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
-import type { SummaryQuery } from '../params.js';
+import type { ClientQuery, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 export interface MeResource {
   /** `GET /me` */
   get: (params?: SummaryQuery, options?: RequestOptions) => Promise<Me>;
+  /**
+   * `PATCH /me/changePassword`: answers `{userId, token}` with a new session token;
+   * every other session of the user has ended (pass the new one on with
+   * `client.setOption('accessToken', token)`).
+   */
+  changePassword: (params: ClientQuery & { data: ChangePassword }, options?: RequestOptions) => Promise<AuthedUser>;
 }
 
 export function meResource(send: Send): MeResource {
   return {
     get: endpoint(send, routes['me.get']),
+    changePassword: endpoint(send, routes['me.changePassword'], 'data'),
   };
 }

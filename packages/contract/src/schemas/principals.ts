@@ -30,6 +30,38 @@ export const userCredentialsSchema = {
 } as const;
 export type UserCredentials = FromSchema<typeof userCredentialsSchema>;
 
+/**
+ * Losant's strength rule for a new password (its changePassword schema): at least
+ * 12 characters with an upper-case and a lower-case letter, a digit and a symbol.
+ */
+export const newPasswordPattern = '^(?=.*[A-Z])(?=.*[^A-Za-z0-9])(?=.*[0-9])(?=.*[a-z]).{12,}$';
+
+/**
+ * Body of PATCH /me/changePassword, as Losant's. `twoFactorCode` is accepted by the
+ * schema so the answer can say why it is refused (latchkey has no second factor).
+ * Losant's `tokenTTL` minimum is 0; as on sign-in, a session of 0 seconds is refused.
+ */
+export const changePasswordSchema = {
+  type: 'object',
+  properties: {
+    twoFactorCode: { type: 'string', maxLength: 2048 },
+    password: { type: 'string', minLength: 8, maxLength: 2048 },
+    newPassword: {
+      type: 'string',
+      minLength: 12,
+      maxLength: 2048,
+      pattern: newPasswordPattern,
+      // Said to the caller instead of the pattern (validation/error-message.ts).
+      description: 'must be at least 12 characters and hold an upper-case letter, a lower-case letter, a digit and a symbol',
+    },
+    invalidateExistingTokens: { type: 'boolean' },
+    tokenTTL: { type: 'integer', minimum: 1 },
+  },
+  required: ['password', 'newPassword'],
+  additionalProperties: false,
+} as const;
+export type ChangePassword = FromSchema<typeof changePasswordSchema>;
+
 export const authedUserSchema = {
   type: 'object',
   properties: { userId: idSchema, token: { type: 'string', minLength: 1 } },

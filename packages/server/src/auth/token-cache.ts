@@ -45,6 +45,11 @@ export class TokenCache {
     this.byHash.deleteWhere((record) => record.ownerId === ownerId);
   }
 
+  /** Drops the user's login sessions but `kept` (its other tokens stay). */
+  invalidateSessions(userId: string, kept: string | null): void {
+    this.byHash.deleteWhere((record) => record.ownerType === 'session' && record.ownerId === userId && record.id !== kept);
+  }
+
   clear(): void {
     this.byHash.clear();
   }

@@ -34,14 +34,15 @@ const lastEventIdShape = /^([0-9a-f]{12})-(\d{1,15})$/;
 /**
  * What a store event means to a verifier: nothing (creates, uses, spends, audit,
  * renames of applications and users), one token, or everything (an owner's tokens
- * went, an organization or a member's role changed, or this node may have missed
- * events): those do not say which tokens they touch.
+ * went, a user's sessions ended, an organization or a member's role changed, or
+ * this node may have missed events): those do not say which tokens they touch.
  */
 export function verificationEventOf(event: StoreEvent): VerificationEvent | undefined {
   switch (event.kind) {
     case 'token':
       return { type: event.deleted ? 'token.deleted' : 'token.changed', tokenId: event.id };
     case 'owner':
+    case 'sessions':
     case 'organization':
     case 'member':
     case 'all':

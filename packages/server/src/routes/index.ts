@@ -3,6 +3,7 @@
 // routes by name; the compiler checks that every table route has one.
 import type { RouteName, SecretRouteName } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import type { AppContext } from '../context.js';
 import applicationApiTokenHandlers from './application-api-token.js';
 import applicationApiTokensHandlers from './application-api-tokens.js';
@@ -30,10 +31,12 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
   // Before any route: @fastify/swagger collects routes as they are added.
   await openApiRoutes(app);
   // The data plane's routes are registered in a scope of their own, and only when enabled.
+  // One throttle for every password check: sign-in's and a password change's.
+  const throttle = new LoginThrottle();
   const handlers: Handlers<Exclude<RouteName, SecretRouteName>> = {
     ...healthHandlers(ctx),
-    ...authHandlers(ctx, { sessionTtlMs: options.sessionTtlMs }),
-    ...meHandlers(ctx),
+    ...authHandlers(ctx, { sessionTtlMs: options.sessionTtlMs, throttle }),
+    ...meHandlers(ctx, { sessionTtlMs: options.sessionTtlMs, throttle }),
     ...userApiTokensHandlers(ctx),
     ...applicationsHandlers(ctx),
     ...orgsHandlers(ctx),

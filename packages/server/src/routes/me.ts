@@ -1,14 +1,25 @@
 // Losant resource "Me": the calling user.
-import type { Me } from '@latchkey/contract';
-import type { FastifyRequest } from 'fastify';
+import type { AuthedUser, ChangePassword, Me } from '@latchkey/contract';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import { authorizeUser } from '../auth/authorize.js';
+import { newSession } from '../auth/new-session.js';
 import { displayName } from '../bootstrap.js';
 import type { AppContext } from '../context.js';
-import { errors } from '../errors.js';
+import { ApiError, errors } from '../errors.js';
+import { hashPassword, verifyPassword } from '../passwords.js';
+import { auditEntry } from './audit-entry.js';
 import type { Handlers } from './handlers.js';
 import { iso } from './wire.js';
 
-export default function meHandlers(ctx: AppContext): Handlers<'me.get'> {
+export interface MeOptions {
+  /** Session lifetime when the caller asks for none, and the most it may ask for, in ms. */
+  sessionTtlMs: number;
+  /** Sign-in's throttle: a wrong current password counts as a failed sign-in. */
+  throttle: LoginThrottle;
+}
+
+export default function meHandlers(ctx: AppContext, options: MeOptions): Handlers<'me.get' | 'me.changePassword'> {
   return {
     'me.get': async (request: FastifyRequest): Promise<Me> => {
       const principal = authorizeUser(request.principal, 'me.get');
@@ -25,6 +36,51 @@ export default function meHandlers(ctx: AppContext): Handlers<'me.get'> {
         lastUpdated: iso(user.updatedAt),
         passwordLastUpdated: iso(user.passwordUpdatedAt),
       };
+    },
+
+    /**
+     * Every other session of the user ends with the change, whatever
+     * `invalidateExistingTokens` says (Losant only optionally ends them): whoever
+     * learnt the old password, or holds a session made with it, is out at once.
+     */
+    'me.changePassword': async (request: FastifyRequest<{ Body: ChangePassword }>, reply: FastifyReply): Promise<AuthedUser> => {
+      const principal = authorizeUser(request.principal, 'me.changePassword');
+      const { password, newPassword, invalidateExistingTokens, tokenTTL, twoFactorCode } = request.body;
+      if (twoFactorCode !== undefined) {
+        throw errors.validation('latchkey has no second factor: send the password change without twoFactorCode');
+      }
+      const user = await ctx.store.getUser(principal.userId);
+      if (!user) throw errors.unauthorized();
+      const now = ctx.now();
+      const checked = await options.throttle.attempt(user.email, request.ip, now, async () => ({
+        ok: await verifyPassword(password, user.passwordHash),
+      }));
+      if (checked.wait > 0) {
+        reply.header('retry-after', String(checked.wait));
+        throw errors.tooManyRequests();
+      }
+      const audit = (action: string, target: Parameters<typeof auditEntry>[3]) => auditEntry(request, now, action, target);
+      if (!checked.result!.ok) {
+        await ctx.store.recordAudit({ ...audit('me.changePassword', { targetType: 'user', targetId: user.id }), outcome: 'failure' });
+        throw new ApiError('Unauthorized', 'The current password is wrong');
+      }
+      // As a sign-in with the new password would answer.
+      const { token, record } = newSession(user, { scope: ['all.User'], tokenTTL, maxTtlMs: options.sessionTtlMs, now });
+      const ended = await ctx.store.endSessions(user.id, {
+        at: now,
+        passwordHash: await hashPassword(newPassword),
+        keep: record,
+        ...(invalidateExistingTokens
+          ? { deactivateApiTokens: (id: string) => audit('userApiToken.update', { targetType: 'apiToken', targetId: id }) }
+          : {}),
+        audit: [
+          audit('me.changePassword', { targetType: 'user', targetId: user.id }),
+          audit('auth.endSessions', { targetType: 'user', targetId: user.id }),
+          audit('auth.login', { targetType: 'session', targetId: record.id }),
+        ],
+      });
+      if (!ended) throw errors.unauthorized();
+      return { userId: user.id, token };
     },
   };
 }

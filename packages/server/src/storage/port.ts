@@ -115,6 +115,34 @@ export interface TokenPatch {
   meta?: Meta | null;
 }
 
+/**
+ * What ends a user's login sessions with it (Store.endSessions), in the same
+ * transaction: nothing it names can happen without the sessions ending, nor the
+ * other way round.
+ */
+export interface SessionsEnd {
+  /** When: the password's time, and the updatedAt of each API token deactivated. */
+  at: number;
+  /** A new password (scrypt hash): no session signed in with the old one outlives it. */
+  passwordHash?: string;
+  /** A new session, stored as the others end: the one that survives (a password change's answer). */
+  keep?: NewToken;
+  /**
+   * Also deactivates the user's active API tokens (`invalidateExistingTokens`), each
+   * with the audit entry this makes for it.
+   */
+  deactivateApiTokens?: (tokenId: string) => AuditEntry;
+  /** Recorded in the same transaction (what ended them, and why). */
+  audit?: readonly AuditEntry[];
+}
+
+export interface SessionsEnded {
+  /** How many sessions ended (`keep` not counted). */
+  sessions: number;
+  /** The API tokens deactivated, by id. */
+  deactivatedTokenIds: string[];
+}
+
 export interface UserRecord {
   id: string;
   email: string;
@@ -272,6 +300,11 @@ export type StoreEvent =
   | { kind: 'member'; orgId: string; userId: string }
   /** A user was created or changed (password). */
   | { kind: 'user'; id: string }
+  /**
+   * Every login session of the user ended (its rows deleted) but `kept`, the one
+   * endSessions stored (null: none kept). One event however many sessions went.
+   */
+  | { kind: 'sessions'; userId: string; kept: string | null }
   /** An audit entry was recorded alone (recordAudit). */
   | { kind: 'audit'; id: string }
   /**
@@ -359,7 +392,15 @@ export interface Store extends HotReads {
   getUser(id: string): Promise<UserRecord | undefined>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
 
-  updateUserPassword(id: string, passwordHash: string, at: number): Promise<boolean>;
+  /**
+   * Ends every login session of the user but the one it stores (`end.keep`), in one
+   * transaction with what `end` names (a new password, the user's API tokens
+   * deactivated, audit entries). Undefined, changing nothing, when there is no such
+   * user. Announced as one 'sessions' event (with 'user', 'tokens-created' and
+   * 'token' events for the rest of what it changed). The one way a password
+   * changes: a new password always ends the sessions made with the old one.
+   */
+  endSessions(userId: string, end: SessionsEnd): Promise<SessionsEnded | undefined>;
 
   createApplication(application: ApplicationRecord, audit?: AuditEntry): Promise<void>;
   /**

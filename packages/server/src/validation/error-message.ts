@@ -62,6 +62,9 @@ export function validationMessage(part: string, error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') {
     return unknownField(part, error, (error.params as { additionalProperty: string }).additionalProperty);
   }
+  // A pattern says nothing to a person; a schema that describes it says what it asks for.
+  const described = (error.parentSchema as { description?: unknown } | undefined)?.description;
+  if (error.keyword === 'pattern' && typeof described === 'string') return `${part}${error.instancePath} ${described}`;
   const stray = error.keyword === 'required' ? strayField(error) : undefined;
   if (stray !== undefined) return unknownField(part, error, stray);
   return `${part}${error.instancePath} ${error.message ?? 'is invalid'}`;

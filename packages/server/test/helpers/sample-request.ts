@@ -1,7 +1,7 @@
 // The smallest request a route of the route table accepts: its path filled with
 // the given parameter values, and the required fields of its query and body
 // generated from their schemas. A new route gets one without any test code.
-import { idPattern, newId, type RouteDefinition } from '@latchkey/contract';
+import { idPattern, newId, newPasswordPattern, type RouteDefinition } from '@latchkey/contract';
 import type { InjectOptions } from 'fastify';
 
 interface Schema {
@@ -34,6 +34,7 @@ export function sampleOf(schema: Schema): unknown {
       return true;
     case 'string':
       if (schema.pattern === idPattern) return newId();
+      if (schema.pattern === newPasswordPattern) return 'Sample-passw0rd';
       if (schema.pattern !== undefined) throw new Error(`no sample for the pattern ${schema.pattern}: add one here`);
       if (schema.format === 'date-time') return new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString();
       return 'x'.repeat(Math.max(schema.minLength ?? 1, 1));

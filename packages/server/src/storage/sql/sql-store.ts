@@ -17,6 +17,8 @@ import type {
   OwnerType,
   PageQuery,
   Role,
+  SessionsEnd,
+  SessionsEnded,
   Store,
   StoreEvent,
   TokenListQuery,
@@ -35,6 +37,7 @@ import type { SqlDialect } from './dialect.js';
 import { globToLike } from './glob.js';
 import { applicationFromRow, organizationFromRow, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
+import { endSessions } from './sessions.js';
 import { addUsage, deleteOwnerUsage, findTokenOwners, pruneUsage, readUsage, topUsageTokens } from './usage.js';
 import {
   deleteOwnerTokens,
@@ -226,15 +229,16 @@ export class SqlStore implements Store {
     return row && applicationFromRow(row);
   }
 
-  async updateUserPassword(id: string, passwordHash: string, at: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('users')
-      .set({ password_hash: passwordHash, password_updated_at: at, updated_at: at })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return false;
-    await this.#announce({ kind: 'user', id });
-    return true;
+  async endSessions(userId: string, end: SessionsEnd): Promise<SessionsEnded | undefined> {
+    const ended = await endSessions(this.db, this.adapter.dialect, userId, end);
+    if (!ended) return undefined;
+    await this.#announce(
+      { kind: 'sessions', userId, kept: end.keep?.id ?? null },
+      ...(end.passwordHash !== undefined ? [{ kind: 'user' as const, id: userId }] : []),
+      ...(end.keep ? [{ kind: 'tokens-created' as const, ownerType: 'session' as const, ownerId: userId }] : []),
+      ...ended.deactivatedTokenIds.map((id) => ({ kind: 'token' as const, id, ownerType: 'user' as const, ownerId: userId })),
+    );
+    return ended;
   }
 
   async listApplications(

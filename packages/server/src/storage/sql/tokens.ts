@@ -445,9 +445,40 @@ export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string,
   });
 }
 
-/** Deletes every token of an owner, with its counts (inside the caller's transaction). */
-export async function deleteOwnerTokens(db: Db, ownerType: OwnerType, ownerId: string): Promise<void> {
-  await db.deleteFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).execute();
+/** Deletes every token of an owner, with its counts (inside the caller's transaction); how many went. */
+export async function deleteOwnerTokens(db: Db, ownerType: OwnerType, ownerId: string): Promise<number> {
+  const result = await db.deleteFrom('api_tokens').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).executeTakeFirst();
   await bumpRevisions(db, [{ ownerType, ownerId }]);
   await db.deleteFrom('token_counts').where('owner_id', '=', ownerId).where('owner_type', '=', ownerType).execute();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Deactivates every active token of an owner, inside the caller's transaction, each
+ * through changeToken; the ids deactivated. Where the dialect has row locks the
+ * tokens' rows are locked first, in id order, before any revision or count row: a
+ * concurrent change of one of them then waits for this transaction, or this one for
+ * it, never each for the other.
+ */
+export async function deactivateOwnerTokens(db: Db, dialect: SqlDialect, owner: TokenOwner, at: number): Promise<string[]> {
+  const active = db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('owner_id', '=', owner.ownerId)
+    .where('owner_type', '=', owner.ownerType)
+    .where('status', '=', 'active')
+    .orderBy('id');
+  const rows = await (dialect.rowLocks ? active.forUpdate() : active).execute();
+  const change = tokenPatchChange({ status: 'inactive' }, at);
+  const deactivated: string[] = [];
+  for (const { id } of rows) {
+    const row = await changeToken(db, dialect, id, owner, change, (update) => update.where('status', '=', 'active'));
+    if (row) deactivated.push(id);
+  }
+  if (deactivated.length > 0) {
+    // In key order ('active' < 'inactive'), as insertTokens does.
+    await bump(db, owner.ownerType, owner.ownerId, 'active', -deactivated.length);
+    await bump(db, owner.ownerType, owner.ownerId, 'inactive', deactivated.length);
+  }
+  return deactivated;
 }
