@@ -90,6 +90,11 @@ const writes: Record<string, Case> = {
     assert.equal(await store.updateUserPassword(f.userId, 'y', t0 + 1), true);
     return (e) => e.kind === 'user' && e.id === f.userId;
   },
+  async updateUser(store, f) {
+    const updated = await store.updateUser(f.userId, { tokenPolicy: { requireExpiration: true } }, t0 + 1);
+    assert.ok(updated && updated !== 'email-taken');
+    return (e) => e.kind === 'user' && e.id === f.userId;
+  },
   async createApplication(store, f) {
     const id = newId();
     await store.createApplication({ id, ownerType: 'user', ownerId: f.userId, name: 'B', description: '', createdAt: t0, updatedAt: t0 });
