@@ -76,7 +76,7 @@ export interface VerifyOptions {
   cost?: number;
   /** The limits to apply and their cost (default: every autoApply limit, cost 1). */
   ratelimits?: Array<{ name: string; cost?: number }>;
-  /** The client's address, recorded by latchkey. */
+  /** The client's address: a token with allowedCidrs is FORBIDDEN (reason `ip`) unless it lies inside them (or is absent). */
   ip?: string;
 }
 
@@ -316,9 +316,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   /** No application has such an id: the token is checked alone, consuming nothing. */
-  async function verifyNowhere(token: string): Promise<VerifyAnswer> {
-    const alone = await verify(token, { cost: 0, ratelimits: [] });
-    if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED') return alone;
+  async function verifyNowhere(token: string, ip: string | undefined): Promise<VerifyAnswer> {
+    const alone = await verify(token, { cost: 0, ratelimits: [], ...(ip === undefined ? {} : { ip }) });
+    // Refused for its address: that answer, whatever the application.
+    if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED' || alone.reason === 'ip') return alone;
     const { credits: _credits, ratelimits: _ratelimits, ...identity } = alone;
     return deepFreeze({ ...identity, valid: false, code: 'FORBIDDEN' });
   }
@@ -328,7 +329,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof token !== 'string') return Promise.resolve(notFound);
     const { applicationId } = verifyOptions;
     if (applicationId !== undefined && (typeof applicationId !== 'string' || !applicationIdShape.test(applicationId))) {
-      return verifyNowhere(token);
+      return verifyNowhere(token, verifyOptions.ip);
     }
     const digest = digestOf(token);
     return typeof digest === 'string'
@@ -338,8 +339,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   function answerFor(token: string, digest: string, verifyOptions: VerifyOptions): Promise<VerifyAnswer> {
     const { applicationId, action, cost, ratelimits, ip } = verifyOptions;
-    // The address is recorded, not decided on: one key for every address.
-    const key = `v:${digest}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}`;
+    // The address is part of the question: a token with allowedCidrs is FORBIDDEN from addresses outside them.
+    const key = `v:${digest}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}:${ip ?? ''}`;
     // Only well-formed tokens are ever cached: a hit needs no parse.
     const hit = cacheServes() ? cache.get(key) : undefined;
     if (hit) {
