@@ -196,6 +196,39 @@ test('allowedCidrs: up to 20 IPv4/IPv6 ranges, refused naming the bad entry; set
   assert.equal(cleared.json().allowedCidrs, undefined);
 });
 
+test('a token held to allowedCidrs grants only tokens held inside them (attenuation), on create and on patch', async (t) => {
+  const h = await build(t);
+  const caller = await h.createToken({ name: 'office', allowedCidrs: ['10.0.0.0/8', '2001:db8::/32'] });
+  const from = (payload: Record<string, unknown>, method = 'POST', url = `/applications/${h.applicationId}/tokens`) =>
+    h.app.inject({
+      method: method as 'POST',
+      url,
+      remoteAddress: '10.1.1.1',
+      headers: { authorization: `Bearer ${caller.token}` },
+      payload,
+    });
+  assertRefused(
+    await from({ name: 'anywhere' }),
+    /^Cannot grant a token without allowedCidrs: the caller may only be used from 10\.0\.0\.0\/8, 2001:db8::\/32/,
+    403,
+  );
+  assertRefused(await from({ name: 'none', allowedCidrs: [] }), /without allowedCidrs/, 403);
+  assertRefused(
+    await from({ name: 'wider', allowedCidrs: ['10.2.0.0/16', '0.0.0.0/0'] }),
+    /^Cannot grant allowedCidrs entry "0\.0\.0\.0\/0": it lies outside/,
+    403,
+  );
+  assertRefused(await from({ name: 'v6 wider', allowedCidrs: ['2001:db8::/31'] }), /"2001:db8::\/31"/, 403);
+  const inside = await from({ name: 'inside', allowedCidrs: ['10.2.0.0/16', '10.3.3.3', '2001:db8:5::/48'] });
+  assert.equal(inside.statusCode, 201, inside.body);
+  const url = `/applications/${h.applicationId}/tokens/${inside.json().id}`;
+  assertRefused(await from({ allowedCidrs: [] }, 'PATCH', url), /without allowedCidrs/, 403);
+  assertRefused(await from({ allowedCidrs: ['192.0.2.0/24'] }, 'PATCH', url), /"192\.0\.2\.0\/24"/, 403);
+  assert.equal((await from({ allowedCidrs: ['10.9.0.0/16'] }, 'PATCH', url)).statusCode, 200);
+  // The user (no allowedCidrs of its own) may widen it.
+  assert.equal((await h.call(h.userToken, { method: 'PATCH', url, payload: { allowedCidrs: [] } })).statusCode, 200);
+});
+
 async function withVerify(t: TestContext) {
   const h = await build(t, { introspectionSecret: secret });
   const verify = async (payload: Record<string, unknown>) => {

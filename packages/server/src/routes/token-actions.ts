@@ -136,10 +136,11 @@ export async function patchToken(
   // lastUpdated always moves forward, even within one millisecond of the last write.
   const updatedAt = Math.max(ctx.now(), current.updatedAt + 1);
   const changes = tokenPatch(patch, current, updatedAt);
-  if (reactivated || changes.ratelimits !== undefined || changes.credits !== undefined) {
+  if (reactivated || changes.ratelimits !== undefined || changes.credits !== undefined || changes.allowedCidrs !== undefined) {
     const after = {
       ratelimits: changes.ratelimits ?? current.ratelimits,
       credits: changes.credits === undefined ? current.credits : changes.credits,
+      allowedCidrs: changes.allowedCidrs === undefined ? current.allowedCidrs : changes.allowedCidrs,
     };
     assertLimitsGrantable(await callerLimits(ctx, request.principal), after, updatedAt);
   }

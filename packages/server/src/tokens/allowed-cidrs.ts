@@ -36,17 +36,28 @@ export class AllowedCidrs {
   private constructor(
     /** As given (and returned on the wire). */
     readonly list: readonly string[],
-    private readonly ranges: readonly Range[],
+    /** Each entry of the list parsed, at the same index; undefined: it no longer parses. */
+    private readonly ranges: ReadonlyArray<Range | undefined>,
   ) {}
 
   /**
-   * A stored list (validated when it was set). An entry that no longer parses is
-   * left out of the ranges, so it allows nothing: closed, never open.
+   * A stored list (validated when it was set). An entry that no longer parses
+   * allows nothing, and lies inside nothing: closed, never open.
    */
   static of(list: readonly string[]): AllowedCidrs | null {
     if (list.length === 0) return null;
-    const ranges = list.map(parseRange).filter((range): range is Range => range !== undefined);
-    return new AllowedCidrs(list, ranges);
+    return new AllowedCidrs(list, list.map(parseRange));
+  }
+
+  /** The first of `other`'s entries that does not lie inside one of these ranges, or undefined when all do. */
+  firstOutside(other: AllowedCidrs): string | undefined {
+    return other.list.find((entry, i) => {
+      const range = other.ranges[i];
+      return (
+        range === undefined ||
+        !this.ranges.some((own) => own !== undefined && own[0].kind() === range[0].kind() && range[1] >= own[1] && range[0].match(own))
+      );
+    });
   }
 
   /** Whether the address lies in one of the ranges. No address, or not an address: it cannot be shown to, so no. */
@@ -56,7 +67,7 @@ export class AllowedCidrs {
     if (parsed === undefined) return false;
     const kind = parsed.kind();
     for (const range of this.ranges) {
-      if (range[0].kind() === kind && parsed.match(range)) return true;
+      if (range !== undefined && range[0].kind() === kind && parsed.match(range)) return true;
     }
     return false;
   }
