@@ -84,6 +84,8 @@ export interface AuthorizeRequest {
   applicationId: string;
   /** A catalogue action such as `device.sendState`. */
   action: ActionScope;
+  /** The client's address: a token with allowedCidrs is not active unless it lies inside them (or is absent). */
+  ip?: string;
 }
 
 export interface Authorization {
@@ -265,7 +267,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /** One POST /introspect. Every failure is a LatchkeyError (the SDK's), never cached. */
-  async function introspect(body: { token: string; application_id?: string }): Promise<Introspection> {
+  async function introspect(body: { token: string; application_id?: string; ip?: string }): Promise<Introspection> {
     const { status, data } = await post('/introspect', body);
     if (!isIntrospection(data)) throw new LatchkeyError(status, 'Internal', 'POST /introspect: the answer is not an introspection');
     return data;
@@ -363,13 +365,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   async function authorize(token: string, request: AuthorizeRequest): Promise<Authorization> {
-    const { applicationId, action } = request;
+    const { applicationId, action, ip } = request;
     if (typeof action !== 'string' || !isAction(action)) {
       return { allowed: false, reason: `unknown action ${JSON.stringify(String(action))}` };
     }
+    // Sent only when given (a server before allowedCidrs refuses the field); part of the key either way.
     const introspectionOf = async (body: { token: string; application_id?: string }, key: string) => {
-      const cached = await lookup(key, async () => {
-        const introspection = await introspect(body);
+      const cached = await lookup(`${key}:${ip ?? ''}`, async () => {
+        const introspection = await introspect(ip === undefined ? body : { ...body, ip });
         return { tokenId: introspection.sub, introspection };
       });
       return structuredClone(cached.introspection!);

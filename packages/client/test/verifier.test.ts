@@ -237,6 +237,10 @@ test("cache: the client's address is part of the question, so a token with allow
   // A malformed application id is checked alone: the address still decides.
   const nowhere = await verifier.verify(token.token, { applicationId: 'not-an-id', ip: '203.0.113.9' });
   assert.deepEqual([nowhere.code, nowhere.reason], ['FORBIDDEN', 'ip']);
+  // authorize (through /introspect) asks with the address too, and keeps each answer under it.
+  assert.equal((await verifier.authorize(token.token, { ...key, ip: '198.51.100.7' })).allowed, true);
+  assert.equal((await verifier.authorize(token.token, { ...key, ip: '203.0.113.9' })).allowed, false);
+  assert.equal((await verifier.authorize(token.token, key)).allowed, false);
 });
 
 test('subscribed: a token deactivated or deleted is dropped from the cache at once, not after the TTL', async (t) => {
