@@ -26,7 +26,7 @@ export type Next = (error?: unknown) => void;
 export interface MiddlewareOptions<Req = MiddlewareRequest> extends GuardOptions {
   /** Called with the failure behind a 503 (latchkey unreachable or refusing the secret). */
   onError?: (error: LatchkeyError) => void;
-  /** The client's address, recorded by latchkey (default none: Express's req.ip depends on its trust proxy setting). */
+  /** The client's address, checked against a token's allowedCidrs (default none: Express's req.ip depends on its trust proxy setting; a token with allowedCidrs is then refused). */
   getIp?: (req: Req) => string | undefined;
 }
 

@@ -23,7 +23,7 @@ declare module 'fastify' {
 export type LatchkeyFastifyRequest = FastifyRequest<{ Params: Record<string, string | undefined> }>;
 
 export interface RequireScopeOptions extends GuardOptions {
-  /** The client's address, recorded by latchkey (default request.ip). */
+  /** The client's address, checked against a token's allowedCidrs (default request.ip). */
   getIp?: (request: LatchkeyFastifyRequest) => string | undefined;
 }
 

@@ -99,6 +99,7 @@ export async function guard(
     case 'EXPIRED':
       return unauthorized();
     case 'FORBIDDEN':
+      if (answer.reason === 'ip') return forbidden(headers, "token is not allowed from this client's address");
       return forbidden(headers, `token does not reach application ${describeId(id)}`);
     case 'INSUFFICIENT_PERMISSIONS':
       return forbidden(headers, `token lacks ${action} on application ${describeId(id)}`);

@@ -76,7 +76,7 @@ export interface VerifyOptions {
   cost?: number;
   /** The limits to apply and their cost (default: every autoApply limit, cost 1). */
   ratelimits?: Array<{ name: string; cost?: number }>;
-  /** The client's address, recorded by latchkey. */
+  /** The client's address: a token with allowedCidrs is FORBIDDEN (reason `ip`) unless it lies inside them (or is absent). */
   ip?: string;
 }
 
@@ -84,6 +84,8 @@ export interface AuthorizeRequest {
   applicationId: string;
   /** A catalogue action such as `device.sendState`. */
   action: ActionScope;
+  /** The client's address: a token with allowedCidrs is not active unless it lies inside them (or is absent). */
+  ip?: string;
 }
 
 export interface Authorization {
@@ -265,7 +267,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   /** One POST /introspect. Every failure is a LatchkeyError (the SDK's), never cached. */
-  async function introspect(body: { token: string; application_id?: string }): Promise<Introspection> {
+  async function introspect(body: { token: string; application_id?: string; ip?: string }): Promise<Introspection> {
     const { status, data } = await post('/introspect', body);
     if (!isIntrospection(data)) throw new LatchkeyError(status, 'Internal', 'POST /introspect: the answer is not an introspection');
     return data;
@@ -316,9 +318,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 
   /** No application has such an id: the token is checked alone, consuming nothing. */
-  async function verifyNowhere(token: string): Promise<VerifyAnswer> {
-    const alone = await verify(token, { cost: 0, ratelimits: [] });
-    if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED') return alone;
+  async function verifyNowhere(token: string, ip: string | undefined): Promise<VerifyAnswer> {
+    const alone = await verify(token, { cost: 0, ratelimits: [], ...(ip === undefined ? {} : { ip }) });
+    // Refused for its address: that answer, whatever the application.
+    if (alone.code === 'NOT_FOUND' || alone.code === 'DISABLED' || alone.code === 'EXPIRED' || alone.reason === 'ip') return alone;
     const { credits: _credits, ratelimits: _ratelimits, ...identity } = alone;
     return deepFreeze({ ...identity, valid: false, code: 'FORBIDDEN' });
   }
@@ -328,7 +331,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof token !== 'string') return Promise.resolve(notFound);
     const { applicationId } = verifyOptions;
     if (applicationId !== undefined && (typeof applicationId !== 'string' || !applicationIdShape.test(applicationId))) {
-      return verifyNowhere(token);
+      return verifyNowhere(token, verifyOptions.ip);
     }
     const digest = digestOf(token);
     return typeof digest === 'string'
@@ -338,8 +341,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   function answerFor(token: string, digest: string, verifyOptions: VerifyOptions): Promise<VerifyAnswer> {
     const { applicationId, action, cost, ratelimits, ip } = verifyOptions;
-    // The address is recorded, not decided on: one key for every address.
-    const key = `v:${digest}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}`;
+    // The address is part of the question: a token with allowedCidrs is FORBIDDEN from addresses outside them.
+    const key = `v:${digest}:${applicationId ?? ''}:${action ?? ''}:${cost ?? ''}:${ratelimits ? JSON.stringify(ratelimits) : ''}:${ip ?? ''}`;
     // Only well-formed tokens are ever cached: a hit needs no parse.
     const hit = cacheServes() ? cache.get(key) : undefined;
     if (hit) {
@@ -362,13 +365,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   async function authorize(token: string, request: AuthorizeRequest): Promise<Authorization> {
-    const { applicationId, action } = request;
+    const { applicationId, action, ip } = request;
     if (typeof action !== 'string' || !isAction(action)) {
       return { allowed: false, reason: `unknown action ${JSON.stringify(String(action))}` };
     }
+    // Sent only when given (a server before allowedCidrs refuses the field); part of the key either way.
     const introspectionOf = async (body: { token: string; application_id?: string }, key: string) => {
-      const cached = await lookup(key, async () => {
-        const introspection = await introspect(body);
+      const cached = await lookup(`${key}:${ip ?? ''}`, async () => {
+        const introspection = await introspect(ip === undefined ? body : { ...body, ip });
         return { tokenId: introspection.sub, introspection };
       });
       return structuredClone(cached.introspection!);

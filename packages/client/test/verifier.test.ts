@@ -218,6 +218,31 @@ test('cache: answers without limits are kept; a second verification within the T
   assert.equal((await verifier.verify(token.token, key)).valid, false);
 });
 
+test("cache: the client's address is part of the question, so a token with allowedCidrs is never VALID from outside them", async (t) => {
+  const server = await startIntrospectionServer(t);
+  const counter = countingFetch();
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, cacheTtlMs: 5_000, subscribe: false, fetch: counter.fetch });
+  const token = await server.api<{ id: string; token: string }>('POST', `/applications/${server.applicationId}/tokens`, {
+    name: 'office only',
+    allowedCidrs: ['198.51.100.0/24'],
+  });
+  const key = { applicationId: server.applicationId, action } as const;
+  assert.equal((await verifier.verify(token.token, { ...key, ip: '198.51.100.7' })).code, 'VALID');
+  assert.equal((await verifier.verify(token.token, { ...key, ip: '198.51.100.7' })).code, 'VALID');
+  assert.equal(counter.calls(), 1, 'the same address: from the cache');
+  const outside = await verifier.verify(token.token, { ...key, ip: '203.0.113.9' });
+  assert.deepEqual([outside.code, outside.reason], ['FORBIDDEN', 'ip']);
+  const unknown = await verifier.verify(token.token, key);
+  assert.deepEqual([unknown.code, unknown.reason], ['FORBIDDEN', 'ip'], 'no address: it cannot be proved');
+  // A malformed application id is checked alone: the address still decides.
+  const nowhere = await verifier.verify(token.token, { applicationId: 'not-an-id', ip: '203.0.113.9' });
+  assert.deepEqual([nowhere.code, nowhere.reason], ['FORBIDDEN', 'ip']);
+  // authorize (through /introspect) asks with the address too, and keeps each answer under it.
+  assert.equal((await verifier.authorize(token.token, { ...key, ip: '198.51.100.7' })).allowed, true);
+  assert.equal((await verifier.authorize(token.token, { ...key, ip: '203.0.113.9' })).allowed, false);
+  assert.equal((await verifier.authorize(token.token, key)).allowed, false);
+});
+
 test('subscribed: a token deactivated or deleted is dropped from the cache at once, not after the TTL', async (t) => {
   const server = await startIntrospectionServer(t);
   const counter = countingFetch();

@@ -15,6 +15,8 @@ export * from './bounded-cache.js';
 export * from './schemas/health.js';
 export * from './route-table.js';
 export * from './schemas/limits.js';
+export * from './schemas/token-policy.js';
+export * from './schemas/secret-scanning.js';
 export * from './schemas/verify.js';
 export * from './schemas/usage.js';
 export * from './ratelimit-headers.js';

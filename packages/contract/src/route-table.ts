@@ -23,6 +23,7 @@ import { healthSchema } from './schemas/health.js';
 import { introspectionRequestSchema, introspectionSchema } from './schemas/introspection.js';
 import { verifyAnswerSchema, verifyRequestSchema } from './schemas/verify.js';
 import { applicationUsageSchema, usageQuerySchema, usageSchema, verifyUsageAnswerSchema } from './schemas/usage.js';
+import { githubSecretFeedbackSchema, githubSecretReportSchema } from './schemas/secret-scanning.js';
 import { verifyUsageRequestSchema } from './schemas/verify.js';
 import {
   apiTokenIdParamsSchema,
@@ -33,6 +34,7 @@ import {
   applicationsSchema,
   authedUserSchema,
   changePasswordSchema,
+  mePatchSchema,
   meSchema,
   orgIdParamsSchema,
   orgMemberPatchSchema,
@@ -96,7 +98,8 @@ const tokenRead = { authentication: 'token', access: 'read' } as const;
 const tokenWrite = { authentication: 'token', access: 'write' } as const;
 const createDetails =
   'The 201 response is the only time the token string is returned. Attenuation: the new token may hold ' +
-  'no more authority, and expire no later, than the caller.';
+  "no more authority, and expire no later, than the caller. The owner's tokenPolicy (its organization's, or the " +
+  "user's) may require an expiration date within a lifetime (else 400), and gives `allowedCidrs` to a token that names none.";
 const usageDetails =
   'Verifications per outcome code in buckets of the resolution (UTC minutes, hours or days) starting in [start, end), ' +
   'oldest first; buckets without verifications are left out. Defaults: resolution hour, end now, start one span before end ' +
@@ -235,6 +238,21 @@ export const routes = {
     query: losantClientQuerySchema,
     body: changePasswordSchema,
     response: { 200: authedUserSchema, ...errorResponses },
+  },
+  'me.patch': {
+    method: 'PATCH',
+    path: '/me',
+    ...tokenWrite,
+    accepts: ['all.User', 'me.*', 'me.patch'],
+    summary: 'Update the calling user',
+    description:
+      "Losant's me.patch for the fields latchkey's user has (email, firstName, lastName), and latchkey's `tokenPolicy`: " +
+      "what new tokens of the user's own applications and the user's tokens must meet (maxLifetime in seconds, " +
+      'requireExpiration, defaultAllowedCidrs) and what a leaked one becomes (leakPolicy). A policy given replaces the ' +
+      'whole policy; null removes it. Existing tokens are not changed.',
+    query: summaryQuerySchema,
+    body: mePatchSchema,
+    response: { 200: meSchema, ...errorResponses },
   },
   'userApiTokens.get': {
     method: 'GET',
@@ -396,6 +414,10 @@ export const routes = {
     ...tokenWrite,
     accepts: ['all.Organization', 'all.User', 'org.*', 'org.patch'],
     summary: 'Update an organization',
+    description:
+      "Admins only. latchkey's `tokenPolicy` sets what new tokens of the organization's applications must meet " +
+      '(maxLifetime in seconds, requireExpiration, defaultAllowedCidrs) and what a leaked one becomes (leakPolicy). A ' +
+      'policy given replaces the whole policy; null removes it. Existing tokens are not changed.',
     params: orgIdParamsSchema,
     query: summaryQuerySchema,
     body: orgPatchSchema,
@@ -525,6 +547,22 @@ export const routes = {
     params: applicationIdParamsSchema,
     query: auditLogQuerySchema,
     response: { 200: auditLogsSchema, ...errorResponses },
+  },
+  'githubSecretScanning.post': {
+    method: 'POST',
+    path: '/secret-scanning/github',
+    // GitHub's signature is the authentication (checked before the body is read as JSON).
+    authentication: 'none',
+    access: 'write',
+    summary: 'Leaked tokens reported by GitHub secret scanning',
+    description:
+      "GitHub's secret scanning partner endpoint, served only when the server has `--github-scanning-keys`. The body " +
+      'must be signed by one of those keys (`Github-Public-Key-Identifier`, `Github-Public-Key-Signature`: ECDSA P-256 ' +
+      "with SHA-256 over the raw body); otherwise 401 and nothing changes. Each real token found follows its owner's " +
+      "tokenPolicy.leakPolicy: deactivate (default), revoke (delete) or notify (audited only). Answers GitHub's " +
+      'feedback: true_positive for a real token, false_positive for anything else.',
+    body: githubSecretReportSchema,
+    response: { 200: githubSecretFeedbackSchema, 401: errorSchema, 400: errorSchema },
   },
   'openapi.get': {
     method: 'GET',

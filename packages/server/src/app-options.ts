@@ -1,5 +1,7 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
+import type { TrustProxy } from './http/client-address.js';
+import type { GithubScanningKeys } from './secret-scanning/github-keys.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { VerificationEventsOptions } from './events/verification-events.js';
 import type { Store } from './storage/port.js';
@@ -36,6 +38,14 @@ export interface AppOptions {
   usage?: UsageWriterOptions;
   /** Close the store when the app closes, after the last usage batch is written (the server; tests close their own). */
   closeStore?: boolean;
+  /**
+   * Whose address a request is (request.ip: audit entries, throttles, allowedCidrs):
+   * false (default) the socket's peer; true or a list of proxies, the address
+   * they forwarded in X-Forwarded-For (Fastify's trustProxy).
+   */
+  trustProxy?: TrustProxy;
+  /** Enables POST /secret-scanning/github for reports signed by one of these keys (secret-scanning/github-keys.ts). */
+  githubScanningKeys?: GithubScanningKeys;
 }
 
 export const defaultSessionTtlMs = 24 * 60 * 60 * 1000;

@@ -13,6 +13,7 @@ import { listenForInvalidations } from './cache-invalidation.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './auth/principal.js';
 import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
+import { clientAddress } from './http/client-address.js';
 import { createEarlyRefusal } from './http/early-refusal.js';
 import { createEarlyVerify } from './http/early-verify.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -47,6 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
     clientErrorHandler,
     routerOptions,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', requestHeadHook(app, limits.maxUrlLength));
@@ -89,7 +91,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reach: reachOf,
   };
   const authenticates = authenticatedRoutes(app, authenticate, routerOptions);
-  const refusal = createEarlyRefusal({ app, maxUrlLength: limits.maxUrlLength, authenticator, authenticates, throttle, refusals, now });
+  const refusal = createEarlyRefusal({
+    app,
+    maxUrlLength: limits.maxUrlLength,
+    authenticator,
+    authenticates,
+    throttle,
+    refusals,
+    now,
+    addressOf: clientAddress(options.trustProxy),
+  });
   const introspectionSecrets = [options.introspectionSecret, options.previousIntrospectionSecret].filter((s): s is string => !!s);
   if (introspectionSecrets.length === 0) early.refuse = refusal;
   else {
@@ -104,6 +115,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     early.refuse = (req, res) => verifyEarly(req, res) || refusal(req, res);
   }
 
-  await registerRoutes(app, ctx, { introspectionSecrets, sessionTtlMs: limits.sessionTtlMs });
+  await registerRoutes(app, ctx, {
+    introspectionSecrets,
+    sessionTtlMs: limits.sessionTtlMs,
+    ...(options.githubScanningKeys ? { githubScanningKeys: options.githubScanningKeys } : {}),
+  });
   return app;
 }

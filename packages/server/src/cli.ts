@@ -1,7 +1,16 @@
 // The `latchkey` command line.
 import { Command, Option } from 'commander';
 import { bootstrap } from './bootstrap.js';
-import { defaults, envDatabaseUrl, parseDurability, parseNonNegativeInteger, parsePort, parseRatelimitOnError } from './config.js';
+import {
+  defaults,
+  envDatabaseUrl,
+  parseDurability,
+  parseNonNegativeInteger,
+  parsePort,
+  parseRatelimitOnError,
+  parseTrustProxy,
+} from './config.js';
+import type { TrustProxy } from './http/client-address.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
@@ -80,6 +89,20 @@ export function buildCli(): Command {
     .addOption(
       limitOption('--shutdown-timeout <ms>', 'longest wait for in-flight requests on SIGTERM (default 10000)', 'LATCHKEY_SHUTDOWN_TIMEOUT'),
     )
+    .addOption(
+      new Option(
+        '--github-scanning-keys <file>',
+        "enables POST /secret-scanning/github: GitHub secret scanning's public keys (the JSON of api.github.com/meta/public_keys/secret_scanning), read at start",
+      ).env('LATCHKEY_GITHUB_SCANNING_KEYS'),
+    )
+    .addOption(
+      new Option(
+        '--trust-proxy [proxies]',
+        "take the client's address from X-Forwarded-For: from every proxy, or only these (addresses or CIDRs, comma-separated); off by default",
+      )
+        .env('LATCHKEY_TRUST_PROXY')
+        .argParser(parseTrustProxy),
+    )
     .action(
       async (opts: {
         port: number;
@@ -100,6 +123,8 @@ export function buildCli(): Command {
         shutdownTimeout?: number;
         usageMinuteRetention?: number;
         usageHourRetention?: number;
+        githubScanningKeys?: string;
+        trustProxy?: TrustProxy;
       }) => {
         const limits = {
           ...(opts.bodyLimit === undefined ? {} : { bodyLimit: opts.bodyLimit }),
@@ -125,6 +150,8 @@ export function buildCli(): Command {
             ...(opts.usageMinuteRetention === undefined ? {} : { minuteMs: opts.usageMinuteRetention * 3_600_000 }),
             ...(opts.usageHourRetention === undefined ? {} : { hourMs: opts.usageHourRetention * 86_400_000 }),
           },
+          ...(opts.githubScanningKeys ? { githubScanningKeysFile: opts.githubScanningKeys } : {}),
+          ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
         });
       },
     );

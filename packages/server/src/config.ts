@@ -1,4 +1,6 @@
 // Settings from flags, then environment, then defaults. One table, documented in the README.
+import { checkTrustProxy, type TrustProxy } from './http/client-address.js';
+
 export interface ServeConfig {
   port: number;
   host: string;
@@ -26,6 +28,10 @@ export interface ServeConfig {
   ratelimitOnError: 'allow' | 'deny';
   /** How long minute and hour usage buckets are kept (usage-writer.ts defaults when absent). */
   usageRetention?: Partial<{ minuteMs: number; hourMs: number }>;
+  /** GitHub secret scanning's public keys (GitHub's public_keys JSON), read at start: enables POST /secret-scanning/github. */
+  githubScanningKeysFile?: string;
+  /** Take the client's address from X-Forwarded-For: every proxy (true) or these proxies (off when absent). */
+  trustProxy?: TrustProxy;
 }
 
 export const defaults = {
@@ -59,6 +65,21 @@ export function parseNonNegativeInteger(value: string): number {
 
 export function parseDurability(value: string): ServeConfig['durability'] {
   if (value !== 'process' && value !== 'power') throw new Error(`Invalid durability: ${value} (process or power)`);
+  return value;
+}
+
+/**
+ * --trust-proxy's value: none (the bare flag), `true` or `1`: every proxy; `false`,
+ * `0` or empty: off; otherwise the proxies' addresses or CIDRs, comma-separated.
+ */
+export function parseTrustProxy(value: string | true): TrustProxy {
+  if (value === true || value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0' || value.trim() === '') return false;
+  try {
+    checkTrustProxy(value);
+  } catch (error) {
+    throw new Error(`Invalid --trust-proxy: ${(error as Error).message} (give the proxies' addresses or CIDRs, comma-separated)`);
+  }
   return value;
 }
 

@@ -39,6 +39,15 @@ export const errors = {
       'TooManyRequests',
       `The token's rate limit "${name}" (${limit} per ${durationMs} ms) is used up; retry after ${retryAfterSeconds} s`,
     ),
+  /** The token's allowedCidrs do not hold the request's address. */
+  addressNotAllowed: (address: string) =>
+    new ApiError('Forbidden', `This token is not allowed from this address (${address}): it is outside the token's allowedCidrs`),
+  /** POST /secret-scanning/github without a good signature of one of the configured keys. */
+  unsignedReport: () =>
+    new ApiError(
+      'Unauthorized',
+      'Signature check failed: sign the raw body with a key of --github-scanning-keys and send Github-Public-Key-Identifier and Github-Public-Key-Signature',
+    ),
   internal: () => new ApiError('Internal', 'An internal error occurred'),
   unavailable: () => new ApiError('Unavailable', 'The service is temporarily unavailable'),
 };

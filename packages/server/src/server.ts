@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { bootstrap, randomPassword } from './bootstrap.js';
 import type { ServeConfig } from './config.js';
 import { RedisRateLimiter } from './limits/redis-rate-limiter.js';
+import { readGithubScanningKeys } from './secret-scanning/github-keys.js';
 import { openStore } from './storage/open-store.js';
 
 const firstAdminEmail = 'admin@localhost';
@@ -28,6 +29,8 @@ function printFirstAdmin(email: string, password: string, token: string, applica
 }
 
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
+  // Before the store opens: a bad keys file stops the start with its reason.
+  const githubScanningKeys = config.githubScanningKeysFile ? readGithubScanningKeys(config.githubScanningKeysFile) : undefined;
   const store = await openStore(config.databaseUrl, { durability: config.durability });
   // The limiter logs through the app's logger, which exists only once the app does:
   // it connects after buildApp, so no outage goes unlogged.
@@ -48,6 +51,8 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     ...(config.usageRetention ? { usage: { retention: config.usageRetention } } : {}),
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     ...(config.previousIntrospectionSecret ? { previousIntrospectionSecret: config.previousIntrospectionSecret } : {}),
+    ...(githubScanningKeys ? { githubScanningKeys } : {}),
+    ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     logger: {
       level: config.logLevel,
       // Never log credentials, even if a serializer is changed to include headers.

@@ -13,6 +13,7 @@ import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { Store } from '../src/storage/port.js';
 import { newToken } from '../src/tokens/api-token-wire.js';
+import { AllowedCidrs } from '../src/tokens/allowed-cidrs.js';
 import { newUser } from '../src/users/new-user.js';
 
 const secret = 'early-verify-secret-of-the-test-suite';
@@ -27,6 +28,7 @@ const tokens = {
   credited: generateToken('application'),
   inactive: generateToken('application'),
   reader: generateToken('application'),
+  restricted: generateToken('application'),
 };
 
 async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
@@ -40,6 +42,7 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
     credited: { name: 'credited', credits: { remaining: 1 } },
     inactive: { name: 'inactive', status: 'inactive' as const },
     reader: { name: 'reader' },
+    restricted: { name: 'restricted' },
   };
   let n = 0;
   for (const [what, token] of Object.entries(tokens)) {
@@ -49,6 +52,7 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
       creator: { creatorType: 'user', creatorId: user.id, creatorName: 'test' },
       scope: what === 'reader' ? ['all.Device.read'] : ['all.Application'],
       expiresAt: what === 'plain' ? at + 3_600_000 : null,
+      allowedCidrs: what === 'restricted' ? AllowedCidrs.of(['10.0.0.0/8', '2001:db8::/32']) : null,
       at,
       hash: hashToken(token),
     });
@@ -132,6 +136,15 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
     ['rate limited', json({ token: tokens.limited })],
     ['credits', json({ token: tokens.credited, cost: 1 })],
     ['usage exceeded', json({ token: tokens.credited })],
+    ['ip inside allowedCidrs', json({ token: tokens.restricted, ip: '10.1.2.3' })],
+    ['ip inside allowedCidrs, again (the kept answer)', json({ token: tokens.restricted, ip: '10.1.2.4' })],
+    ['IPv6 inside allowedCidrs', json({ token: tokens.restricted, ip: '2001:db8::1' })],
+    ['ip outside allowedCidrs', json({ token: tokens.restricted, ip: '192.0.2.1' })],
+    ['ip outside allowedCidrs, again', json({ token: tokens.restricted, ip: '192.0.2.1' })],
+    ['IPv6 outside allowedCidrs', json({ token: tokens.restricted, ip: '2001:db9::1' })],
+    ['no ip for a token with allowedCidrs', json({ token: tokens.restricted })],
+    ['ip outside allowedCidrs, on an application', json({ token: tokens.restricted, ip: '192.0.2.1', applicationId })],
+    ['an ip for a token without allowedCidrs', json({ token: tokens.plain, ip: '192.0.2.1' })],
     ['charset', json({ token: tokens.plain }), { 'content-type': 'application/json; charset=utf-8' }],
     ['not JSON', '{"token": '],
     ['empty', ''],
@@ -163,6 +176,14 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
   // Both paths answered each kind of outcome (not, say, 400 to all).
   assert.match(statuses, /valid, with expiry and meta: 200/);
   assert.match(statuses, /not JSON: 400/);
+  // The address cases answered what they should on the early path (not, say, VALID to all).
+  const addressCases = cases.filter(([what]) => /allowedCidrs|an ip for/.test(what));
+  assert.equal(addressCases.length, 9);
+  for (const [what, body] of addressCases) {
+    const [head, bytes] = request(body);
+    const answer = JSON.parse((await exchange(early.port, head, bytes)).split('\r\n\r\n')[1]!) as { code: string; reason?: string };
+    assert.equal(`${answer.code} ${answer.reason ?? ''}`.trim(), /outside|no ip/.test(what) ? 'FORBIDDEN ip' : 'VALID', what);
+  }
   assert.match(statuses, /no secret: 401/);
 });
 

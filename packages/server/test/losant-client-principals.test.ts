@@ -22,7 +22,7 @@ type Call = (params?: Json) => Promise<Json>;
 interface LosantClient {
   setOption(name: string, value: unknown): void;
   auth: { authenticateUser: Call };
-  me: { get: Call };
+  me: { get: Call; patch: Call };
   applications: { get: Call; post: Call };
   application: { get: Call; patch: Call; delete: Call };
   orgs: { get: Call; post: Call };
@@ -177,6 +177,20 @@ test('losant-rest client: auth, me, user tokens, applications, orgs', async (t) 
     // The bootstrap user token (all.User) is a user credential too.
     const bootMe = await ok(createClient({ url, accessToken: ownerBoot.token }).me.get());
     assert.equal(bootMe.id, ownerBoot.userId);
+  });
+
+  await t.test("me.patch changes the user's names (and latchkey's tokenPolicy); a bad body is 400", async () => {
+    const me = await ok(client.me.patch({ user: { firstName: 'Grace', lastName: 'Hopper' } }));
+    const sent = last();
+    assert.equal(sent.method, 'PATCH');
+    assert.match(sent.url, /^\/me\?/);
+    assert.deepEqual(sent.body, { firstName: 'Grace', lastName: 'Hopper' });
+    assert.equal(me.fullName, 'Grace Hopper');
+    assert.equal(me.email, owner.email);
+    const policy = await ok(client.me.patch({ user: { tokenPolicy: { leakPolicy: 'notify' } } }));
+    assert.deepEqual(policy.tokenPolicy, { leakPolicy: 'notify' });
+    assert.equal((await ok(client.me.patch({ user: { tokenPolicy: null } }))).tokenPolicy, undefined);
+    await rejectsWith(client.me.patch({ user: { title: 'Rear Admiral' } }), 400, 'Validation');
   });
 
   await t.test('userApiTokens / userApiToken: create, list, get, patch, delete; state effective at once', async () => {

@@ -5,14 +5,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routeMounts, routeNames, routes } from '@latchkey/contract';
 import { build } from './helpers/build.js';
+import { githubSigner } from './helpers/github-scanning.js';
 import { servedRoutes } from './helpers/served-routes.js';
 
 const key = (method: string, path: string) => `${method} ${path}`;
 const underMount = (path: string) => routeMounts.find((mount) => new RegExp(`^${mount.prefix}(?:[/*]|$)`).test(path));
 
 test('every route the server registers is in the route table, and every table route is registered', async (t) => {
-  // With introspection enabled, so that every route of the table exists.
-  const h = await build(t, { introspectionSecret: 'introspection-secret-of-the-test-suite' });
+  // With introspection and GitHub secret scanning enabled, so that every route of the table exists.
+  const h = await build(t, {
+    introspectionSecret: 'introspection-secret-of-the-test-suite',
+    app: { githubScanningKeys: githubSigner(t).keys },
+  });
   const served = servedRoutes(h.app);
   const table = new Set(routeNames.map((name) => key(routes[name].method, routes[name].path)));
   const mounted = new Set<string>();
@@ -31,7 +35,10 @@ test('every route the server registers is in the route table, and every table ro
 });
 
 test('/openapi.json describes each visible table route with its summary and operation id', async (t) => {
-  const h = await build(t, { introspectionSecret: 'introspection-secret-of-the-test-suite' });
+  const h = await build(t, {
+    introspectionSecret: 'introspection-secret-of-the-test-suite',
+    app: { githubScanningKeys: githubSigner(t).keys },
+  });
   const document = (await h.app.inject({ url: '/openapi.json' })).json<{
     paths: Record<string, Record<string, { summary?: string; operationId?: string }>>;
   }>();

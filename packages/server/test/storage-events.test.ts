@@ -95,6 +95,11 @@ const writes: Record<string, Case> = {
     });
     return (e) => e.kind === 'sessions' && e.userId === f.userId && e.kept === kept.id;
   },
+  async updateUser(store, f) {
+    const updated = await store.updateUser(f.userId, { tokenPolicy: { requireExpiration: true } }, t0 + 1);
+    assert.ok(updated && updated !== 'email-taken');
+    return (e) => e.kind === 'user' && e.id === f.userId;
+  },
   async createApplication(store, f) {
     const id = newId();
     await store.createApplication({ id, ownerType: 'user', ownerId: f.userId, name: 'B', description: '', createdAt: t0, updatedAt: t0 });

@@ -1,7 +1,7 @@
 // The storage contract suite: every adapter must pass the same tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newId } from '@latchkey/contract';
+import { newId, type TokenPolicy } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import type { NewToken, Store, StoreEvent, TokenListQuery, UsageCount } from '../src/storage/port.js';
 import { refillSince } from '../src/tokens/credit-refill.js';
@@ -707,6 +707,72 @@ for (const adapter of adapters) {
     await store.deleteApplication(app);
     assert.deepEqual(await store.readUsage({ ...range, resolution: 'minute' }), []);
     assert.equal((await store.readUsage({ ...range, ownerId: other, resolution: 'minute' })).length, 1);
+  });
+
+  test(`${adapter.name}: token policies, allowedCidrs and audit details round-trip; a user's email stays unique`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const userId = await seedUser(store, 'policy@example.com');
+    const otherId = await seedUser(store, 'taken@example.com');
+    const policy: TokenPolicy = { maxLifetime: 86_400, requireExpiration: true, defaultAllowedCidrs: ['10.0.0.0/8'], leakPolicy: 'revoke' };
+    const updated = await store.updateUser(userId, { firstName: 'New', email: 'Moved@Example.com', tokenPolicy: policy }, t0 + 1);
+    assert.ok(updated && updated !== 'email-taken');
+    assert.deepEqual(
+      [updated.firstName, updated.email, updated.tokenPolicy, updated.updatedAt],
+      ['New', 'moved@example.com', policy, t0 + 1],
+    );
+    assert.deepEqual((await store.getUser(userId))?.tokenPolicy, policy);
+    assert.equal(await store.updateUser(userId, { email: 'TAKEN@example.com' }, t0 + 2), 'email-taken');
+    assert.equal((await store.getUser(userId))?.email, 'moved@example.com', 'nothing changed');
+    assert.equal((await store.getUser(otherId))?.email, 'taken@example.com');
+    assert.equal(await store.updateUser(newId(), { firstName: 'x' }, t0), undefined);
+    const cleared = await store.updateUser(userId, { tokenPolicy: null }, t0 + 3);
+    assert.ok(cleared && cleared !== 'email-taken' && cleared.tokenPolicy === undefined && cleared.firstName === 'New');
+
+    const orgId = newId();
+    await store.createOrganization({ id: orgId, name: 'O', description: '', createdAt: t0, updatedAt: t0 }, userId);
+    assert.equal((await store.getOrganization(orgId))?.tokenPolicy, undefined);
+    assert.deepEqual((await store.updateOrganization(orgId, { tokenPolicy: { maxLifetime: 60 } }, t0 + 1))?.tokenPolicy, {
+      maxLifetime: 60,
+    });
+    assert.deepEqual(
+      (await store.listOrganizations(userId, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 })).items[0]?.tokenPolicy,
+      {
+        maxLifetime: 60,
+      },
+    );
+    assert.equal((await store.updateOrganization(orgId, { name: 'P', tokenPolicy: null }, t0 + 2))?.tokenPolicy, undefined);
+
+    const appId = await seedApp(store, userId);
+    const { AllowedCidrs } = await import('../src/tokens/allowed-cidrs.js');
+    const limited = token(appId, 'limited', { allowedCidrs: AllowedCidrs.of(['10.0.0.0/8', '2001:db8::/32']) });
+    await store.createToken(limited);
+    const read = await store.findTokenByHash(limited.hash);
+    assert.deepEqual(read?.allowedCidrs?.list, ['10.0.0.0/8', '2001:db8::/32']);
+    assert.equal(read?.allowedCidrs?.allows('10.1.2.3'), true, 'parsed when read');
+    assert.equal((await store.getToken('application', appId, limited.id))?.allowedCidrs?.allows('2001:db8::1'), true);
+    const widened = await store.updateToken('application', appId, limited.id, { allowedCidrs: AllowedCidrs.of(['0.0.0.0/0']) }, t0 + 1);
+    assert.deepEqual(widened?.allowedCidrs?.list, ['0.0.0.0/0']);
+    assert.equal((await store.updateToken('application', appId, limited.id, { allowedCidrs: null }, t0 + 2))?.allowedCidrs, null);
+    assert.equal((await store.getToken('application', appId, limited.id))?.allowedCidrs, null);
+
+    const entry = {
+      id: newId(),
+      at: t0,
+      actorType: 'github' as const,
+      actorId: null,
+      action: 'applicationApiToken.leak',
+      targetType: 'apiToken' as const,
+      targetId: limited.id,
+      applicationId: appId,
+      orgId: null,
+      sourceAddress: '192.0.2.1',
+      outcome: 'success' as const,
+      detail: { url: 'https://github.com/o/r/blob/main/x', source: 'content', leakPolicy: 'notify' },
+    };
+    await store.recordAudit(entry);
+    const { items } = await store.listAudit({ applicationId: appId, sortDirection: 'desc', page: 0, perPage: 1 });
+    assert.deepEqual(items[0], entry);
   });
 
   test(`${adapter.name}: ping answers`, async (t) => {

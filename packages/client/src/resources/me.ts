@@ -1,5 +1,5 @@
 // Losant resource "Me": the calling user.
-import { routes, type AuthedUser, type ChangePassword, type Me } from '@latchkey/contract';
+import { routes, type AuthedUser, type ChangePassword, type Me, type MePatch } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ClientQuery, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -14,11 +14,14 @@ export interface MeResource {
    * `client.setOption('accessToken', token)`).
    */
   changePassword: (params: ClientQuery & { data: ChangePassword }, options?: RequestOptions) => Promise<AuthedUser>;
+  /** `PATCH /me`: email, names, and latchkey's tokenPolicy (null removes it). */
+  patch: (params: SummaryQuery & { user: MePatch }, options?: RequestOptions) => Promise<Me>;
 }
 
 export function meResource(send: Send): MeResource {
   return {
     get: endpoint(send, routes['me.get']),
     changePassword: endpoint(send, routes['me.changePassword'], 'data'),
+    patch: endpoint(send, routes['me.patch'], 'user'),
   };
 }

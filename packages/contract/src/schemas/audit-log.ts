@@ -19,7 +19,8 @@ export const auditLogEntrySchema = {
   properties: {
     id: idSchema,
     creationDate: dateTimeSchema,
-    actorType: { type: 'string', enum: ['user', 'apiToken', 'operator', 'anonymous'] },
+    /** `github`: GitHub secret scanning reported a leak (authenticated by its signature). */
+    actorType: { type: 'string', enum: ['user', 'apiToken', 'operator', 'anonymous', 'github'] },
     actorId: { type: 'string' },
     action: { type: 'string' },
     targetType: { type: 'string' },
@@ -28,6 +29,8 @@ export const auditLogEntrySchema = {
     orgId: idSchema,
     sourceAddress: { type: 'string' },
     outcome: { type: 'string', enum: ['success', 'failure'] },
+    /** What the entry records beyond its target: for a leak, `url` and `source` (where it was reported) and `leakPolicy`. */
+    detail: { type: 'object', additionalProperties: { type: 'string' } },
   },
   required: ['id', 'creationDate', 'actorType', 'action', 'targetType', 'outcome'],
 } as const;

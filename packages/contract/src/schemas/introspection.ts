@@ -10,6 +10,8 @@ export const introspectionRequestSchema = {
     token_type_hint: { type: 'string', maxLength: 64 },
     /** latchkey: also report whether the token reaches this application. */
     application_id: idSchema,
+    /** latchkey: the caller's client address; a token with allowedCidrs is inactive unless it lies inside them. */
+    ip: { type: 'string', minLength: 2, maxLength: 45 },
   },
   required: ['token'],
   additionalProperties: false,

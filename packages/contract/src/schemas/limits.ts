@@ -1,7 +1,9 @@
 // What a token may spend: named rate limits, credits (with an optional refill) and
-// meta, latchkey's additions to Losant's API Token. Optional everywhere: a token
+// meta, and where it may be used from (allowedCidrs, schemas/token-policy.ts):
+// latchkey's additions to Losant's API Token. Optional everywhere: a token
 // without them is exactly Losant's.
 import type { FromSchema } from 'json-schema-to-ts';
+import { allowedCidrsSchema } from './token-policy.js';
 
 export const maxRatelimits = 5;
 export const maxRatelimitLimit = 1_000_000_000;
@@ -73,6 +75,7 @@ export const limitProperties = {
   ratelimits: { type: 'array', items: { ...ratelimitSchema, required: ['name', 'limit', 'duration', 'autoApply'] } },
   credits: creditsSchema,
   meta: metaSchema,
+  allowedCidrs: allowedCidrsSchema,
 } as const;
 
 /** The limits' properties of a create body. */
@@ -80,11 +83,14 @@ export const limitPostProperties = {
   ratelimits: ratelimitsSchema,
   credits: { anyOf: [creditsSchema, { type: 'null' }] },
   meta: metaSchema,
+  /** Absent: the owner's tokenPolicy.defaultAllowedCidrs, if any. */
+  allowedCidrs: allowedCidrsSchema,
 } as const;
 
-/** The limits' properties of a patch body: [] clears ratelimits, null clears credits or meta. */
+/** The limits' properties of a patch body: [] clears ratelimits or allowedCidrs, null clears credits or meta. */
 export const limitPatchProperties = {
   ratelimits: ratelimitsSchema,
   credits: { anyOf: [creditsPatchSchema, { type: 'null' }] },
   meta: { anyOf: [metaSchema, { type: 'null' }] },
+  allowedCidrs: allowedCidrsSchema,
 } as const;

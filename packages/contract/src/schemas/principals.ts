@@ -7,6 +7,7 @@ import { roles } from '../role-names.js';
 import { applicationScopes, userGroupScopes } from '../scopes.js';
 import { dateTimeSchema, idSchema, losantClientQuery, pagingQuery } from './common.js';
 import { apiTokenPatchSchema, applicationApiTokenPostSchema } from './api-token.js';
+import { tokenPolicyPatchSchema, tokenPolicySchema } from './token-policy.js';
 
 /** Scopes a user token or session may carry. */
 export const userTokenScopes = [...userGroupScopes, ...applicationScopes] as const;
@@ -81,10 +82,29 @@ export const meSchema = {
     creationDate: dateTimeSchema,
     lastUpdated: dateTimeSchema,
     passwordLastUpdated: dateTimeSchema,
+    /** latchkey: what the user requires of the tokens of their own applications and their user tokens. */
+    tokenPolicy: tokenPolicySchema,
   },
   required: ['id', 'userId', 'email', 'creationDate', 'lastUpdated'],
 } as const;
 export type Me = FromSchema<typeof meSchema>;
+
+/**
+ * Body of PATCH /me: Losant's Me Patch, less what latchkey's user does not have
+ * (company, title, phone, location, url, tokenCutoff) and the password (PATCH
+ * /me/changePassword checks the current one), plus latchkey's tokenPolicy.
+ */
+export const mePatchSchema = {
+  type: 'object',
+  properties: {
+    email: userCredentialsSchema.properties.email,
+    firstName: { type: 'string', minLength: 1, maxLength: 1024 },
+    lastName: { type: 'string', minLength: 1, maxLength: 1024 },
+    tokenPolicy: tokenPolicyPatchSchema,
+  },
+  additionalProperties: false,
+} as const;
+export type MePatch = FromSchema<typeof mePatchSchema>;
 
 /** Body of POST /me/tokens (API Token Post, without Losant's role-limiting fields). */
 export const userApiTokenPostSchema = {
@@ -226,6 +246,8 @@ export const orgSchema = {
     name: { type: 'string', minLength: 1, maxLength: 255 },
     description: { type: 'string', maxLength: 32767 },
     members: { type: 'array', items: orgMemberSchema },
+    /** latchkey: what the organization requires of its applications' tokens. */
+    tokenPolicy: tokenPolicySchema,
   },
   required: ['id', 'orgId', 'creationDate', 'lastUpdated', 'name', 'members'],
 } as const;
@@ -251,7 +273,7 @@ export type OrgPost = FromSchema<typeof orgPostSchema>;
 
 export const orgPatchSchema = {
   type: 'object',
-  properties: orgPostSchema.properties,
+  properties: { ...orgPostSchema.properties, tokenPolicy: tokenPolicyPatchSchema },
   additionalProperties: false,
 } as const;
 export type OrgPatch = FromSchema<typeof orgPatchSchema>;

@@ -17,6 +17,9 @@ export const verificationCodes = [
 ] as const;
 export type VerificationCode = (typeof verificationCodes)[number];
 
+/** The `reason` of a refusal that one code covers for more than one cause. */
+export const verificationReasons = ['ip'] as const;
+
 export const verifyRequestSchema = {
   type: 'object',
   properties: {
@@ -40,7 +43,10 @@ export const verifyRequestSchema = {
         additionalProperties: false,
       },
     },
-    /** The caller's client address, recorded for allowlists. */
+    /**
+     * The caller's client address: a token with allowedCidrs is FORBIDDEN (reason
+     * ip) unless this is an address inside them; without it, it cannot be proved.
+     */
     ip: { type: 'string', minLength: 2, maxLength: 45 },
   },
   required: ['token'],
@@ -75,6 +81,8 @@ export const verifyAnswerSchema = {
     meta: metaSchema,
     credits: { type: 'object', properties: { remaining: { type: 'integer' } }, required: ['remaining'] },
     ratelimits: { type: 'array', items: ratelimitStateSchema },
+    /** Why a FORBIDDEN answer refused: `ip`, the address is not in the token's allowedCidrs (absent: the application). */
+    reason: { type: 'string', enum: verificationReasons },
   },
   required: ['valid', 'code'],
 } as const;

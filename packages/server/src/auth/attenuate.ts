@@ -1,10 +1,11 @@
 // Attenuation: a caller may only create (or re-activate) a token whose authority
 // lies within its own, that expires no later than itself, and whose limits (rate
-// limits, credits) are no looser than its own. Losant lets a token mint a stronger
-// one; latchkey does not.
+// limits, credits, allowedCidrs) are no looser than its own. Losant lets a token
+// mint a stronger one; latchkey does not.
 import { authorityOf, firstUngrantable, userGroupScopes } from '@latchkey/contract';
 import { errors } from '../errors.js';
 import type { TokenCredits, TokenRatelimit } from '../storage/port.js';
+import type { AllowedCidrs } from '../tokens/allowed-cidrs.js';
 import { effectiveRemaining } from '../tokens/credit-refill.js';
 import { authorityOn, type ApplicationAccess } from './authorize.js';
 import type { Principal, UserPrincipal } from './principal.js';
@@ -60,6 +61,8 @@ export function assertGrantableToUser(principal: UserPrincipal, scopes: readonly
 export interface TokenLimits {
   ratelimits: readonly TokenRatelimit[];
   credits: TokenCredits | null;
+  /** Where it may be used from; null: anywhere. */
+  allowedCidrs: AllowedCidrs | null;
 }
 
 const perDuration = (r: TokenRatelimit) => `${r.limit} per ${r.duration} ms`;
@@ -132,4 +135,26 @@ function assertCredits(own: TokenCredits | null, granted: TokenCredits | null, n
 export function assertLimitsGrantable(caller: TokenLimits, granted: TokenLimits, now: number): void {
   assertRatelimits(caller.ratelimits, granted.ratelimits);
   assertCredits(caller.credits, granted.credits, now);
+  assertAllowedCidrs(caller.allowedCidrs, granted.allowedCidrs);
+}
+
+/**
+ * A caller held to allowedCidrs grants only tokens held to ranges inside them:
+ * otherwise it could mint a token to use from anywhere. Named, never inherited
+ * (as ratelimits), so a grant says what it holds.
+ */
+function assertAllowedCidrs(own: AllowedCidrs | null, granted: AllowedCidrs | null): void {
+  if (own === null) return;
+  const list = own.list.join(', ');
+  if (granted === null) {
+    throw errors.forbidden(
+      `Cannot grant a token without allowedCidrs: the caller may only be used from ${list}, so every token it grants must be too`,
+    );
+  }
+  const outside = own.firstOutside(granted);
+  if (outside !== undefined) {
+    throw errors.forbidden(
+      `Cannot grant allowedCidrs entry ${JSON.stringify(outside)}: it lies outside the caller's own allowedCidrs (${list})`,
+    );
+  }
 }

@@ -1,7 +1,8 @@
 // The onRequest hook of every authenticated route: resolves the bearer token into
 // `request.principal`, or answers 401 (429 when the address is throttled, or when
-// the token's own autoApply rate limits are used up). Every verification of a known
-// token is counted in the usage counter.
+// the token's own autoApply rate limits are used up; 403 when the request's address
+// is outside the token's allowedCidrs). Every verification of a known token is
+// counted in the usage counter.
 import { rateLimitField, rateLimitPolicyField, retryAfterSeconds, type RatelimitState } from '@latchkey/contract';
 import type { FastifyReply, onRequestHookHandler } from 'fastify';
 import { errors } from '../errors.js';
@@ -50,6 +51,13 @@ export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestH
         return;
       }
       const { record } = inspection;
+      // One property for a token without allowedCidrs. The address is request.ip:
+      // the socket's, or with --trust-proxy the client's the proxies forwarded.
+      if (record.allowedCidrs !== null && !record.allowedCidrs.allows(request.ip)) {
+        usage.count(record, 'FORBIDDEN', at);
+        sendError(reply, errors.addressNotAllowed(request.ip));
+        return;
+      }
       request.principal = inspection.principal;
       const limits = record.ratelimits.length === 0 ? [] : limitRequests(record, undefined);
       if (limits.length === 0) {

@@ -34,6 +34,7 @@ function toPrincipal(record: TokenRecord): Principal {
     issuedAt: record.createdAt,
     ratelimits: record.ratelimits,
     credits: record.credits,
+    allowedCidrs: record.allowedCidrs,
   };
   return record.ownerType === 'application'
     ? { kind: 'application', applicationId: record.ownerId, ...credential }

@@ -1,5 +1,6 @@
 // Who is calling. Resolved from the bearer token by authenticate.ts.
 import type { TokenCredits, TokenRatelimit } from '../storage/port.js';
+import type { AllowedCidrs } from '../tokens/allowed-cidrs.js';
 
 export interface TokenCredential {
   tokenId: string;
@@ -16,6 +17,8 @@ export interface TokenCredential {
    * spend does not refresh the cache, so a grant checks the stored balance.
    */
   credits: TokenCredits | null;
+  /** Where the token may be used from (null: anywhere); what it grants must lie within them. */
+  allowedCidrs: AllowedCidrs | null;
 }
 
 export interface ApplicationPrincipal extends TokenCredential {

@@ -28,10 +28,12 @@ export interface EarlyRefusalParts {
   throttle: AuthFailureThrottle;
   refusals: Refusals;
   now: () => number;
+  /** The client's address as Fastify's request.ip has it (http/client-address.ts). */
+  addressOf: (req: IncomingMessage) => string;
 }
 
 export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
-  const { app, maxUrlLength, authenticator, authenticates, throttle, refusals, now } = parts;
+  const { app, maxUrlLength, authenticator, authenticates, throttle, refusals, now, addressOf } = parts;
   // Past the limit a flood gets nothing but 429s: their header list (one per wait,
   // at most a window's seconds) is built once, like the 401's.
   const tooManyHeaders = new BoundedCache<number, string[]>({ max: 64 });
@@ -40,8 +42,8 @@ export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
     const url = req.url ?? '';
     if (url.length > maxUrlLength || authenticator.kind(bearerToken(req.headers.authorization)) !== undefined) return false;
     if (!authenticates(req.method, url)) return false;
-    // What Fastify's request.ip is without trustProxy (which latchkey does not set).
-    const ip = req.socket.remoteAddress ?? '';
+    // What Fastify's request.ip is, so both paths throttle the same address.
+    const ip = addressOf(req);
     const at = now();
     const wait = throttle.retryAfter(ip, at);
     if (wait > 0) {

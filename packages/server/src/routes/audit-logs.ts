@@ -22,6 +22,7 @@ export function toAuditLogEntry(entry: AuditEntry): AuditLogEntry {
   if (entry.applicationId !== null) out.applicationId = entry.applicationId;
   if (entry.orgId !== null) out.orgId = entry.orgId;
   if (entry.sourceAddress !== null) out.sourceAddress = entry.sourceAddress;
+  if (entry.detail !== undefined) out.detail = entry.detail;
   return out;
 }
 

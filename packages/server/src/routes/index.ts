@@ -18,6 +18,8 @@ import openApiRoutes, { openApiHandlers } from './openapi.js';
 import orgsHandlers from './orgs.js';
 import { registerTable } from './register-table.js';
 import { secretRoutes } from './secret-routes.js';
+import { secretScanningRoutes } from './secret-scanning.js';
+import type { GithubScanningKeys } from '../secret-scanning/github-keys.js';
 import usageHandlers from './usage.js';
 import userApiTokensHandlers from './user-api-tokens.js';
 
@@ -25,15 +27,17 @@ export interface RouteOptions {
   /** Enables the data plane's routes (POST /introspect, /verify, …) for callers presenting one of these secrets as a bearer token. */
   introspectionSecrets: readonly string[];
   sessionTtlMs: number;
+  /** Enables POST /secret-scanning/github, for reports signed by one of these keys. */
+  githubScanningKeys?: GithubScanningKeys;
 }
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext, options: RouteOptions): Promise<void> {
   // Before any route: @fastify/swagger collects routes as they are added.
   await openApiRoutes(app);
-  // The data plane's routes are registered in a scope of their own, and only when enabled.
+  // The data plane's routes, and GitHub's secret scanning, are registered in scopes of their own, and only when enabled.
   // One throttle for every password check: sign-in's and a password change's.
   const throttle = new LoginThrottle();
-  const handlers: Handlers<Exclude<RouteName, SecretRouteName>> = {
+  const handlers: Handlers<Exclude<RouteName, SecretRouteName | 'githubSecretScanning.post'>> = {
     ...healthHandlers(ctx),
     ...authHandlers(ctx, { sessionTtlMs: options.sessionTtlMs, throttle }),
     ...meHandlers(ctx, { sessionTtlMs: options.sessionTtlMs, throttle }),
@@ -49,5 +53,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
   };
   registerTable(app, handlers, { token: ctx.authenticate });
   if (options.introspectionSecrets.length > 0) secretRoutes(app, ctx, options.introspectionSecrets);
+  if (options.githubScanningKeys) secretScanningRoutes(app, ctx, options.githubScanningKeys);
   await consoleRoutes(app);
 }

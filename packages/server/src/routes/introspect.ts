@@ -6,6 +6,8 @@
 // Beyond RFC 7662: with `application_id`, the answer also says whether the token
 // reaches that application, with the application's owner type and the member's
 // role, so a verifier can decide an action with the same scope algebra as latchkey.
+// A token with allowedCidrs is active only for an `ip` inside them: without one the
+// address cannot be proved, as on /verify.
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Introspection, IntrospectionRequest } from '@latchkey/contract';
@@ -18,9 +20,13 @@ export default function introspectHandlers(ctx: AppContext): Handlers<'introspec
     'introspect.post': async (request: FastifyRequest<{ Body: IntrospectionRequest }>): Promise<Introspection> => {
       const now = ctx.now();
       const inspection = await ctx.authenticator.inspect(request.body.token, now);
+      const { record, principal } = inspection;
+      if (record?.allowedCidrs && principal !== undefined && !record.allowedCidrs.allows(request.body.ip)) {
+        ctx.usage.count(record, 'FORBIDDEN', now);
+        return { active: false };
+      }
       // Counted like every verification (an unknown token has nothing to count under).
-      if (inspection.record) ctx.usage.count(inspection.record, inspection.code, now);
-      const { principal } = inspection;
+      if (record) ctx.usage.count(record, inspection.code, now);
       if (principal === undefined) return { active: false };
       const out: Introspection = {
         active: true,

@@ -19,13 +19,14 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { OrganizationRecord, Role, Store } from '../storage/port.js';
 import type { Handlers } from './handlers.js';
+import { assertValidTokenPolicy } from '../tokens/token-policy.js';
 import { auditEntry } from './audit-entry.js';
 import { pageMeta, toPageQuery } from './page-query.js';
 import { iso } from './wire.js';
 
 async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
   const members = await store.listMembers(record.id);
-  return {
+  const org: Org = {
     id: record.id,
     orgId: record.id,
     name: record.name,
@@ -34,6 +35,8 @@ async function toOrg(store: Store, record: OrganizationRecord): Promise<Org> {
     lastUpdated: iso(record.updatedAt),
     members: members.map((m) => ({ userId: m.userId, email: m.email, firstName: m.firstName, lastName: m.lastName, role: m.role })),
   };
+  if (record.tokenPolicy) org.tokenPolicy = record.tokenPolicy;
+  return org;
 }
 
 export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteName, `org.${string}` | `orgs.${string}`>> {
@@ -86,6 +89,7 @@ export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteNam
 
     'org.patch': async (request: FastifyRequest<{ Params: OrgIdParams; Body: OrgPatch }>): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.patch', request.params.orgId);
+      assertValidTokenPolicy(request.body.tokenPolicy, 'body/tokenPolicy');
       const at = Math.max(ctx.now(), organization.updatedAt + 1);
       const updated = await ctx.store.updateOrganization(
         organization.id,

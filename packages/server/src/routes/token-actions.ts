@@ -11,6 +11,8 @@ import { errors } from '../errors.js';
 import type { TokenListQuery, TokenRecord } from '../storage/port.js';
 import { newToken, toApiToken, tokenPatch, type ApiTokenCreate } from '../tokens/api-token-wire.js';
 import { assertCreditsPatchable, assertValidLimits } from '../tokens/limits-validation.js';
+import { allowedCidrsFromWire } from '../tokens/allowed-cidrs.js';
+import { enforceTokenPolicy } from '../tokens/token-policy.js';
 import { auditEntry } from './audit-entry.js';
 import { paging } from './page-query.js';
 
@@ -65,7 +67,8 @@ export async function listTokens(ctx: AppContext, owner: TokenOwner, params: Api
 
 /**
  * Mints a token. `assertGrantable` is the owner-specific attenuation check; it runs
- * before anything is written.
+ * before anything is written, after the owner's tokenPolicy (which also gives the
+ * allowedCidrs of a token that names none).
  */
 export async function createToken(
   ctx: AppContext,
@@ -78,6 +81,10 @@ export async function createToken(
   const expiresAt = futureDate(body.expirationDate, now);
   const scope = body.scope ?? [owner.ownerType === 'application' ? 'all.Application' : 'all.User'];
   assertValidLimits(body);
+  const named = allowedCidrsFromWire(body.allowedCidrs, 'body/allowedCidrs');
+  const policy = await enforceTokenPolicy(ctx.store, owner, expiresAt, now);
+  const defaults = policy?.policy.defaultAllowedCidrs;
+  const allowedCidrs = named !== undefined ? named : allowedCidrsFromWire(defaults, 'tokenPolicy/defaultAllowedCidrs');
   assertGrantable(scope, expiresAt);
   const token = generateToken(owner.ownerType);
   // One object, stored and rendered (its hash never is), taking the body's plain
@@ -89,6 +96,7 @@ export async function createToken(
     creator: await creatorOf(ctx.store, request.principal),
     scope,
     expiresAt,
+    allowedCidrs,
     at: now,
     hash: hashToken(token),
   });
@@ -128,10 +136,11 @@ export async function patchToken(
   // lastUpdated always moves forward, even within one millisecond of the last write.
   const updatedAt = Math.max(ctx.now(), current.updatedAt + 1);
   const changes = tokenPatch(patch, current, updatedAt);
-  if (reactivated || changes.ratelimits !== undefined || changes.credits !== undefined) {
+  if (reactivated || changes.ratelimits !== undefined || changes.credits !== undefined || changes.allowedCidrs !== undefined) {
     const after = {
       ratelimits: changes.ratelimits ?? current.ratelimits,
       credits: changes.credits === undefined ? current.credits : changes.credits,
+      allowedCidrs: changes.allowedCidrs === undefined ? current.allowedCidrs : changes.allowedCidrs,
     };
     assertLimitsGrantable(await callerLimits(ctx, request.principal), after, updatedAt);
   }

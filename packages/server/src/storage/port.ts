@@ -1,7 +1,16 @@
 // The storage port: everything the server needs from a database, in domain terms.
 // Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
 // is the one contract suite every adapter must pass.
-import type { ApiTokenFilterField, ApiTokenSortField, Meta, Role, UsageResolution, VerificationCode } from '@latchkey/contract';
+import type {
+  ApiTokenFilterField,
+  ApiTokenSortField,
+  Meta,
+  Role,
+  TokenPolicy,
+  UsageResolution,
+  VerificationCode,
+} from '@latchkey/contract';
+import type { AllowedCidrs } from '../tokens/allowed-cidrs.js';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
 export type OwnerType = 'application' | 'user' | 'session';
@@ -62,6 +71,8 @@ export interface TokenRecord {
   credits: TokenCredits | null;
   /** Stored and returned as given, never interpreted. */
   meta: Meta | null;
+  /** The addresses the token may be used from, parsed when the record is built; null: anywhere. */
+  allowedCidrs: AllowedCidrs | null;
   /**
    * Bumped by every change to the stored token, lastUsedAt included: a rendering
    * made at one version is current for as long as the version is.
@@ -81,7 +92,8 @@ export interface NewToken extends Omit<TokenRecord, 'lastUsedAt' | 'version'> {
 export interface AuditEntry {
   id: string;
   at: number;
-  actorType: 'user' | 'apiToken' | 'operator' | 'anonymous';
+  /** 'github': GitHub secret scanning, authenticated by its signature. */
+  actorType: 'user' | 'apiToken' | 'operator' | 'anonymous' | 'github';
   /** User or token id; the attempted email for a failed login; null for an operator. */
   actorId: string | null;
   /** `<resource>.<verb>`, e.g. applicationApiToken.delete, auth.login. */
@@ -92,7 +104,12 @@ export interface AuditEntry {
   orgId: string | null;
   sourceAddress: string | null;
   outcome: 'success' | 'failure';
+  /** What the entry records beyond its target (a leak: where it was reported, the policy applied); absent: nothing. */
+  detail?: AuditDetail;
 }
+
+/** Named facts of an audit entry, e.g. a leak's `url`, `source` and `leakPolicy`. */
+export type AuditDetail = Readonly<Record<string, string>>;
 
 export interface AuditQuery {
   applicationId?: string;
@@ -113,6 +130,8 @@ export interface TokenPatch {
   /** The whole new value (the route merges a partial patch into the current one). */
   credits?: TokenCredits | null;
   meta?: Meta | null;
+  /** null: no restriction. */
+  allowedCidrs?: AllowedCidrs | null;
 }
 
 /**
@@ -152,6 +171,23 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   passwordUpdatedAt: number;
+  /** What the user's own applications' tokens and the user's tokens must meet; absent: nothing. */
+  tokenPolicy?: TokenPolicy;
+}
+
+/** What PATCH /me may change. tokenPolicy null removes it. */
+export interface UserPatch {
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  tokenPolicy?: TokenPolicy | null;
+}
+
+/** What an organization's update may change. tokenPolicy null removes it. */
+export interface OrganizationPatch {
+  name?: string;
+  description?: string;
+  tokenPolicy?: TokenPolicy | null;
 }
 
 export interface ApplicationRecord {
@@ -172,6 +208,8 @@ export interface OrganizationRecord {
   description: string;
   createdAt: number;
   updatedAt: number;
+  /** What the organization's applications' tokens must meet; absent: nothing. */
+  tokenPolicy?: TokenPolicy;
 }
 
 export interface MemberRecord {
@@ -401,6 +439,11 @@ export interface Store extends HotReads {
    * changes: a new password always ends the sessions made with the old one.
    */
   endSessions(userId: string, end: SessionsEnd): Promise<SessionsEnded | undefined>;
+  /**
+   * Applies the patch and sets updatedAt; undefined when no such user, 'email-taken'
+   * (changing nothing) when another user has the email.
+   */
+  updateUser(id: string, patch: UserPatch, at: number, audit?: AuditEntry): Promise<UserRecord | undefined | 'email-taken'>;
 
   createApplication(application: ApplicationRecord, audit?: AuditEntry): Promise<void>;
   /**
@@ -424,12 +467,7 @@ export interface Store extends HotReads {
   createOrganization(organization: OrganizationRecord, adminUserId: string, audit?: AuditEntry): Promise<void>;
   getOrganization(id: string): Promise<OrganizationRecord | undefined>;
   listOrganizations(userId: string, query: PageQuery): Promise<{ items: OrganizationRecord[]; totalCount: number }>;
-  updateOrganization(
-    id: string,
-    patch: { name?: string; description?: string },
-    at: number,
-    audit?: AuditEntry,
-  ): Promise<OrganizationRecord | undefined>;
+  updateOrganization(id: string, patch: OrganizationPatch, at: number, audit?: AuditEntry): Promise<OrganizationRecord | undefined>;
   /** Refuses (returns 'has-applications') while the organization owns applications. */
   deleteOrganization(id: string, audit?: AuditEntry): Promise<'deleted' | 'missing' | 'has-applications'>;
   listMembers(orgId: string): Promise<MemberRecord[]>;

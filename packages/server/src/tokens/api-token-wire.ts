@@ -8,6 +8,7 @@ import { newId, type ApiToken, type ApiTokenPatch, type ApplicationApiTokenPost,
 import type { Creator } from '../auth/creator.js';
 import { iso } from '../routes/wire.js';
 import type { NewToken, OwnerType, TokenPatch, TokenRecord } from '../storage/port.js';
+import { allowedCidrsFromWire, type AllowedCidrs } from './allowed-cidrs.js';
 import { creditsFromWire, limitsToWire, patchedCredits, ratelimitsFromWire } from './limits-wire.js';
 
 /** A create's body, either resource's (their scopes differ, nothing else). */
@@ -15,9 +16,10 @@ export type ApiTokenCreate = ApplicationApiTokenPost | UserApiTokenPost;
 
 /**
  * The fields of a create the factory takes as the wire names them: all of the body
- * but what the caller derives from it (the scope's default, the parsed expiry).
+ * but what the caller derives from it (the scope's default, the parsed expiry, the
+ * parsed allowedCidrs or the owner's policy's default).
  */
-export type ApiTokenFields = Omit<ApiTokenCreate, 'scope' | 'expirationDate'>;
+export type ApiTokenFields = Omit<ApiTokenCreate, 'scope' | 'expirationDate' | 'allowedCidrs'>;
 
 /** What the caller of the factory decides: whose token it is, who made it, its grant. */
 export interface TokenGrant {
@@ -26,6 +28,8 @@ export interface TokenGrant {
   scope: string[];
   /** Epoch ms; null or absent: never. */
   expiresAt?: number | null;
+  /** null or absent: anywhere. */
+  allowedCidrs?: AllowedCidrs | null;
   /** Creation time (epoch ms), and the time of the id unless `id` is given. */
   at: number;
   id?: string;
@@ -58,6 +62,7 @@ export function newToken(fields: ApiTokenFields, grant: TokenGrant): NewTokenRec
     ratelimits: ratelimitsFromWire(fields.ratelimits),
     credits: creditsFromWire(fields.credits, grant.at),
     meta: fields.meta ?? null,
+    allowedCidrs: grant.allowedCidrs ?? null,
     version: 0,
     hash: grant.hash,
   };
@@ -72,6 +77,7 @@ export function tokenPatch(patch: ApiTokenPatch, current: TokenRecord, at: numbe
     ratelimits: patch.ratelimits && ratelimitsFromWire(patch.ratelimits),
     credits: patchedCredits(current.credits, patch.credits, at),
     meta: patch.meta,
+    allowedCidrs: allowedCidrsFromWire(patch.allowedCidrs, 'body/allowedCidrs'),
   };
 }
 
@@ -96,5 +102,6 @@ export function toApiToken(record: TokenRecord, now: number): ApiToken {
   if (record.expiresAt !== null) out.expirationDate = iso(record.expiresAt);
   if (record.lastUsedAt !== null) out.lastUsed = iso(record.lastUsedAt);
   limitsToWire(record, out, now);
+  if (record.allowedCidrs !== null) out.allowedCidrs = [...record.allowedCidrs.list];
   return out;
 }

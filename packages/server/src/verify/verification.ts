@@ -1,6 +1,8 @@
 // POST /verify's decision, apart from HTTP: a token and what the caller wants to do
 // with it -> an outcome code, in the issue's order (NOT_FOUND, DISABLED, EXPIRED,
 // FORBIDDEN, INSUFFICIENT_PERMISSIONS, RATE_LIMITED, USAGE_EXCEEDED, else VALID).
+// FORBIDDEN first asks the token's allowedCidrs (reason ip: the body's `ip` is not
+// in them, or there is none to prove the address), then the application's reach.
 // All or nothing: rate limits are consumed first, then credits are spent in one
 // conditional statement; a refusal of the credits gives the limits back. A token
 // without credits causes no database write. Every answer about a known token is
@@ -94,6 +96,17 @@ export function createVerify(parts: VerificationParts): Verify {
     if (out === undefined) plainValid.set(record, (out = Object.freeze(identity(record, true, 'VALID'))));
     return out;
   };
+  /** FORBIDDEN for an address outside the token's allowedCidrs: also one frozen answer per stored record. */
+  const outsideCidrs = new WeakMap<TokenRecord, VerifyAnswer>();
+  const forbiddenAddress = (record: TokenRecord): VerifyAnswer => {
+    let out = outsideCidrs.get(record);
+    if (out === undefined) {
+      out = identity(record, false, 'FORBIDDEN');
+      out.reason = 'ip';
+      outsideCidrs.set(record, Object.freeze(out));
+    }
+    return out;
+  };
 
   const answer = (record: TokenRecord, code: VerificationCode, now: number, out: VerifyAnswer): VerifyAnswer => {
     usage.count(record, code, now);
@@ -179,6 +192,10 @@ export function createVerify(parts: VerificationParts): Verify {
     if (inspection.code === 'NOT_FOUND') return notFound;
     const { record } = inspection;
     if (inspection.code !== 'VALID') return answer(record, inspection.code, now, refused[inspection.code]);
+    // Before any answer that could be VALID (the kept one included): one property for a token without allowedCidrs.
+    if (record.allowedCidrs !== null && !record.allowedCidrs.allows(request.ip)) {
+      return answer(record, 'FORBIDDEN', now, forbiddenAddress(record));
+    }
     if (request.applicationId !== undefined) return onApplication(record, inspection.principal, request, request.applicationId, now);
     return consume(record, request, now);
   }

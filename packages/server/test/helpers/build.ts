@@ -3,7 +3,7 @@
 import type { TestContext } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { generateToken, newId } from '@latchkey/contract';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { hashToken } from '../../src/auth/token-hash.js';
 import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
@@ -32,7 +32,14 @@ export interface Harness {
 
 export async function build(
   t: TestContext,
-  options: { databaseUrl?: string; introspectionSecret?: string; previousIntrospectionSecret?: string; usage?: UsageWriterOptions } = {},
+  options: {
+    databaseUrl?: string;
+    introspectionSecret?: string;
+    previousIntrospectionSecret?: string;
+    usage?: UsageWriterOptions;
+    /** Any other option of buildApp (trustProxy, githubScanningKeys, ...). */
+    app?: Partial<Omit<AppOptions, 'store' | 'now'>>;
+  } = {},
 ): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
@@ -42,6 +49,7 @@ export async function build(
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
     ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
     ...(options.usage ? { usage: options.usage } : {}),
+    ...options.app,
   });
   t.after(async () => {
     await app.close();

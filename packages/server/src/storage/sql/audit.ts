@@ -1,6 +1,6 @@
 // The audit trail: rows appended inside the transaction of the change they record.
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { AuditEntry, AuditQuery } from '../port.js';
+import type { AuditDetail, AuditEntry, AuditQuery } from '../port.js';
 import { globToLike } from './glob.js';
 import type { AuditLogTable, Database } from './tables.js';
 import type { None } from './token-row.js';
@@ -18,6 +18,7 @@ export const auditColumns = [
   'org_id',
   'source_address',
   'outcome',
+  'detail',
 ] as const satisfies ReadonlyArray<keyof AuditLogTable>;
 // Compiles only while auditColumns names every column but `seq`.
 type _EveryColumnWritten = None<Exclude<keyof AuditLogTable, (typeof auditColumns)[number] | 'seq'>>;
@@ -35,6 +36,7 @@ export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {
     org_id: entry.orgId,
     source_address: entry.sourceAddress,
     outcome: entry.outcome,
+    detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
   };
 }
 
@@ -44,7 +46,7 @@ export async function appendAudit(db: Kysely<Database>, entry: AuditEntry | unde
 }
 
 function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
-  return {
+  const entry: AuditEntry = {
     id: row.id,
     at: Number(row.at),
     actorType: row.actor_type,
@@ -57,6 +59,8 @@ function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
     sourceAddress: row.source_address,
     outcome: row.outcome,
   };
+  if (row.detail !== null) entry.detail = JSON.parse(row.detail) as AuditDetail;
+  return entry;
 }
 
 export async function listAudit(db: Kysely<Database>, query: AuditQuery): Promise<{ items: AuditEntry[]; totalCount: number }> {

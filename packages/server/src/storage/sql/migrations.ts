@@ -228,5 +228,16 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0013-token-policies': {
+      // A token's allowedCidrs (JSON array, null: anywhere); the tokenPolicy of an
+      // organization and of a user (JSON object, null: none); and the detail of an
+      // audit entry (a leak's reported URL), which had no free-text field.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('api_tokens').addColumn('allowed_cidrs', 'text').execute();
+        await db.schema.alterTable('organizations').addColumn('token_policy', 'text').execute();
+        await db.schema.alterTable('users').addColumn('token_policy', 'text').execute();
+        await db.schema.alterTable('audit_log').addColumn('detail', 'text').execute();
+      },
+    },
   };
 }

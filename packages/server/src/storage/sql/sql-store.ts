@@ -13,6 +13,7 @@ import type {
   HotReads,
   MemberRecord,
   NewToken,
+  OrganizationPatch,
   OrganizationRecord,
   OwnerType,
   PageQuery,
@@ -30,12 +31,13 @@ import type {
   UsageCount,
   UsageCutoffs,
   UsageRange,
+  UserPatch,
   UserRecord,
 } from '../port.js';
 import type { Database } from './tables.js';
 import type { SqlDialect } from './dialect.js';
 import { globToLike } from './glob.js';
-import { applicationFromRow, organizationFromRow, userFromRow } from './rows.js';
+import { applicationFromRow, organizationFromRow, tokenPolicyColumn, userFromRow } from './rows.js';
 import { appendAudit, listAudit } from './audit.js';
 import { endSessions } from './sessions.js';
 import { addUsage, deleteOwnerUsage, findTokenOwners, pruneUsage, readUsage, topUsageTokens } from './usage.js';
@@ -184,6 +186,7 @@ export class SqlStore implements Store {
         created_at: user.createdAt,
         updated_at: user.updatedAt,
         password_updated_at: user.passwordUpdatedAt,
+        token_policy: tokenPolicyColumn(user.tokenPolicy),
       })
       .execute();
     await this.#announce({ kind: 'user', id: user.id });
@@ -239,6 +242,33 @@ export class SqlStore implements Store {
       ...ended.deactivatedTokenIds.map((id) => ({ kind: 'token' as const, id, ownerType: 'user' as const, ownerId: userId })),
     );
     return ended;
+  }
+
+  async updateUser(id: string, patch: UserPatch, at: number, audit?: AuditEntry): Promise<UserRecord | undefined | 'email-taken'> {
+    const email = patch.email?.toLowerCase();
+    const updated = await this.db.transaction().execute(async (trx) => {
+      if (email !== undefined) {
+        // The unique index would refuse it too, but as an error the caller cannot tell from others.
+        const holder = await trx.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', id).executeTakeFirst();
+        if (holder) return 'email-taken' as const;
+      }
+      const row = await trx
+        .updateTable('users')
+        .set({
+          updated_at: at,
+          ...(email === undefined ? {} : { email }),
+          ...(patch.firstName === undefined ? {} : { first_name: patch.firstName }),
+          ...(patch.lastName === undefined ? {} : { last_name: patch.lastName }),
+          ...(patch.tokenPolicy === undefined ? {} : { token_policy: tokenPolicyColumn(patch.tokenPolicy) }),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await appendAudit(trx, audit);
+      return row && userFromRow(row);
+    });
+    if (updated !== undefined && updated !== 'email-taken') await this.#announce({ kind: 'user', id });
+    return updated;
   }
 
   async listApplications(
@@ -309,6 +339,7 @@ export class SqlStore implements Store {
           description: organization.description,
           created_at: organization.createdAt,
           updated_at: organization.updatedAt,
+          token_policy: tokenPolicyColumn(organization.tokenPolicy),
         })
         .execute();
       await trx
@@ -335,16 +366,12 @@ export class SqlStore implements Store {
     return { items: rows.map(organizationFromRow), totalCount };
   }
 
-  async updateOrganization(
-    id: string,
-    patch: { name?: string; description?: string },
-    at: number,
-    audit?: AuditEntry,
-  ): Promise<OrganizationRecord | undefined> {
+  async updateOrganization(id: string, patch: OrganizationPatch, at: number, audit?: AuditEntry): Promise<OrganizationRecord | undefined> {
+    const { tokenPolicy, ...fields } = patch;
     const updated = await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('organizations')
-        .set({ ...patch, updated_at: at })
+        .set({ ...fields, ...(tokenPolicy === undefined ? {} : { token_policy: tokenPolicyColumn(tokenPolicy) }), updated_at: at })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();

@@ -15,6 +15,8 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   password_updated_at: number;
+  /** JSON TokenPolicy; null: none (migration 0013). */
+  token_policy: string | null;
 }
 
 export interface ApplicationsTable {
@@ -33,6 +35,8 @@ export interface OrganizationsTable {
   description: string;
   created_at: number;
   updated_at: number;
+  /** JSON TokenPolicy; null: none (migration 0013). */
+  token_policy: string | null;
 }
 
 export interface OrgMembersTable {
@@ -60,7 +64,7 @@ export interface AuditLogTable {
   seq: Generated<number>;
   id: string;
   at: number;
-  actor_type: 'user' | 'apiToken' | 'operator' | 'anonymous';
+  actor_type: 'user' | 'apiToken' | 'operator' | 'anonymous' | 'github';
   actor_id: string | null;
   action: string;
   target_type: 'apiToken' | 'application' | 'organization' | 'member' | 'user' | 'session';
@@ -69,6 +73,8 @@ export interface AuditLogTable {
   org_id: string | null;
   source_address: string | null;
   outcome: 'success' | 'failure';
+  /** JSON AuditEntry.detail; null: none (migration 0013). */
+  detail: string | null;
 }
 
 /** See migration 0010: one bucket's verifications of one token with one outcome. */

@@ -3,6 +3,7 @@
 // migrations.ts). The mappings are written out by hand, each object one literal:
 // reading rows and creating tokens are hot paths (see tokens/api-token-wire.ts).
 import type { Generated, RawBuilder, Selectable, Updateable } from 'kysely';
+import { AllowedCidrs } from '../../tokens/allowed-cidrs.js';
 import type { NewToken, TokenCredits, TokenPatch, TokenRecord } from '../port.js';
 
 export interface ApiTokensTable {
@@ -35,6 +36,8 @@ export interface ApiTokensTable {
   credits_refilled_at: number | null;
   /** JSON object as given; null when unset. */
   meta: string | null;
+  /** JSON array of CIDR strings as given; null: anywhere. */
+  allowed_cidrs: string | null;
   /** Bumped by every update of the row; see TokenRecord.version. */
   version: Generated<number>;
 }
@@ -65,6 +68,7 @@ export const tokenColumns = [
   'credits_refill_day',
   'credits_refilled_at',
   'meta',
+  'allowed_cidrs',
   'version',
 ] as const;
 export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
@@ -105,6 +109,8 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     ratelimits: row.ratelimits === null ? [] : (JSON.parse(row.ratelimits) as TokenRecord['ratelimits']),
     credits: row.credits_remaining === null ? null : creditsFromRow(row),
     meta: row.meta === null ? null : (JSON.parse(row.meta) as TokenRecord['meta']),
+    // Parsed here, once per read record: requests ask the parsed ranges.
+    allowedCidrs: row.allowed_cidrs === null ? null : AllowedCidrs.of(JSON.parse(row.allowed_cidrs) as string[]),
     version: Number(row.version),
   };
 }
@@ -147,6 +153,7 @@ function creditColumns(credits: TokenCredits | null): Omit<LimitColumns, 'rateli
 
 const ratelimitsColumn = (ratelimits: TokenRecord['ratelimits']) => (ratelimits.length === 0 ? null : JSON.stringify(ratelimits));
 const metaColumn = (meta: TokenRecord['meta']) => (meta === null ? null : JSON.stringify(meta));
+const allowedCidrsColumn = (cidrs: TokenRecord['allowedCidrs']) => (cidrs === null ? null : JSON.stringify(cidrs.list));
 
 export function tokenRow(token: NewToken): TokenInsertRow {
   return {
@@ -169,6 +176,7 @@ export function tokenRow(token: NewToken): TokenInsertRow {
     ratelimits: ratelimitsColumn(token.ratelimits),
     ...creditColumns(token.credits),
     meta: metaColumn(token.meta),
+    allowed_cidrs: allowedCidrsColumn(token.allowedCidrs),
   };
 }
 
@@ -190,5 +198,6 @@ export function tokenPatchChange(patch: TokenPatch, updatedAt: number): TokenCha
   if (patch.ratelimits !== undefined) change.ratelimits = ratelimitsColumn(patch.ratelimits);
   if (patch.credits !== undefined) Object.assign(change, creditColumns(patch.credits));
   if (patch.meta !== undefined) change.meta = metaColumn(patch.meta);
+  if (patch.allowedCidrs !== undefined) change.allowed_cidrs = allowedCidrsColumn(patch.allowedCidrs);
   return change;
 }
