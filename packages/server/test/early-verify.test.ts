@@ -27,7 +27,11 @@ const tokens = {
   credited: generateToken('application'),
   inactive: generateToken('application'),
   reader: generateToken('application'),
+  rotated: generateToken('application'),
+  graceOver: generateToken('application'),
 };
+/** The secrets rotations replaced: `rotated`'s still in its grace period, `graceOver`'s past it. */
+const replaced = { rotated: generateToken('application'), graceOver: generateToken('application') };
 
 async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
   await store.createUser(user);
@@ -40,6 +44,8 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
     credited: { name: 'credited', credits: { remaining: 1 } },
     inactive: { name: 'inactive', status: 'inactive' as const },
     reader: { name: 'reader' },
+    rotated: { name: 'rotated', meta: { plan: 'team' } },
+    graceOver: { name: 'grace over' },
   };
   let n = 0;
   for (const [what, token] of Object.entries(tokens)) {
@@ -48,11 +54,15 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
       owner: { ownerType: 'application', ownerId: applicationId },
       creator: { creatorType: 'user', creatorId: user.id, creatorName: 'test' },
       scope: what === 'reader' ? ['all.Device.read'] : ['all.Application'],
-      expiresAt: what === 'plain' ? at + 3_600_000 : null,
+      expiresAt: what === 'plain' || what === 'rotated' ? at + 3_600_000 : null,
       at,
-      hash: hashToken(token),
+      hash: hashToken(what in replaced ? replaced[what as keyof typeof replaced] : token),
     });
     await store.createToken(record);
+    if (what in replaced) {
+      const previousSecretExpiresAt = what === 'rotated' ? at + 1_800_000 : at - 1;
+      await store.rotateToken('application', applicationId, record.id, { hash: hashToken(token), at: at - 2, previousSecretExpiresAt });
+    }
   }
 }
 
@@ -131,6 +141,14 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
     ['rate limit 2', json({ token: tokens.limited, ratelimits: [{ name: 'requests', cost: 1 }] })],
     ['rate limited', json({ token: tokens.limited })],
     ['credits', json({ token: tokens.credited, cost: 1 })],
+    ['deprecated: a replaced secret in its grace period', json({ token: replaced.rotated })],
+    ['the new secret of a rotated token', json({ token: tokens.rotated })],
+    ['deprecated again, after the new secret', json({ token: replaced.rotated })],
+    ['deprecated, on an application, with an action', json({ token: replaced.rotated, applicationId, action: 'device.sendState' })],
+    ['deprecated, forbidden', json({ token: replaced.rotated, applicationId: otherApplicationId })],
+    ['deprecated, with a limit named', json({ token: replaced.rotated, ratelimits: [{ name: 'none', cost: 1 }] })],
+    ['a replaced secret past its grace period', json({ token: replaced.graceOver })],
+    ['the new secret of a token whose grace period is over', json({ token: tokens.graceOver })],
     ['usage exceeded', json({ token: tokens.credited })],
     ['charset', json({ token: tokens.plain }), { 'content-type': 'application/json; charset=utf-8' }],
     ['not JSON', '{"token": '],
@@ -162,6 +180,7 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
   assert.equal(early.reachedFastify(), 2, 'only the unauthorized request and the form reached Fastify on the other');
   // Both paths answered each kind of outcome (not, say, 400 to all).
   assert.match(statuses, /valid, with expiry and meta: 200/);
+  assert.match(statuses, /deprecated: a replaced secret in its grace period: 200/);
   assert.match(statuses, /not JSON: 400/);
   assert.match(statuses, /no secret: 401/);
 });
@@ -178,5 +197,30 @@ test('an answer kept for a token without limits ends with any change to the toke
   assert.deepEqual((await body()).meta, { plan: 'enterprise' });
   await early.store.updateToken('application', applicationId, id, { status: 'inactive' }, at);
   assert.deepEqual(await body(), { valid: false, code: 'DISABLED' });
+  assert.equal(early.reachedFastify(), 0, 'every request took the early path');
+});
+
+test('a replaced secret and the new one each keep their own answer, whichever comes first', async (t) => {
+  const user = await newUser({ email: 'deprecated@example.com', password: 'correct horse battery', at });
+  const early = await listeningApp(t, user, false);
+  const body = async (token: string) => {
+    const [head, bytes] = request(json({ token }));
+    return JSON.parse((await exchange(early.port, head, bytes)).split('\r\n\r\n')[1]!) as Record<string, unknown>;
+  };
+  const graceEnd = new Date(at + 1_800_000).toISOString();
+  const tokenExpiry = new Date(at + 3_600_000).toISOString();
+  for (let round = 0; round < 3; round++) {
+    const old = await body(replaced.rotated);
+    assert.equal(old.code, 'VALID', `round ${round}`);
+    assert.equal(old.deprecated, true, `round ${round}: the replaced secret is deprecated`);
+    assert.equal(old.expirationDate, graceEnd, `round ${round}: it expires when its grace period ends`);
+    const current = await body(tokens.rotated);
+    assert.equal(current.code, 'VALID');
+    assert.equal(current.deprecated, undefined, `round ${round}: the new secret is not`);
+    assert.equal(current.expirationDate, tokenExpiry);
+    assert.equal(current.tokenId, old.tokenId, 'one token');
+    assert.deepEqual(current.meta, old.meta);
+  }
+  assert.deepEqual(await body(replaced.graceOver), { valid: false, code: 'NOT_FOUND' });
   assert.equal(early.reachedFastify(), 0, 'every request took the early path');
 });

@@ -9,6 +9,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Introspection, IntrospectionRequest } from '@latchkey/contract';
+import { usageCodeOf } from '../usage/usage-counter.js';
 import type { Handlers } from './handlers.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -19,7 +20,7 @@ export default function introspectHandlers(ctx: AppContext): Handlers<'introspec
       const now = ctx.now();
       const inspection = await ctx.authenticator.inspect(request.body.token, now);
       // Counted like every verification (an unknown token has nothing to count under).
-      if (inspection.record) ctx.usage.count(inspection.record, inspection.code, now);
+      if (inspection.record) ctx.usage.count(inspection.record, usageCodeOf(inspection.code, inspection.deprecated), now);
       const { principal } = inspection;
       if (principal === undefined) return { active: false };
       const out: Introspection = {
@@ -29,9 +30,11 @@ export default function introspectHandlers(ctx: AppContext): Handlers<'introspec
         sub: principal.tokenId,
         iat: seconds(principal.issuedAt),
       };
+      // A replaced secret's principal expires when its grace period ends (if sooner).
       if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
       if (principal.kind === 'application') out.application_id = principal.applicationId;
       else out.user_id = principal.userId;
+      if (inspection.deprecated) out.deprecated = true;
       const applicationId = request.body.application_id;
       if (applicationId !== undefined) {
         const access = await ctx.reach(principal, applicationId);

@@ -4,7 +4,9 @@
 // All or nothing: rate limits are consumed first, then credits are spent in one
 // conditional statement; a refusal of the credits gives the limits back. A token
 // without credits causes no database write. Every answer about a known token is
-// counted in ctx.usage.
+// counted in ctx.usage. A secret a rotation replaced, in its grace period, is
+// verified as its token is, and answered `deprecated: true` with the grace period's
+// end as its expiry (counted as VALID_DEPRECATED when valid).
 import { holdsActionOnApplication, type VerificationCode, type VerifyAnswer, type VerifyRequest } from '@latchkey/contract';
 import type { Authenticator, Inspection } from '../auth/authenticate.js';
 import type { ApplicationAccess } from '../auth/authorize.js';
@@ -13,7 +15,8 @@ import type { LimitDecision, LimitRequest, RateLimiter } from '../limits/rate-li
 import { iso } from '../routes/wire.js';
 import type { Store, TokenRecord } from '../storage/port.js';
 import { refillSince } from '../tokens/credit-refill.js';
-import type { UsageCounter } from '../usage/usage-counter.js';
+import { previousSecretExpiry } from '../tokens/rotation.js';
+import { usageCodeOf, type UsageCounter } from '../usage/usage-counter.js';
 
 export interface VerificationParts {
   store: Store;
@@ -50,8 +53,8 @@ const refused = Object.freeze({
   EXPIRED: Object.freeze({ valid: false, code: 'EXPIRED' }),
 } as const);
 
-/** The token's part of an answer about a known, active token. */
-function identity(record: TokenRecord, valid: boolean, code: VerificationCode): VerifyAnswer {
+/** The token's part of an answer about a known, active token; `deprecated`: given by its previous secret. */
+function identity(record: TokenRecord, deprecated: boolean, valid: boolean, code: VerificationCode): VerifyAnswer {
   const answer: VerifyAnswer = {
     valid,
     code,
@@ -61,8 +64,10 @@ function identity(record: TokenRecord, valid: boolean, code: VerificationCode): 
     ownerId: record.ownerId,
     scope: record.scope,
   };
-  if (record.expiresAt !== null) answer.expirationDate = iso(record.expiresAt);
+  if (deprecated) answer.expirationDate = iso(previousSecretExpiry(record));
+  else if (record.expiresAt !== null) answer.expirationDate = iso(record.expiresAt);
   if (record.meta !== null) answer.meta = record.meta;
+  if (deprecated) answer.deprecated = true;
   return answer;
 }
 
@@ -87,22 +92,28 @@ export function limitRequests(record: TokenRecord, named: VerifyRequest['ratelim
 
 export function createVerify(parts: VerificationParts): Verify {
   const { store, authenticator, reach, rateLimiter, usage } = parts;
-  /** VALID for a token with no limit applied and no credits: one frozen answer per stored record. */
-  const plainValid = new WeakMap<TokenRecord, VerifyAnswer>();
-  const validWithoutLimits = (record: TokenRecord): VerifyAnswer => {
-    let out = plainValid.get(record);
-    if (out === undefined) plainValid.set(record, (out = Object.freeze(identity(record, true, 'VALID'))));
+  /**
+   * VALID for a token with no limit applied and no credits: one frozen answer per
+   * stored record and secret (the previous secret's answer says deprecated and has
+   * its own expiry, so the two are never each other's).
+   */
+  const plainValid = { current: new WeakMap<TokenRecord, VerifyAnswer>(), deprecated: new WeakMap<TokenRecord, VerifyAnswer>() };
+  const validWithoutLimits = (record: TokenRecord, deprecated: boolean): VerifyAnswer => {
+    const kept = deprecated ? plainValid.deprecated : plainValid.current;
+    let out = kept.get(record);
+    if (out === undefined) kept.set(record, (out = Object.freeze(identity(record, deprecated, true, 'VALID'))));
     return out;
   };
 
-  const answer = (record: TokenRecord, code: VerificationCode, now: number, out: VerifyAnswer): VerifyAnswer => {
-    usage.count(record, code, now);
+  const answer = (record: TokenRecord, deprecated: boolean, code: VerificationCode, now: number, out: VerifyAnswer): VerifyAnswer => {
+    usage.count(record, usageCodeOf(code, deprecated), now);
     return out;
   };
 
   /** Credits, once the limits (if any) were consumed: spent, or the limits given back. */
   async function spend(
     record: TokenRecord,
+    deprecated: boolean,
     request: VerifyRequest,
     limits: LimitRequest[],
     decision: LimitDecision | undefined,
@@ -123,64 +134,73 @@ export function createVerify(parts: VerificationParts): Verify {
       return notFound;
     }
     const code: VerificationCode = spent.spent ? 'VALID' : 'USAGE_EXCEEDED';
-    const out = identity(record, spent.spent, code);
+    const out = identity(record, deprecated, spent.spent, code);
     out.credits = { remaining: spent.remaining };
     if (decision) {
       if (!spent.spent) await rateLimiter.refund(limits, now);
       // Refunded, each limit has its cost back.
       out.ratelimits = spent.spent ? decision.states : decision.states.map((s, i) => ({ ...s, remaining: s.remaining + limits[i]!.cost }));
     }
-    return answer(record, code, now, out);
+    return answer(record, deprecated, code, now, out);
   }
 
   function afterLimits(
     record: TokenRecord,
+    deprecated: boolean,
     request: VerifyRequest,
     limits: LimitRequest[],
     decision: LimitDecision | undefined,
     now: number,
   ) {
     if (decision && !decision.allowed) {
-      const out = identity(record, false, 'RATE_LIMITED');
+      const out = identity(record, deprecated, false, 'RATE_LIMITED');
       out.ratelimits = decision.states;
-      return answer(record, 'RATE_LIMITED', now, out);
+      return answer(record, deprecated, 'RATE_LIMITED', now, out);
     }
-    if (record.credits !== null) return spend(record, request, limits, decision, now);
-    if (!decision) return answer(record, 'VALID', now, validWithoutLimits(record));
-    const out = identity(record, true, 'VALID');
+    if (record.credits !== null) return spend(record, deprecated, request, limits, decision, now);
+    if (!decision) return answer(record, deprecated, 'VALID', now, validWithoutLimits(record, deprecated));
+    const out = identity(record, deprecated, true, 'VALID');
     out.ratelimits = decision.states;
-    return answer(record, 'VALID', now, out);
+    return answer(record, deprecated, 'VALID', now, out);
   }
 
   /** Past the token and the application: limits, then credits. */
-  function consume(record: TokenRecord, request: VerifyRequest, now: number): VerifyAnswer | Promise<VerifyAnswer> {
+  function consume(record: TokenRecord, deprecated: boolean, request: VerifyRequest, now: number): VerifyAnswer | Promise<VerifyAnswer> {
     const limits = limitRequests(record, request.ratelimits);
-    if (limits.length === 0) return afterLimits(record, request, limits, undefined, now);
+    if (limits.length === 0) return afterLimits(record, deprecated, request, limits, undefined, now);
     const decision = rateLimiter.apply(limits, now);
     return decision instanceof Promise
-      ? decision.then((d) => afterLimits(record, request, limits, d, now))
-      : afterLimits(record, request, limits, decision, now);
+      ? decision.then((d) => afterLimits(record, deprecated, request, limits, d, now))
+      : afterLimits(record, deprecated, request, limits, decision, now);
   }
 
-  async function onApplication(record: TokenRecord, principal: Principal, request: VerifyRequest, applicationId: string, now: number) {
+  async function onApplication(
+    record: TokenRecord,
+    deprecated: boolean,
+    principal: Principal,
+    request: VerifyRequest,
+    applicationId: string,
+    now: number,
+  ) {
     const access = await reach(principal, applicationId);
-    if (!access) return answer(record, 'FORBIDDEN', now, identity(record, false, 'FORBIDDEN'));
+    if (!access) return answer(record, deprecated, 'FORBIDDEN', now, identity(record, deprecated, false, 'FORBIDDEN'));
     const { action } = request;
     if (
       action !== undefined &&
       !holdsActionOnApplication(principal.scopes, principal.kind, access.application.ownerType, action, access.role)
     ) {
-      return answer(record, 'INSUFFICIENT_PERMISSIONS', now, identity(record, false, 'INSUFFICIENT_PERMISSIONS'));
+      return answer(record, deprecated, 'INSUFFICIENT_PERMISSIONS', now, identity(record, deprecated, false, 'INSUFFICIENT_PERMISSIONS'));
     }
-    return consume(record, request, now);
+    return consume(record, deprecated, request, now);
   }
 
   function decide(inspection: Inspection, request: VerifyRequest, now: number): VerifyAnswer | Promise<VerifyAnswer> {
     if (inspection.code === 'NOT_FOUND') return notFound;
     const { record } = inspection;
-    if (inspection.code !== 'VALID') return answer(record, inspection.code, now, refused[inspection.code]);
-    if (request.applicationId !== undefined) return onApplication(record, inspection.principal, request, request.applicationId, now);
-    return consume(record, request, now);
+    if (inspection.code !== 'VALID') return answer(record, false, inspection.code, now, refused[inspection.code]);
+    const { deprecated, principal } = inspection;
+    if (request.applicationId !== undefined) return onApplication(record, deprecated, principal, request, request.applicationId, now);
+    return consume(record, deprecated, request, now);
   }
 
   return (request, now) => {
