@@ -1,6 +1,7 @@
 // Every route of the server, registered in one place from the contract's route
 // table: app.ts only calls this. Each route file supplies the handlers of its
 // routes by name; the compiler checks that every table route has one.
+import formbody from '@fastify/formbody';
 import type { RouteName, SecretRouteName } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -16,6 +17,7 @@ import meHandlers from './me.js';
 import openApiRoutes, { openApiHandlers } from './openapi.js';
 import orgsHandlers from './orgs.js';
 import { registerTable } from './register-table.js';
+import revokeHandlers from './revoke.js';
 import { secretRoutes } from './secret-routes.js';
 import usageHandlers from './usage.js';
 import userApiTokensHandlers from './user-api-tokens.js';
@@ -30,7 +32,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
   // Before any route: @fastify/swagger collects routes as they are added.
   await openApiRoutes(app);
   // The data plane's routes are registered in a scope of their own, and only when enabled.
-  const handlers: Handlers<Exclude<RouteName, SecretRouteName>> = {
+  const handlers: Handlers<Exclude<RouteName, SecretRouteName | 'revoke.post'>> = {
     ...healthHandlers(ctx),
     ...authHandlers(ctx, { sessionTtlMs: options.sessionTtlMs }),
     ...meHandlers(ctx),
@@ -45,6 +47,12 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     ...consoleHandlers(),
   };
   registerTable(app, handlers, { token: ctx.authenticate });
+  // RFC 7009 clients send forms: the form parser in a scope of POST /revoke's own, so
+  // every other route keeps accepting JSON alone.
+  app.register(async (scope) => {
+    await scope.register(formbody);
+    registerTable(scope, revokeHandlers(ctx), {});
+  });
   if (options.introspectionSecrets.length > 0) secretRoutes(app, ctx, options.introspectionSecrets);
   await consoleRoutes(app);
 }

@@ -32,9 +32,18 @@ export interface Harness {
 
 export async function build(
   t: TestContext,
-  options: { databaseUrl?: string; introspectionSecret?: string; previousIntrospectionSecret?: string; usage?: UsageWriterOptions } = {},
+  options: {
+    databaseUrl?: string;
+    /** A store to run on instead (e.g. an adapter's from helpers/stores.ts); closed with the app. */
+    store?: Store;
+    introspectionSecret?: string;
+    previousIntrospectionSecret?: string;
+    usage?: UsageWriterOptions;
+    /** Failed authentications an address may make per minute (AppOptions.authFailureLimit). */
+    authFailureLimit?: number;
+  } = {},
 ): Promise<Harness> {
-  const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
+  const store = options.store ?? (await openStore(options.databaseUrl ?? 'sqlite::memory:'));
   const clock = { now: Date.now() };
   const app = await buildApp({
     store,
@@ -42,6 +51,7 @@ export async function build(
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
     ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
     ...(options.usage ? { usage: options.usage } : {}),
+    ...(options.authFailureLimit === undefined ? {} : { authFailureLimit: options.authFailureLimit }),
   });
   t.after(async () => {
     await app.close();
