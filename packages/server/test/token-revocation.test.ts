@@ -4,9 +4,11 @@
 // every attempt counts against the caller's address.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { generateToken } from '@latchkey/contract';
 import type { StoreEvent } from '../src/storage/port.js';
 import { build, login, type Harness } from './helpers/build.js';
+import { openEventStream } from './helpers/event-stream.js';
 import { adapters, skipUnavailable, type Adapter } from './helpers/stores.js';
 
 const secret = 'revocation-test-introspection-secret';
@@ -196,4 +198,18 @@ test('a request without a token string is refused with a 400 that says what to s
   });
   assert.equal(form.statusCode, 400);
   assert.match(form.json().message, /must have required property 'token'/);
+});
+
+test('a revocation reaches verifiers downstream through the events stream', async (t) => {
+  const h = await harness(t);
+  const created = await h.createToken({ name: 'watched' });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = h.app.server.address() as AddressInfo;
+  const stream = await openEventStream(`http://127.0.0.1:${port}`, secret);
+  t.after(() => stream.close());
+  assert.equal((await stream.nextEvent()).data.type, 'reset');
+  await revoked(h, generateToken('application'));
+  await revoked(h, created.token);
+  // The unknown token sent nothing; the real one is named.
+  assert.deepEqual((await stream.nextEvent()).data, { type: 'token.changed', tokenId: created.id });
 });
