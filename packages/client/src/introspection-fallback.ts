@@ -22,7 +22,8 @@ export function answerOfIntrospection(introspection: Introspection, request: Fal
     return { valid: false, code: 'NOT_FOUND' };
   }
   const scope = (introspection.scope ?? '').split(' ').filter(Boolean);
-  const identity = { tokenId, ownerType: kind, ownerId, scope };
+  // A secret a rotation replaced says so, as /verify would (its exp is then its grace period's end).
+  const identity = { tokenId, ownerType: kind, ownerId, scope, ...(introspection.deprecated ? { deprecated: true } : {}) };
   const withExpiry =
     introspection.exp === undefined ? identity : { ...identity, expirationDate: new Date(introspection.exp * 1000).toISOString() };
   const { applicationId, action } = request;

@@ -2,7 +2,7 @@
 // and minute, and sent to POST /verify/usage in batches, so latchkey's usage counts
 // every verification. A batch that fails is kept and sent with the next one; a
 // server without the route (404) is not asked again, and what was counted is dropped.
-import type { VerificationCode, VerifyUsageRequest } from '@latchkey/contract';
+import type { UsageCode, VerifyUsageRequest } from '@latchkey/contract';
 import { LatchkeyError } from './errors.js';
 import { exchange, failure } from './request.js';
 
@@ -29,7 +29,7 @@ export class UsageReport {
 
   constructor(private readonly options: UsageReportOptions) {}
 
-  count(tokenId: string, code: VerificationCode, now: number): void {
+  count(tokenId: string, code: UsageCode, now: number): void {
     if (!this.#supported) return;
     const key = `${tokenId} ${code} ${Math.floor(now / minuteMs) * minuteMs}`;
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
@@ -50,7 +50,7 @@ export class UsageReport {
       const batch = [...this.#counts].slice(0, maxItems);
       for (const [key] of batch) this.#counts.delete(key);
       const usage: VerifyUsageRequest['usage'] = batch.map(([key, count]) => {
-        const [tokenId, code, minute] = key.split(' ') as [string, VerificationCode, string];
+        const [tokenId, code, minute] = key.split(' ') as [string, UsageCode, string];
         return { tokenId, code, time: new Date(Number(minute)).toISOString(), count };
       });
       try {

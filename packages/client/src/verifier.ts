@@ -12,7 +12,8 @@
 // the route) for `cacheTtlMs`, so a revoked token may be accepted for that long.
 // Disconnected for longer than `cacheTtlMs`, nothing is answered from the cache
 // until the stream is back (it resumes with Last-Event-ID, or is told to reset).
-// Never past the token's expiry. Concurrent look-ups of one key share one request;
+// Never past the expiry the answer gives: the token's, or for a secret a rotation
+// replaced (answered `deprecated: true`, passed through) the end of its grace period. Concurrent look-ups of one key share one request;
 // failures are not cached. Answers given from the cache are reported to
 // POST /verify/usage in batches. The token is never logged or put in an error;
 // cache keys hold its SHA-256.
@@ -313,8 +314,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return request;
   }
 
+  // Counted as the server counts its own: a valid answer about a replaced secret apart.
   const countUse = (hit: Cached) => {
-    if (hit.tokenId !== undefined && hit.answer) usage.count(hit.tokenId, hit.answer.code, Date.now());
+    const answer = hit.answer;
+    if (hit.tokenId === undefined || !answer) return;
+    usage.count(hit.tokenId, answer.deprecated === true && answer.code === 'VALID' ? 'VALID_DEPRECATED' : answer.code, Date.now());
   };
 
   /** No application has such an id: the token is checked alone, consuming nothing. */

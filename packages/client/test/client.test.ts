@@ -131,6 +131,40 @@ test('applicationApiTokens and applicationApiToken: post, get, patch, delete', a
   assert.equal((await client.applicationApiTokens.get({ applicationId })).totalCount, 0);
 });
 
+test('applicationApiToken.rotate and userApiToken.rotate: a new secret, the old one deprecated during the grace period', async (t) => {
+  const server = await startServer(t);
+  const client = createClient({ url: server.url, accessToken: server.token });
+  const { applicationId } = server;
+  const created = await client.applicationApiTokens.post({ applicationId, apiToken: { name: 'svc', scope: ['all.Application'] } });
+  const rotated = await client.applicationApiToken.rotate({ applicationId, apiTokenId: created.id, rotation: { gracePeriod: 300 } });
+  assert.equal(rotated.id, created.id);
+  assert.match(rotated.token, /^lka_/);
+  assert.notEqual(rotated.token, created.token);
+  assert.ok(rotated.rotatedAt);
+  assert.equal(Date.parse(rotated.previousSecretExpiresAt!), Date.parse(rotated.rotatedAt!) + 300_000);
+  // Both secrets work during the grace period.
+  const withOld = createClient({ url: server.url, accessToken: created.token });
+  const withNew = createClient({ url: server.url, accessToken: rotated.token });
+  assert.equal((await withOld.application.get({ applicationId })).id, applicationId);
+  assert.equal((await withNew.application.get({ applicationId })).id, applicationId);
+  // Without `rotation`, no grace period: the secret it replaces stops at once.
+  const again = await client.applicationApiToken.rotate({ applicationId, apiTokenId: created.id });
+  assert.equal(again.previousSecretExpiresAt, undefined);
+  await rejectsWith(withOld.application.get({ applicationId }), 401, 'Unauthorized');
+  await rejectsWith(withNew.application.get({ applicationId }), 401, 'Unauthorized');
+  await rejectsWith(
+    client.applicationApiToken.rotate({ applicationId, apiTokenId: created.id, rotation: { gracePeriod: -1 } }),
+    400,
+    'Validation',
+  );
+
+  const mine = await client.userApiTokens.post({ apiToken: { name: 'cli', scope: ['all.User.read'] } });
+  const mineRotated = await client.userApiToken.rotate({ apiTokenId: mine.id, rotation: { gracePeriod: 60 } });
+  assert.match(mineRotated.token, /^lku_/);
+  assert.equal(mineRotated.id, mine.id);
+  assert.equal((await client.userApiToken.get({ apiTokenId: mine.id })).previousSecretExpiresAt, mineRotated.previousSecretExpiresAt);
+});
+
 test('orgs and org: post, get, patch, modifyMember, removeMember, delete', async (t) => {
   const server = await startServer(t);
   const client = createClient({ url: server.url, accessToken: server.token });

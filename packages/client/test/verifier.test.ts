@@ -402,6 +402,59 @@ test('the cache never outlives the token', async (t) => {
   assert.equal(counter.calls(), 2);
 });
 
+test('a secret a rotation replaced: deprecated passed through, counted apart, never cached past its grace period', async (t) => {
+  const server = await startIntrospectionServer(t);
+  if (!(await servesVerify(server.url))) return t.skip('this server has no POST /verify yet');
+  const counter = countingFetch();
+  const reports: Array<{ usage: Array<{ tokenId: string; code: string; count: number }> }> = [];
+  const recording: typeof fetch = async (input, init) => {
+    if (String(input).endsWith('/verify/usage')) reports.push(JSON.parse(String(init?.body)));
+    return counter.fetch(input, init);
+  };
+  const token = await server.createToken(['all.Device']);
+  const rotated = await server.api<{ token: string; previousSecretExpiresAt: string }>(
+    'POST',
+    `/applications/${server.applicationId}/tokens/${token.id}/rotate`,
+    { gracePeriod: 2 },
+  );
+  // Subscribed after the rotation, so its event cannot empty the cache mid-test.
+  const verifier = createVerifier({ url: server.url, introspectionSecret, cacheTtlMs: 60_000, usageReportIntervalMs: 0, fetch: recording });
+  t.after(() => verifier.close());
+  await verifier.ready();
+  const old = await verifier.verify(token.token);
+  assert.deepEqual([old.valid, old.code, old.deprecated, old.tokenId], [true, 'VALID', true, token.id]);
+  assert.equal(old.expirationDate, rotated.previousSecretExpiresAt, 'its expiry is the end of its grace period');
+  const fresh = await verifier.verify(rotated.token);
+  assert.deepEqual([fresh.valid, fresh.deprecated], [true, undefined]);
+  await verifier.verify(token.token);
+  await verifier.verify(token.token);
+  await verifier.verify(rotated.token);
+  assert.equal(counter.calls(), 2, 'both answers kept');
+  await sleep(Date.parse(rotated.previousSecretExpiresAt) - Date.now() + 50);
+  assert.deepEqual(await verifier.verify(token.token), { valid: false, code: 'NOT_FOUND' }, 'asked again once the grace period ended');
+  assert.equal(counter.calls(), 3);
+  await verifier.close();
+  const counted = reports.flatMap((r) => r.usage).map(({ code, count }) => [code, count]);
+  assert.deepEqual(
+    counted.toSorted(),
+    [
+      ['VALID', 1],
+      ['VALID_DEPRECATED', 2],
+    ],
+    'cached answers reported under the codes the server counts its own by',
+  );
+});
+
+test('against a server without POST /verify, a replaced secret is still said to be deprecated', async (t) => {
+  const server = await startIntrospectionServer(t);
+  const olderServer: typeof fetch = (input, init) => fetch(String(input).replace(/\/verify$/, '/verify-not-served-here'), init);
+  const verifier = verifierFor(t, { url: server.url, introspectionSecret, fetch: olderServer, subscribe: false });
+  const token = await server.createToken(['all.Device']);
+  await server.api('POST', `/applications/${server.applicationId}/tokens/${token.id}/rotate`, { gracePeriod: 60 });
+  const answer = await verifier.verify(token.token);
+  assert.deepEqual([answer.valid, answer.code, answer.deprecated], [true, 'VALID', true]);
+});
+
 test('maxCacheEntries bounds the cache: the least recently used result is asked again', async (t) => {
   const server = await startIntrospectionServer(t);
   const counter = countingFetch();

@@ -20,3 +20,4 @@ export * from './schemas/secret-scanning.js';
 export * from './schemas/verify.js';
 export * from './schemas/usage.js';
 export * from './ratelimit-headers.js';
+export * from './schemas/revocation.js';

@@ -14,6 +14,7 @@ import {
   applicationApiTokenParamsSchema,
   applicationApiTokenPostSchema,
   applicationIdParamsSchema,
+  apiTokenRotateSchema,
   createdApiTokenSchema,
 } from './schemas/api-token.js';
 import { auditLogQuerySchema, auditLogsSchema } from './schemas/audit-log.js';
@@ -21,6 +22,7 @@ import { losantClientQuerySchema } from './schemas/common.js';
 import { errorSchema, successSchema } from './schemas/error.js';
 import { healthSchema } from './schemas/health.js';
 import { introspectionRequestSchema, introspectionSchema } from './schemas/introspection.js';
+import { revocationRequestSchema } from './schemas/revocation.js';
 import { verifyAnswerSchema, verifyRequestSchema } from './schemas/verify.js';
 import { applicationUsageSchema, usageQuerySchema, usageSchema, verifyUsageAnswerSchema } from './schemas/usage.js';
 import { githubSecretFeedbackSchema, githubSecretReportSchema } from './schemas/secret-scanning.js';
@@ -107,6 +109,12 @@ const usageDetails =
   'so a range may span at most that at those resolutions. Counts not yet written by this node are written first; ' +
   "other nodes' counts appear within their write interval (5 s).";
 const patchDetails = 'Changes only name, description and status; re-activating a token needs authority over its scopes.';
+const rotateDetails =
+  'latchkey: gives the token a new secret, answered this once in `token` (201); id, name, scopes, limits, credits, meta and ' +
+  'usage stay. With `gracePeriod` (seconds, up to 30 days; default 0) the replaced secret keeps verifying until ' +
+  '`previousSecretExpiresAt`, answered with `deprecated: true` by /verify and /introspect; rotating again ends an earlier ' +
+  'grace period, so a token never has more than two live secrets. Accepted by the scopes that may update the token; ' +
+  'like re-activation, it needs authority over its scopes and limits.';
 
 // Scopes accepted by a token route and by the usage route that reads about the same
 // tokens (a token's usage is read with the scopes that read the token).
@@ -158,6 +166,22 @@ export const routes = {
       'Authenticated with the introspection secret as a bearer token (not a latchkey token). Answers exactly {"active": false} for any token that is not valid now.',
     body: introspectionRequestSchema,
     response: { 200: introspectionSchema },
+  },
+  'revoke.post': {
+    method: 'POST',
+    path: '/revoke',
+    // Holding the token is the authority (RFC 7009): no other credential.
+    authentication: 'none',
+    access: 'write',
+    summary: 'Revoke a token (RFC 7009)',
+    description:
+      'No other credential: whoever holds a token may revoke it. `token` as a form (`application/x-www-form-urlencoded`) or ' +
+      'JSON; `token_type_hint` and other parameters are ignored. Always 200 `{"success": true}`, for unknown and malformed ' +
+      "tokens too. A token's current secret makes it inactive (`revokedAt`); a login session (`lks_`) ends; a secret a " +
+      "rotation replaced (in its grace period) ends the grace period alone. Every attempt counts against the caller's " +
+      'address like a failed authentication: past the limit, 429 `TooManyRequests` with `Retry-After`.',
+    body: revocationRequestSchema,
+    response: { 200: successSchema, 400: errorSchema, 429: errorSchema },
   },
   'verify.post': {
     method: 'POST',
@@ -306,6 +330,19 @@ export const routes = {
     params: apiTokenIdParamsSchema,
     query: losantClientQuerySchema,
     response: { 200: successSchema, ...errorResponses },
+  },
+  'userApiToken.rotate': {
+    method: 'POST',
+    path: '/me/tokens/:apiTokenId/rotate',
+    ...tokenWrite,
+    // Who may update the token may give it a new secret.
+    accepts: ['all.User', 'userApiToken.*', 'userApiToken.patch'],
+    summary: 'Rotate a user API token: a new secret, the old one optionally valid for a grace period',
+    description: rotateDetails,
+    params: apiTokenIdParamsSchema,
+    query: losantClientQuerySchema,
+    body: apiTokenRotateSchema,
+    response: { 201: createdApiTokenSchema, ...errorResponses },
   },
   'userApiTokenUsage.get': {
     method: 'GET',
@@ -513,6 +550,19 @@ export const routes = {
     response: { 200: successSchema, ...errorResponses },
   },
   // latchkey's own (not in Losant's catalogue).
+  'applicationApiToken.rotate': {
+    method: 'POST',
+    path: '/applications/:applicationId/tokens/:apiTokenId/rotate',
+    ...tokenWrite,
+    // Who may update the token may give it a new secret.
+    accepts: ['all.Application', 'all.Organization', 'all.User', 'applicationApiToken.*', 'applicationApiToken.patch'],
+    summary: 'Rotate an application API token: a new secret, the old one optionally valid for a grace period',
+    description: rotateDetails,
+    params: applicationApiTokenParamsSchema,
+    query: losantClientQuerySchema,
+    body: apiTokenRotateSchema,
+    response: { 201: createdApiTokenSchema, ...errorResponses },
+  },
   'applicationApiTokenUsage.get': {
     method: 'GET',
     path: '/applications/:applicationId/tokens/:apiTokenId/usage',

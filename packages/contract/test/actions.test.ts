@@ -10,11 +10,15 @@ const allEntries = Object.entries(actions) as [ActionName, ReadonlySet<string>][
 // ones (me, user tokens, collections, orgs) are reached only through the user groups.
 const entries = allEntries.filter(([name]) => isAction(name));
 // latchkey's own actions that extend a Losant action accept exactly its list: whoever
-// may read a token (or list an application's) may read its usage.
+// may read a token (or list an application's) may read its usage, and whoever may
+// update one may rotate it.
 const extending: Partial<Record<ActionName, ActionName>> = {
   'applicationApiTokenUsage.get': 'applicationApiToken.get',
   'applicationUsage.get': 'applicationApiTokens.get',
   'userApiTokenUsage.get': 'userApiToken.get',
+  // Whoever may update a token may give it a new secret.
+  'applicationApiToken.rotate': 'applicationApiToken.patch',
+  'userApiToken.rotate': 'userApiToken.patch',
 };
 // latchkey's own application actions (not Losant's): the table's actions on one
 // application (`:applicationId` in the path) that Losant's catalogue lacks; reads

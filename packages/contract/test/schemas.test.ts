@@ -52,10 +52,17 @@ const token = {
   status: 'active',
 };
 
-test('apiTokenSchema has the reference API Token properties, less token, plus lastUsed and the limits', (t) => {
+// latchkey's optional record of rotation and revocation: dates, never required.
+const rotationKeys = ['rotatedAt', 'previousSecretExpiresAt', 'previousSecretLastUsed', 'revokedAt'] as const;
+
+test('apiTokenSchema has the reference API Token properties, less token, plus lastUsed, the limits and rotation', (t) => {
   const reference = readReference('apiToken.json') as ObjectSchema | undefined;
   if (reference === undefined) return t.skip(missingReason('apiToken.json'));
-  assert.deepEqual(without(apiTokenSchema.properties, 'lastUsed', ...limitKeys), without(reference.properties, 'token'));
+  assert.deepEqual(without(apiTokenSchema.properties, 'lastUsed', ...limitKeys, ...rotationKeys), without(reference.properties, 'token'));
+  for (const key of rotationKeys) {
+    assert.deepEqual(apiTokenSchema.properties[key], reference.properties.lastUpdated, `${key} is a date-time`);
+    assert.ok(!(apiTokenSchema.required as readonly string[]).includes(key), `${key} is optional`);
+  }
   assert.deepEqual(pick(apiTokenSchema.properties, limitKeys), limitProperties);
   assert.deepEqual(apiTokenSchema.properties.lastUsed, reference.properties.lastUpdated, 'lastUsed is a date-time');
   assert.ok(!('token' in apiTokenSchema.properties), 'a token read back never carries its secret');

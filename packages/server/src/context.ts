@@ -3,6 +3,7 @@ import type { ActionName } from '@latchkey/contract';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Principal } from './auth/principal.js';
 import type { Authenticator } from './auth/authenticate.js';
+import type { AuthFailureThrottle } from './auth/auth-failure-throttle.js';
 import type { VerificationEvents } from './events/verification-events.js';
 import type { ApplicationAccess } from './auth/authorize.js';
 import type { TokenViews } from './renderings/token-views.js';
@@ -30,6 +31,8 @@ export interface AppContext {
   verificationEvents: VerificationEvents;
   /** The clock; tests replace it to move through expiry without sleeping. */
   now: () => number;
+  /** Failed authentications per address (429 past the limit); POST /revoke counts every attempt here too. */
+  authFailures: AuthFailureThrottle;
   /** onRequest hook: resolves the bearer token into `request.principal`, or answers 401 (429 when throttled). */
   authenticate: onRequestHookHandler;
   /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */

@@ -29,7 +29,11 @@ const tokens = {
   inactive: generateToken('application'),
   reader: generateToken('application'),
   restricted: generateToken('application'),
+  rotated: generateToken('application'),
+  graceOver: generateToken('application'),
 };
+/** The secrets rotations replaced: `rotated`'s still in its grace period, `graceOver`'s past it. */
+const replaced = { rotated: generateToken('application'), graceOver: generateToken('application') };
 
 async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Promise<void> {
   await store.createUser(user);
@@ -43,6 +47,8 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
     inactive: { name: 'inactive', status: 'inactive' as const },
     reader: { name: 'reader' },
     restricted: { name: 'restricted' },
+    rotated: { name: 'rotated', meta: { plan: 'team' } },
+    graceOver: { name: 'grace over' },
   };
   let n = 0;
   for (const [what, token] of Object.entries(tokens)) {
@@ -51,12 +57,16 @@ async function seed(store: Store, user: Awaited<ReturnType<typeof newUser>>): Pr
       owner: { ownerType: 'application', ownerId: applicationId },
       creator: { creatorType: 'user', creatorId: user.id, creatorName: 'test' },
       scope: what === 'reader' ? ['all.Device.read'] : ['all.Application'],
-      expiresAt: what === 'plain' ? at + 3_600_000 : null,
+      expiresAt: what === 'plain' || what === 'rotated' ? at + 3_600_000 : null,
       allowedCidrs: what === 'restricted' ? AllowedCidrs.of(['10.0.0.0/8', '2001:db8::/32']) : null,
       at,
-      hash: hashToken(token),
+      hash: hashToken(what in replaced ? replaced[what as keyof typeof replaced] : token),
     });
     await store.createToken(record);
+    if (what in replaced) {
+      const previousSecretExpiresAt = what === 'rotated' ? at + 1_800_000 : at - 1;
+      await store.rotateToken('application', applicationId, record.id, { hash: hashToken(token), at: at - 2, previousSecretExpiresAt });
+    }
   }
 }
 
@@ -135,6 +145,14 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
     ['rate limit 2', json({ token: tokens.limited, ratelimits: [{ name: 'requests', cost: 1 }] })],
     ['rate limited', json({ token: tokens.limited })],
     ['credits', json({ token: tokens.credited, cost: 1 })],
+    ['deprecated: a replaced secret in its grace period', json({ token: replaced.rotated })],
+    ['the new secret of a rotated token', json({ token: tokens.rotated })],
+    ['deprecated again, after the new secret', json({ token: replaced.rotated })],
+    ['deprecated, on an application, with an action', json({ token: replaced.rotated, applicationId, action: 'device.sendState' })],
+    ['deprecated, forbidden', json({ token: replaced.rotated, applicationId: otherApplicationId })],
+    ['deprecated, with a limit named', json({ token: replaced.rotated, ratelimits: [{ name: 'none', cost: 1 }] })],
+    ['a replaced secret past its grace period', json({ token: replaced.graceOver })],
+    ['the new secret of a token whose grace period is over', json({ token: tokens.graceOver })],
     ['usage exceeded', json({ token: tokens.credited })],
     ['ip inside allowedCidrs', json({ token: tokens.restricted, ip: '10.1.2.3' })],
     ['ip inside allowedCidrs, again (the kept answer)', json({ token: tokens.restricted, ip: '10.1.2.4' })],
@@ -175,6 +193,7 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
   assert.equal(early.reachedFastify(), 2, 'only the unauthorized request and the form reached Fastify on the other');
   // Both paths answered each kind of outcome (not, say, 400 to all).
   assert.match(statuses, /valid, with expiry and meta: 200/);
+  assert.match(statuses, /deprecated: a replaced secret in its grace period: 200/);
   assert.match(statuses, /not JSON: 400/);
   // The address cases answered what they should on the early path (not, say, VALID to all).
   const addressCases = cases.filter(([what]) => /allowedCidrs|an ip for/.test(what));
@@ -199,5 +218,30 @@ test('an answer kept for a token without limits ends with any change to the toke
   assert.deepEqual((await body()).meta, { plan: 'enterprise' });
   await early.store.updateToken('application', applicationId, id, { status: 'inactive' }, at);
   assert.deepEqual(await body(), { valid: false, code: 'DISABLED' });
+  assert.equal(early.reachedFastify(), 0, 'every request took the early path');
+});
+
+test('a replaced secret and the new one each keep their own answer, whichever comes first', async (t) => {
+  const user = await newUser({ email: 'deprecated@example.com', password: 'correct horse battery', at });
+  const early = await listeningApp(t, user, false);
+  const body = async (token: string) => {
+    const [head, bytes] = request(json({ token }));
+    return JSON.parse((await exchange(early.port, head, bytes)).split('\r\n\r\n')[1]!) as Record<string, unknown>;
+  };
+  const graceEnd = new Date(at + 1_800_000).toISOString();
+  const tokenExpiry = new Date(at + 3_600_000).toISOString();
+  for (let round = 0; round < 3; round++) {
+    const old = await body(replaced.rotated);
+    assert.equal(old.code, 'VALID', `round ${round}`);
+    assert.equal(old.deprecated, true, `round ${round}: the replaced secret is deprecated`);
+    assert.equal(old.expirationDate, graceEnd, `round ${round}: it expires when its grace period ends`);
+    const current = await body(tokens.rotated);
+    assert.equal(current.code, 'VALID');
+    assert.equal(current.deprecated, undefined, `round ${round}: the new secret is not`);
+    assert.equal(current.expirationDate, tokenExpiry);
+    assert.equal(current.tokenId, old.tokenId, 'one token');
+    assert.deepEqual(current.meta, old.meta);
+  }
+  assert.deepEqual(await body(replaced.graceOver), { valid: false, code: 'NOT_FOUND' });
   assert.equal(early.reachedFastify(), 0, 'every request took the early path');
 });

@@ -259,3 +259,32 @@ test('latchkey serve --github-scanning-keys FILE --trust-proxy: the route is ser
   assert.notEqual(proxies.code, 0);
   assert.match(proxies.stderr, /Invalid --trust-proxy/);
 });
+
+test('a leaked secret a rotation replaced ends its grace period only; one past its grace period is a false positive', async (t) => {
+  const { h, signer } = await setup(t);
+  const created = await h.createToken({ name: 'rotated' });
+  const rotate = await h.call(h.userToken, {
+    method: 'POST',
+    url: `/applications/${h.applicationId}/tokens/${created.id}/rotate`,
+    payload: { gracePeriod: 3600 },
+  });
+  assert.equal(rotate.statusCode, 201, rotate.body);
+  const fresh = rotate.json().token as string;
+  assert.equal(await apiStatus(h, created.token), 200, 'the old secret works in its grace period');
+
+  const body = report(created.token);
+  const res = await post(h, body, signer.headers(body));
+  assert.equal(res.json()[0].label, 'true_positive');
+  assert.equal(await apiStatus(h, created.token), 401, 'the leaked old secret no longer works');
+  assert.equal(await verifyCode(h, created.token), 'NOT_FOUND');
+  assert.equal(await apiStatus(h, fresh), 200, 'the new secret still works');
+  assert.equal(await verifyCode(h, fresh), 'VALID');
+  const entries = await leakEntries(h);
+  assert.equal(entries.length, 1);
+  assert.equal((entries[0]!.detail as Record<string, string>).secret, 'previous');
+
+  // Reported again, the old secret is no credential any more.
+  const again = await post(h, body, signer.headers(body));
+  assert.equal(again.json()[0].label, 'false_positive');
+  assert.equal((await leakEntries(h)).length, 1);
+});

@@ -1,13 +1,15 @@
 // Secrets never leak: a full scenario against a spawned `serve --log-level debug`
-// (sign-in, application and user tokens through their whole lifecycle, introspection,
-// failed logins, errors, a restart), collecting every log line and every response
-// (status, headers, body). Each secret (token strings, their SHA-256 in hex and base64,
-// passwords, the introspection secret, the stored password hashes) may appear only in
-// the one response that created it, and the first admin's in the first-start banner.
+// (sign-in, application and user tokens through their whole lifecycle, rotation and
+// revocation included, introspection, failed logins, errors, a restart), collecting
+// every log line and every response (status, headers, body). Each secret (token
+// strings, their SHA-256 in hex and base64, passwords, the introspection secret, the
+// stored password hashes) may appear only in the one response that created it, and the
+// first admin's in the first-start banner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { generateToken } from '@latchkey/contract';
 import Database from 'better-sqlite3';
 import { bannerEnd, countOf, freePort, listening, parseFirstAdmin, sandbox, waitForStdout, type Proc } from './helpers/cli.js';
 
@@ -192,6 +194,41 @@ test('no secret appears in logs or responses beyond the response that created it
       raw: JSON.stringify({ name: 'x'.repeat(1024 * 1024) }),
     }),
   );
+
+  // Rotations (the old secret authenticates during its grace period) and revocations by the holder.
+  const rotatedApp = await expectStatus(
+    201,
+    call('rotate app token', 'POST', `/applications/${app}/tokens/${appTokens[0]!.id}/rotate`, {
+      token: admin.token,
+      body: { gracePeriod: 3600 },
+    }),
+  );
+  addToken('rotated app token', rotatedApp.token!, 'rotate app token');
+  await expectStatus(200, call('old secret in its grace period', 'GET', `/applications/${app}/tokens`, { token: appTokens[0]!.token }));
+  await expectStatus(200, call('new secret', 'GET', `/applications/${app}/tokens`, { token: rotatedApp.token! }));
+  const verified = await expectStatus(
+    200,
+    call('verify old secret', 'POST', '/verify', { token: introspectionSecret, body: { token: appTokens[0]!.token } }),
+  );
+  assert.equal(verified.deprecated, true);
+  const rotatedUser = await expectStatus(
+    201,
+    call('rotate user token', 'POST', `/me/tokens/${userTokens[1]!.id}/rotate`, { token: admin.token, body: {} }),
+  );
+  addToken('rotated user token', rotatedUser.token!, 'rotate user token');
+  await expectStatus(200, call('rotated user token', 'GET', '/me', { token: rotatedUser.token! }));
+  await expectStatus(
+    200,
+    call('revoke as form', 'POST', '/revoke', {
+      raw: `token=${encodeURIComponent(appTokens[1]!.token)}`,
+      contentType: 'application/x-www-form-urlencoded',
+    }),
+  );
+  await expectStatus(200, call('revoke as JSON', 'POST', '/revoke', { body: { token: sessionMade.token! } }));
+  const unknown = generateToken('application');
+  addToken('unknown token revoked', unknown);
+  await expectStatus(200, call('revoke unknown', 'POST', '/revoke', { body: { token: unknown } }));
+  await expectStatus(401, call('revoked token', 'GET', `/applications/${app}/tokens`, { token: appTokens[1]!.token }));
 
   // A restart prints nothing secret; the tokens still work.
   procs[0]!.child.kill('SIGTERM');

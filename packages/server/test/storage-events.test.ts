@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
+import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
 import { storeReads, type AuditEntry, type Store, type StoreEvent } from '../src/storage/port.js';
 import { functionsOf, storeToken as token, t0 } from './helpers/store-fixtures.js';
@@ -146,6 +147,16 @@ const writes: Record<string, Case> = {
     assert.equal(await store.deleteToken('application', f.appId, f.tokenId), true);
     return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId && e.deleted === true;
   },
+  async rotateToken(store, f) {
+    const rotation = { hash: hashToken(`rotated-${f.tokenId}`), at: t0 + 5, previousSecretExpiresAt: t0 + 60_000 };
+    assert.ok(await store.rotateToken('application', f.appId, f.tokenId, rotation));
+    return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId && e.deleted === undefined;
+  },
+  async revokeToken(store, f) {
+    // The fixture's token was stored with the secret `secret-<id>` (storeToken).
+    assert.ok(await store.revokeToken('application', f.appId, f.tokenId, hashToken(`secret-${f.tokenId}`), t0 + 5));
+    return (e) => e.kind === 'token' && e.id === f.tokenId && e.ownerId === f.appId && e.deleted === undefined;
+  },
   async touchToken(store, f) {
     await store.touchToken(f.tokenId, t0 + 5);
     return (e) => e.kind === 'token-used' && e.id === f.tokenId && e.ownerId === f.appId;
@@ -217,6 +228,19 @@ for (const adapter of adapters) {
         true,
       ],
       ['spend', () => store.spendCredits({ id: f.tokenId, cost: 1, refillSince: null }), true],
+      [
+        'rotate',
+        () => store.rotateToken('application', f.appId, f.tokenId, { hash: hashToken('r1'), at: t0 + 6, previousSecretExpiresAt: t0 + 9 }),
+        true,
+      ],
+      ['touch the previous secret', () => store.touchToken(f.tokenId, t0 + 7, 'previous'), true],
+      [
+        'revoke the previous secret',
+        () => store.revokeToken('application', f.appId, f.tokenId, hashToken(`secret-${f.tokenId}`), t0 + 8),
+        true,
+      ],
+      ['reactivate', () => store.updateToken('application', f.appId, f.tokenId, { status: 'active' }, t0 + 9), true],
+      ['revoke', () => store.revokeToken('application', f.appId, f.tokenId, hashToken('r1'), t0 + 9), true],
       ['create', () => store.createToken(token(f.appId)), false],
       ['create many', () => store.createTokens([token(f.appId)]), false],
     ];

@@ -90,7 +90,7 @@ for (const adapter of adapters) {
     await store.createToken(never);
     const found = await store.findTokenByHash(expiring.hash);
     const { hash: _hash, ...expected } = expiring;
-    assert.deepEqual(found, { ...expected, lastUsedAt: null, version: 0 });
+    assert.deepEqual(found, { ...expected, version: 0, secret: 'current' });
     assert.equal((await store.findTokenByHash(never.hash))?.expiresAt, null);
     assert.equal(await store.findTokenByHash(hashToken('nope')), undefined);
     assert.equal((await store.getToken('application', app, never.id))?.name, 'never');
@@ -396,6 +396,117 @@ for (const adapter of adapters) {
     assert.equal(
       (await store.listTokens('application', gone, { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 })).totalCount,
       0,
+    );
+  });
+
+  test(`${adapter.name}: a rotation keeps the replaced secret findable as previous, never more than one; revocation by either`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const record = token(app, 'rotating', {
+      ratelimits: [{ name: 'r', limit: 5, duration: 1000, autoApply: true }],
+      credits: { remaining: 9, refill: null, refilledAt: t0 },
+      meta: { team: 'a' },
+    });
+    await store.createToken(record);
+    const [first, second, third, fourth] = [record.hash, hashToken('second'), hashToken('third'), hashToken('fourth')];
+    const audit = (action: string) => ({
+      id: newId(),
+      at: t0,
+      actorType: 'apiToken' as const,
+      actorId: record.id,
+      action,
+      targetType: 'apiToken' as const,
+      targetId: record.id,
+      applicationId: app,
+      orgId: null,
+      sourceAddress: null,
+      outcome: 'success' as const,
+    });
+    const at = t0 + 10;
+    const rotated = await store.rotateToken(
+      'application',
+      app,
+      record.id,
+      { hash: second, at, previousSecretExpiresAt: t0 + 1000 },
+      audit('applicationApiToken.rotate'),
+    );
+    assert.ok(rotated);
+    assert.equal(rotated.rotatedAt, at);
+    assert.equal(rotated.updatedAt, at);
+    assert.equal(rotated.previousSecretExpiresAt, t0 + 1000);
+    assert.equal(rotated.previousSecretLastUsedAt, null);
+    assert.equal(rotated.version, 1, 'a rotation moves the version');
+    // Everything but the secret stays.
+    const { hash: _hash, ...kept } = record;
+    assert.deepEqual({ ...rotated, rotatedAt: null, updatedAt: t0, previousSecretExpiresAt: null, version: 0 }, kept);
+    assert.equal((await store.findTokenByHash(second))?.secret, 'current');
+    const previous = await store.findTokenByHash(first);
+    assert.equal(previous?.secret, 'previous');
+    assert.equal(previous?.id, record.id);
+    assert.equal(previous?.previousSecretExpiresAt, t0 + 1000);
+
+    // The previous secret's use is recorded apart from the current one's.
+    await store.touchToken(record.id, t0 + 20, 'previous');
+    const touched = await store.getToken('application', app, record.id);
+    assert.equal(touched?.previousSecretLastUsedAt, t0 + 20);
+    assert.equal(touched?.lastUsedAt, null);
+    assert.equal(touched?.updatedAt, at, 'a touch never changes updatedAt');
+
+    // Rotating again ends the earlier grace period: the first secret is gone.
+    await store.rotateToken('application', app, record.id, { hash: third, at: t0 + 30, previousSecretExpiresAt: t0 + 2000 });
+    assert.equal(await store.findTokenByHash(first), undefined);
+    const second2 = await store.findTokenByHash(second);
+    assert.equal(second2?.secret, 'previous');
+    assert.equal(second2?.previousSecretLastUsedAt, null, "the earlier secret's use is not the new previous secret's");
+    assert.equal((await store.findTokenByHash(third))?.secret, 'current');
+
+    // Revoking a hash that is no secret of the token changes nothing; the previous secret ends its grace period alone.
+    assert.equal(await store.revokeToken('application', app, record.id, first, t0 + 40), undefined);
+    assert.equal(await store.revokeToken('application', newId(), record.id, second, t0 + 40), undefined, 'never across owners');
+    const graceEnded = await store.revokeToken('application', app, record.id, second, t0 + 40, audit('applicationApiToken.revoke'));
+    assert.equal(graceEnded?.status, 'active');
+    assert.equal(graceEnded?.revokedAt, null);
+    assert.equal(graceEnded?.previousSecretExpiresAt, null);
+    assert.equal(await store.findTokenByHash(second), undefined);
+    // A previous secret past its grace period is not revoked again.
+    await store.rotateToken('application', app, record.id, { hash: fourth, at: t0 + 50, previousSecretExpiresAt: t0 + 60 });
+    assert.equal(await store.revokeToken('application', app, record.id, third, t0 + 60), undefined);
+
+    // The current secret makes the token inactive, ends any grace period, and moves the counts.
+    await store.rotateToken('application', app, record.id, { hash: first, at: t0 + 70, previousSecretExpiresAt: t0 + 5000 });
+    const revoked = await store.revokeToken('application', app, record.id, first, t0 + 80, audit('applicationApiToken.revoke'));
+    assert.equal(revoked?.status, 'inactive');
+    assert.equal(revoked?.revokedAt, t0 + 80);
+    assert.equal(revoked?.updatedAt, t0 + 80);
+    assert.equal(revoked?.previousSecretExpiresAt, null);
+    assert.equal(await store.findTokenByHash(fourth), undefined);
+    assert.equal((await store.findTokenByHash(first))?.status, 'inactive');
+    assert.equal(
+      await store.revokeToken('application', app, record.id, first, t0 + 90),
+      undefined,
+      'an inactive token is not revoked again',
+    );
+    const query = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 10 } as const;
+    const inactive = { ...query, filter: { field: 'status', glob: 'inactive' } } as const;
+    assert.equal((await store.listTokens('application', app, inactive)).totalCount, 1);
+    assert.equal((await store.listTokens('application', app, query)).totalCount, 1);
+
+    // Made active again, it is no longer revoked; a rotation without a grace period keeps no previous secret.
+    const reactivated = await store.updateToken('application', app, record.id, { status: 'active' }, t0 + 100);
+    assert.equal(reactivated?.revokedAt, null);
+    await store.rotateToken('application', app, record.id, { hash: second, at: t0 + 110, previousSecretExpiresAt: null });
+    assert.equal(await store.findTokenByHash(first), undefined);
+    assert.equal((await store.getToken('application', app, record.id))?.previousSecretExpiresAt, null);
+    assert.equal(
+      await store.rotateToken('application', newId(), record.id, { hash: third, at: t0 + 120, previousSecretExpiresAt: null }),
+      undefined,
+    );
+
+    const entries = await store.listAudit({ sortDirection: 'asc', page: 0, perPage: 100, applicationId: app });
+    assert.deepEqual(
+      entries.items.map((e) => e.action),
+      ['applicationApiToken.rotate', 'applicationApiToken.revoke', 'applicationApiToken.revoke'],
     );
   });
 

@@ -347,3 +347,23 @@ test('with --trust-proxy, the early refusal throttles failed authentications by 
   assert.deepEqual([await from('198.51.100.1'), await from('198.51.100.1'), await from('198.51.100.1')], ['401', '401', '429']);
   assert.equal(await from('198.51.100.2'), '401', 'another client behind the same proxy is not throttled');
 });
+
+test("a rotation meets the owner's policy as a create does: a token the policy no longer allows is not given a new secret", async (t) => {
+  const h = await build(t);
+  const { orgId, applicationId } = await orgApplication(h);
+  const forever = (await createIn(h, applicationId, { name: 'forever' })).json();
+  const soon = (await createIn(h, applicationId, { name: 'soon', expirationDate: inDays(h, 30) })).json();
+  const late = (await createIn(h, applicationId, { name: 'late', expirationDate: inDays(h, 120) })).json();
+  assert.equal((await setOrgPolicy(h, orgId, { maxLifetime: 90 * 86_400 })).statusCode, 200);
+  const rotate = (id: string) =>
+    h.call(h.userToken, { method: 'POST', url: `/applications/${applicationId}/tokens/${id}/rotate`, payload: { gracePeriod: 60 } });
+  assertRefused(await rotate(forever.id), /^tokens in this organization must expire within 90 days: .*create a new token instead$/);
+  assertRefused(await rotate(late.id), /must expire within 90 days: a rotation keeps the token's expirationDate/);
+  assert.equal((await rotate(soon.id)).statusCode, 201);
+  // Refused rotations changed nothing: the old secrets still work, undeprecated.
+  for (const token of [forever.token, late.token]) {
+    assert.equal((await h.call(token, { method: 'GET', url: `/applications/${applicationId}` })).statusCode, 200);
+  }
+  assert.equal((await setOrgPolicy(h, orgId, { requireExpiration: true })).statusCode, 200);
+  assertRefused(await rotate(forever.id), /must have an expiration date: a rotation keeps the token without one/);
+});

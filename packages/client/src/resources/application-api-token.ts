@@ -1,8 +1,17 @@
 // Losant resource "Application API Token": one token of an application.
-import { routes, type ApiToken, type ApiTokenPatch, type Success, type Usage, type UsageQuery } from '@latchkey/contract';
+import {
+  routes,
+  type ApiToken,
+  type ApiTokenPatch,
+  type ApiTokenRotate,
+  type CreatedApiToken,
+  type Success,
+  type Usage,
+  type UsageQuery,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApplicationApiTokenIdParams, ClientQuery } from '../params.js';
-import { endpoint } from '../endpoint.js';
+import { endpoint, withDefaultBody } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 type Params = ApplicationApiTokenIdParams & ClientQuery;
@@ -14,6 +23,12 @@ export interface ApplicationApiTokenResource {
   patch: (params: Params & { apiToken: ApiTokenPatch }, options?: RequestOptions) => Promise<ApiToken>;
   /** `DELETE /applications/{applicationId}/tokens/{apiTokenId}`: the token is refused from the next request on. */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
+  /**
+   * `POST /applications/{applicationId}/tokens/{apiTokenId}/rotate` (latchkey's): a new secret, in the
+   * answer's `token` (shown this once). With `rotation.gracePeriod` (seconds) the
+   * replaced secret keeps verifying, as deprecated, until then; by default it stops at once.
+   */
+  rotate: (params: Params & { rotation?: ApiTokenRotate }, options?: RequestOptions) => Promise<CreatedApiToken>;
   /** `GET /applications/{applicationId}/tokens/{apiTokenId}/usage`: its verifications per outcome code over time. */
   usage: (params: ApplicationApiTokenIdParams & UsageQuery, options?: RequestOptions) => Promise<Usage>;
 }
@@ -23,6 +38,7 @@ export function applicationApiTokenResource(send: Send): ApplicationApiTokenReso
     get: endpoint(send, routes['applicationApiToken.get']),
     patch: endpoint(send, routes['applicationApiToken.patch'], 'apiToken'),
     delete: endpoint(send, routes['applicationApiToken.delete']),
+    rotate: withDefaultBody('rotation', {}, endpoint(send, routes['applicationApiToken.rotate'], 'rotation')),
     usage: endpoint(send, routes['applicationApiTokenUsage.get']),
   };
 }

@@ -1,8 +1,17 @@
 // Losant resource "User API Token": one of the calling user's tokens.
-import { routes, type ApiToken, type ApiTokenPatch, type Success, type Usage, type UsageQuery } from '@latchkey/contract';
+import {
+  routes,
+  type ApiToken,
+  type ApiTokenPatch,
+  type ApiTokenRotate,
+  type CreatedApiToken,
+  type Success,
+  type Usage,
+  type UsageQuery,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApiTokenIdParam, ClientQuery } from '../params.js';
-import { endpoint } from '../endpoint.js';
+import { endpoint, withDefaultBody } from '../endpoint.js';
 import type { Send } from '../request.js';
 
 type Params = ApiTokenIdParam & ClientQuery;
@@ -14,6 +23,12 @@ export interface UserApiTokenResource {
   patch: (params: Params & { apiToken: ApiTokenPatch }, options?: RequestOptions) => Promise<ApiToken>;
   /** `DELETE /me/tokens/{apiTokenId}` */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
+  /**
+   * `POST /me/tokens/{apiTokenId}/rotate` (latchkey's): a new secret, in the
+   * answer's `token` (shown this once). With `rotation.gracePeriod` (seconds) the
+   * replaced secret keeps verifying, as deprecated, until then; by default it stops at once.
+   */
+  rotate: (params: Params & { rotation?: ApiTokenRotate }, options?: RequestOptions) => Promise<CreatedApiToken>;
   /** `GET /me/tokens/{apiTokenId}/usage`: its verifications per outcome code over time. */
   usage: (params: ApiTokenIdParam & UsageQuery, options?: RequestOptions) => Promise<Usage>;
 }
@@ -23,6 +38,7 @@ export function userApiTokenResource(send: Send): UserApiTokenResource {
     get: endpoint(send, routes['userApiToken.get']),
     patch: endpoint(send, routes['userApiToken.patch'], 'apiToken'),
     delete: endpoint(send, routes['userApiToken.delete']),
+    rotate: withDefaultBody('rotation', {}, endpoint(send, routes['userApiToken.rotate'], 'rotation')),
     usage: endpoint(send, routes['userApiTokenUsage.get']),
   };
 }

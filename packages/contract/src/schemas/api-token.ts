@@ -1,5 +1,6 @@
 // The API Token object (shared/reference/apiToken.json) plus `lastUsed`, latchkey's
-// record of the last time the token authenticated.
+// record of the last time the token authenticated, and latchkey's optional record of
+// rotation and revocation (Losant's clients ignore fields they do not know).
 import type { FromSchema } from 'json-schema-to-ts';
 import { applicationScopes, type ApplicationScope } from '../scopes.js';
 import { dateTimeSchema, idSchema, pagingQuery } from './common.js';
@@ -22,6 +23,14 @@ const tokenProperties = {
   scope: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 1024 } },
   status: { type: 'string', enum: ['active', 'inactive'] },
   ...limitProperties,
+  /** latchkey: when the token last got a new secret (POST .../rotate). */
+  rotatedAt: dateTimeSchema,
+  /** latchkey: during a grace period only, until when the secret the last rotation replaced still verifies. */
+  previousSecretExpiresAt: dateTimeSchema,
+  /** latchkey: during a grace period only, when that previous secret last authenticated. */
+  previousSecretLastUsed: dateTimeSchema,
+  /** latchkey: when its holder revoked it (POST /revoke, RFC 7009); cleared when it is made active again. */
+  revokedAt: dateTimeSchema,
 } as const;
 
 /** A token as it is read back: never with its secret. */
@@ -124,3 +133,17 @@ export const applicationApiTokenParamsSchema = {
   required: ['applicationId', 'apiTokenId'],
 } as const;
 export type ApplicationApiTokenParams = FromSchema<typeof applicationApiTokenParamsSchema>;
+
+/** The longest grace period of a rotation, in seconds: 30 days. */
+export const maxGracePeriodSeconds = 2_592_000;
+
+/** Body of `POST .../tokens/{apiTokenId}/rotate` (latchkey's). */
+export const apiTokenRotateSchema = {
+  type: 'object',
+  properties: {
+    /** Seconds the replaced secret keeps verifying (answered as deprecated); 0: it stops at once. */
+    gracePeriod: { type: 'integer', minimum: 0, maximum: maxGracePeriodSeconds, default: 0 },
+  },
+  additionalProperties: false,
+} as const;
+export type ApiTokenRotate = FromSchema<typeof apiTokenRotateSchema, { keepDefaultedPropertiesOptional: true }>;

@@ -29,6 +29,8 @@ export const introspectionSchema = {
     exp: { type: 'integer' },
     application_id: idSchema,
     user_id: idSchema,
+    /** latchkey: true for a secret a rotation replaced, in its grace period (`exp` is then when it ends). */
+    deprecated: { type: 'boolean' },
     application: {
       type: 'object',
       properties: {

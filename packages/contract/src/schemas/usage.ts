@@ -2,7 +2,7 @@
 // hours and days). See the server's usage/.
 import type { FromSchema } from 'json-schema-to-ts';
 import { dateTimeSchema, idSchema } from './common.js';
-import { verificationCodes } from './verify.js';
+import { usageCodes, type UsageCode } from './verify.js';
 
 export const usageResolutions = ['minute', 'hour', 'day'] as const;
 export type UsageResolution = (typeof usageResolutions)[number];
@@ -23,10 +23,10 @@ export type UsageQuery = FromSchema<typeof usageQuerySchema, { keepDefaultedProp
 /** Counts by outcome code; codes with no verifications are left out. */
 const countsSchema = {
   type: 'object',
-  propertyNames: { enum: verificationCodes },
+  propertyNames: { enum: usageCodes },
   additionalProperties: { type: 'integer' },
 } as const;
-export type UsageCounts = Partial<Record<(typeof verificationCodes)[number], number>>;
+export type UsageCounts = Partial<Record<UsageCode, number>>;
 
 export const usageSchema = {
   type: 'object',

@@ -19,6 +19,13 @@ export type VerificationCode = (typeof verificationCodes)[number];
 
 /** The `reason` of a refusal that one code covers for more than one cause. */
 export const verificationReasons = ['ip'] as const;
+/**
+ * The codes usage is counted by: the outcome codes, and VALID_DEPRECATED for a
+ * valid verification of a secret a rotation replaced (its answer's code is VALID,
+ * with `deprecated: true`), so an owner sees who still uses it.
+ */
+export const usageCodes = [...verificationCodes, 'VALID_DEPRECATED'] as const;
+export type UsageCode = (typeof usageCodes)[number];
 
 export const verifyRequestSchema = {
   type: 'object',
@@ -83,6 +90,11 @@ export const verifyAnswerSchema = {
     ratelimits: { type: 'array', items: ratelimitStateSchema },
     /** Why a FORBIDDEN answer refused: `ip`, the address is not in the token's allowedCidrs (absent: the application). */
     reason: { type: 'string', enum: verificationReasons },
+    /**
+     * latchkey: true when the token given is a secret a rotation replaced, still in
+     * its grace period; `expirationDate` then says when that secret stops verifying.
+     */
+    deprecated: { type: 'boolean' },
   },
   required: ['valid', 'code'],
 } as const;
@@ -99,7 +111,7 @@ export const verifyUsageRequestSchema = {
         type: 'object',
         properties: {
           tokenId: idSchema,
-          code: { type: 'string', enum: verificationCodes },
+          code: { type: 'string', enum: usageCodes },
           /** The minute (or any time in it) the verifications were answered. */
           time: dateTimeSchema,
           count: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },

@@ -9,7 +9,7 @@ import { errors } from '../errors.js';
 import { sendError } from '../http/bare-response.js';
 import type { Refusals } from '../http/refusals.js';
 import type { LimitDecision, RateLimiter } from '../limits/rate-limiter.js';
-import type { UsageCounter } from '../usage/usage-counter.js';
+import { usageCodeOf, type UsageCounter } from '../usage/usage-counter.js';
 import { limitRequests } from '../verify/verification.js';
 import type { AuthFailureThrottle } from './auth-failure-throttle.js';
 import { bearerToken, type Authenticator, type Inspection } from './authenticate.js';
@@ -59,9 +59,10 @@ export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestH
         return;
       }
       request.principal = inspection.principal;
+      const valid = usageCodeOf('VALID', inspection.deprecated);
       const limits = record.ratelimits.length === 0 ? [] : limitRequests(record, undefined);
       if (limits.length === 0) {
-        usage.count(record, 'VALID', at);
+        usage.count(record, valid, at);
         done();
         return;
       }
@@ -69,7 +70,7 @@ export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestH
       const limited = (decision: LimitDecision) => {
         rateLimitHeaders(reply, decision.states, at);
         if (decision.allowed) {
-          usage.count(record, 'VALID', at);
+          usage.count(record, valid, at);
           done();
           return;
         }

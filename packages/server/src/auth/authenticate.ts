@@ -1,7 +1,10 @@
 // Bearer token -> principal: parse + checksum (no I/O) -> SHA-256 -> cache -> store.
-// Garbage never reaches the hash or the database.
+// Garbage never reaches the hash or the database. A secret a rotation replaced is
+// found by its own hash and verifies, as deprecated, until its grace period ends
+// by the clock; after that it is as unknown as any other string.
 import { parseToken } from '@latchkey/contract';
-import type { OwnerType, Store, TokenRecord } from '../storage/port.js';
+import type { FoundToken, OwnerType, Store, TokenRecord } from '../storage/port.js';
+import { previousSecretExpiry, previousSecretLive } from '../tokens/rotation.js';
 import type { Principal } from './principal.js';
 import type { TokenCache } from './token-cache.js';
 import { tokenKey } from './token-hash.js';
@@ -25,12 +28,13 @@ function kindOf(token: string | undefined): OwnerType | undefined {
   return token === undefined ? undefined : ownerOfKind[parseToken(token) ?? 'none'];
 }
 
-function toPrincipal(record: TokenRecord): Principal {
+/** `expiresAt`: the credential's, which for a previous secret is its grace period's end (if sooner). */
+function toPrincipal(record: TokenRecord, expiresAt: number | null): Principal {
   const credential = {
     tokenId: record.id,
     tokenName: record.name,
     scopes: record.scope,
-    expiresAt: record.expiresAt,
+    expiresAt,
     issuedAt: record.createdAt,
     ratelimits: record.ratelimits,
     credits: record.credits,
@@ -46,13 +50,15 @@ export type Verdict = Principal | null;
 
 /**
  * What a token is now, told apart as /verify's codes are: unknown (or malformed, or
- * deleted), inactive, expired, or valid with its principal. The record comes with
- * every known token (its usage is counted under it).
+ * deleted, or a replaced secret past its grace period), inactive, expired, or valid
+ * with its principal. The record comes with every known token (its usage is
+ * counted under it). `deprecated`: the token given is a secret a rotation replaced,
+ * in its grace period.
  */
 export type Inspection =
-  | { code: 'VALID'; record: TokenRecord; principal: Principal }
-  | { code: 'DISABLED' | 'EXPIRED'; record: TokenRecord; principal?: undefined }
-  | { code: 'NOT_FOUND'; record?: undefined; principal?: undefined };
+  | { code: 'VALID'; record: FoundToken; principal: Principal; deprecated: boolean }
+  | { code: 'DISABLED' | 'EXPIRED'; record: FoundToken; principal?: undefined; deprecated?: undefined }
+  | { code: 'NOT_FOUND'; record?: undefined; principal?: undefined; deprecated?: undefined };
 
 const notFound: Inspection = { code: 'NOT_FOUND' };
 
@@ -88,17 +94,23 @@ export function createAuthenticator(store: Store, cache: TokenCache, onError: (e
     }
     return lastKind;
   }
-  function admit(record: TokenRecord, kind: OwnerType, now: number): Inspection {
+  function admit(record: FoundToken, kind: OwnerType, now: number): Inspection {
     // The prefix must agree with what the store says the token belongs to.
     if (record.ownerType !== kind) return notFound;
+    const deprecated = record.secret === 'previous';
+    // Checked by the clock, not by a write when the grace period ends.
+    if (deprecated && !previousSecretLive(record, now)) return notFound;
     if (record.status !== 'active') return { code: 'DISABLED', record };
     if (record.expiresAt !== null && record.expiresAt <= now) return { code: 'EXPIRED', record };
-    if (record.lastUsedAt === null || now - record.lastUsedAt >= lastUsedResolutionMs) {
-      record.lastUsedAt = now;
+    const lastUsed = deprecated ? record.previousSecretLastUsedAt : record.lastUsedAt;
+    if (lastUsed === null || now - lastUsed >= lastUsedResolutionMs) {
+      if (deprecated) record.previousSecretLastUsedAt = now;
+      else record.lastUsedAt = now;
       // Not awaited: bookkeeping must not add latency or fail the request.
-      store.touchToken(record.id, now).catch(onError);
+      store.touchToken(record.id, now, record.secret).catch(onError);
     }
-    return { code: 'VALID', record, principal: toPrincipal(record) };
+    const principal = toPrincipal(record, deprecated ? previousSecretExpiry(record) : record.expiresAt);
+    return { code: 'VALID', record, principal, deprecated };
   }
   function inspect(token: string | undefined, now: number): Inspection | Promise<Inspection> {
     const owner = kind(token);

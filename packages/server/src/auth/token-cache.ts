@@ -1,14 +1,16 @@
 // In-process cache of verified tokens, keyed by token hash. Every write the store
 // announces (here, or on another node through PostgreSQL NOTIFY) drops what it changed
 // (cache-invalidation.ts), so it never serves a stale "valid"; the TTL is only a
-// backstop for an announcement that never arrived.
+// backstop for an announcement that never arrived. A rotated token in its grace
+// period has two secrets, so two keys: each entry says which secret its key is, and
+// dropping the token drops both.
 import { BoundedCache } from '@latchkey/contract';
-import type { TokenRecord } from '../storage/port.js';
+import type { FoundToken, TokenSecret } from '../storage/port.js';
 
 export class TokenCache {
-  private readonly byHash: BoundedCache<string, TokenRecord>;
-  /** Token id -> its key in `byHash`: an index of the cache, kept in step as entries leave it. */
-  private readonly hashById = new Map<string, string>();
+  private readonly byHash: BoundedCache<string, FoundToken>;
+  /** Token id -> its key in `byHash`, per secret: an index of the cache, kept in step as entries leave it. */
+  private readonly keysById: Record<TokenSecret, Map<string, string>> = { current: new Map(), previous: new Map() };
 
   constructor(ttlMs = 5_000, now: () => number = Date.now, maxEntries = 100_000) {
     this.byHash = new BoundedCache({
@@ -16,7 +18,8 @@ export class TokenCache {
       ttlMs,
       now,
       onRemove: (record, key) => {
-        if (this.hashById.get(record.id) === key) this.hashById.delete(record.id);
+        const index = this.keysById[record.secret];
+        if (index.get(record.id) === key) index.delete(record.id);
       },
     });
   }
@@ -26,18 +29,21 @@ export class TokenCache {
     return this.byHash.begin();
   }
 
-  get(key: string): TokenRecord | undefined {
+  get(key: string): FoundToken | undefined {
     return this.byHash.get(key);
   }
 
-  set(key: string, record: TokenRecord, epoch: number): void {
-    if (this.byHash.set(key, record, epoch)) this.hashById.set(record.id, key);
+  set(key: string, record: FoundToken, epoch: number): void {
+    if (this.byHash.set(key, record, epoch)) this.keysById[record.secret].set(record.id, key);
   }
 
+  /** Drops the token under every key it is kept by; reads in flight are not kept either way. */
   invalidateToken(id: string): void {
-    const key = this.hashById.get(id);
-    if (key === undefined) this.byHash.dropReadsInFlight();
-    else this.byHash.delete(key);
+    const current = this.keysById.current.get(id);
+    const previous = this.keysById.previous.get(id);
+    if (current === undefined && previous === undefined) this.byHash.dropReadsInFlight();
+    if (current !== undefined) this.byHash.delete(current);
+    if (previous !== undefined) this.byHash.delete(previous);
   }
 
   /** Drops every token of an owner (an application or a user). */

@@ -4,14 +4,16 @@
 // which every change bumps on whichever node makes it, so the page's query for ids
 // and versions alone tells which renderings are current: no invalidation protocol.
 // Whole list answers are kept likewise, by the revision the store read the page at.
-// One thing changes without a write: a credits balance at its refill time (reads
-// show it refilled before a spend stores it), so a rendering made before a refill
-// is due is kept only until then.
+// Two things change without a write: a credits balance at its refill time (reads
+// show it refilled before a spend stores it) and a rotation's grace period at its
+// end (its fields leave the token object), so a rendering made before either is
+// kept only until then.
 import { apiTokenSchema, apiTokensSchema, BoundedCache, type ApiTokens } from '@latchkey/contract';
 import fastJson from 'fast-json-stringify';
 import type { OwnerType, Store, TokenListQuery, TokenRecord } from '../storage/port.js';
 import { toApiToken } from '../tokens/api-token-wire.js';
 import { balanceShownUntil } from '../tokens/credit-refill.js';
+import { graceShownUntil } from '../tokens/rotation.js';
 
 // The route table's response schemas, so a kept rendering is exactly what Fastify
 // would have serialized.
@@ -28,7 +30,7 @@ const comma = Buffer.from(',');
 interface Rendering {
   version: number;
   json: Buffer;
-  /** Epoch ms from which it is stale though the version is not (see balanceShownUntil). */
+  /** Epoch ms from which it is stale though the version is not (see balanceShownUntil, graceShownUntil). */
   staleAt: number;
 }
 
@@ -84,7 +86,7 @@ export class TokenViews {
     const rendering = {
       version: record.version,
       json: Buffer.from(renderToken(toApiToken(record, now))),
-      staleAt: balanceShownUntil(record.credits, now),
+      staleAt: Math.min(balanceShownUntil(record.credits, now), graceShownUntil(record, now)),
     };
     this.kept.set(record.id, rendering);
     return rendering;

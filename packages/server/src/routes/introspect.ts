@@ -11,6 +11,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Introspection, IntrospectionRequest } from '@latchkey/contract';
+import { usageCodeOf } from '../usage/usage-counter.js';
 import type { Handlers } from './handlers.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -26,7 +27,7 @@ export default function introspectHandlers(ctx: AppContext): Handlers<'introspec
         return { active: false };
       }
       // Counted like every verification (an unknown token has nothing to count under).
-      if (record) ctx.usage.count(record, inspection.code, now);
+      if (record) ctx.usage.count(record, usageCodeOf(inspection.code, inspection.deprecated), now);
       if (principal === undefined) return { active: false };
       const out: Introspection = {
         active: true,
@@ -35,9 +36,11 @@ export default function introspectHandlers(ctx: AppContext): Handlers<'introspec
         sub: principal.tokenId,
         iat: seconds(principal.issuedAt),
       };
+      // A replaced secret's principal expires when its grace period ends (if sooner).
       if (principal.expiresAt !== null) out.exp = seconds(principal.expiresAt);
       if (principal.kind === 'application') out.application_id = principal.applicationId;
       else out.user_id = principal.userId;
+      if (inspection.deprecated) out.deprecated = true;
       const applicationId = request.body.application_id;
       if (applicationId !== undefined) {
         const access = await ctx.reach(principal, applicationId);

@@ -1,6 +1,13 @@
 // The token operations shared by application tokens (/applications/{id}/tokens)
 // and user tokens (/me/tokens): one implementation, two resources.
-import { generateToken, type ApiToken, type ApiTokenPatch, type ApiTokensQuery, type CreatedApiToken } from '@latchkey/contract';
+import {
+  generateToken,
+  type ApiToken,
+  type ApiTokenPatch,
+  type ApiTokenRotate,
+  type ApiTokensQuery,
+  type CreatedApiToken,
+} from '@latchkey/contract';
 import { assertLimitsGrantable, type TokenLimits } from '../auth/attenuate.js';
 import { creatorOf } from '../auth/creator.js';
 import type { Principal } from '../auth/principal.js';
@@ -13,13 +20,14 @@ import { newToken, toApiToken, tokenPatch, type ApiTokenCreate } from '../tokens
 import { assertCreditsPatchable, assertValidLimits } from '../tokens/limits-validation.js';
 import { allowedCidrsFromWire } from '../tokens/allowed-cidrs.js';
 import { enforceTokenPolicy } from '../tokens/token-policy.js';
+import { graceEnd } from '../tokens/rotation.js';
 import { auditEntry } from './audit-entry.js';
 import { paging } from './page-query.js';
 
 export type TokenOwner = { ownerType: 'application' | 'user'; ownerId: string };
 
 /** The audit action and scope of a token write, by owner. */
-function audit(request: FastifyRequest, at: number, owner: TokenOwner, verb: 'create' | 'update' | 'delete', id: string) {
+function audit(request: FastifyRequest, at: number, owner: TokenOwner, verb: 'create' | 'update' | 'delete' | 'rotate', id: string) {
   const resource = owner.ownerType === 'application' ? 'applicationApiToken' : 'userApiToken';
   return auditEntry(request, at, `${resource}.${verb}`, {
     targetType: 'apiToken',
@@ -154,6 +162,43 @@ export async function patchToken(
   );
   if (!updated) throw notFound();
   return toApiToken(updated, updatedAt);
+}
+
+/**
+ * Gives the token a new secret, answered this once; with a grace period the one it
+ * replaces keeps verifying until then (tokens/rotation.ts). A new working secret is
+ * a grant, as a re-activation is: `assertGrantable` checks the caller's authority
+ * over the token's scopes and expiry, and its limits must lie within the caller's.
+ * The owner's tokenPolicy applies as to a create. The secret is never logged: only
+ * its hash is stored, and the audit entry names the token.
+ */
+export async function rotateToken(
+  ctx: AppContext,
+  request: FastifyRequest,
+  owner: TokenOwner,
+  id: string,
+  body: ApiTokenRotate | undefined,
+  assertGrantable: (current: TokenRecord) => void,
+): Promise<CreatedApiToken> {
+  const current = await ctx.store.getToken(owner.ownerType, owner.ownerId, id);
+  if (!current) throw notFound();
+  assertGrantable(current);
+  // lastUpdated always moves forward, even within one millisecond of the last write.
+  const at = Math.max(ctx.now(), current.updatedAt + 1);
+  // A new secret must meet the owner's policy as a new token would (its lifetime from now).
+  await enforceTokenPolicy(ctx.store, owner, current.expiresAt, at, 'rotate');
+  assertLimitsGrantable(await callerLimits(ctx, request.principal), current, at);
+  const token = generateToken(owner.ownerType);
+  const rotated = await ctx.store.rotateToken(
+    owner.ownerType,
+    owner.ownerId,
+    id,
+    { hash: hashToken(token), at, previousSecretExpiresAt: graceEnd(at, body?.gracePeriod ?? 0) },
+    audit(request, at, owner, 'rotate', id),
+  );
+  // Deleted since it was read (on any node).
+  if (!rotated) throw notFound();
+  return { token, ...toApiToken(rotated, at) };
 }
 
 export async function deleteToken(ctx: AppContext, request: FastifyRequest, owner: TokenOwner, id: string): Promise<{ success: true }> {

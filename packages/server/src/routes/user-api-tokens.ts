@@ -1,10 +1,11 @@
 // Losant resources "User API Tokens" / "User API Token": the calling user's own
-// tokens under /me/tokens, with the same lifecycle, validation and attenuation as
-// application tokens.
+// tokens under /me/tokens, with the same lifecycle, validation, attenuation and
+// rotation as application tokens.
 import type {
   ApiToken,
   ApiTokenIdParams,
   ApiTokenPatch,
+  ApiTokenRotate,
   ApiTokensQuery,
   RouteName,
   CreatedApiToken,
@@ -16,7 +17,7 @@ import { assertGrantableToUser } from '../auth/attenuate.js';
 import { authorizeUser } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import type { Handlers } from './handlers.js';
-import { createToken, deleteToken, getToken, listTokens, patchToken } from './token-actions.js';
+import { createToken, deleteToken, getToken, listTokens, patchToken, rotateToken } from './token-actions.js';
 import { serialized } from './wire.js';
 
 const owner = (userId: string) => ({ ownerType: 'user' as const, ownerId: userId });
@@ -49,6 +50,18 @@ export default function userApiTokensHandlers(
       return patchToken(ctx, request, owner(user.userId), request.params.apiTokenId, request.body, (current) =>
         assertGrantableToUser(user, current.scope, current.expiresAt),
       );
+    },
+
+    'userApiToken.rotate': async (
+      request: FastifyRequest<{ Params: ApiTokenIdParams; Body: ApiTokenRotate | undefined }>,
+      reply: FastifyReply,
+    ): Promise<CreatedApiToken> => {
+      const user = authorizeUser(request.principal, 'userApiToken.rotate');
+      const rotated = await rotateToken(ctx, request, owner(user.userId), request.params.apiTokenId, request.body, (current) =>
+        assertGrantableToUser(user, current.scope, current.expiresAt),
+      );
+      reply.code(201);
+      return rotated;
     },
 
     'userApiToken.delete': async (request: FastifyRequest<{ Params: ApiTokenIdParams }>): Promise<Success> => {

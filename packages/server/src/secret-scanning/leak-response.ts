@@ -5,9 +5,13 @@
 // `<resource>.leak` by the actor `github`, with where it was reported; the entry
 // rides on the write that changes the token, or is recorded alone. The answer is
 // GitHub's feedback: true_positive for a real token, false_positive for the rest.
+// A secret a rotation replaced is real while its grace period lasts: whatever the
+// policy but notify, only that grace period ends (as POST /revoke does with it), so
+// the leak of an old secret does not switch off the new one.
 import { newId, parseToken, type GithubSecretFeedback, type GithubSecretReport } from '@latchkey/contract';
 import { hashToken } from '../auth/token-hash.js';
-import type { AuditEntry, Store, TokenRecord } from '../storage/port.js';
+import type { AuditEntry, FoundToken, Store, TokenRecord } from '../storage/port.js';
+import { previousSecretLive } from '../tokens/rotation.js';
 import { leakPolicyOf, tokenPolicyOf, type PolicyOwner } from '../tokens/token-policy.js';
 
 type Label = GithubSecretFeedback[number]['label'];
@@ -25,15 +29,20 @@ function resourceOf(record: TokenRecord): 'applicationApiToken' | 'userApiToken'
   return record.ownerType === 'application' ? 'applicationApiToken' : record.ownerType === 'user' ? 'userApiToken' : 'session';
 }
 
-/** The token the string is, when it is one: its prefix must agree with what it belongs to, as on authentication. */
-async function findToken(store: Store, token: string): Promise<TokenRecord | undefined> {
+/**
+ * The token the string is, when it is one that still works: its prefix must agree
+ * with what it belongs to, as on authentication, and a replaced secret must be in
+ * its grace period.
+ */
+async function findToken(store: Store, token: string, now: number): Promise<FoundToken | undefined> {
   const kind = parseToken(token);
   if (kind === null) return undefined;
-  const record = await store.findTokenByHash(hashToken(token));
-  return record?.ownerType === kind ? record : undefined;
+  const found = await store.findTokenByHash(hashToken(token));
+  if (found?.ownerType !== kind) return undefined;
+  return found.secret === 'previous' && !previousSecretLive(found, now) ? undefined : found;
 }
 
-async function respond(store: Store, record: TokenRecord, match: Match, context: LeakReportContext): Promise<void> {
+async function respond(store: Store, record: FoundToken, match: Match, context: LeakReportContext, hash: Buffer): Promise<void> {
   // A login session is its user's, under the user's policy.
   const owner: PolicyOwner = { ownerType: record.ownerType === 'application' ? 'application' : 'user', ownerId: record.ownerId };
   const leakPolicy = leakPolicyOf(await tokenPolicyOf(store, owner));
@@ -54,9 +63,14 @@ async function respond(store: Store, record: TokenRecord, match: Match, context:
       ...(match.url === undefined ? {} : { url: match.url }),
       ...(match.source === undefined ? {} : { source: match.source }),
       leakPolicy,
+      ...(record.secret === 'previous' ? { secret: 'previous' } : {}),
     },
   };
   const { ownerType, ownerId, id } = record;
+  if (record.secret === 'previous') {
+    if (leakPolicy !== 'notify' && (await store.revokeToken(ownerType, ownerId, id, hash, at, audit))) return;
+    return store.recordAudit(audit);
+  }
   // Changed or gone since it was read: the entry is recorded alone all the same.
   if (leakPolicy === 'revoke' && (await store.deleteToken(ownerType, ownerId, id, audit))) return;
   if (
@@ -76,8 +90,8 @@ export async function respondToLeaks(store: Store, report: GithubSecretReport, c
   for (const match of report) {
     let label = labels.get(match.token);
     if (label === undefined) {
-      const record = await findToken(store, match.token);
-      if (record) await respond(store, record, match, context);
+      const record = await findToken(store, match.token, context.now());
+      if (record) await respond(store, record, match, context, hashToken(match.token));
       label = record ? 'true_positive' : 'false_positive';
       labels.set(match.token, label);
     }

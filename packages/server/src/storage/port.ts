@@ -1,15 +1,7 @@
 // The storage port: everything the server needs from a database, in domain terms.
 // Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
 // is the one contract suite every adapter must pass.
-import type {
-  ApiTokenFilterField,
-  ApiTokenSortField,
-  Meta,
-  Role,
-  TokenPolicy,
-  UsageResolution,
-  VerificationCode,
-} from '@latchkey/contract';
+import type { ApiTokenFilterField, ApiTokenSortField, Meta, Role, TokenPolicy, UsageCode, UsageResolution } from '@latchkey/contract';
 import type { AllowedCidrs } from '../tokens/allowed-cidrs.js';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
@@ -73,6 +65,18 @@ export interface TokenRecord {
   meta: Meta | null;
   /** The addresses the token may be used from, parsed when the record is built; null: anywhere. */
   allowedCidrs: AllowedCidrs | null;
+  /** When the token last got a new secret (rotateToken); null: never rotated. */
+  rotatedAt: number | null;
+  /**
+   * Until when the secret the last rotation replaced still verifies (a grace
+   * period); null, or a time past, when it does not. Checked against the clock at
+   * each verification, so nothing has to run when it ends.
+   */
+  previousSecretExpiresAt: number | null;
+  /** When that previous secret last authenticated (written at most once a minute, like lastUsedAt). */
+  previousSecretLastUsedAt: number | null;
+  /** When its holder revoked it (revokeToken); null once it is made active again. */
+  revokedAt: number | null;
   /**
    * Bumped by every change to the stored token, lastUsedAt included: a rendering
    * made at one version is current for as long as the version is.
@@ -80,9 +84,36 @@ export interface TokenRecord {
   version: number;
 }
 
-export interface NewToken extends Omit<TokenRecord, 'lastUsedAt' | 'version'> {
+/** What a new token starts without: uses, rotations and revocations happen later. */
+type LaterFields = 'lastUsedAt' | 'version' | 'rotatedAt' | 'previousSecretExpiresAt' | 'previousSecretLastUsedAt' | 'revokedAt';
+
+export interface NewToken extends Omit<TokenRecord, LaterFields> {
   /** SHA-256 of the token string; the token itself is never stored. */
   hash: Uint8Array;
+}
+
+/**
+ * Which of a token's secrets a hash is: the current one, or the one the last
+ * rotation replaced (live only until previousSecretExpiresAt).
+ */
+export type TokenSecret = 'current' | 'previous';
+
+/** A token found by the hash of one of its secrets, saying which (findTokenByHash). */
+export interface FoundToken extends TokenRecord {
+  secret: TokenSecret;
+}
+
+/** A new secret for a token (rotateToken). */
+export interface TokenRotation {
+  /** SHA-256 of the new token string. */
+  hash: Uint8Array;
+  /** rotatedAt and updatedAt, epoch ms. */
+  at: number;
+  /**
+   * Until when the replaced secret keeps verifying; null: it stops at once. Either
+   * way a secret replaced earlier (still in its grace period) stops now.
+   */
+  previousSecretExpiresAt: number | null;
 }
 
 /**
@@ -268,7 +299,7 @@ export interface UsageCount {
   tokenId: string;
   ownerType: OwnerType;
   ownerId: string;
-  code: VerificationCode;
+  code: UsageCode;
   /** Epoch ms of the minute's start. */
   minute: number;
   count: number;
@@ -289,14 +320,14 @@ export interface UsageRange {
 export interface UsageBucket {
   /** Epoch ms of the bucket's start. */
   time: number;
-  code: VerificationCode;
+  code: UsageCode;
   count: number;
 }
 
 /** A token's verifications of one outcome over a whole range. */
 export interface TokenUsageTotal {
   tokenId: string;
-  code: VerificationCode;
+  code: UsageCode;
   count: number;
 }
 
@@ -315,7 +346,11 @@ export interface UsageCutoffs {
  * caches and ignores every other, so a new kind never costs a cache its contents.
  */
 export type StoreEvent =
-  /** A token changed (update) or went (delete: `deleted`, so verifiers downstream can say which). */
+  /**
+   * A token changed (update, rotation, revocation) or went (delete: `deleted`, so
+   * verifiers downstream can say which). A rotation changes which hashes find it:
+   * caches keyed by hash drop every key of the token.
+   */
   | { kind: 'token'; id: string; ownerType: OwnerType; ownerId: string; deleted?: true }
   /**
    * A token was used (touchToken: lastUsedAt and version). Announced to this process
@@ -360,8 +395,13 @@ export type StoreEvent =
  * commit). The rest of the port is implemented once, over Kysely.
  */
 export interface HotReads {
-  /** The hot path of every request: one indexed lookup by hash. */
-  findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined>;
+  /**
+   * The hot path of every request: the token whose current or previous secret has
+   * this hash (one statement over two unique indexes), saying which matched. A
+   * previous secret is found whether or not its grace period has ended: the caller
+   * checks previousSecretExpiresAt against its clock.
+   */
+  findTokenByHash(hash: Uint8Array): Promise<FoundToken | undefined>;
   getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined>;
   /** The owner's tokens among these ids, in any order; ids it does not own are skipped. */
   getTokens(ownerType: OwnerType, ownerId: string, ids: readonly string[]): Promise<TokenRecord[]>;
@@ -494,8 +534,37 @@ export interface Store extends HotReads {
   ): Promise<TokenRecord | undefined>;
   /** True when a token was deleted. */
   deleteToken(ownerType: OwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean>;
-  /** Records a successful authentication; never changes updatedAt. */
-  touchToken(id: string, lastUsedAt: number): Promise<void>;
+  /**
+   * Records a successful authentication by the token's current secret (lastUsedAt)
+   * or its previous one (previousSecretLastUsedAt); never changes updatedAt.
+   */
+  touchToken(id: string, lastUsedAt: number, secret?: TokenSecret): Promise<void>;
+  /**
+   * Gives the token a new secret (see TokenRotation) and sets rotatedAt and
+   * updatedAt; id, limits, credits and everything else stay. Undefined when no such token.
+   */
+  rotateToken(
+    ownerType: OwnerType,
+    ownerId: string,
+    id: string,
+    rotation: TokenRotation,
+    audit?: AuditEntry,
+  ): Promise<TokenRecord | undefined>;
+  /**
+   * Revokes the secret with this hash (RFC 7009), decided in the write's
+   * transaction: the current secret of an active token makes it inactive, with
+   * revokedAt (and ends any grace period); a previous secret still in its grace
+   * period ends the grace period alone. `at` is the new updatedAt (and revokedAt).
+   * Undefined, changing nothing, when the hash is neither (any more).
+   */
+  revokeToken(
+    ownerType: OwnerType,
+    ownerId: string,
+    id: string,
+    hash: Uint8Array,
+    at: number,
+    audit?: AuditEntry,
+  ): Promise<TokenRecord | undefined>;
   /**
    * Spends a token's credits in one conditional write: applies a refill due since the
    * balance was last set (`refillSince`: the latest refill time at or before now,

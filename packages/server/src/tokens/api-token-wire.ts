@@ -10,6 +10,7 @@ import { iso } from '../routes/wire.js';
 import type { NewToken, OwnerType, TokenPatch, TokenRecord } from '../storage/port.js';
 import { allowedCidrsFromWire, type AllowedCidrs } from './allowed-cidrs.js';
 import { creditsFromWire, limitsToWire, patchedCredits, ratelimitsFromWire } from './limits-wire.js';
+import { previousSecretLive } from './rotation.js';
 
 /** A create's body, either resource's (their scopes differ, nothing else). */
 export type ApiTokenCreate = ApplicationApiTokenPost | UserApiTokenPost;
@@ -63,6 +64,10 @@ export function newToken(fields: ApiTokenFields, grant: TokenGrant): NewTokenRec
     credits: creditsFromWire(fields.credits, grant.at),
     meta: fields.meta ?? null,
     allowedCidrs: grant.allowedCidrs ?? null,
+    rotatedAt: null,
+    previousSecretExpiresAt: null,
+    previousSecretLastUsedAt: null,
+    revokedAt: null,
     version: 0,
     hash: grant.hash,
   };
@@ -81,7 +86,10 @@ export function tokenPatch(patch: ApiTokenPatch, current: TokenRecord, at: numbe
   };
 }
 
-/** The API Token object; its credits show the balance as it stands at `now` (a due refill applied). */
+/**
+ * The API Token object; its credits show the balance as it stands at `now` (a due
+ * refill applied), and a grace period only while it lasts at `now`.
+ */
 export function toApiToken(record: TokenRecord, now: number): ApiToken {
   const out: ApiToken = {
     id: record.id,
@@ -103,5 +111,11 @@ export function toApiToken(record: TokenRecord, now: number): ApiToken {
   if (record.lastUsedAt !== null) out.lastUsed = iso(record.lastUsedAt);
   limitsToWire(record, out, now);
   if (record.allowedCidrs !== null) out.allowedCidrs = [...record.allowedCidrs.list];
+  if (record.rotatedAt !== null) out.rotatedAt = iso(record.rotatedAt);
+  if (previousSecretLive(record, now)) {
+    out.previousSecretExpiresAt = iso(record.previousSecretExpiresAt!);
+    if (record.previousSecretLastUsedAt !== null) out.previousSecretLastUsed = iso(record.previousSecretLastUsedAt);
+  }
+  if (record.revokedAt !== null) out.revokedAt = iso(record.revokedAt);
   return out;
 }

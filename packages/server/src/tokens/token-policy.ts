@@ -67,19 +67,34 @@ const whose = (applied: AppliedPolicy) => (applied.holder === 'organization' ? '
  * where one is required (maxLifetime requires one too), or one that expires later
  * than maxLifetime after `now`.
  */
-export function assertWithinTokenPolicy(applied: AppliedPolicy | null, expiresAt: number | null, now: number): void {
+/** What a refused create, or a refused rotation (which keeps the token's expiry), should do instead. */
+const remedies = {
+  create: { late: (latest: string) => `give an expirationDate no later than ${latest}`, missing: 'give an expirationDate' },
+  rotate: {
+    late: () => "a rotation keeps the token's expirationDate, which is beyond it: create a new token instead",
+    missing: 'a rotation keeps the token without one: create a new token instead',
+  },
+};
+export type PolicyCheckedWrite = keyof typeof remedies;
+
+export function assertWithinTokenPolicy(
+  applied: AppliedPolicy | null,
+  expiresAt: number | null,
+  now: number,
+  write: PolicyCheckedWrite = 'create',
+): void {
   if (!applied) return;
   const { maxLifetime, requireExpiration } = applied.policy;
   if (maxLifetime !== undefined) {
     const latest = now + maxLifetime * 1000;
     if (expiresAt === null || expiresAt > latest) {
       throw errors.validation(
-        `${whose(applied)} must expire within ${describeSeconds(maxLifetime)}: give an expirationDate no later than ${new Date(latest).toISOString()}`,
+        `${whose(applied)} must expire within ${describeSeconds(maxLifetime)}: ${remedies[write].late(new Date(latest).toISOString())}`,
       );
     }
   }
   if (requireExpiration === true && expiresAt === null) {
-    throw errors.validation(`${whose(applied)} must have an expiration date: give an expirationDate`);
+    throw errors.validation(`${whose(applied)} must have an expiration date: ${remedies[write].missing}`);
   }
 }
 
@@ -92,8 +107,9 @@ export async function enforceTokenPolicy(
   owner: PolicyOwner,
   expiresAt: number | null,
   now: number,
+  write: PolicyCheckedWrite = 'create',
 ): Promise<AppliedPolicy | null> {
   const applied = await tokenPolicyOf(store, owner);
-  assertWithinTokenPolicy(applied, expiresAt, now);
+  assertWithinTokenPolicy(applied, expiresAt, now, write);
   return applied;
 }

@@ -1,7 +1,7 @@
 // Verifications counted per token, per outcome code, per minute, in memory: every
 // verification adds here (no write per verification); usage-writer.ts takes what
 // accumulated and writes it to the store in batches.
-import type { VerificationCode } from '@latchkey/contract';
+import type { UsageCode, VerificationCode } from '@latchkey/contract';
 import type { OwnerType, UsageCount } from '../storage/port.js';
 
 export type { UsageCount };
@@ -14,10 +14,19 @@ export interface CountedToken {
   ownerId: string;
 }
 
+/**
+ * The code a verification is counted under: its outcome, but a valid one of a
+ * secret a rotation replaced apart (VALID_DEPRECATED), so its owner sees who still
+ * uses the old secret.
+ */
+export function usageCodeOf(code: VerificationCode, deprecated: boolean | undefined): UsageCode {
+  return deprecated === true && code === 'VALID' ? 'VALID_DEPRECATED' : code;
+}
+
 export class UsageCounter {
   private counts = new Map<string, UsageCount>();
 
-  count(token: CountedToken, code: VerificationCode, now: number, n = 1): void {
+  count(token: CountedToken, code: UsageCode, now: number, n = 1): void {
     const minute = now - (now % minuteMs);
     const key = `${token.id} ${code} ${minute}`;
     const kept = this.counts.get(key);

@@ -6,7 +6,9 @@
 // All or nothing: rate limits are consumed first, then credits are spent in one
 // conditional statement; a refusal of the credits gives the limits back. A token
 // without credits causes no database write. Every answer about a known token is
-// counted in ctx.usage.
+// counted in ctx.usage. A secret a rotation replaced, in its grace period, is
+// verified as its token is, and answered `deprecated: true` with the grace period's
+// end as its expiry (counted as VALID_DEPRECATED when valid).
 import { holdsActionOnApplication, type VerificationCode, type VerifyAnswer, type VerifyRequest } from '@latchkey/contract';
 import type { Authenticator, Inspection } from '../auth/authenticate.js';
 import type { ApplicationAccess } from '../auth/authorize.js';
@@ -15,7 +17,8 @@ import type { LimitDecision, LimitRequest, RateLimiter } from '../limits/rate-li
 import { iso } from '../routes/wire.js';
 import type { Store, TokenRecord } from '../storage/port.js';
 import { refillSince } from '../tokens/credit-refill.js';
-import type { UsageCounter } from '../usage/usage-counter.js';
+import { previousSecretExpiry } from '../tokens/rotation.js';
+import { usageCodeOf, type UsageCounter } from '../usage/usage-counter.js';
 
 export interface VerificationParts {
   store: Store;
@@ -52,8 +55,8 @@ const refused = Object.freeze({
   EXPIRED: Object.freeze({ valid: false, code: 'EXPIRED' }),
 } as const);
 
-/** The token's part of an answer about a known, active token. */
-function identity(record: TokenRecord, valid: boolean, code: VerificationCode): VerifyAnswer {
+/** The token's part of an answer about a known, active token; `deprecated`: given by its previous secret. */
+function identity(record: TokenRecord, deprecated: boolean, valid: boolean, code: VerificationCode): VerifyAnswer {
   const answer: VerifyAnswer = {
     valid,
     code,
@@ -63,8 +66,10 @@ function identity(record: TokenRecord, valid: boolean, code: VerificationCode): 
     ownerId: record.ownerId,
     scope: record.scope,
   };
-  if (record.expiresAt !== null) answer.expirationDate = iso(record.expiresAt);
+  if (deprecated) answer.expirationDate = iso(previousSecretExpiry(record));
+  else if (record.expiresAt !== null) answer.expirationDate = iso(record.expiresAt);
   if (record.meta !== null) answer.meta = record.meta;
+  if (deprecated) answer.deprecated = true;
   return answer;
 }
 
@@ -87,35 +92,36 @@ export function limitRequests(record: TokenRecord, named: VerifyRequest['ratelim
   return requests;
 }
 
+/**
+ * One frozen answer per stored record and secret, made once: the previous secret's
+ * says deprecated and has its own expiry, so the two are never each other's.
+ */
+function keptPerRecord(make: (record: TokenRecord, deprecated: boolean) => VerifyAnswer) {
+  const kept = { current: new WeakMap<TokenRecord, VerifyAnswer>(), deprecated: new WeakMap<TokenRecord, VerifyAnswer>() };
+  return (record: TokenRecord, deprecated: boolean): VerifyAnswer => {
+    const answers = deprecated ? kept.deprecated : kept.current;
+    let out = answers.get(record);
+    if (out === undefined) answers.set(record, (out = Object.freeze(make(record, deprecated))));
+    return out;
+  };
+}
+
 export function createVerify(parts: VerificationParts): Verify {
   const { store, authenticator, reach, rateLimiter, usage } = parts;
-  /** VALID for a token with no limit applied and no credits: one frozen answer per stored record. */
-  const plainValid = new WeakMap<TokenRecord, VerifyAnswer>();
-  const validWithoutLimits = (record: TokenRecord): VerifyAnswer => {
-    let out = plainValid.get(record);
-    if (out === undefined) plainValid.set(record, (out = Object.freeze(identity(record, true, 'VALID'))));
-    return out;
-  };
-  /** FORBIDDEN for an address outside the token's allowedCidrs: also one frozen answer per stored record. */
-  const outsideCidrs = new WeakMap<TokenRecord, VerifyAnswer>();
-  const forbiddenAddress = (record: TokenRecord): VerifyAnswer => {
-    let out = outsideCidrs.get(record);
-    if (out === undefined) {
-      out = identity(record, false, 'FORBIDDEN');
-      out.reason = 'ip';
-      outsideCidrs.set(record, Object.freeze(out));
-    }
-    return out;
-  };
+  // VALID for a token with no limit applied and no credits, and FORBIDDEN for an
+  // address outside its allowedCidrs: the same every time for one record and secret.
+  const validWithoutLimits = keptPerRecord((record, deprecated) => identity(record, deprecated, true, 'VALID'));
+  const forbiddenAddress = keptPerRecord((record, deprecated) => ({ ...identity(record, deprecated, false, 'FORBIDDEN'), reason: 'ip' }));
 
-  const answer = (record: TokenRecord, code: VerificationCode, now: number, out: VerifyAnswer): VerifyAnswer => {
-    usage.count(record, code, now);
+  const answer = (record: TokenRecord, deprecated: boolean, code: VerificationCode, now: number, out: VerifyAnswer): VerifyAnswer => {
+    usage.count(record, usageCodeOf(code, deprecated), now);
     return out;
   };
 
   /** Credits, once the limits (if any) were consumed: spent, or the limits given back. */
   async function spend(
     record: TokenRecord,
+    deprecated: boolean,
     request: VerifyRequest,
     limits: LimitRequest[],
     decision: LimitDecision | undefined,
@@ -136,68 +142,77 @@ export function createVerify(parts: VerificationParts): Verify {
       return notFound;
     }
     const code: VerificationCode = spent.spent ? 'VALID' : 'USAGE_EXCEEDED';
-    const out = identity(record, spent.spent, code);
+    const out = identity(record, deprecated, spent.spent, code);
     out.credits = { remaining: spent.remaining };
     if (decision) {
       if (!spent.spent) await rateLimiter.refund(limits, now);
       // Refunded, each limit has its cost back.
       out.ratelimits = spent.spent ? decision.states : decision.states.map((s, i) => ({ ...s, remaining: s.remaining + limits[i]!.cost }));
     }
-    return answer(record, code, now, out);
+    return answer(record, deprecated, code, now, out);
   }
 
   function afterLimits(
     record: TokenRecord,
+    deprecated: boolean,
     request: VerifyRequest,
     limits: LimitRequest[],
     decision: LimitDecision | undefined,
     now: number,
   ) {
     if (decision && !decision.allowed) {
-      const out = identity(record, false, 'RATE_LIMITED');
+      const out = identity(record, deprecated, false, 'RATE_LIMITED');
       out.ratelimits = decision.states;
-      return answer(record, 'RATE_LIMITED', now, out);
+      return answer(record, deprecated, 'RATE_LIMITED', now, out);
     }
-    if (record.credits !== null) return spend(record, request, limits, decision, now);
-    if (!decision) return answer(record, 'VALID', now, validWithoutLimits(record));
-    const out = identity(record, true, 'VALID');
+    if (record.credits !== null) return spend(record, deprecated, request, limits, decision, now);
+    if (!decision) return answer(record, deprecated, 'VALID', now, validWithoutLimits(record, deprecated));
+    const out = identity(record, deprecated, true, 'VALID');
     out.ratelimits = decision.states;
-    return answer(record, 'VALID', now, out);
+    return answer(record, deprecated, 'VALID', now, out);
   }
 
   /** Past the token and the application: limits, then credits. */
-  function consume(record: TokenRecord, request: VerifyRequest, now: number): VerifyAnswer | Promise<VerifyAnswer> {
+  function consume(record: TokenRecord, deprecated: boolean, request: VerifyRequest, now: number): VerifyAnswer | Promise<VerifyAnswer> {
     const limits = limitRequests(record, request.ratelimits);
-    if (limits.length === 0) return afterLimits(record, request, limits, undefined, now);
+    if (limits.length === 0) return afterLimits(record, deprecated, request, limits, undefined, now);
     const decision = rateLimiter.apply(limits, now);
     return decision instanceof Promise
-      ? decision.then((d) => afterLimits(record, request, limits, d, now))
-      : afterLimits(record, request, limits, decision, now);
+      ? decision.then((d) => afterLimits(record, deprecated, request, limits, d, now))
+      : afterLimits(record, deprecated, request, limits, decision, now);
   }
 
-  async function onApplication(record: TokenRecord, principal: Principal, request: VerifyRequest, applicationId: string, now: number) {
+  async function onApplication(
+    record: TokenRecord,
+    deprecated: boolean,
+    principal: Principal,
+    request: VerifyRequest,
+    applicationId: string,
+    now: number,
+  ) {
     const access = await reach(principal, applicationId);
-    if (!access) return answer(record, 'FORBIDDEN', now, identity(record, false, 'FORBIDDEN'));
+    if (!access) return answer(record, deprecated, 'FORBIDDEN', now, identity(record, deprecated, false, 'FORBIDDEN'));
     const { action } = request;
     if (
       action !== undefined &&
       !holdsActionOnApplication(principal.scopes, principal.kind, access.application.ownerType, action, access.role)
     ) {
-      return answer(record, 'INSUFFICIENT_PERMISSIONS', now, identity(record, false, 'INSUFFICIENT_PERMISSIONS'));
+      return answer(record, deprecated, 'INSUFFICIENT_PERMISSIONS', now, identity(record, deprecated, false, 'INSUFFICIENT_PERMISSIONS'));
     }
-    return consume(record, request, now);
+    return consume(record, deprecated, request, now);
   }
 
   function decide(inspection: Inspection, request: VerifyRequest, now: number): VerifyAnswer | Promise<VerifyAnswer> {
     if (inspection.code === 'NOT_FOUND') return notFound;
     const { record } = inspection;
-    if (inspection.code !== 'VALID') return answer(record, inspection.code, now, refused[inspection.code]);
+    if (inspection.code !== 'VALID') return answer(record, false, inspection.code, now, refused[inspection.code]);
+    const { deprecated, principal } = inspection;
     // Before any answer that could be VALID (the kept one included): one property for a token without allowedCidrs.
     if (record.allowedCidrs !== null && !record.allowedCidrs.allows(request.ip)) {
-      return answer(record, 'FORBIDDEN', now, forbiddenAddress(record));
+      return answer(record, deprecated, 'FORBIDDEN', now, forbiddenAddress(record, deprecated));
     }
-    if (request.applicationId !== undefined) return onApplication(record, inspection.principal, request, request.applicationId, now);
-    return consume(record, request, now);
+    if (request.applicationId !== undefined) return onApplication(record, deprecated, principal, request, request.applicationId, now);
+    return consume(record, deprecated, request, now);
   }
 
   return (request, now) => {

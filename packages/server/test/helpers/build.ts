@@ -34,14 +34,18 @@ export async function build(
   t: TestContext,
   options: {
     databaseUrl?: string;
+    /** A store to run on instead (e.g. an adapter's from helpers/stores.ts); closed with the app. */
+    store?: Store;
     introspectionSecret?: string;
     previousIntrospectionSecret?: string;
     usage?: UsageWriterOptions;
+    /** Failed authentications an address may make per minute (AppOptions.authFailureLimit). */
+    authFailureLimit?: number;
     /** Any other option of buildApp (trustProxy, githubScanningKeys, ...). */
     app?: Partial<Omit<AppOptions, 'store' | 'now'>>;
   } = {},
 ): Promise<Harness> {
-  const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
+  const store = options.store ?? (await openStore(options.databaseUrl ?? 'sqlite::memory:'));
   const clock = { now: Date.now() };
   const app = await buildApp({
     store,
@@ -49,6 +53,7 @@ export async function build(
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
     ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
     ...(options.usage ? { usage: options.usage } : {}),
+    ...(options.authFailureLimit === undefined ? {} : { authFailureLimit: options.authFailureLimit }),
     ...options.app,
   });
   t.after(async () => {

@@ -7,6 +7,7 @@ import type {
   ApplicationRecord,
   AuditEntry,
   CreditSpend,
+  FoundToken,
   HotReads,
   NewToken,
   OwnerType,
@@ -18,7 +19,7 @@ import type {
 import { GroupCommit } from '../sql/group-commit.js';
 import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
-import { tokenColumns, tokenFromRow, type TokenRow } from '../sql/token-row.js';
+import { foundTokenFromRow, tokenByHashSql, tokenColumns, tokenFromRow, type FoundTokenRow, type TokenRow } from '../sql/token-row.js';
 import {
   insertOwnedTokens,
   listTokenRefs,
@@ -69,9 +70,9 @@ export class PostgresHotReads implements HotReads, CreditSpends {
     return now && spentFromRow(now, false);
   }
 
-  async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
-    const row = await this.one<TokenRow>('latchkey_token_by_hash', `select ${columns} from api_tokens where token_hash = $1`, [hash]);
-    return row && tokenFromRow(row);
+  async findTokenByHash(hash: Uint8Array): Promise<FoundToken | undefined> {
+    const row = await this.one<FoundTokenRow>('latchkey_token_by_hash', tokenByHashSql('$1'), [hash]);
+    return row && foundTokenFromRow(row);
   }
 
   async getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {

@@ -228,6 +228,24 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0011-token-rotation': {
+      // A rotation keeps the replaced secret's hash beside the new one for its grace
+      // period: findTokenByHash looks up both, each through a unique index (NULLs,
+      // a token without a previous secret, never collide). The times are nullable:
+      // a token never rotated or revoked has none.
+      async up(db: Kysely<unknown>) {
+        const columns: Array<[string, typeof binary]> = [
+          ['rotated_at', 'bigint'],
+          ['previous_token_hash', binary],
+          ['previous_expires_at', 'bigint'],
+          ['previous_last_used_at', 'bigint'],
+          ['revoked_at', 'bigint'],
+        ];
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        for (const [name, type] of columns) await db.schema.alterTable('api_tokens').addColumn(name, type).execute();
+        await db.schema.createIndex('api_tokens_previous_token_hash').on('api_tokens').column('previous_token_hash').unique().execute();
+      },
+    },
     '0013-token-policies': {
       // A token's allowedCidrs (JSON array, null: anywhere); the tokenPolicy of an
       // organization and of a user (JSON object, null: none); and the detail of an

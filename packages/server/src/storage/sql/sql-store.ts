@@ -26,6 +26,8 @@ import type {
   TokenPage,
   TokenPatch,
   TokenRecord,
+  TokenRotation,
+  TokenSecret,
   TokenUsageTotal,
   UsageBucket,
   UsageCount,
@@ -47,6 +49,8 @@ import {
   insertTokens,
   listTokens,
   ownersOf,
+  revokeToken,
+  rotateToken,
   touchToken,
   updateToken,
   type CreditSpends,
@@ -503,9 +507,34 @@ export class SqlStore implements Store {
     return deleted;
   }
 
+  async rotateToken(
+    ownerType: OwnerType,
+    ownerId: string,
+    id: string,
+    rotation: TokenRotation,
+    audit?: AuditEntry,
+  ): Promise<TokenRecord | undefined> {
+    const record = await rotateToken(this.db, this.adapter.dialect, { ownerType, ownerId }, id, rotation, audit);
+    if (record) await this.#announce({ kind: 'token', id, ownerType, ownerId });
+    return record;
+  }
+
+  async revokeToken(
+    ownerType: OwnerType,
+    ownerId: string,
+    id: string,
+    hash: Uint8Array,
+    at: number,
+    audit?: AuditEntry,
+  ): Promise<TokenRecord | undefined> {
+    const record = await revokeToken(this.db, this.adapter.dialect, { ownerType, ownerId }, id, hash, at, audit);
+    if (record) await this.#announce({ kind: 'token', id, ownerType, ownerId });
+    return record;
+  }
+
   /** Announced to this process only: see the 'token-used' StoreEvent. */
-  async touchToken(id: string, lastUsedAt: number): Promise<void> {
-    const owner = await touchToken(this.db, this.adapter.dialect, id, lastUsedAt);
+  async touchToken(id: string, lastUsedAt: number, secret?: TokenSecret): Promise<void> {
+    const owner = await touchToken(this.db, this.adapter.dialect, id, lastUsedAt, secret);
     if (owner) this.#emit({ kind: 'token-used', id, ...owner });
   }
 

@@ -1,5 +1,5 @@
 // Row shapes as both SQL dialects store them. Times are integer milliseconds.
-import type { Role, VerificationCode } from '@latchkey/contract';
+import type { Role, UsageCode } from '@latchkey/contract';
 import type { Generated } from 'kysely';
 import type { ApiTokensTable } from './token-row.js';
 
@@ -82,7 +82,7 @@ export interface UsageTable {
   token_id: string;
   /** Epoch ms of the bucket's start (a UTC minute, hour or day). */
   bucket: number;
-  code: VerificationCode;
+  code: UsageCode;
   owner_type: ApiTokensTable['owner_type'];
   owner_id: string;
   count: number;

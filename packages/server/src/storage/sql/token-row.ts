@@ -2,9 +2,9 @@
 // patch -> SET, for both SQL dialects. A new token column is added here (and in
 // migrations.ts). The mappings are written out by hand, each object one literal:
 // reading rows and creating tokens are hot paths (see tokens/api-token-wire.ts).
-import type { Generated, RawBuilder, Selectable, Updateable } from 'kysely';
+import { sql, type Generated, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import { AllowedCidrs } from '../../tokens/allowed-cidrs.js';
-import type { NewToken, TokenCredits, TokenPatch, TokenRecord } from '../port.js';
+import type { FoundToken, NewToken, TokenCredits, TokenPatch, TokenRecord, TokenRotation, TokenSecret } from '../port.js';
 
 export interface ApiTokensTable {
   id: string;
@@ -38,6 +38,12 @@ export interface ApiTokensTable {
   meta: string | null;
   /** JSON array of CIDR strings as given; null: anywhere. */
   allowed_cidrs: string | null;
+  rotated_at: number | null;
+  /** The secret the last rotation replaced, while it may still verify (unique, like token_hash); else null. */
+  previous_token_hash: Uint8Array | null;
+  previous_expires_at: number | null;
+  previous_last_used_at: number | null;
+  revoked_at: number | null;
   /** Bumped by every update of the row; see TokenRecord.version. */
   version: Generated<number>;
 }
@@ -45,7 +51,7 @@ export interface ApiTokensTable {
 /** Stored for tokens without an expiration date; larger than any Date. */
 const neverExpires = Number.MAX_SAFE_INTEGER;
 
-/** The columns a token record is read from: every column but the hash and the derived sort key. */
+/** The columns a token record is read from: every column but the hashes and the derived sort key. */
 export const tokenColumns = [
   'id',
   'owner_type',
@@ -69,15 +75,21 @@ export const tokenColumns = [
   'credits_refilled_at',
   'meta',
   'allowed_cidrs',
+  'rotated_at',
+  'previous_expires_at',
+  'previous_last_used_at',
+  'revoked_at',
   'version',
 ] as const;
 export type TokenRow = Pick<Selectable<ApiTokensTable>, (typeof tokenColumns)[number]>;
 
-// Compiles only while tokenColumns names every column but the two never read back,
+// Compiles only while tokenColumns names every column but the three never read back,
 // so a new column cannot be left out of the reads (nor, below, out of the insert).
 /** Compiles only when T is never: a compile-time check that a set of names is empty. */
 export type None<T extends never> = T;
-type _EveryColumnRead = None<Exclude<keyof ApiTokensTable, (typeof tokenColumns)[number] | 'token_hash' | 'name_key'>>;
+type _EveryColumnRead = None<
+  Exclude<keyof ApiTokensTable, (typeof tokenColumns)[number] | 'token_hash' | 'previous_token_hash' | 'name_key'>
+>;
 
 /** What a create writes: every column (none left to a default) but the version. */
 export type TokenInsertRow = Omit<Selectable<ApiTokensTable>, 'version'>;
@@ -87,6 +99,7 @@ export const tokenInsertColumns: ReadonlyArray<keyof TokenInsertRow> = [
   ...tokenColumns.filter((column) => column !== 'version'),
   'name_key',
   'token_hash',
+  'previous_token_hash',
 ];
 
 export function tokenFromRow(row: TokenRow): TokenRecord {
@@ -111,8 +124,33 @@ export function tokenFromRow(row: TokenRow): TokenRecord {
     meta: row.meta === null ? null : (JSON.parse(row.meta) as TokenRecord['meta']),
     // Parsed here, once per read record: requests ask the parsed ranges.
     allowedCidrs: row.allowed_cidrs === null ? null : AllowedCidrs.of(JSON.parse(row.allowed_cidrs) as string[]),
+    rotatedAt: row.rotated_at === null ? null : Number(row.rotated_at),
+    previousSecretExpiresAt: row.previous_expires_at === null ? null : Number(row.previous_expires_at),
+    previousSecretLastUsedAt: row.previous_last_used_at === null ? null : Number(row.previous_last_used_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
     version: Number(row.version),
   };
+}
+
+/** A row of the by-hash lookup, which also says which of the token's hashes matched. */
+export type FoundTokenRow = TokenRow & { secret: TokenSecret };
+
+export function foundTokenFromRow(row: FoundTokenRow): FoundToken {
+  const found = tokenFromRow(row) as FoundToken;
+  found.secret = row.secret;
+  return found;
+}
+
+/**
+ * The by-hash lookup as one statement over the two unique indexes (`hash` is the
+ * one parameter, written as the dialect writes it): at most one row, since a
+ * secret is drawn at random and never reused.
+ */
+export function tokenByHashSql(hash: string): string {
+  const columns = tokenColumns.join(', ');
+  return `select ${columns}, 'current' as secret from api_tokens where token_hash = ${hash}
+    union all
+    select ${columns}, 'previous' as secret from api_tokens where previous_token_hash = ${hash}`;
 }
 
 function creditsFromRow(row: TokenRow): TokenCredits {
@@ -177,14 +215,25 @@ export function tokenRow(token: NewToken): TokenInsertRow {
     ...creditColumns(token.credits),
     meta: metaColumn(token.meta),
     allowed_cidrs: allowedCidrsColumn(token.allowedCidrs),
+    rotated_at: null,
+    previous_token_hash: null,
+    previous_expires_at: null,
+    previous_last_used_at: null,
+    revoked_at: null,
   };
 }
 
-/** What an UPDATE of a token may set (values, or SQL computing them): never its identity, owner, hash or version. */
+/**
+ * What an UPDATE of a token may set (values, or SQL computing them): never its
+ * identity, owner or version; its hashes only by a rotation or revocation (below).
+ */
 export type TokenChange = {
-  [K in keyof Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'token_hash' | 'version'>]?:
+  [K in keyof Omit<Updateable<ApiTokensTable>, 'id' | 'owner_type' | 'owner_id' | 'version'>]?:
     Updateable<ApiTokensTable>[K] | RawBuilder<NonNullable<Updateable<ApiTokensTable>[K]>>;
 };
+
+/** The previous secret's columns, emptied: no grace period. */
+const noPreviousSecret = { previous_token_hash: null, previous_expires_at: null, previous_last_used_at: null } as const;
 
 /** The columns a patch sets (only the fields it names), and the update time. */
 export function tokenPatchChange(patch: TokenPatch, updatedAt: number): TokenChange {
@@ -195,9 +244,35 @@ export function tokenPatchChange(patch: TokenPatch, updatedAt: number): TokenCha
   }
   if (patch.description !== undefined) change.description = patch.description;
   if (patch.status !== undefined) change.status = patch.status;
+  // Made active again, it is no longer revoked (the audit trail keeps that it was).
+  if (patch.status === 'active') change.revoked_at = null;
   if (patch.ratelimits !== undefined) change.ratelimits = ratelimitsColumn(patch.ratelimits);
   if (patch.credits !== undefined) Object.assign(change, creditColumns(patch.credits));
   if (patch.meta !== undefined) change.meta = metaColumn(patch.meta);
   if (patch.allowedCidrs !== undefined) change.allowed_cidrs = allowedCidrsColumn(patch.allowedCidrs);
   return change;
+}
+
+/**
+ * A rotation's columns. The replaced secret's hash is the row's token_hash as it
+ * was: SET expressions read the row before the update (both dialects), so one
+ * statement moves it, and whatever previous secret there was is dropped.
+ */
+export function tokenRotationChange(rotation: TokenRotation): TokenChange {
+  const change: TokenChange = { token_hash: rotation.hash, rotated_at: rotation.at, updated_at: rotation.at };
+  if (rotation.previousSecretExpiresAt === null) return Object.assign(change, noPreviousSecret);
+  change.previous_token_hash = sql<Uint8Array>`token_hash`;
+  change.previous_expires_at = rotation.previousSecretExpiresAt;
+  change.previous_last_used_at = null;
+  return change;
+}
+
+/** The current secret revoked: the token inactive from `at`, its grace period (if any) over. */
+export function tokenRevocationChange(at: number): TokenChange {
+  return { status: 'inactive', revoked_at: at, updated_at: at, ...noPreviousSecret };
+}
+
+/** The previous secret revoked: its grace period over, the token as it was. */
+export function previousSecretRevocationChange(at: number): TokenChange {
+  return { updated_at: at, ...noPreviousSecret };
 }

@@ -15,13 +15,24 @@ import type {
   TokenPatch,
   TokenRecord,
   TokenRefPage,
+  TokenRotation,
+  TokenSecret,
   TokenStatus,
 } from '../port.js';
 import { appendAudit, auditRow } from './audit.js';
 import { globToLike } from './glob.js';
 import type { SqlDialect } from './dialect.js';
 import type { Database } from './tables.js';
-import { tokenColumns, tokenFromRow, tokenPatchChange, tokenRow, type TokenChange } from './token-row.js';
+import {
+  previousSecretRevocationChange,
+  tokenColumns,
+  tokenFromRow,
+  tokenPatchChange,
+  tokenRevocationChange,
+  tokenRotationChange,
+  tokenRow,
+  type TokenChange,
+} from './token-row.js';
 
 type Db = Kysely<Database>;
 type TokenUpdate = UpdateQueryBuilder<Database, 'api_tokens', 'api_tokens', UpdateResult>;
@@ -302,16 +313,76 @@ export async function updateToken(
     if (!before) return undefined;
     const row = await changeToken(trx, dialect, id, { ownerType, ownerId }, tokenPatchChange(patch, updatedAt));
     if (!row) return undefined;
-    if (row.status !== before.status) {
-      // In key order ('active' < 'inactive'), as insertTokens does.
-      const changes = [
-        [before.status, -1],
-        [row.status, 1],
-      ] as const;
-      for (const [status, delta] of before.status < row.status ? changes : [changes[1], changes[0]]) {
-        await bump(trx, ownerType, ownerId, status, delta);
-      }
-    }
+    await moveCount(trx, { ownerType, ownerId }, before.status, row.status);
+    await appendAudit(trx, audit);
+    return tokenFromRow(row);
+  });
+}
+
+/** A token's status changed: one fewer in the old status's count, one more in the new one's. */
+async function moveCount(trx: Db, owner: TokenOwner, before: TokenStatus, after: TokenStatus): Promise<void> {
+  if (after === before) return;
+  // In key order ('active' < 'inactive'), as insertTokens does.
+  const changes = [
+    [before, -1],
+    [after, 1],
+  ] as const;
+  for (const [status, delta] of before < after ? changes : [changes[1], changes[0]]) {
+    await bump(trx, owner.ownerType, owner.ownerId, status, delta);
+  }
+}
+
+/** Store.rotateToken: one UPDATE (see tokenRotationChange) and its audit entry. */
+export async function rotateToken(
+  db: Db,
+  dialect: SqlDialect,
+  owner: TokenOwner,
+  id: string,
+  rotation: TokenRotation,
+  audit?: AuditEntry,
+): Promise<TokenRecord | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await changeToken(trx, dialect, id, owner, tokenRotationChange(rotation));
+    if (!row) return undefined;
+    await appendAudit(trx, audit);
+    return tokenFromRow(row);
+  });
+}
+
+const sameBytes = (a: Uint8Array | null, b: Uint8Array) => a !== null && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+
+/**
+ * Store.revokeToken: which secret the hash is, read in the write's transaction (a
+ * rotation may have moved it since the caller looked), then the matching change,
+ * each conditional on the hash still being where it was read.
+ */
+export async function revokeToken(
+  db: Db,
+  dialect: SqlDialect,
+  owner: TokenOwner,
+  id: string,
+  hash: Uint8Array,
+  at: number,
+  audit?: AuditEntry,
+): Promise<TokenRecord | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('api_tokens')
+      .select(['status', 'token_hash', 'previous_token_hash', 'previous_expires_at'])
+      .where('id', '=', id)
+      .where('owner_type', '=', owner.ownerType)
+      .where('owner_id', '=', owner.ownerId)
+      .executeTakeFirst();
+    if (!before) return undefined;
+    let secret: TokenSecret;
+    if (sameBytes(before.token_hash, hash) && before.status === 'active') secret = 'current';
+    else if (sameBytes(before.previous_token_hash, hash) && Number(before.previous_expires_at) > at) secret = 'previous';
+    else return undefined;
+    const column = secret === 'current' ? 'token_hash' : 'previous_token_hash';
+    const change = secret === 'current' ? tokenRevocationChange(at) : previousSecretRevocationChange(at);
+    const row = await changeToken(trx, dialect, id, owner, change, (update) => update.where(column, '=', hash));
+    if (!row) return undefined;
+    await moveCount(trx, owner, before.status, row.status);
     await appendAudit(trx, audit);
     return tokenFromRow(row);
   });
@@ -418,10 +489,17 @@ export function spentFromRow(row: SpendRow, spent: boolean): CreditSpentBy {
   return { spent, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
 }
 
-/** Records a use; the token's owner, or undefined when there is no such token. */
-export async function touchToken(db: Db, dialect: SqlDialect, id: string, lastUsedAt: number): Promise<TokenOwner | undefined> {
+/** Records a use of one of its secrets; the token's owner, or undefined when there is no such token. */
+export async function touchToken(
+  db: Db,
+  dialect: SqlDialect,
+  id: string,
+  lastUsedAt: number,
+  secret: TokenSecret = 'current',
+): Promise<TokenOwner | undefined> {
+  const change: TokenChange = secret === 'current' ? { last_used_at: lastUsedAt } : { previous_last_used_at: lastUsedAt };
   const touch = async (trx: Db) => {
-    const row = await changeToken(trx, dialect, id, undefined, { last_used_at: lastUsedAt });
+    const row = await changeToken(trx, dialect, id, undefined, change);
     return row && { ownerType: row.owner_type, ownerId: row.owner_id };
   };
   return dialect.writableCte ? touch(db) : db.transaction().execute(touch);

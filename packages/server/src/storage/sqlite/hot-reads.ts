@@ -10,6 +10,7 @@ import type {
   ApplicationRecord,
   AuditEntry,
   CreditSpend,
+  FoundToken,
   HotReads,
   NewToken,
   OwnerType,
@@ -22,7 +23,16 @@ import { auditColumns, auditRow } from '../sql/audit.js';
 import { GroupCommit } from '../sql/group-commit.js';
 import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
-import { tokenColumns, tokenFromRow, tokenInsertColumns, tokenRow, type TokenRow } from '../sql/token-row.js';
+import {
+  foundTokenFromRow,
+  tokenByHashSql,
+  tokenColumns,
+  tokenFromRow,
+  tokenInsertColumns,
+  tokenRow,
+  type FoundTokenRow,
+  type TokenRow,
+} from '../sql/token-row.js';
 import {
   countDeltas,
   listTokenRefs,
@@ -43,7 +53,7 @@ import { ReadCache } from './read-cache.js';
 type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
 
 export class SqliteHotReads implements HotReads, CreditSpends {
-  private readonly byHash: BetterSqlite3.Statement<[Uint8Array], TokenRow>;
+  private readonly byHash: BetterSqlite3.Statement<{ hash: Uint8Array }, FoundTokenRow>;
   private readonly byId: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
   private readonly countAndRevision: BetterSqlite3.Statement<
@@ -61,7 +71,7 @@ export class SqliteHotReads implements HotReads, CreditSpends {
     private readonly db: Kysely<Database>,
     private readonly raw: BetterSqlite3.Database,
   ) {
-    this.byHash = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where token_hash = ?`);
+    this.byHash = raw.prepare(tokenByHashSql('@hash'));
     this.byId = raw.prepare(`select ${tokenColumns.join(', ')} from api_tokens where id = ? and owner_type = ? and owner_id = ?`);
     this.applicationById = raw.prepare('select * from applications where id = ?');
     this.countAndRevision = raw.prepare(
@@ -78,9 +88,9 @@ export class SqliteHotReads implements HotReads, CreditSpends {
     );
   }
 
-  async findTokenByHash(hash: Uint8Array): Promise<TokenRecord | undefined> {
-    const row = this.byHash.get(hash);
-    return row && tokenFromRow(row);
+  async findTokenByHash(hash: Uint8Array): Promise<FoundToken | undefined> {
+    const row = this.byHash.get({ hash });
+    return row && foundTokenFromRow(row);
   }
 
   getToken(ownerType: OwnerType, ownerId: string, id: string): Promise<TokenRecord | undefined> {
