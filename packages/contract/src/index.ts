@@ -18,3 +18,4 @@ export * from './schemas/limits.js';
 export * from './schemas/verify.js';
 export * from './schemas/usage.js';
 export * from './ratelimit-headers.js';
+export * from './schemas/webhooks.js';
