@@ -138,7 +138,7 @@ const applicationWriteGroups = ['all.Application', 'all.Organization', 'all.User
 
 const webhookDetails =
   'Webhooks are sent the events of the tokens they watch, signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, ' +
-  '`webhook-signature: v1,<base64 HMAC-SHA256>`) with the webhook\'s secret. Delivery is at least once: `webhook-id` is the ' +
+  "`webhook-signature: v1,<base64 HMAC-SHA256>`) with the webhook's secret. Delivery is at least once: `webhook-id` is the " +
   "event's id, the same on every attempt and redelivery, so receivers deduplicate on it. URLs that resolve to loopback, " +
   'private or link-local addresses are refused (400) unless the server runs with --allow-private-webhooks.';
 const webhookSecretDetails =
