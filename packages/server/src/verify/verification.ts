@@ -14,6 +14,7 @@ import { iso } from '../routes/wire.js';
 import type { Store, TokenRecord } from '../storage/port.js';
 import { refillSince } from '../tokens/credit-refill.js';
 import type { UsageCounter } from '../usage/usage-counter.js';
+import type { LimitEvents } from '../webhooks/limit-events.js';
 
 export interface VerificationParts {
   store: Store;
@@ -21,6 +22,8 @@ export interface VerificationParts {
   reach: (principal: Principal, applicationId: string) => Promise<ApplicationAccess | undefined>;
   rateLimiter: RateLimiter;
   usage: UsageCounter;
+  /** token.rate_limited and token.credits_low, enqueued beside the answer (never awaited). */
+  limitEvents?: LimitEvents;
 }
 
 export type Verify = (request: VerifyRequest, now: number) => VerifyAnswer | Promise<VerifyAnswer>;
@@ -86,7 +89,7 @@ export function limitRequests(record: TokenRecord, named: VerifyRequest['ratelim
 }
 
 export function createVerify(parts: VerificationParts): Verify {
-  const { store, authenticator, reach, rateLimiter, usage } = parts;
+  const { store, authenticator, reach, rateLimiter, usage, limitEvents } = parts;
   /** VALID for a token with no limit applied and no credits: one frozen answer per stored record. */
   const plainValid = new WeakMap<TokenRecord, VerifyAnswer>();
   const validWithoutLimits = (record: TokenRecord): VerifyAnswer => {
@@ -122,6 +125,7 @@ export function createVerify(parts: VerificationParts): Verify {
       if (decision) await rateLimiter.refund(limits, now);
       return notFound;
     }
+    if (spent.spent) limitEvents?.creditsSpent(record, cost, spent.remaining, now);
     const code: VerificationCode = spent.spent ? 'VALID' : 'USAGE_EXCEEDED';
     const out = identity(record, spent.spent, code);
     out.credits = { remaining: spent.remaining };
@@ -141,6 +145,7 @@ export function createVerify(parts: VerificationParts): Verify {
     now: number,
   ) {
     if (decision && !decision.allowed) {
+      limitEvents?.rateLimited(record, limits, decision, now);
       const out = identity(record, false, 'RATE_LIMITED');
       out.ratelimits = decision.states;
       return answer(record, 'RATE_LIMITED', now, out);

@@ -9,6 +9,7 @@ import { bootstrap } from '../../src/bootstrap.js';
 import type { Store } from '../../src/storage/port.js';
 import { openStore } from '../../src/storage/open-store.js';
 import { newToken } from '../../src/tokens/api-token-wire.js';
+import type { AppOptions } from '../../src/app-options.js';
 import type { UsageWriterOptions } from '../../src/usage/usage-writer.js';
 import { newUser } from '../../src/users/new-user.js';
 
@@ -32,7 +33,14 @@ export interface Harness {
 
 export async function build(
   t: TestContext,
-  options: { databaseUrl?: string; introspectionSecret?: string; previousIntrospectionSecret?: string; usage?: UsageWriterOptions } = {},
+  options: {
+    databaseUrl?: string;
+    introspectionSecret?: string;
+    previousIntrospectionSecret?: string;
+    usage?: UsageWriterOptions;
+    allowPrivateWebhooks?: boolean;
+    webhooks?: AppOptions['webhooks'];
+  } = {},
 ): Promise<Harness> {
   const store = await openStore(options.databaseUrl ?? 'sqlite::memory:');
   const clock = { now: Date.now() };
@@ -42,6 +50,8 @@ export async function build(
     ...(options.introspectionSecret ? { introspectionSecret: options.introspectionSecret } : {}),
     ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
     ...(options.usage ? { usage: options.usage } : {}),
+    ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   t.after(async () => {
     await app.close();
