@@ -33,6 +33,11 @@ const adapters: Adapter[] = plainAdapters.map((adapter) => ({
   },
 }));
 
+/** An application token's event (tokenEvent takes no login session). */
+function eventOf(type: Parameters<typeof tokenEvent>[0], x: NewToken, at: number) {
+  return tokenEvent(type, { ...x, ownerType: 'application' }, at);
+}
+
 function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): NewToken {
   return { ...storeToken(ownerId, name), ...extra };
 }
@@ -664,11 +669,11 @@ for (const adapter of adapters) {
     // The subscriptions moved with the patch: token.expiring only, and only while enabled.
     const token0 = token(app, 'watched');
     await store.createToken(token0);
-    const expiring = tokenEvent('token.expiring', token0, t0 + 20);
+    const expiring = eventOf('token.expiring', token0, t0 + 20);
     assert.equal(await store.enqueueTokenEvents([expiring]), 1, 'second (enabled, on token.expiring) gets it; first is disabled');
     await store.updateWebhook('application', app, first.id, { enabled: true }, t0 + 21);
-    assert.equal(await store.enqueueTokenEvents([tokenEvent('token.expiring', token0, t0 + 22)]), 2);
-    assert.equal(await store.enqueueTokenEvents([tokenEvent('token.created', token0, t0 + 23)]), 1, 'first no longer has token.created');
+    assert.equal(await store.enqueueTokenEvents([eventOf('token.expiring', token0, t0 + 22)]), 2);
+    assert.equal(await store.enqueueTokenEvents([eventOf('token.created', token0, t0 + 23)]), 1, 'first no longer has token.created');
 
     assert.equal(await store.deleteWebhook('user', user, second.id), false);
     assert.equal(await store.deleteWebhook('application', app, second.id), true);
@@ -795,7 +800,7 @@ for (const adapter of adapters) {
     const webhook = storeWebhook(app);
     await store.createWebhook(webhook);
     const watched = token(app, 'w');
-    const events = [0, 1, 2].map((i) => tokenEvent('token.expiring', watched, t0 + i * 10));
+    const events = [0, 1, 2].map((i) => eventOf('token.expiring', watched, t0 + i * 10));
     assert.equal(await store.enqueueTokenEvents(events), 3);
     assert.equal(await store.enqueueTokenEvents(events), 0, 'an event enqueued again lands once');
     const lease = 60_000;
@@ -900,7 +905,7 @@ for (const adapter of adapters) {
     const app = await seedApp(a, await seedUser(a));
     const webhook = storeWebhook(app);
     await a.createWebhook(webhook);
-    await a.enqueueTokenEvents(Array.from({ length: 40 }, (_, i) => tokenEvent('token.expiring', token(app, `x${i}`), t0)));
+    await a.enqueueTokenEvents(Array.from({ length: 40 }, (_, i) => eventOf('token.expiring', token(app, `x${i}`), t0)));
     const [fromA, fromB] = await Promise.all([a.claimWebhookDeliveries(t0, 25, 60_000), b.claimWebhookDeliveries(t0, 25, 60_000)]);
     if (adapter.name === 'postgres') {
       // Two nodes: each delivery claimed by one of them (SKIP LOCKED), none twice.
@@ -944,6 +949,16 @@ for (const adapter of adapters) {
     assert.deepEqual(
       (await store.listExpiringTokens(t0 - 1, t0 + 1000)).map((x) => x.name),
       ['past', 'soon'],
+    );
+    // Changed since: created (or re-activated) at or after the given time.
+    await store.updateToken('application', watched, later.id, { description: 'touched' }, t0 + 50);
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0, t0 + 5000, t0 + 50)).map((x) => x.name),
+      ['later'],
+    );
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0, t0 + 5000, t0 + 51)).map((x) => x.name),
+      [],
     );
   });
 

@@ -18,6 +18,11 @@ export const webhookEventTypes = [
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
+/** Event types in the contract's order, each once: how a webhook's events are stored and shown. */
+export function inEventOrder(events: readonly WebhookEventType[]): WebhookEventType[] {
+  return webhookEventTypes.filter((type) => events.includes(type));
+}
+
 /** Webhooks one application (or one user, for their own tokens) may have. */
 export const maxWebhooksPerOwner = 20;
 export const maxWebhookUrlLength = 2048;

@@ -609,9 +609,10 @@ export interface Store extends HotReads {
   enqueueTokenEvents(events: readonly TokenEvent[]): Promise<number>;
   /**
    * Active tokens expiring in (after, until] whose owner has an enabled webhook
-   * subscribed to token.expiring: what the expiry scan enqueues events for.
+   * subscribed to token.expiring (and, with `changedSince`, last updated at or after
+   * it: created or re-activated since): what the expiry scan enqueues events for.
    */
-  listExpiringTokens(after: number, until: number): Promise<TokenRecord[]>;
+  listExpiringTokens(after: number, until: number, changedSince?: number): Promise<TokenRecord[]>;
   /**
    * Claims up to `limit` due deliveries (pending, next attempt at or before `now`,
    * no live claim) for `leaseMs`, oldest due first. Nodes claim apart: PostgreSQL

@@ -1,8 +1,9 @@
 // token.expiring: no write happens when a token comes within 7 days (or 1 day) of
-// its expirationDate, so a periodic scan finds the tokens that crossed one of those
-// marks since the last scan (the first scan: every token inside a window, so one
-// missed while the server was down is caught) and enqueues their events. Each
-// event's id is derived from the token, the window and the expiry, so a scan
+// its expirationDate, so a periodic scan finds the tokens that entered one of those
+// windows since the last scan: those whose mark passed, and those created (or
+// re-activated) inside a window since (the first scan: every token inside a window,
+// so one missed while the server was down is caught), and enqueues their events.
+// Each event's id is derived from the token, the window and the expiry, so a scan
 // repeated, or run by every node, enqueues it once. A token already inside the
 // 1-day window is sent only that one.
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,6 +11,12 @@ import type { Store, TokenEvent } from '../storage/port.js';
 import { derivedEventId, tokenEvent } from './token-events.js';
 
 const dayMs = 86_400_000;
+/**
+ * How far back each scan also looks for changed tokens: a write whose time was read
+ * before a scan but which committed after it is still found by the next one (the
+ * derived ids make finding a token twice harmless).
+ */
+const changeOverlapMs = 300_000;
 /** The windows before expirationDate, largest first. */
 export const expiryWindowsMs = [7 * dayMs, dayMs] as const;
 
@@ -55,10 +62,11 @@ export class ExpiryScan {
       for (const [i, window] of expiryWindowsMs.entries()) {
         // Crossed this window's mark in (since, now], and not already inside the next, smaller one.
         const smaller = expiryWindowsMs[i + 1] ?? 0;
-        const after = Math.max(since + window, now + smaller);
         const until = now + window;
-        if (after >= until) continue;
-        for (const token of await this.store.listExpiringTokens(after, until)) {
+        const crossed = since + window < until ? await this.store.listExpiringTokens(Math.max(since + window, now + smaller), until) : [];
+        const changed = await this.store.listExpiringTokens(now + smaller, until, since - changeOverlapMs);
+        const tokens = new Map([...crossed, ...changed].map((token) => [token.id, token]));
+        for (const token of tokens.values()) {
           if (token.ownerType === 'session') continue;
           const id = derivedEventId('token.expiring', token.id, window, token.expiresAt!);
           events.push(tokenEvent('token.expiring', { ...token, ownerType: token.ownerType }, now, { expiresWithin: window / 1000 }, id));

@@ -3,7 +3,14 @@
 // the objects the API answers with. The secret is part of an answer only when
 // `withSecret` says so: at creation and at rotation.
 import { randomBytes } from 'node:crypto';
-import { newId, type CreatedWebhook, type Webhook, type WebhookDelivery, type WebhookPatch as WireWebhookPatch } from '@latchkey/contract';
+import {
+  inEventOrder,
+  newId,
+  type CreatedWebhook,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookPatch as WireWebhookPatch,
+} from '@latchkey/contract';
 import { iso } from '../routes/wire.js';
 import type { WebhookDeliveryRecord, WebhookOwnerType, WebhookPatch, WebhookRecord } from '../storage/port.js';
 
@@ -29,7 +36,7 @@ export function newWebhook(fields: NewWebhook): WebhookRecord {
     ownerId: fields.owner.ownerId,
     url: fields.url,
     secret: newWebhookSecret(),
-    events: fields.events,
+    events: inEventOrder(fields.events),
     enabled: fields.enabled,
     description: fields.description,
     createdAt: fields.at,
@@ -41,7 +48,7 @@ export function newWebhook(fields: NewWebhook): WebhookRecord {
 export function webhookPatch(patch: WireWebhookPatch, url: string | undefined): WebhookPatch {
   const out: WebhookPatch = {};
   if (url !== undefined) out.url = url;
-  if (patch.events !== undefined) out.events = patch.events;
+  if (patch.events !== undefined) out.events = inEventOrder(patch.events);
   if (patch.enabled !== undefined) out.enabled = patch.enabled;
   if (patch.description !== undefined) out.description = patch.description;
   return out;

@@ -611,8 +611,8 @@ export class SqlStore implements Store {
     return written;
   }
 
-  listExpiringTokens(after: number, until: number): Promise<TokenRecord[]> {
-    return listExpiringTokens(this.db, after, until);
+  listExpiringTokens(after: number, until: number, changedSince?: number): Promise<TokenRecord[]> {
+    return listExpiringTokens(this.db, after, until, changedSince);
   }
 
   /** Announced to this process only, when any was claimed. */

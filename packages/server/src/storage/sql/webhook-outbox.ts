@@ -160,6 +160,7 @@ export async function claimDeliveries(
       ]),
     )
     .orderBy('d.next_attempt_at')
+    .orderBy('d.event_id')
     .limit(limit);
   // Only the deliveries' rows: a lock on the webhook would make other nodes skip all of its deliveries.
   if (dialect.rowLocks) due = due.forUpdate('d').skipLocked();
@@ -363,8 +364,11 @@ export async function pruneDeliveries(db: Db, before: number): Promise<boolean> 
   });
 }
 
-/** Active tokens expiring in (after, until] of owners with an enabled webhook on token.expiring. */
-export async function listExpiringTokens(db: Db, after: number, until: number): Promise<TokenRecord[]> {
+/**
+ * Active tokens expiring in (after, until] of owners with an enabled webhook on
+ * token.expiring; with `changedSince`, only those updated at or after it.
+ */
+export async function listExpiringTokens(db: Db, after: number, until: number, changedSince?: number): Promise<TokenRecord[]> {
   // Driven by the (few) watching owners, each a range of its expiry index: never a scan of every token.
   const owners = db
     .selectFrom('webhook_subscriptions as s')
@@ -381,6 +385,7 @@ export async function listExpiringTokens(db: Db, after: number, until: number): 
     .where('t.expires_at', '>', after)
     .where('t.expires_at', '<=', until)
     .where('t.status', '=', 'active')
+    .$if(changedSince !== undefined, (qb) => qb.where('t.updated_at', '>=', changedSince!))
     .orderBy('t.expires_at')
     .execute();
   return rows.map(tokenFromRow);

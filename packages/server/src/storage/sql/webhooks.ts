@@ -3,7 +3,7 @@
 // page of an owner's webhooks, and a deletion that takes the webhook's deliveries
 // and attempts with it.
 import type { Kysely, Selectable } from 'kysely';
-import { webhookEventTypes, type WebhookEventType } from '@latchkey/contract';
+import { inEventOrder, type WebhookEventType } from '@latchkey/contract';
 import type { AuditEntry, WebhookListQuery, WebhookOwnerType, WebhookPatch, WebhookRecord } from '../port.js';
 import { appendAudit } from './audit.js';
 import type { SqlDialect } from './dialect.js';
@@ -12,11 +12,6 @@ import type { Database, WebhooksTable } from './tables.js';
 type Db = Kysely<Database>;
 
 const sortColumns = { creationDate: 'created_at', lastUpdated: 'updated_at', id: 'id' } as const;
-
-/** The contract's order, each type once: how a webhook's events are stored and shown. */
-function canonical(events: readonly WebhookEventType[]): WebhookEventType[] {
-  return webhookEventTypes.filter((type) => events.includes(type));
-}
 
 function webhookFromRow(row: Selectable<WebhooksTable>): WebhookRecord {
   return {
@@ -59,7 +54,7 @@ export async function createWebhook(db: Db, dialect: SqlDialect, webhook: Webhoo
       .select('id')
       .where('id', '=', webhook.ownerId);
     if (!(await (dialect.rowLocks ? owner.forShare() : owner).executeTakeFirst())) return false;
-    const events = canonical(webhook.events);
+    const events = inEventOrder(webhook.events);
     await trx
       .insertInto('webhooks')
       .values({
@@ -122,7 +117,7 @@ export async function updateWebhook(
   audit?: AuditEntry,
 ): Promise<WebhookRecord | undefined> {
   return db.transaction().execute(async (trx) => {
-    const events = patch.events && canonical(patch.events);
+    const events = patch.events && inEventOrder(patch.events);
     const row = await trx
       .updateTable('webhooks')
       .set({
