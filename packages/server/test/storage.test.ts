@@ -804,6 +804,7 @@ for (const adapter of adapters) {
     assert.equal(await store.enqueueTokenEvents(events), 3);
     assert.equal(await store.enqueueTokenEvents(events), 0, 'an event enqueued again lands once');
     const lease = 60_000;
+    assert.equal(await store.nextWebhookDeliveryAt(), t0, 'the earliest pending');
     assert.deepEqual(await store.claimWebhookDeliveries(t0 - 1, 10, lease), [], 'nothing due yet');
     const [a, ...none] = await store.claimWebhookDeliveries(t0 + 5, 10, lease);
     assert.deepEqual(none, [], 'only the one due');
@@ -891,6 +892,7 @@ for (const adapter of adapters) {
       [events[1]!.id],
     );
 
+    assert.equal(await store.nextWebhookDeliveryAt(), t0 + 2000, 'the earliest pending, claimed or not');
     // Retention: finished deliveries created before the cutoff go with their attempts; pending ones stay.
     await store.pruneWebhookDeliveries(t0 + 15);
     assert.deepEqual(

@@ -473,6 +473,7 @@ export const storeReads = [
   'listWebhooks',
   'listWebhookDeliveries',
   'listExpiringTokens',
+  'nextWebhookDeliveryAt',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export interface Store extends HotReads {
@@ -613,6 +614,11 @@ export interface Store extends HotReads {
    * it: created or re-activated since): what the expiry scan enqueues events for.
    */
   listExpiringTokens(after: number, until: number, changedSince?: number): Promise<TokenRecord[]>;
+  /**
+   * When the earliest pending delivery of an enabled webhook falls due (claimed or
+   * not), or undefined when none is pending: a worker with nothing due claims nothing.
+   */
+  nextWebhookDeliveryAt(): Promise<number | undefined>;
   /**
    * Claims up to `limit` due deliveries (pending, next attempt at or before `now`,
    * no live claim) for `leaseMs`, oldest due first. Nodes claim apart: PostgreSQL

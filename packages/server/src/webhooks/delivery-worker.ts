@@ -159,7 +159,11 @@ export class DeliveryWorker {
 
   async #claim(limit: number): Promise<WebhookClaim[]> {
     try {
-      const claims = await this.store.claimWebhookDeliveries(this.now(), limit, this.#options.timeoutMs + leaseMarginMs);
+      // Idle, a node only reads: it claims (a write) once something is due.
+      const now = this.now();
+      const due = await this.store.nextWebhookDeliveryAt();
+      const claims =
+        due === undefined || due > now ? [] : await this.store.claimWebhookDeliveries(now, limit, this.#options.timeoutMs + leaseMarginMs);
       if (this.#failing) this.log.info('webhook deliveries can be claimed again');
       this.#failing = false;
       return claims;

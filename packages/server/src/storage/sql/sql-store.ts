@@ -62,6 +62,7 @@ import {
   enqueueEvents,
   listDeliveries,
   listExpiringTokens,
+  nextDueAt,
   pruneDeliveries,
   recordAttempt,
   redeliver,
@@ -613,6 +614,10 @@ export class SqlStore implements Store {
 
   listExpiringTokens(after: number, until: number, changedSince?: number): Promise<TokenRecord[]> {
     return listExpiringTokens(this.db, after, until, changedSince);
+  }
+
+  nextWebhookDeliveryAt(): Promise<number | undefined> {
+    return nextDueAt(this.db);
   }
 
   /** Announced to this process only, when any was claimed. */

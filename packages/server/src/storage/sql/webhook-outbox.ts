@@ -199,6 +199,20 @@ export async function claimDeliveries(
   });
 }
 
+/** When the earliest pending delivery of an enabled webhook falls due (the claims' index answers it). */
+export async function nextDueAt(db: Db): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select('d.next_attempt_at')
+    .where('d.status', '=', 'pending')
+    .where('w.enabled', '=', 1)
+    .orderBy('d.next_attempt_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.next_attempt_at == null ? undefined : Number(row.next_attempt_at);
+}
+
 /**
  * The attempt, and, while the claim holds, what it leaves the delivery as (the
  * claim released), in one transaction that writes first (SQLite takes its write
