@@ -37,7 +37,13 @@ export interface Sandbox {
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
   const read = ['PORT', 'HOST', 'DATABASE_URL', 'LATCHKEY_DURABILITY', 'LOG_LEVEL', 'NODE_TEST_CONTEXT'];
-  for (const name of [...read, 'REDIS_URL', 'LATCHKEY_REDIS_KEY_PREFIX', 'LATCHKEY_RATELIMIT_ON_ERROR']) {
+  for (const name of [
+    ...read,
+    'REDIS_URL',
+    'LATCHKEY_REDIS_KEY_PREFIX',
+    'LATCHKEY_RATELIMIT_ON_ERROR',
+    'LATCHKEY_ALLOW_PRIVATE_WEBHOOKS',
+  ]) {
     delete env[name];
   }
   return { ...env, ...extra };
