@@ -7,22 +7,30 @@ import {
   applicationApiTokensResource,
   applicationResource,
   applicationsResource,
+  applicationTokenWebhookResource,
+  applicationTokenWebhooksResource,
   authResource,
   meResource,
   orgResource,
   orgsResource,
   userApiTokenResource,
   userApiTokensResource,
+  userTokenWebhookResource,
+  userTokenWebhooksResource,
   type ApplicationApiTokenResource,
   type ApplicationApiTokensResource,
   type ApplicationResource,
   type ApplicationsResource,
+  type ApplicationTokenWebhookResource,
+  type ApplicationTokenWebhooksResource,
   type AuthResource,
   type MeResource,
   type OrgResource,
   type OrgsResource,
   type UserApiTokenResource,
   type UserApiTokensResource,
+  type UserTokenWebhookResource,
+  type UserTokenWebhooksResource,
 } from './resources/index.js';
 
 export interface LatchkeyClient {
@@ -36,6 +44,11 @@ export interface LatchkeyClient {
   org: OrgResource;
   userApiTokens: UserApiTokensResource;
   userApiToken: UserApiTokenResource;
+  /** latchkey's own: signed webhooks on an application's token events, and on the user's own. */
+  applicationTokenWebhooks: ApplicationTokenWebhooksResource;
+  applicationTokenWebhook: ApplicationTokenWebhookResource;
+  userTokenWebhooks: UserTokenWebhooksResource;
+  userTokenWebhook: UserTokenWebhookResource;
   /** Changes an option for every later call (e.g. the access token after signing in); returns the client. */
   setOption: <K extends ClientOptionName>(name: K, value: ClientOptions[K]) => LatchkeyClient;
   getOption: <K extends ClientOptionName>(name: K) => ClientOptions[K];
@@ -76,6 +89,10 @@ export function createClient(options: ClientOptions): LatchkeyClient {
     org: orgResource(send),
     userApiTokens: userApiTokensResource(send),
     userApiToken: userApiTokenResource(send),
+    applicationTokenWebhooks: applicationTokenWebhooksResource(send),
+    applicationTokenWebhook: applicationTokenWebhookResource(send),
+    userTokenWebhooks: userTokenWebhooksResource(send),
+    userTokenWebhook: userTokenWebhookResource(send),
     setOption: (name, value) => {
       current[name] = checked(name, value);
       return client;

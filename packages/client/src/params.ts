@@ -6,6 +6,8 @@ import type {
   ApplicationApiTokenParams,
   ApplicationIdParams,
   ApplicationsQueryParams,
+  ApplicationWebhookParams,
+  WebhookDeliveryParams,
   OrgIdParams,
   RemoveMemberQuery,
 } from '@latchkey/contract';
@@ -14,6 +16,9 @@ export type ApplicationIdParam = Pick<ApplicationIdParams, 'applicationId'>;
 export type ApplicationApiTokenIdParams = Pick<ApplicationApiTokenParams, 'applicationId' | 'apiTokenId'>;
 export type ApiTokenIdParam = Pick<ApiTokenIdParams, 'apiTokenId'>;
 export type OrgIdParam = Pick<OrgIdParams, 'orgId'>;
+export type ApplicationWebhookIdParams = Pick<ApplicationWebhookParams, 'applicationId' | 'webhookId'>;
+export type WebhookIdParam = Pick<WebhookDeliveryParams, 'webhookId'>;
+export type DeliveryIdParam = Pick<WebhookDeliveryParams, 'deliveryId'>;
 
 /** The query parameters losant-rest sends on every call (`_actions`, `_links`, `_embedded`); accepted and ignored. */
 export type ClientQuery = Pick<RemoveMemberQuery, '_actions' | '_links' | '_embedded'>;

@@ -24,7 +24,7 @@ export interface LiveServer {
 export async function startServer(
   t: TestContext,
   { email, password, applicationName } = { email: 'sdk@example.com', password: 'sdk password', applicationName: 'SDK' },
-  options: { introspectionSecret?: string } = {},
+  options: { introspectionSecret?: string; allowPrivateWebhooks?: boolean } = {},
 ): Promise<LiveServer> {
   const store = await openStore('sqlite::memory:');
   const boot = await bootstrap(store, { email, password, applicationName });

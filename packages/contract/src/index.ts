@@ -21,3 +21,4 @@ export * from './schemas/verify.js';
 export * from './schemas/usage.js';
 export * from './ratelimit-headers.js';
 export * from './schemas/revocation.js';
+export * from './schemas/webhooks.js';

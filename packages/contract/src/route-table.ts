@@ -28,6 +28,21 @@ import { applicationUsageSchema, usageQuerySchema, usageSchema, verifyUsageAnswe
 import { githubSecretFeedbackSchema, githubSecretReportSchema } from './schemas/secret-scanning.js';
 import { verifyUsageRequestSchema } from './schemas/verify.js';
 import {
+  applicationWebhookDeliveryParamsSchema,
+  applicationWebhookParamsSchema,
+  createdWebhookSchema,
+  webhookDeliveriesQuerySchema,
+  webhookDeliveriesSchema,
+  webhookDeliveryParamsSchema,
+  webhookDeliverySchema,
+  webhookIdParamsSchema,
+  webhookPatchSchema,
+  webhookPostSchema,
+  webhookSchema,
+  webhooksQuerySchema,
+  webhooksSchema,
+} from './schemas/webhooks.js';
+import {
   apiTokenIdParamsSchema,
   applicationPatchSchema,
   applicationPostSchema,
@@ -130,6 +145,19 @@ const applicationReadGroups = [
 const tokenGetScopes = [...applicationReadGroups, 'applicationApiToken.*', 'applicationApiToken.get'] as const;
 const tokenListScopes = [...applicationReadGroups, 'applicationApiTokens.*', 'applicationApiTokens.get'] as const;
 const userTokenGetScopes = ['all.User', 'all.User.read', 'userApiToken.*', 'userApiToken.get'] as const;
+/** The groups that write an application's every resource (its webhooks: latchkey's own). */
+const applicationWriteGroups = ['all.Application', 'all.Organization', 'all.User'] as const;
+
+const webhookDetails =
+  'Webhooks are sent the events of the tokens they watch, signed as Standard Webhooks (`webhook-id`, `webhook-timestamp`, ' +
+  "`webhook-signature: v1,<base64 HMAC-SHA256>`) with the webhook's secret. Delivery is at least once: `webhook-id` is the " +
+  "event's id, the same on every attempt and redelivery, so receivers deduplicate on it. URLs that resolve to loopback, " +
+  'private or link-local addresses are refused (400) unless the server runs with --allow-private-webhooks.';
+const webhookSecretDetails =
+  'The 201 response is the only time the signing secret (`whsec_...`) is returned; keep it to verify the signatures.';
+const deliveriesDetails =
+  'One delivery per event sent to this webhook, with every attempt (status code, latency, error). A delivery is retried ' +
+  'with exponential backoff (about 10 attempts over a day) until a 2xx answer, then `delivered`; after the last attempt, `failed`.';
 
 export const routes = {
   'health.get': {
@@ -613,6 +641,181 @@ export const routes = {
       'feedback: true_positive for a real token, false_positive for anything else.',
     body: githubSecretReportSchema,
     response: { 200: githubSecretFeedbackSchema, 401: errorSchema, 400: errorSchema },
+  },
+  // latchkey's own: signed webhooks on the application's token events.
+  'applicationTokenWebhooks.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/webhooks',
+    ...tokenRead,
+    accepts: applicationReadGroups,
+    summary: "List an application's token webhooks",
+    description: 'Never includes signing secrets.',
+    params: applicationIdParamsSchema,
+    query: webhooksQuerySchema,
+    response: { 200: webhooksSchema, ...errorResponses },
+  },
+  'applicationTokenWebhooks.post': {
+    method: 'POST',
+    path: '/applications/:applicationId/webhooks',
+    ...tokenWrite,
+    accepts: applicationWriteGroups,
+    summary: "Create a webhook on the application's token events",
+    description: `${webhookDetails} ${webhookSecretDetails}`,
+    params: applicationIdParamsSchema,
+    query: losantClientQuerySchema,
+    body: webhookPostSchema,
+    response: { 201: createdWebhookSchema, ...errorResponses },
+  },
+  'applicationTokenWebhook.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/webhooks/:webhookId',
+    ...tokenRead,
+    accepts: applicationReadGroups,
+    summary: 'Get a token webhook of an application',
+    params: applicationWebhookParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: webhookSchema, ...errorResponses },
+  },
+  'applicationTokenWebhook.patch': {
+    method: 'PATCH',
+    path: '/applications/:applicationId/webhooks/:webhookId',
+    ...tokenWrite,
+    accepts: applicationWriteGroups,
+    summary: 'Update a token webhook of an application',
+    description: 'Changes url, events, enabled and description. A disabled webhook is sent nothing until it is enabled again.',
+    params: applicationWebhookParamsSchema,
+    query: losantClientQuerySchema,
+    body: webhookPatchSchema,
+    response: { 200: webhookSchema, ...errorResponses },
+  },
+  'applicationTokenWebhook.delete': {
+    method: 'DELETE',
+    path: '/applications/:applicationId/webhooks/:webhookId',
+    ...tokenWrite,
+    accepts: applicationWriteGroups,
+    summary: 'Delete a token webhook of an application, with its deliveries',
+    params: applicationWebhookParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  'applicationTokenWebhook.rotateSecret': {
+    method: 'POST',
+    path: '/applications/:applicationId/webhooks/:webhookId/rotate-secret',
+    ...tokenWrite,
+    accepts: applicationWriteGroups,
+    summary: "Replace a token webhook's signing secret",
+    description: `Every attempt from now on is signed with the new secret. ${webhookSecretDetails}`,
+    params: applicationWebhookParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 201: createdWebhookSchema, ...errorResponses },
+  },
+  'applicationTokenWebhookDeliveries.get': {
+    method: 'GET',
+    path: '/applications/:applicationId/webhooks/:webhookId/deliveries',
+    ...tokenRead,
+    accepts: applicationReadGroups,
+    summary: "List a token webhook's deliveries and their attempts",
+    description: deliveriesDetails,
+    params: applicationWebhookParamsSchema,
+    query: webhookDeliveriesQuerySchema,
+    response: { 200: webhookDeliveriesSchema, ...errorResponses },
+  },
+  'applicationTokenWebhookDelivery.redeliver': {
+    method: 'POST',
+    path: '/applications/:applicationId/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+    ...tokenWrite,
+    accepts: applicationWriteGroups,
+    summary: 'Send a delivery again',
+    description: 'The delivery is sent again now, with the same `webhook-id`, and retried as a new one if it fails.',
+    params: applicationWebhookDeliveryParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: webhookDeliverySchema, ...errorResponses },
+  },
+  // The same for the calling user's own tokens.
+  'userTokenWebhooks.get': {
+    method: 'GET',
+    path: '/me/webhooks',
+    ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userTokenWebhooks.*', 'userTokenWebhooks.get'],
+    summary: "List the webhooks on the calling user's token events",
+    description: 'Never includes signing secrets.',
+    query: webhooksQuerySchema,
+    response: { 200: webhooksSchema, ...errorResponses },
+  },
+  'userTokenWebhooks.post': {
+    method: 'POST',
+    path: '/me/webhooks',
+    ...tokenWrite,
+    accepts: ['all.User', 'userTokenWebhooks.*', 'userTokenWebhooks.post'],
+    summary: "Create a webhook on the calling user's token events",
+    description: `${webhookDetails} ${webhookSecretDetails}`,
+    query: losantClientQuerySchema,
+    body: webhookPostSchema,
+    response: { 201: createdWebhookSchema, ...errorResponses },
+  },
+  'userTokenWebhook.get': {
+    method: 'GET',
+    path: '/me/webhooks/:webhookId',
+    ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userTokenWebhook.*', 'userTokenWebhook.get'],
+    summary: "Get a webhook on the calling user's token events",
+    params: webhookIdParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: webhookSchema, ...errorResponses },
+  },
+  'userTokenWebhook.patch': {
+    method: 'PATCH',
+    path: '/me/webhooks/:webhookId',
+    ...tokenWrite,
+    accepts: ['all.User', 'userTokenWebhook.*', 'userTokenWebhook.patch'],
+    summary: "Update a webhook on the calling user's token events",
+    params: webhookIdParamsSchema,
+    query: losantClientQuerySchema,
+    body: webhookPatchSchema,
+    response: { 200: webhookSchema, ...errorResponses },
+  },
+  'userTokenWebhook.delete': {
+    method: 'DELETE',
+    path: '/me/webhooks/:webhookId',
+    ...tokenWrite,
+    accepts: ['all.User', 'userTokenWebhook.*', 'userTokenWebhook.delete'],
+    summary: "Delete a webhook on the calling user's token events, with its deliveries",
+    params: webhookIdParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: successSchema, ...errorResponses },
+  },
+  'userTokenWebhook.rotateSecret': {
+    method: 'POST',
+    path: '/me/webhooks/:webhookId/rotate-secret',
+    ...tokenWrite,
+    accepts: ['all.User', 'userTokenWebhook.*', 'userTokenWebhook.rotateSecret'],
+    summary: "Replace a user webhook's signing secret",
+    description: `Every attempt from now on is signed with the new secret. ${webhookSecretDetails}`,
+    params: webhookIdParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 201: createdWebhookSchema, ...errorResponses },
+  },
+  'userTokenWebhookDeliveries.get': {
+    method: 'GET',
+    path: '/me/webhooks/:webhookId/deliveries',
+    ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userTokenWebhookDeliveries.*', 'userTokenWebhookDeliveries.get'],
+    summary: "List a user webhook's deliveries and their attempts",
+    description: deliveriesDetails,
+    params: webhookIdParamsSchema,
+    query: webhookDeliveriesQuerySchema,
+    response: { 200: webhookDeliveriesSchema, ...errorResponses },
+  },
+  'userTokenWebhookDelivery.redeliver': {
+    method: 'POST',
+    path: '/me/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
+    ...tokenWrite,
+    accepts: ['all.User', 'userTokenWebhookDelivery.*', 'userTokenWebhookDelivery.redeliver'],
+    summary: 'Send a delivery of a user webhook again',
+    description: 'The delivery is sent again now, with the same `webhook-id`, and retried as a new one if it fails.',
+    params: webhookDeliveryParamsSchema,
+    query: losantClientQuerySchema,
+    response: { 200: webhookDeliverySchema, ...errorResponses },
   },
   'openapi.get': {
     method: 'GET',

@@ -6,6 +6,8 @@ import type { RateLimiter } from './limits/rate-limiter.js';
 import type { VerificationEventsOptions } from './events/verification-events.js';
 import type { Store } from './storage/port.js';
 import type { UsageWriterOptions } from './usage/usage-writer.js';
+import type { DeliveryWorkerOptions } from './webhooks/delivery-worker.js';
+import type { ExpiryScanOptions } from './webhooks/expiry-scan.js';
 
 export interface AppOptions {
   store: Store;
@@ -36,6 +38,13 @@ export interface AppOptions {
   maxHeaderSize?: number;
   /** How often usage counts are written and expired buckets dropped, and how long each resolution is kept. */
   usage?: UsageWriterOptions;
+  /**
+   * Send webhooks to loopback, private and link-local addresses too (--allow-private-webhooks;
+   * default false: such URLs are refused at create and patch, and again at delivery).
+   */
+  allowPrivateWebhooks?: boolean;
+  /** The webhook delivery worker's interval, timeout, backoff and retention; and how often expiring tokens are scanned. */
+  webhooks?: DeliveryWorkerOptions & { expiryScan?: ExpiryScanOptions };
   /** Close the store when the app closes, after the last usage batch is written (the server; tests close their own). */
   closeStore?: boolean;
   /**

@@ -29,6 +29,10 @@ import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { createVerify } from './verify/verification.js';
 import { UsageWriter } from './usage/usage-writer.js';
 import { validatorCompiler } from './validation.js';
+import { DeliveryWorker } from './webhooks/delivery-worker.js';
+import { ExpiryScan } from './webhooks/expiry-scan.js';
+import { LimitEvents } from './webhooks/limit-events.js';
+import { checkWebhookUrl } from './webhooks/webhook-url.js';
 
 export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions } from './app-options.js';
 
@@ -69,6 +73,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.closeStore) app.addHook('onClose', () => store.close());
   app.addHook('onClose', () => usageWriter.close());
   usageWriter.start();
+  // Webhooks: the outbox's sender and the expiry scan, both closed before the store.
+  const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
+  const { expiryScan: expiryScanOptions, ...deliveryOptions } = options.webhooks ?? {};
+  const deliveryWorker = new DeliveryWorker(store, now, app.log, allowPrivateWebhooks, deliveryOptions);
+  const expiryScan = new ExpiryScan(store, now, app.log, expiryScanOptions);
+  app.addHook('onClose', async () => {
+    await expiryScan.close();
+    await deliveryWorker.close();
+  });
+  deliveryWorker.start();
+  expiryScan.start();
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter();
   app.addHook('onClose', () => rateLimiter.close());
   const authenticate = createAuthenticateHook({ authenticator, throttle, refusals, rateLimiter, usage, now });
@@ -82,7 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticator,
     usage,
     rateLimiter,
-    verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage }),
+    verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage, limitEvents: new LimitEvents(store, app.log) }),
     usageWriter,
     verificationEvents,
     now,
@@ -90,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),
     reach: reachOf,
+    checkWebhookUrl: (url) => checkWebhookUrl(url, allowPrivateWebhooks),
   };
   const authenticates = authenticatedRoutes(app, authenticate, routerOptions);
   const refusal = createEarlyRefusal({

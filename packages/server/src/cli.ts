@@ -65,6 +65,12 @@ export function buildCli(): Command {
         'a second introspection secret, still accepted while callers move to the new one',
       ).env('LATCHKEY_PREVIOUS_INTROSPECTION_SECRET'),
     )
+    .addOption(
+      new Option(
+        '--allow-private-webhooks',
+        'also send webhooks to loopback, private and link-local addresses (refused by default: a webhook URL must not reach into your network)',
+      ).env('LATCHKEY_ALLOW_PRIVATE_WEBHOOKS'),
+    )
     .addOption(limitOption('--body-limit <bytes>', 'largest request body (default 1048576)', 'LATCHKEY_BODY_LIMIT'))
     .addOption(limitOption('--max-header-size <bytes>', 'largest request head (default 16384)', 'LATCHKEY_MAX_HEADER_SIZE'))
     .addOption(limitOption('--max-url-length <bytes>', 'longest URL (default 8192)', 'LATCHKEY_MAX_URL_LENGTH'))
@@ -115,6 +121,7 @@ export function buildCli(): Command {
         redisKeyPrefix?: string;
         ratelimitOnError: 'allow' | 'deny';
         previousIntrospectionSecret?: string;
+        allowPrivateWebhooks?: boolean;
         bodyLimit?: number;
         maxHeaderSize?: number;
         maxUrlLength?: number;
@@ -146,6 +153,7 @@ export function buildCli(): Command {
           ...(opts.redisUrl ? { redisUrl: opts.redisUrl } : {}),
           ...(opts.redisKeyPrefix ? { redisKeyPrefix: opts.redisKeyPrefix } : {}),
           ratelimitOnError: opts.ratelimitOnError,
+          ...(opts.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
           usageRetention: {
             ...(opts.usageMinuteRetention === undefined ? {} : { minuteMs: opts.usageMinuteRetention * 3_600_000 }),
             ...(opts.usageHourRetention === undefined ? {} : { hourMs: opts.usageHourRetention * 86_400_000 }),

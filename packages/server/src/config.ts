@@ -26,6 +26,8 @@ export interface ServeConfig {
   redisKeyPrefix?: string;
   /** Redis unreachable: allow every verification's limits (fail open) or refuse them. */
   ratelimitOnError: 'allow' | 'deny';
+  /** Send webhooks to loopback, private and link-local addresses too (refused by default). */
+  allowPrivateWebhooks?: boolean;
   /** How long minute and hour usage buckets are kept (usage-writer.ts defaults when absent). */
   usageRetention?: Partial<{ minuteMs: number; hourMs: number }>;
   /** GitHub secret scanning's public keys (GitHub's public_keys JSON), read at start: enables POST /secret-scanning/github. */

@@ -37,6 +37,8 @@ export interface AppContext {
   authenticate: onRequestHookHandler;
   /** The application, when the caller reaches it and holds a scope (and role) the action accepts. */
   authorizeApplication: (request: FastifyRequest, action: ActionName, applicationId: string) => Promise<ApplicationAccess>;
+  /** A webhook URL as a create or patch gives it, checked (webhooks/webhook-url.ts): normalized, or a 400 saying why not. */
+  checkWebhookUrl: (url: string) => Promise<string>;
   /** The application as the principal reaches it (no scope check), or undefined. */
   reach: (principal: Principal, applicationId: string) => Promise<ApplicationAccess | undefined>;
 }

@@ -48,6 +48,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     ...(redisLimiter ? { rateLimiter: redisLimiter } : {}),
     ...config.limits,
     closeStore: true,
+    ...(config.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
     ...(config.usageRetention ? { usage: { retention: config.usageRetention } } : {}),
     ...(config.introspectionSecret ? { introspectionSecret: config.introspectionSecret } : {}),
     ...(config.previousIntrospectionSecret ? { previousIntrospectionSecret: config.previousIntrospectionSecret } : {}),

@@ -39,13 +39,27 @@ function assertError(response: LightMyRequestResponse, status: number, where: st
 const authenticated = routeNames.filter((name) => routes[name].authentication !== 'none');
 const tokenRoutes = authenticated.filter((name): name is TokenRouteName => routes[name].authentication === 'token');
 const applicationRoutes = tokenRoutes.filter((name) => routes[name].path.includes(':applicationId'));
+/**
+ * Each request (method and URL) from an address of its own: the refusals of every
+ * route together exceed what one address may fail in a minute (the throttle would
+ * answer 429 first).
+ */
+const addresses = new Map<string, string>();
+function addressOf(options: InjectOptions): string {
+  const key = `${options.method} ${options.url}`;
+  let address = addresses.get(key);
+  if (address === undefined) addresses.set(key, (address = `10.1.${addresses.size >> 8}.${addresses.size & 255}`));
+  return address;
+}
 const describe = (name: RouteName) => `${routes[name].method} ${routes[name].path} (${name})`;
 
 /** One app and the principals and resources every check uses. */
 async function fixtures(t: TestContext) {
-  const h = await build(t, { introspectionSecret });
+  // Webhook URLs are not resolved: the fixtures' webhook needs no DNS.
+  const h = await build(t, { introspectionSecret, allowPrivateWebhooks: true });
   const at = (token: string | undefined, options: InjectOptions, header?: string) =>
     h.app.inject({
+      remoteAddress: addressOf(options),
       ...options,
       headers: header !== undefined ? { authorization: header } : token ? { authorization: `Bearer ${token}` } : {},
     });
@@ -60,12 +74,20 @@ async function fixtures(t: TestContext) {
   const strangerId = await createUser(h.store, 'stranger@example.com', 'stranger password');
   const strangerSession = await login(h, 'stranger@example.com', 'stranger password');
   const foreignOrg = await h.call(strangerSession, { method: 'POST', url: '/orgs', payload: { name: 'Elsewhere' } });
+  // The stranger's own webhook: /me/webhooks/{id} of another user is not found.
+  const strangerWebhook = await h.call(strangerSession, {
+    method: 'POST',
+    url: '/me/webhooks',
+    payload: { url: 'https://hooks.example.com/', events: ['token.created'] },
+  });
   const foreign = {
     applicationId: await makeApplication(h.store, strangerId),
     orgId: foreignOrg.json<{ id: string }>().id,
     apiTokenId: (await mintToken(h.store, { ownerType: 'user', ownerId: strangerId }, { scope: ['all.User'] })).id,
+    webhookId: strangerWebhook.json<{ id: string }>().id,
+    deliveryId: newId(),
   };
-  const reached = { applicationId: h.applicationId, orgId, apiTokenId: newId() };
+  const reached = { applicationId: h.applicationId, orgId, apiTokenId: newId(), webhookId: newId(), deliveryId: newId() };
 
   // A member of the organization with the view role.
   const viewerId = await createUser(h.store, 'viewer@example.com', 'viewer password');

@@ -1,10 +1,11 @@
 // Secrets never leak: a full scenario against a spawned `serve --log-level debug`
 // (sign-in, application and user tokens through their whole lifecycle, rotation and
-// revocation included, introspection, failed logins, errors, a restart), collecting
-// every log line and every response (status, headers, body). Each secret (token
-// strings, their SHA-256 in hex and base64, passwords, the introspection secret, the
-// stored password hashes) may appear only in the one response that created it, and the
-// first admin's in the first-start banner.
+// revocation included, introspection, failed logins, errors, a restart, a webhook and
+// its deliveries), collecting every log line, every response (status, headers, body)
+// and every webhook delivery. Each secret (token strings, their SHA-256 in hex and
+// base64, passwords, the introspection secret, the stored password hashes) may appear
+// only in the one response that created it, and the first admin's in the first-start
+// banner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { generateToken } from '@latchkey/contract';
 import Database from 'better-sqlite3';
 import { bannerEnd, countOf, freePort, listening, parseFirstAdmin, sandbox, waitForStdout, type Proc } from './helpers/cli.js';
+import { startReceiver } from './helpers/webhook-receiver.js';
 
 interface Exchange {
   label: string;
@@ -26,7 +28,18 @@ test('no secret appears in logs or responses beyond the response that created it
   const port = await freePort();
   const database = `sqlite:${join(box.dir, 'secrets.sqlite')}`;
   const introspectionSecret = `introspect-${randomBytes(16).toString('hex')}`;
-  const args = ['serve', '--port', String(port), '--host', '127.0.0.1', '--database', database, '--log-level', 'debug'];
+  const args = [
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--database',
+    database,
+    '--log-level',
+    'debug',
+    '--allow-private-webhooks',
+  ];
   const env = { LATCHKEY_INTROSPECTION_SECRET: introspectionSecret };
   const procs: Proc[] = [box.spawn(args, { env })];
   await waitForStdout(procs[0]!, bannerEnd);
@@ -98,6 +111,18 @@ test('no secret appears in logs or responses beyond the response that created it
     call('malformed login', 'POST', '/auth/user', { body: { email: user.email, password: user.password, extra: true } }),
   );
 
+  // A webhook on the application's token events: its signing secret is shown by its create (and a rotation's) only.
+  const receiver = await startReceiver(t);
+  const hook = await expectStatus(
+    201,
+    call('create webhook', 'POST', `/applications/${app}/webhooks`, {
+      token: admin.token,
+      body: { url: receiver.url, events: ['token.created', 'token.updated', 'token.deleted'] },
+    }),
+  );
+  secrets.push({ what: 'webhook secret', value: String(hook.secret), allowedIn: 'create webhook' });
+  receiver.secrets.push(String(hook.secret));
+
   // Application tokens, by the bootstrap token, and user tokens.
   const appTokens: Array<{ id: string; token: string }> = [];
   for (const [i, body] of [{ name: 'a' }, { name: 'b', scope: ['all.Application.read'] }, { name: 'c', status: 'inactive' }].entries()) {
@@ -147,6 +172,18 @@ test('no secret appears in logs or responses beyond the response that created it
   );
   await expectStatus(200, call('get user token', 'GET', `/me/tokens/${userTokens[0]!.id}`, { token: admin.token }));
   await expectStatus(200, call('list apps', 'GET', '/applications', { token: admin.token }));
+
+  // The webhook read back, rotated, its deliveries listed.
+  await expectStatus(200, call('get webhook', 'GET', `/applications/${app}/webhooks/${hook.id}`, { token: admin.token }));
+  await expectStatus(200, call('list webhooks', 'GET', `/applications/${app}/webhooks`, { token: admin.token }));
+  const rotated = await expectStatus(
+    201,
+    call('rotate webhook secret', 'POST', `/applications/${app}/webhooks/${hook.id}/rotate-secret`, { token: admin.token }),
+  );
+  secrets.push({ what: 'rotated webhook secret', value: String(rotated.secret), allowedIn: 'rotate webhook secret' });
+  receiver.secrets.push(String(rotated.secret));
+  await receiver.until((r) => r.length >= 4);
+  await expectStatus(200, call('list deliveries', 'GET', `/applications/${app}/webhooks/${hook.id}/deliveries`, { token: admin.token }));
 
   // Introspection: JSON and form, valid and invalid tokens, a wrong secret.
   const introspect = (label: string, token: string, secret = introspectionSecret, form = false) =>
@@ -243,6 +280,12 @@ test('no secret appears in logs or responses beyond the response that created it
   for (const { id } of userTokens) await expectStatus(200, call('delete user token', 'DELETE', `/me/tokens/${id}`, { token: admin.token }));
   await expectStatus(401, call('deleted token', 'GET', `/applications/${app}/tokens`, { token: appTokens[0]!.token }));
   assert.equal((await expectStatus(200, introspect('introspect deleted', userTokens[0]!.token))).active, false);
+  // Every delivery (3 creates, 1 patch, 3 deletes of application tokens) arrived signed, and is searched too.
+  await receiver.until((r) => r.length >= 7);
+  assert.ok(
+    receiver.received.every((r) => r.event),
+    'every delivery verified',
+  );
   procs[1]!.child.kill('SIGTERM');
   assert.equal((await procs[1]!.exited).code, 0);
 
@@ -276,6 +319,12 @@ test('no secret appears in logs or responses beyond the response that created it
   ].join('\n');
   assert.equal(countOf(log, 'first start'), 0, 'the banner is printed once, at first start only');
   assert.ok(countOf(log, 'incoming request') >= exchanges.length, 'every request was logged');
+  // Not a response, but searched as one: a delivery may carry no secret.
+  exchanges.push({
+    label: 'webhook deliveries',
+    status: 0,
+    text: receiver.received.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`).join('\n'),
+  });
 
   const leaks: string[] = [];
   for (const secret of secrets) {

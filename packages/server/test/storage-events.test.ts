@@ -9,7 +9,8 @@ import { newId } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
 import { storeReads, type AuditEntry, type Store, type StoreEvent } from '../src/storage/port.js';
-import { functionsOf, storeToken as token, t0 } from './helpers/store-fixtures.js';
+import { tokenEvent } from '../src/webhooks/token-events.js';
+import { functionsOf, storeToken as token, storeWebhook, t0 } from './helpers/store-fixtures.js';
 import { adapters, freshSchema, postgresUrl, skipUnavailable } from './helpers/stores.js';
 
 function audit(action = 'x.y'): AuditEntry {
@@ -70,6 +71,19 @@ async function seed(store: Store): Promise<Fixture> {
 }
 
 type Case = (store: Store, f: Fixture) => Promise<(event: StoreEvent) => boolean>;
+
+/** A webhook of the fixture's application with one delivery enqueued, claimed when told. */
+async function enqueued(store: Store, f: Fixture, claim = false) {
+  const webhook = storeWebhook(f.appId);
+  assert.equal(await store.createWebhook(webhook), true);
+  const event = tokenEvent('token.expiring', { id: f.tokenId, ownerType: 'application', ownerId: f.appId }, t0);
+  assert.equal(await store.enqueueTokenEvents([event]), 1);
+  // Earlier cases' deliveries are due too: this webhook's is the one.
+  const claims = claim ? await store.claimWebhookDeliveries(t0 + 1, 100, 60_000) : [];
+  const mine = claims.filter((c) => c.webhookId === webhook.id);
+  if (claim) assert.equal(mine.length, 1);
+  return { webhook, event, claim: mine[0]! };
+}
 
 /** Each write, made to change something, and the event that must name what it changed. */
 const writes: Record<string, Case> = {
@@ -175,6 +189,47 @@ const writes: Record<string, Case> = {
     await store.pruneUsage({ minute: t0 + 60_000, hour: t0 });
     return (e) => e.kind === 'usage' && e.change === 'pruned';
   },
+  async createWebhook(store, f) {
+    const webhook = storeWebhook(f.appId);
+    assert.equal(await store.createWebhook(webhook), true);
+    return (e) => e.kind === 'webhook' && e.id === webhook.id && e.ownerId === f.appId && e.deleted === undefined;
+  },
+  async updateWebhook(store, f) {
+    const webhook = storeWebhook(f.userId, 'user');
+    await store.createWebhook(webhook);
+    assert.ok(await store.updateWebhook('user', f.userId, webhook.id, { enabled: false }, t0 + 1));
+    return (e) => e.kind === 'webhook' && e.id === webhook.id && e.ownerType === 'user' && e.deleted === undefined;
+  },
+  async deleteWebhook(store, f) {
+    const webhook = storeWebhook(f.appId);
+    await store.createWebhook(webhook);
+    assert.equal(await store.deleteWebhook('application', f.appId, webhook.id), true);
+    return (e) => e.kind === 'webhook' && e.id === webhook.id && e.deleted === true;
+  },
+  async enqueueTokenEvents(store, f) {
+    await enqueued(store, f);
+    return (e) => e.kind === 'webhook-deliveries' && e.change === 'enqueued';
+  },
+  async redeliverWebhookDelivery(store, f) {
+    const { webhook, event } = await enqueued(store, f);
+    assert.ok(await store.redeliverWebhookDelivery(webhook.id, event.id, t0 + 5));
+    return (e) => e.kind === 'webhook-deliveries' && e.change === 'enqueued';
+  },
+  async claimWebhookDeliveries(store, f) {
+    await enqueued(store, f, true);
+    return (e) => e.kind === 'webhook-deliveries' && e.change === 'claimed';
+  },
+  async recordWebhookAttempt(store, f) {
+    const { claim } = await enqueued(store, f, true);
+    await store.recordWebhookAttempt(claim, { at: t0 + 2, statusCode: 204, latencyMs: 3, error: null }, { delivered: true });
+    return (e) => e.kind === 'webhook-deliveries' && e.change === 'attempted';
+  },
+  async pruneWebhookDeliveries(store, f) {
+    const { claim } = await enqueued(store, f, true);
+    await store.recordWebhookAttempt(claim, { at: t0 + 2, statusCode: 204, latencyMs: 3, error: null }, { delivered: true });
+    await store.pruneWebhookDeliveries(t0 + 1);
+    return (e) => e.kind === 'webhook-deliveries' && e.change === 'pruned';
+  },
   async recordAudit(store) {
     const entry = audit('auth.login');
     await store.recordAudit(entry);
@@ -269,7 +324,11 @@ test('every UPDATE of api_tokens goes through changeToken, or is the spend of cr
     return [...text.matchAll(/updateTable\(\s*'api_tokens'\s*\)|update\s+api_tokens\b/gi)].map(() => file);
   });
   // changeToken's, and the spend's raw statement (prepared by both adapters; its revision move is tested with the other writes').
-  assert.deepEqual(updates, ['sql/tokens.ts', 'sql/tokens.ts']);
+  // Migrations may backfill a column no rendering or page shows (they run before a node serves).
+  assert.deepEqual(
+    updates.filter((file) => file !== 'sql/migrations.ts'),
+    ['sql/tokens.ts', 'sql/tokens.ts'],
+  );
   const tokens = readFileSync(join(root, 'sql/tokens.ts'), 'utf8');
   const spend = tokens.slice(tokens.indexOf('function spendUpdateSql'));
   assert.match(spend.slice(0, spend.indexOf('\n}\n')), /update api_tokens\s+set [^;]*version = version \+ 1\s+where/);

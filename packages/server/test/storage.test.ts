@@ -5,7 +5,9 @@ import { newId, type TokenPolicy } from '@latchkey/contract';
 import { hashToken } from '../src/auth/token-hash.js';
 import type { NewToken, Store, StoreEvent, TokenListQuery, UsageCount } from '../src/storage/port.js';
 import { refillSince } from '../src/tokens/credit-refill.js';
-import { functionsOf, storeToken, t0, twoStores } from './helpers/store-fixtures.js';
+import { tokenEvent } from '../src/webhooks/token-events.js';
+import type { AuditEntry, WebhookClaim } from '../src/storage/port.js';
+import { functionsOf, storeToken, storeWebhook, t0, twoStores } from './helpers/store-fixtures.js';
 import { adapters as plainAdapters, skipUnavailable, type Adapter } from './helpers/stores.js';
 
 const dayMs = 86_400_000;
@@ -30,6 +32,11 @@ const adapters: Adapter[] = plainAdapters.map((adapter) => ({
     });
   },
 }));
+
+/** An application token's event (tokenEvent takes no login session). */
+function eventOf(type: Parameters<typeof tokenEvent>[0], x: NewToken, at: number) {
+  return tokenEvent(type, { ...x, ownerType: 'application' }, at);
+}
 
 function token(ownerId: string, name: string, extra: Partial<NewToken> = {}): NewToken {
   return { ...storeToken(ownerId, name), ...extra };
@@ -405,7 +412,7 @@ for (const adapter of adapters) {
     const app = await seedApp(store, await seedUser(store));
     const record = token(app, 'rotating', {
       ratelimits: [{ name: 'r', limit: 5, duration: 1000, autoApply: true }],
-      credits: { remaining: 9, refill: null, refilledAt: t0 },
+      credits: { remaining: 9, initial: 9, refill: null, refilledAt: t0 },
       meta: { team: 'a' },
     });
     await store.createToken(record);
@@ -884,6 +891,376 @@ for (const adapter of adapters) {
     await store.recordAudit(entry);
     const { items } = await store.listAudit({ applicationId: appId, sortDirection: 'desc', page: 0, perPage: 1 });
     assert.deepEqual(items[0], entry);
+  });
+
+  test(`${adapter.name}: webhooks round-trip, page, patch with their subscriptions, and go with their deliveries`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const user = await seedUser(store);
+    const app = await seedApp(store, user);
+    const first = { ...storeWebhook(app), events: ['token.deleted', 'token.created'] as const, description: 'first' };
+    const second = { ...storeWebhook(app), createdAt: t0 + 1, updatedAt: t0 + 1 };
+    const mine = storeWebhook(user, 'user');
+    assert.equal(await store.createWebhook({ ...first, events: [...first.events] }), true);
+    assert.equal(await store.createWebhook(second), true);
+    assert.equal(await store.createWebhook(mine), true);
+    assert.equal(await store.createWebhook(storeWebhook(newId())), false, 'no such application: nothing stored');
+    assert.equal(await store.createWebhook(storeWebhook(newId(), 'user')), false, 'no such user');
+    const got = await store.getWebhook('application', app, first.id);
+    assert.deepEqual(got, { ...first, events: ['token.created', 'token.deleted'] }, "events in the contract's order");
+    assert.equal(await store.getWebhook('user', app, first.id), undefined, 'never across owners');
+    assert.equal(await store.getWebhook('application', newId(), first.id), undefined);
+    const page = (query: Partial<Parameters<Store['listWebhooks']>[2]> = {}) =>
+      store.listWebhooks('application', app, { sortField: 'creationDate', sortDirection: 'asc', page: 0, perPage: 10, ...query });
+    assert.deepEqual(
+      (await page()).items.map((w) => w.id),
+      [first.id, second.id],
+    );
+    assert.deepEqual(
+      (await page({ sortDirection: 'desc', perPage: 1 })).items.map((w) => w.id),
+      [second.id],
+    );
+    assert.equal((await page({ perPage: 1 })).totalCount, 2);
+    assert.deepEqual((await store.listWebhooks('user', user, { sortField: 'id', sortDirection: 'asc', page: 0, perPage: 10 })).items, [
+      mine,
+    ]);
+
+    const patched = await store.updateWebhook(
+      'application',
+      app,
+      first.id,
+      { url: 'https://elsewhere.example.com/', events: ['token.expiring'], enabled: false, description: 'd', secret: 'whsec_bmV3' },
+      t0 + 10,
+    );
+    assert.deepEqual(patched, {
+      ...first,
+      url: 'https://elsewhere.example.com/',
+      events: ['token.expiring'],
+      enabled: false,
+      description: 'd',
+      secret: 'whsec_bmV3',
+      updatedAt: t0 + 10,
+    });
+    assert.equal(await store.updateWebhook('user', user, first.id, { enabled: true }, t0 + 11), undefined, "another owner's");
+    // The subscriptions moved with the patch: token.expiring only, and only while enabled.
+    const token0 = token(app, 'watched');
+    await store.createToken(token0);
+    const expiring = eventOf('token.expiring', token0, t0 + 20);
+    assert.equal(await store.enqueueTokenEvents([expiring]), 1, 'second (enabled, on token.expiring) gets it; first is disabled');
+    await store.updateWebhook('application', app, first.id, { enabled: true }, t0 + 21);
+    assert.equal(await store.enqueueTokenEvents([eventOf('token.expiring', token0, t0 + 22)]), 2);
+    assert.equal(await store.enqueueTokenEvents([eventOf('token.created', token0, t0 + 23)]), 1, 'first no longer has token.created');
+
+    assert.equal(await store.deleteWebhook('user', user, second.id), false);
+    assert.equal(await store.deleteWebhook('application', app, second.id), true);
+    assert.equal(await store.getWebhook('application', app, second.id), undefined);
+    assert.equal(await store.deleteWebhook('application', app, second.id), false);
+    assert.deepEqual(await store.listWebhookDeliveries(second.id, { sortDirection: 'asc', page: 0, perPage: 10 }), {
+      items: [],
+      totalCount: 0,
+    });
+    // An application's deletion takes its webhooks (and their deliveries).
+    assert.equal((await store.listWebhookDeliveries(first.id, { sortDirection: 'asc', page: 0, perPage: 10 })).totalCount, 1);
+    await store.deleteApplication(app);
+    assert.equal(await store.getWebhook('application', app, first.id), undefined);
+    assert.equal((await store.listWebhookDeliveries(first.id, { sortDirection: 'asc', page: 0, perPage: 10 })).totalCount, 0);
+    assert.deepEqual(await store.getWebhook('user', user, mine.id), mine, "the user's own stay");
+  });
+
+  test(`${adapter.name}: a token write's audit entry enqueues its event for each subscribed enabled webhook, in its transaction`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const user = await seedUser(store);
+    const app = await seedApp(store, user);
+    const other = await seedApp(store, user, 'user', 'Other');
+    const all = storeWebhook(app, 'application', ['token.created', 'token.updated', 'token.deleted']);
+    const createsOnly = storeWebhook(app, 'application', ['token.created']);
+    const disabled = storeWebhook(app, 'application', ['token.created', 'token.updated', 'token.deleted'], false);
+    const elsewhere = storeWebhook(other, 'application', ['token.created']);
+    const users = storeWebhook(user, 'user', ['token.created', 'token.deleted']);
+    for (const w of [all, createsOnly, disabled, elsewhere, users]) assert.equal(await store.createWebhook(w), true);
+    const audit = (action: string, targetId: string, applicationId: string | null = app): AuditEntry => ({
+      id: newId(t0),
+      at: t0,
+      actorType: 'user',
+      actorId: user,
+      action,
+      targetType: 'apiToken',
+      targetId,
+      applicationId,
+      orgId: null,
+      sourceAddress: null,
+      outcome: 'success',
+    });
+    const created = token(app, 'Watched', { expiresAt: t0 + dayMs });
+    const createAudit = audit('applicationApiToken.create', created.id);
+    assert.equal(await store.createToken(created, createAudit), true);
+    // Concurrent creates share one group commit: each enqueues its own event.
+    const more = [token(app, 'm1'), token(app, 'm2')];
+    await Promise.all(more.map((m) => store.createToken(m, audit('applicationApiToken.create', m.id))));
+    const updateAudit = audit('applicationApiToken.update', created.id);
+    await store.updateToken('application', app, created.id, { status: 'inactive' }, t0 + 1, updateAudit);
+    const deleteAudit = audit('applicationApiToken.delete', created.id);
+    await store.deleteToken('application', app, created.id, deleteAudit);
+    const mineToken = token(user, 'mine', { ownerType: 'user' });
+    await store.createToken(mineToken, audit('userApiToken.create', mineToken.id, null));
+    await store.deleteToken('user', user, mineToken.id, audit('userApiToken.delete', mineToken.id, null));
+    // Not token events: nothing enqueued.
+    await store.updateApplication(app, { name: 'renamed' }, t0 + 2, audit('application.update', app));
+    // A create refused (its application gone) enqueues nothing either.
+    assert.equal(await store.createToken(token(newId(), 'orphan'), audit('applicationApiToken.create', newId(), newId())), false);
+
+    const deliveries = async (webhookId: string) =>
+      (await store.listWebhookDeliveries(webhookId, { sortDirection: 'asc', page: 0, perPage: 100 })).items;
+    const kinds = async (webhookId: string) => (await deliveries(webhookId)).map((d) => `${d.eventType} ${d.tokenId}`);
+    assert.deepEqual(
+      (await kinds(all.id)).sort(),
+      [
+        `token.created ${created.id}`,
+        `token.created ${more[0]!.id}`,
+        `token.created ${more[1]!.id}`,
+        `token.deleted ${created.id}`,
+        `token.updated ${created.id}`,
+      ].sort(),
+    );
+    assert.equal((await kinds(createsOnly.id)).length, 3);
+    assert.deepEqual(await kinds(disabled.id), []);
+    assert.deepEqual(await kinds(elsewhere.id), []);
+    assert.deepEqual((await kinds(users.id)).sort(), [`token.created ${mineToken.id}`, `token.deleted ${mineToken.id}`].sort());
+    const first = (await deliveries(all.id)).find((d) => d.eventId === createAudit.id);
+    assert.deepEqual(
+      first,
+      {
+        webhookId: all.id,
+        eventId: createAudit.id,
+        eventType: 'token.created',
+        tokenId: created.id,
+        status: 'pending',
+        attemptCount: 0,
+        nextAttemptAt: t0,
+        createdAt: t0,
+        deliveredAt: null,
+        attempts: [],
+      },
+      "the event's id is its audit entry's",
+    );
+
+    // What is signed: the token as each change left it (as it was, for the delete), never a secret.
+    const claims = await store.claimWebhookDeliveries(t0 + 5, 100, 60_000);
+    const bodies = claims.filter((c) => c.webhookId === all.id).map((c) => JSON.parse(c.payload) as Record<string, unknown>);
+    const deleted = bodies.find((b) => b.type === 'token.deleted');
+    assert.deepEqual(deleted, {
+      type: 'token.deleted',
+      timestamp: new Date(t0).toISOString(),
+      data: {
+        apiTokenId: created.id,
+        ownerType: 'application',
+        ownerId: app,
+        applicationId: app,
+        name: 'Watched',
+        status: 'inactive',
+        expirationDate: new Date(t0 + dayMs).toISOString(),
+        auditLogId: deleteAudit.id,
+        actorType: 'user',
+        actorId: user,
+      },
+    });
+    assert.equal((bodies.find((b) => b.type === 'token.updated')!.data as { status: string }).status, 'inactive');
+    for (const claim of claims) assert.doesNotMatch(claim.payload, /hash|secret|lka_|lku_/);
+  });
+
+  test(`${adapter.name}: deliveries are claimed when due, one claim at a time, and every attempt is recorded`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const webhook = storeWebhook(app);
+    await store.createWebhook(webhook);
+    const watched = token(app, 'w');
+    const events = [0, 1, 2].map((i) => eventOf('token.expiring', watched, t0 + i * 10));
+    assert.equal(await store.enqueueTokenEvents(events), 3);
+    assert.equal(await store.enqueueTokenEvents(events), 0, 'an event enqueued again lands once');
+    const lease = 60_000;
+    assert.equal(await store.nextWebhookDeliveryAt(), t0, 'the earliest pending');
+    assert.deepEqual(await store.claimWebhookDeliveries(t0 - 1, 10, lease), [], 'nothing due yet');
+    const [a, ...none] = await store.claimWebhookDeliveries(t0 + 5, 10, lease);
+    assert.deepEqual(none, [], 'only the one due');
+    assert.deepEqual(
+      { ...a, claimedBy: typeof a!.claimedBy },
+      {
+        webhookId: webhook.id,
+        eventId: events[0]!.id,
+        url: webhook.url,
+        secret: webhook.secret,
+        payload: events[0]!.payload,
+        attemptCount: 0,
+        claimedBy: 'string',
+        claimedUntil: t0 + 5 + lease,
+      },
+    );
+    const claimed = await store.claimWebhookDeliveries(t0 + 100, 10, lease);
+    assert.deepEqual(
+      claimed.map((c) => c.eventId),
+      [events[1]!.id, events[2]!.id],
+      'the claimed one is not claimed again; oldest due first',
+    );
+    const [b, c] = claimed as [WebhookClaim, WebhookClaim];
+
+    // a: refused, due again later; b: delivered; c: given up.
+    await store.recordWebhookAttempt(
+      a!,
+      { at: t0 + 6, statusCode: 500, latencyMs: 12, error: 'HTTP 500' },
+      { delivered: false, retryAt: t0 + 1000 },
+    );
+    await store.recordWebhookAttempt(b, { at: t0 + 101, statusCode: 204, latencyMs: 4, error: null }, { delivered: true });
+    await store.recordWebhookAttempt(
+      c,
+      { at: t0 + 102, statusCode: null, latencyMs: 5000, error: 'timed out after 5000 ms' },
+      {
+        delivered: false,
+        retryAt: null,
+      },
+    );
+    const list = await store.listWebhookDeliveries(webhook.id, { sortDirection: 'asc', page: 0, perPage: 10 });
+    assert.equal(list.totalCount, 3);
+    assert.deepEqual(
+      list.items.map((d) => [d.status, d.attemptCount, d.nextAttemptAt, d.deliveredAt, d.attempts]),
+      [
+        ['pending', 1, t0 + 1000, null, [{ at: t0 + 6, statusCode: 500, latencyMs: 12, error: 'HTTP 500' }]],
+        ['delivered', 1, null, t0 + 101, [{ at: t0 + 101, statusCode: 204, latencyMs: 4, error: null }]],
+        ['failed', 1, null, null, [{ at: t0 + 102, statusCode: null, latencyMs: 5000, error: 'timed out after 5000 ms' }]],
+      ],
+    );
+    assert.deepEqual(
+      (await store.listWebhookDeliveries(webhook.id, { sortDirection: 'desc', page: 1, perPage: 2 })).items.map((d) => d.eventId),
+      [events[0]!.id],
+    );
+    assert.deepEqual(await store.claimWebhookDeliveries(t0 + 999, 10, lease), [], 'the retry is not due yet');
+    const [again] = await store.claimWebhookDeliveries(t0 + 1000, 10, lease);
+    assert.equal(again?.attemptCount, 1);
+    // A stale claim's attempt is recorded, but the delivery follows only its live claim.
+    await store.recordWebhookAttempt(a!, { at: t0 + 1001, statusCode: 200, latencyMs: 1, error: null }, { delivered: true });
+    let [first] = (await store.listWebhookDeliveries(webhook.id, { sortDirection: 'asc', page: 0, perPage: 1 })).items;
+    assert.equal(first?.status, 'pending');
+    assert.equal(first?.attempts.length, 2);
+    await store.recordWebhookAttempt(again!, { at: t0 + 1002, statusCode: 200, latencyMs: 1, error: null }, { delivered: true });
+    [first] = (await store.listWebhookDeliveries(webhook.id, { sortDirection: 'asc', page: 0, perPage: 1 })).items;
+    assert.deepEqual([first?.status, first?.attemptCount, first?.deliveredAt], ['delivered', 2, t0 + 1002]);
+
+    // A redelivery: due now, counted afresh, its attempts kept.
+    const redelivered = await store.redeliverWebhookDelivery(webhook.id, events[2]!.id, t0 + 2000);
+    assert.deepEqual(
+      [redelivered?.status, redelivered?.attemptCount, redelivered?.nextAttemptAt, redelivered?.attempts.length],
+      ['pending', 0, t0 + 2000, 1],
+    );
+    assert.equal(await store.redeliverWebhookDelivery(webhook.id, newId(), t0 + 2000), undefined);
+    assert.deepEqual(
+      (await store.claimWebhookDeliveries(t0 + 2000, 10, lease)).map((x) => x.eventId),
+      [events[2]!.id],
+    );
+
+    // A disabled webhook's deliveries wait; enabled again, they are due.
+    await store.redeliverWebhookDelivery(webhook.id, events[1]!.id, t0 + 3000);
+    await store.updateWebhook('application', app, webhook.id, { enabled: false }, t0 + 3000);
+    assert.deepEqual(await store.claimWebhookDeliveries(t0 + 3000, 10, lease), []);
+    await store.updateWebhook('application', app, webhook.id, { enabled: true }, t0 + 3001);
+    assert.deepEqual(
+      (await store.claimWebhookDeliveries(t0 + 3001, 10, lease)).map((x) => x.eventId),
+      [events[1]!.id],
+    );
+
+    assert.equal(await store.nextWebhookDeliveryAt(), t0 + 2000, 'the earliest pending, claimed or not');
+    // Retention: finished deliveries created before the cutoff go with their attempts; pending ones stay.
+    await store.pruneWebhookDeliveries(t0 + 15);
+    assert.deepEqual(
+      (await store.listWebhookDeliveries(webhook.id, { sortDirection: 'asc', page: 0, perPage: 10 })).items.map((d) => d.eventId),
+      [events[1]!.id, events[2]!.id],
+    );
+  });
+
+  test(`${adapter.name}: a claim holds against another store on the database until its lease ends (SQLite: until its process is gone)`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const [a, b] = await twoStores(t, adapter);
+    const app = await seedApp(a, await seedUser(a));
+    const webhook = storeWebhook(app);
+    await a.createWebhook(webhook);
+    await a.enqueueTokenEvents(Array.from({ length: 40 }, (_, i) => eventOf('token.expiring', token(app, `x${i}`), t0)));
+    const [fromA, fromB] = await Promise.all([a.claimWebhookDeliveries(t0, 25, 60_000), b.claimWebhookDeliveries(t0, 25, 60_000)]);
+    if (adapter.name === 'postgres') {
+      // Two nodes: each delivery claimed by one of them (SKIP LOCKED), none twice.
+      const ids = [...fromA, ...fromB].map((c) => c.eventId);
+      assert.equal(new Set(ids).size, ids.length);
+      assert.equal(ids.length, 40);
+      assert.deepEqual(await b.claimWebhookDeliveries(t0 + 59_999, 40, 60_000), [], 'claims hold for their lease');
+      assert.equal((await b.claimWebhookDeliveries(t0 + 60_000, 40, 60_000)).length, 40, 'then are free again');
+    } else {
+      // One process uses the file: a claim of another store instance is one a process that died left.
+      assert.equal(fromA.length + fromB.length >= 40, true);
+      assert.equal((await b.claimWebhookDeliveries(t0 + 1, 40, 60_000)).length, 40 - fromB.length);
+    }
+  });
+
+  test(`${adapter.name}: expiring tokens are listed for owners watching token.expiring only, active, in the range`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const user = await seedUser(store);
+    const watched = await seedApp(store, user);
+    const unwatched = await seedApp(store, user, 'user', 'Unwatched');
+    await store.createWebhook(storeWebhook(watched, 'application', ['token.expiring']));
+    await store.createWebhook(storeWebhook(unwatched, 'application', ['token.created']));
+    await store.createWebhook(storeWebhook(user, 'user', ['token.expiring'], false));
+    const soon = token(watched, 'soon', { expiresAt: t0 + 1000 });
+    const later = token(watched, 'later', { expiresAt: t0 + 5000 });
+    const inactive = token(watched, 'inactive', { expiresAt: t0 + 1000, status: 'inactive' });
+    const never = token(watched, 'never');
+    const past = token(watched, 'past', { expiresAt: t0 });
+    const elsewhere = token(unwatched, 'elsewhere', { expiresAt: t0 + 1000 });
+    const users = token(user, 'users', { ownerType: 'user', expiresAt: t0 + 1000 });
+    await store.createTokens([soon, later, inactive, never, past, elsewhere, users]);
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0, t0 + 5000)).map((x) => x.name),
+      ['soon', 'later'],
+    );
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0 + 1000, t0 + 4999)).map((x) => x.name),
+      [],
+    );
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0 - 1, t0 + 1000)).map((x) => x.name),
+      ['past', 'soon'],
+    );
+    // Changed since: created (or re-activated) at or after the given time.
+    await store.updateToken('application', watched, later.id, { description: 'touched' }, t0 + 50);
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0, t0 + 5000, t0 + 50)).map((x) => x.name),
+      ['later'],
+    );
+    assert.deepEqual(
+      (await store.listExpiringTokens(t0, t0 + 5000, t0 + 51)).map((x) => x.name),
+      [],
+    );
+  });
+
+  test(`${adapter.name}: a token keeps the balance it was last given (credits_low's base)`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    const metered = token(app, 'metered', { credits: { remaining: 50, refill: null, refilledAt: t0 } });
+    await store.createToken(metered);
+    await store.spendCredits({ id: metered.id, cost: 10, refillSince: null });
+    assert.deepEqual((await store.getToken('application', app, metered.id))?.credits, {
+      remaining: 40,
+      refill: null,
+      refilledAt: t0,
+      initial: 50,
+    });
+    await store.updateToken(
+      'application',
+      app,
+      metered.id,
+      { credits: { remaining: 500, refill: null, refilledAt: t0 + 1, initial: 500 } },
+      t0 + 1,
+    );
+    assert.equal((await store.getToken('application', app, metered.id))?.credits?.initial, 500);
   });
 
   test(`${adapter.name}: ping answers`, async (t) => {

@@ -8,3 +8,7 @@ export * from './orgs.js';
 export * from './org.js';
 export * from './user-api-tokens.js';
 export * from './user-api-token.js';
+export * from './application-token-webhooks.js';
+export * from './application-token-webhook.js';
+export * from './user-token-webhooks.js';
+export * from './user-token-webhook.js';

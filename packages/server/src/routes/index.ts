@@ -8,6 +8,7 @@ import { LoginThrottle } from '../auth/login-throttle.js';
 import type { AppContext } from '../context.js';
 import applicationApiTokenHandlers from './application-api-token.js';
 import applicationApiTokensHandlers from './application-api-tokens.js';
+import applicationTokenWebhooksHandlers from './application-token-webhooks.js';
 import applicationsHandlers from './applications.js';
 import auditLogHandlers from './audit-logs.js';
 import authHandlers from './auth.js';
@@ -24,6 +25,7 @@ import { secretScanningRoutes } from './secret-scanning.js';
 import type { GithubScanningKeys } from '../secret-scanning/github-keys.js';
 import usageHandlers from './usage.js';
 import userApiTokensHandlers from './user-api-tokens.js';
+import userTokenWebhooksHandlers from './user-token-webhooks.js';
 
 export interface RouteOptions {
   /** Enables the data plane's routes (POST /introspect, /verify, …) for callers presenting one of these secrets as a bearer token. */
@@ -50,6 +52,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     ...applicationApiTokenHandlers(ctx),
     ...auditLogHandlers(ctx),
     ...usageHandlers(ctx),
+    ...applicationTokenWebhooksHandlers(ctx),
+    ...userTokenWebhooksHandlers(ctx),
     ...openApiHandlers(app),
     ...consoleHandlers(),
   };

@@ -1,7 +1,17 @@
 // The storage port: everything the server needs from a database, in domain terms.
 // Adapters (storage/sqlite, storage/postgres) implement it; test/storage.test.ts
 // is the one contract suite every adapter must pass.
-import type { ApiTokenFilterField, ApiTokenSortField, Meta, Role, TokenPolicy, UsageCode, UsageResolution } from '@latchkey/contract';
+import type {
+  ApiTokenFilterField,
+  ApiTokenSortField,
+  Meta,
+  Role,
+  TokenPolicy,
+  UsageCode,
+  UsageResolution,
+  WebhookEventType,
+  WebhookSortField,
+} from '@latchkey/contract';
 import type { AllowedCidrs } from '../tokens/allowed-cidrs.js';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
@@ -40,6 +50,12 @@ export interface TokenCredits {
    * is due once one of its times (00:00 UTC of a due day) has passed since.
    */
   refilledAt: number;
+  /**
+   * The balance the token was last given (at creation, or by a patch setting
+   * `remaining`): what token.credits_low's thresholds are shares of when there is no
+   * refill. Absent on a record made in memory: the store then keeps `remaining`.
+   */
+  initial?: number;
 }
 
 /** Times are milliseconds since the epoch; `expiresAt` null means never. */
@@ -129,7 +145,7 @@ export interface AuditEntry {
   actorId: string | null;
   /** `<resource>.<verb>`, e.g. applicationApiToken.delete, auth.login. */
   action: string;
-  targetType: 'apiToken' | 'application' | 'organization' | 'member' | 'user' | 'session';
+  targetType: 'apiToken' | 'application' | 'organization' | 'member' | 'user' | 'session' | 'webhook';
   targetId: string | null;
   applicationId: string | null;
   orgId: string | null;
@@ -338,6 +354,114 @@ export interface UsageCutoffs {
   day?: number;
 }
 
+/** Whose token events a webhook is sent: an application's tokens, or a user's own. */
+export type WebhookOwnerType = 'application' | 'user';
+
+export interface WebhookRecord {
+  id: string;
+  ownerType: WebhookOwnerType;
+  ownerId: string;
+  url: string;
+  /**
+   * The signing secret (`whsec_<base64>`), stored as it is: the server signs every
+   * attempt with it, so it must be recoverable (SECURITY.md). Returned only by the
+   * create and the rotation that made it; never logged.
+   */
+  secret: string;
+  /** In the contract's order, each once. */
+  events: WebhookEventType[];
+  enabled: boolean;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What may change: every field but the owner and the creation time. */
+export interface WebhookPatch {
+  url?: string;
+  events?: WebhookEventType[];
+  enabled?: boolean;
+  description?: string;
+  secret?: string;
+}
+
+export interface WebhookListQuery {
+  sortField: WebhookSortField;
+  sortDirection: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+}
+
+export interface DeliveryListQuery {
+  sortDirection: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+}
+
+/**
+ * A token event to send: each enabled webhook of the owner subscribed to its type
+ * gets one delivery of it (the outbox row), written in the transaction of the
+ * change that caused it. Its id is the `webhook-id` of every attempt: an event
+ * enqueued twice with one id (a scan repeated, two nodes) is delivered once.
+ */
+export interface TokenEvent {
+  id: string;
+  type: WebhookEventType;
+  ownerType: WebhookOwnerType;
+  ownerId: string;
+  tokenId: string;
+  at: number;
+  /** The signed body, `{type, timestamp, data}`: never a secret. */
+  payload: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookAttemptRecord {
+  at: number;
+  /** null: no HTTP answer (refused connection, timeout, a refused address). */
+  statusCode: number | null;
+  latencyMs: number;
+  /** Why it failed, without secrets; null for an answer. */
+  error: string | null;
+}
+
+/** One event for one webhook (an outbox row), with every attempt made to send it. */
+export interface WebhookDeliveryRecord {
+  webhookId: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  tokenId: string;
+  status: DeliveryStatus;
+  /** Attempts since it was enqueued or last redelivered (what the backoff counts). */
+  attemptCount: number;
+  /** When a pending delivery is next due; null once delivered or failed. */
+  nextAttemptAt: number | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  /** Oldest first. */
+  attempts: WebhookAttemptRecord[];
+}
+
+/**
+ * A due delivery this node claimed (for `leaseMs`): no other node claims it until
+ * the lease ends or the attempt is recorded. Holds what sending it takes.
+ */
+export interface WebhookClaim {
+  webhookId: string;
+  eventId: string;
+  url: string;
+  secret: string;
+  payload: string;
+  attemptCount: number;
+  /** Who claimed it and until when: recordWebhookAttempt changes the delivery only while both still hold. */
+  claimedBy: string;
+  claimedUntil: number;
+}
+
+/** What an attempt leaves a delivery as: delivered, due again at `retryAt`, or (null) given up. */
+export type AttemptOutcome = { delivered: true } | { delivered: false; retryAt: number | null };
+
 /**
  * A committed write, naming what it changed. The store announces every write here:
  * to this process's subscribers synchronously, after the commit and before the
@@ -380,6 +504,14 @@ export type StoreEvent =
   | { kind: 'sessions'; userId: string; kept: string | null }
   /** An audit entry was recorded alone (recordAudit). */
   | { kind: 'audit'; id: string }
+  /** A webhook was created, changed (its secret included) or deleted. */
+  | { kind: 'webhook'; id: string; ownerType: WebhookOwnerType; ownerId: string; deleted?: true }
+  /**
+   * Deliveries were enqueued (events no token write causes, a redelivery), claimed,
+   * attempted or pruned. Announced to this process only: no cache keeps them, and
+   * other nodes' workers find due deliveries by polling.
+   */
+  | { kind: 'webhook-deliveries'; change: 'enqueued' | 'claimed' | 'attempted' | 'pruned' }
   /**
    * Usage counts were added (addUsage) or expired buckets dropped (pruneUsage).
    * Announced to this process only: no cache keeps usage, so other nodes have
@@ -449,6 +581,11 @@ export const storeReads = [
   'findTokenOwners',
   'readUsage',
   'topUsageTokens',
+  'getWebhook',
+  'listWebhooks',
+  'listWebhookDeliveries',
+  'listExpiringTokens',
+  'nextWebhookDeliveryAt',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export interface Store extends HotReads {
@@ -587,6 +724,63 @@ export interface Store extends HotReads {
   pruneUsage(cutoffs: UsageCutoffs): Promise<void>;
   /** The owners of those of these token ids that exist (sessions included), in any order. */
   findTokenOwners(ids: readonly string[]): Promise<Array<{ id: string; ownerType: OwnerType; ownerId: string }>>;
+
+  /**
+   * Stores a webhook and its subscriptions. False, storing nothing, when the owner
+   * (application, or user) no longer exists (checked in the same transaction).
+   */
+  createWebhook(webhook: WebhookRecord, audit?: AuditEntry): Promise<boolean>;
+  getWebhook(ownerType: WebhookOwnerType, ownerId: string, id: string): Promise<WebhookRecord | undefined>;
+  listWebhooks(
+    ownerType: WebhookOwnerType,
+    ownerId: string,
+    query: WebhookListQuery,
+  ): Promise<{ items: WebhookRecord[]; totalCount: number }>;
+  /** Applies the patch and sets updatedAt; undefined when no such webhook. */
+  updateWebhook(
+    ownerType: WebhookOwnerType,
+    ownerId: string,
+    id: string,
+    patch: WebhookPatch,
+    updatedAt: number,
+    audit?: AuditEntry,
+  ): Promise<WebhookRecord | undefined>;
+  /** Deletes the webhook with its deliveries and their attempts; true when it existed. */
+  deleteWebhook(ownerType: WebhookOwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean>;
+  /** A page of the webhook's deliveries by creation, each with its attempts. */
+  listWebhookDeliveries(webhookId: string, query: DeliveryListQuery): Promise<{ items: WebhookDeliveryRecord[]; totalCount: number }>;
+  /** Makes the delivery due at `at` again, its attempt count back to 0; undefined when there is none. */
+  redeliverWebhookDelivery(webhookId: string, eventId: string, at: number, audit?: AuditEntry): Promise<WebhookDeliveryRecord | undefined>;
+  /**
+   * Enqueues events no token write causes (token.expiring, token.credits_low,
+   * token.rate_limited) in one transaction: a delivery per subscribed enabled
+   * webhook, none for a (webhook, event id) already enqueued. The deliveries written.
+   */
+  enqueueTokenEvents(events: readonly TokenEvent[]): Promise<number>;
+  /**
+   * Active tokens expiring in (after, until] whose owner has an enabled webhook
+   * subscribed to token.expiring (and, with `changedSince`, last updated at or after
+   * it: created or re-activated since): what the expiry scan enqueues events for.
+   */
+  listExpiringTokens(after: number, until: number, changedSince?: number): Promise<TokenRecord[]>;
+  /**
+   * When the earliest pending delivery of an enabled webhook falls due (claimed or
+   * not), or undefined when none is pending: a worker with nothing due claims nothing.
+   */
+  nextWebhookDeliveryAt(): Promise<number | undefined>;
+  /**
+   * Claims up to `limit` due deliveries (pending, next attempt at or before `now`,
+   * no live claim) for `leaseMs`, oldest due first. Nodes claim apart: PostgreSQL
+   * skips rows another transaction is claiming (FOR UPDATE SKIP LOCKED).
+   */
+  claimWebhookDeliveries(now: number, limit: number, leaseMs: number): Promise<WebhookClaim[]>;
+  /**
+   * Records an attempt, and, while the claim still holds, what it leaves the
+   * delivery as (and releases the claim), in one transaction.
+   */
+  recordWebhookAttempt(claim: WebhookClaim, attempt: WebhookAttemptRecord, outcome: AttemptOutcome): Promise<void>;
+  /** Drops delivered and failed deliveries (and their attempts) created before `before`. */
+  pruneWebhookDeliveries(before: number): Promise<void>;
 
   /** Records an event that changes nothing else (a failed login). */
   recordAudit(entry: AuditEntry): Promise<void>;

@@ -14,7 +14,9 @@ function refillFromWire(refill: Credits['refill'] | null | undefined): TokenCred
 
 /** A create's credits; the balance counts as set at `at`. */
 export function creditsFromWire(credits: Credits | null | undefined, at: number): TokenCredits | null {
-  return credits ? { remaining: credits.remaining, refill: refillFromWire(credits.refill), refilledAt: at } : null;
+  return credits
+    ? { remaining: credits.remaining, refill: refillFromWire(credits.refill), refilledAt: at, initial: credits.remaining }
+    : null;
 }
 
 /**
@@ -33,7 +35,13 @@ export function patchedCredits(
   const remaining = patch.remaining ?? (current ? effectiveRemaining(current, at) : undefined);
   // Refused before this by the validation (tokens/limits-validation.ts); a guard only.
   if (remaining === undefined) throw new Error('credits.remaining is required when the token has no credits');
-  return { remaining, refill: patch.refill === undefined ? (current?.refill ?? null) : refillFromWire(patch.refill), refilledAt: at };
+  return {
+    remaining,
+    refill: patch.refill === undefined ? (current?.refill ?? null) : refillFromWire(patch.refill),
+    refilledAt: at,
+    // A balance given anew is what token.credits_low's thresholds are shares of (without a refill).
+    initial: patch.remaining ?? current?.initial ?? remaining,
+  };
 }
 
 /** The limits' wire fields of a token (absent when unset); the balance as it stands at `now`. */

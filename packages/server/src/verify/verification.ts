@@ -19,6 +19,7 @@ import type { Store, TokenRecord } from '../storage/port.js';
 import { refillSince } from '../tokens/credit-refill.js';
 import { previousSecretExpiry } from '../tokens/rotation.js';
 import { usageCodeOf, type UsageCounter } from '../usage/usage-counter.js';
+import type { LimitEvents } from '../webhooks/limit-events.js';
 
 export interface VerificationParts {
   store: Store;
@@ -26,6 +27,8 @@ export interface VerificationParts {
   reach: (principal: Principal, applicationId: string) => Promise<ApplicationAccess | undefined>;
   rateLimiter: RateLimiter;
   usage: UsageCounter;
+  /** token.rate_limited and token.credits_low, enqueued beside the answer (never awaited). */
+  limitEvents?: LimitEvents;
 }
 
 export type Verify = (request: VerifyRequest, now: number) => VerifyAnswer | Promise<VerifyAnswer>;
@@ -107,7 +110,7 @@ function keptPerRecord(make: (record: TokenRecord, deprecated: boolean) => Verif
 }
 
 export function createVerify(parts: VerificationParts): Verify {
-  const { store, authenticator, reach, rateLimiter, usage } = parts;
+  const { store, authenticator, reach, rateLimiter, usage, limitEvents } = parts;
   // VALID for a token with no limit applied and no credits, and FORBIDDEN for an
   // address outside its allowedCidrs: the same every time for one record and secret.
   const validWithoutLimits = keptPerRecord((record, deprecated) => identity(record, deprecated, true, 'VALID'));
@@ -141,6 +144,7 @@ export function createVerify(parts: VerificationParts): Verify {
       if (decision) await rateLimiter.refund(limits, now);
       return notFound;
     }
+    if (spent.spent) limitEvents?.creditsSpent(record, cost, spent.remaining, now);
     const code: VerificationCode = spent.spent ? 'VALID' : 'USAGE_EXCEEDED';
     const out = identity(record, deprecated, spent.spent, code);
     out.credits = { remaining: spent.remaining };
@@ -161,6 +165,7 @@ export function createVerify(parts: VerificationParts): Verify {
     now: number,
   ) {
     if (decision && !decision.allowed) {
+      limitEvents?.rateLimited(record, limits, decision, now);
       const out = identity(record, deprecated, false, 'RATE_LIMITED');
       out.ratelimits = decision.states;
       return answer(record, deprecated, 'RATE_LIMITED', now, out);

@@ -41,6 +41,8 @@ export async function build(
     usage?: UsageWriterOptions;
     /** Failed authentications an address may make per minute (AppOptions.authFailureLimit). */
     authFailureLimit?: number;
+    allowPrivateWebhooks?: boolean;
+    webhooks?: AppOptions['webhooks'];
     /** Any other option of buildApp (trustProxy, githubScanningKeys, ...). */
     app?: Partial<Omit<AppOptions, 'store' | 'now'>>;
   } = {},
@@ -54,6 +56,8 @@ export async function build(
     ...(options.previousIntrospectionSecret ? { previousIntrospectionSecret: options.previousIntrospectionSecret } : {}),
     ...(options.usage ? { usage: options.usage } : {}),
     ...(options.authFailureLimit === undefined ? {} : { authFailureLimit: options.authFailureLimit }),
+    ...(options.allowPrivateWebhooks ? { allowPrivateWebhooks: true } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...options.app,
   });
   t.after(async () => {

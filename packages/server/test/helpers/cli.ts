@@ -44,6 +44,7 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     'LATCHKEY_RATELIMIT_ON_ERROR',
     'LATCHKEY_GITHUB_SCANNING_KEYS',
     'LATCHKEY_TRUST_PROXY',
+    'LATCHKEY_ALLOW_PRIVATE_WEBHOOKS',
   ]) {
     delete env[name];
   }

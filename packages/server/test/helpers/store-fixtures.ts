@@ -7,7 +7,8 @@ import type { TestContext } from 'node:test';
 import { newId } from '@latchkey/contract';
 import { hashToken } from '../../src/auth/token-hash.js';
 import { openStore } from '../../src/storage/open-store.js';
-import type { NewToken, Store } from '../../src/storage/port.js';
+import type { WebhookEventType } from '@latchkey/contract';
+import type { NewToken, Store, WebhookRecord } from '../../src/storage/port.js';
 import { newToken } from '../../src/tokens/api-token-wire.js';
 import { freshSchema, postgresUrl, type Adapter } from './stores.js';
 
@@ -28,6 +29,27 @@ export function storeToken(ownerId: string, name = 'tok', ownerType: NewToken['o
       hash: hashToken(`secret-${id}`),
     },
   );
+}
+
+/** A webhook to store directly, on every event unless told. */
+export function storeWebhook(
+  ownerId: string,
+  ownerType: WebhookRecord['ownerType'] = 'application',
+  events: WebhookEventType[] = ['token.created', 'token.updated', 'token.deleted', 'token.expiring'],
+  enabled = true,
+): WebhookRecord {
+  return {
+    id: newId(t0),
+    ownerType,
+    ownerId,
+    url: 'https://hooks.example.com/latchkey',
+    secret: 'whsec_c2VjcmV0LW9mLXRoZS1maXh0dXJlcw==',
+    events,
+    enabled,
+    description: '',
+    createdAt: t0,
+    updatedAt: t0,
+  };
 }
 
 /** Two stores on one database: two nodes on one PostgreSQL schema, or two connections (a server and a CLI) to one SQLite file. */

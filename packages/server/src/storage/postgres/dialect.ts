@@ -20,6 +20,7 @@ export const postgresDialect: SqlDialect = {
   sortKeyType: sql`varchar(255) collate "C"`,
   serialType: 'bigserial',
   rowLocks: true,
+  oneProcess: false,
   writableCte: true,
   isUnavailable(error) {
     if (!(error instanceof Error)) return false;

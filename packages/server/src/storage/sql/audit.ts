@@ -1,7 +1,11 @@
 // The audit trail: rows appended inside the transaction of the change they record.
+// An entry that records a token event (webhooks/token-events.ts) enqueues it to the
+// webhooks' outbox in the same transaction.
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { AuditDetail, AuditEntry, AuditQuery } from '../port.js';
+import { tokenEventOfAuditAction, type TokenSubject } from '../../webhooks/token-events.js';
 import { globToLike } from './glob.js';
+import { enqueueAuditedEvents } from './webhook-outbox.js';
 import type { AuditLogTable, Database } from './tables.js';
 import type { None } from './token-row.js';
 
@@ -40,9 +44,22 @@ export function auditRow(entry: AuditEntry): Insertable<AuditLogTable> {
   };
 }
 
-export async function appendAudit(db: Kysely<Database>, entry: AuditEntry | undefined): Promise<void> {
+/**
+ * Appends the entry, and the token event it records, if any, to the webhooks'
+ * outbox: both in `db`'s transaction (one of their own when `db` is none). `token`
+ * is the token as the change left it (as it was, for a delete); without it the
+ * token is read by the entry's targetId, so a write that deletes a token appends
+ * its entry first, or passes the deleted row.
+ */
+export async function appendAudit(db: Kysely<Database>, entry: AuditEntry | undefined, token?: TokenSubject): Promise<void> {
   if (!entry) return;
+  if (!tokenEventOfAuditAction.has(entry.action)) {
+    await db.insertInto('audit_log').values(auditRow(entry)).execute();
+    return;
+  }
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendAudit(trx, entry, token));
   await db.insertInto('audit_log').values(auditRow(entry)).execute();
+  await enqueueAuditedEvents(db, [entry], token ? [token] : []);
 }
 
 function fromRow(row: Selectable<AuditLogTable>): AuditEntry {

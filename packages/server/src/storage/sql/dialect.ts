@@ -21,6 +21,13 @@ export interface SqlDialect {
    * time, and this process runs one transaction at a time on its one connection.
    */
   readonly rowLocks: boolean;
+  /**
+   * Whether one server process alone uses the database (SQLite: several latchkey
+   * servers on one file are not supported). Then a claim on a webhook delivery made
+   * by another store instance was left by a process that died, and is void at once
+   * instead of when its lease ends.
+   */
+  readonly oneProcess: boolean;
   /** Whether a WITH clause may hold an UPDATE or INSERT (one statement for several writes). */
   readonly writableCte: boolean;
   /** True for errors that mean the database is unreachable (answered as 503). */

@@ -246,6 +246,91 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.createIndex('api_tokens_previous_token_hash').on('api_tokens').column('previous_token_hash').unique().execute();
       },
     },
+    '0012-webhooks': {
+      // Signed webhooks on token events and their durable outbox: a webhook's
+      // subscriptions one a row (the fan-out selects them by owner and event type),
+      // one delivery per (webhook, event) (its key makes an event enqueued twice land
+      // once), every attempt. No foreign keys: a delivery enqueued for a webhook
+      // deleted at that moment must not fail the token write that caused it (such a
+      // row is never claimed: claims join webhooks). And the balance a token was last
+      // given, which token.credits_low's thresholds are shares of without a refill.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhooks')
+          .addColumn('id', 'char(24)', (c) => c.primaryKey())
+          .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+          .addColumn('url', 'varchar(2048)', (c) => c.notNull())
+          .addColumn('secret', 'varchar(128)', (c) => c.notNull())
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        for (const column of ['created_at', 'updated_at', 'id']) {
+          const columns = ['owner_id', 'owner_type', column, ...(column === 'id' ? [] : ['id'])];
+          await db.schema.createIndex(`webhooks_page_${column}`).on('webhooks').columns(columns).execute();
+        }
+        await db.schema
+          .createTable('webhook_subscriptions')
+          .addColumn('webhook_id', 'char(24)', (c) => c.notNull())
+          .addColumn('owner_type', 'varchar(16)', (c) => c.notNull())
+          .addColumn('owner_id', 'char(24)', (c) => c.notNull())
+          .addColumn('event_type', 'varchar(32)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('webhook_subscriptions_pk', ['webhook_id', 'event_type'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_subscriptions_owner')
+          .on('webhook_subscriptions')
+          .columns(['owner_id', 'owner_type', 'event_type', 'webhook_id'])
+          .execute();
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('webhook_id', 'char(24)', (c) => c.notNull())
+          .addColumn('event_id', 'char(24)', (c) => c.notNull())
+          .addColumn('event_type', 'varchar(32)', (c) => c.notNull())
+          .addColumn('token_id', 'char(24)', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('attempt_count', 'integer', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'bigint')
+          .addColumn('claimed_by', 'varchar(64)')
+          .addColumn('claimed_until', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('delivered_at', 'bigint')
+          .addPrimaryKeyConstraint('webhook_deliveries_pk', ['webhook_id', 'event_id'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_page')
+          .on('webhook_deliveries')
+          .columns(['webhook_id', 'created_at', 'event_id'])
+          .execute();
+        // What a claim reads: only the pending rows, by when they fall due.
+        await sql`create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending'`.execute(db);
+        // Retention drops finished deliveries by age.
+        await db.schema.createIndex('webhook_deliveries_created').on('webhook_deliveries').column('created_at').execute();
+        await db.schema
+          .createTable('webhook_attempts')
+          .addColumn('seq', dialect.serialType, (c) => c.primaryKey())
+          .addColumn('webhook_id', 'char(24)', (c) => c.notNull())
+          .addColumn('event_id', 'char(24)', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('status_code', 'integer')
+          .addColumn('latency_ms', 'integer', (c) => c.notNull())
+          .addColumn('error', 'varchar(1024)')
+          .execute();
+        await db.schema
+          .createIndex('webhook_attempts_delivery')
+          .on('webhook_attempts')
+          .columns(['webhook_id', 'event_id', 'seq'])
+          .execute();
+
+        await db.schema.alterTable('api_tokens').addColumn('credits_initial', 'bigint').execute();
+        // Tokens given credits before this column: their balance now is the best known.
+        await sql`update api_tokens set credits_initial = credits_remaining where credits_remaining is not null`.execute(db);
+      },
+    },
     '0013-token-policies': {
       // A token's allowedCidrs (JSON array, null: anywhere); the tokenPolicy of an
       // organization and of a user (JSON object, null: none); and the detail of an

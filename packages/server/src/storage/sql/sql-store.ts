@@ -2,8 +2,19 @@
 // supplies the rest as an SqlAdapter: its dialect's capabilities, the hot reads
 // its fastest way, and, when other nodes share the database, a way to tell them.
 // Every write announces what it changed (StoreEvent) once it has committed.
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
+  AttemptOutcome,
+  DeliveryListQuery,
+  TokenEvent,
+  WebhookAttemptRecord,
+  WebhookClaim,
+  WebhookDeliveryRecord,
+  WebhookListQuery,
+  WebhookOwnerType,
+  WebhookPatch,
+  WebhookRecord,
   CreditSpend,
   CreditSpent,
   ApplicationOwnerFilter,
@@ -55,6 +66,17 @@ import {
   updateToken,
   type CreditSpends,
 } from './tokens.js';
+import {
+  claimDeliveries,
+  enqueueEvents,
+  listDeliveries,
+  listExpiringTokens,
+  nextDueAt,
+  pruneDeliveries,
+  recordAttempt,
+  redeliver,
+} from './webhook-outbox.js';
+import { createWebhook, deleteOwnerWebhooks, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from './webhooks.js';
 
 /** Other nodes on the same database, told of this node's writes and telling it theirs. */
 export interface Peers {
@@ -128,6 +150,8 @@ export class SqlStore implements Store {
   readonly listTokenRefs: HotReads['listTokenRefs'];
   readonly isUnavailable: (error: unknown) => boolean;
   readonly #listeners: Array<(event: StoreEvent) => void> = [];
+  /** Who this store instance claims webhook deliveries as (one per node). */
+  readonly #claimant = randomUUID();
   #closing: Promise<void> | undefined;
 
   private constructor(
@@ -325,11 +349,24 @@ export class SqlStore implements Store {
       const result = await trx.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
       await deleteOwnerTokens(trx, 'application', id);
       await deleteOwnerUsage(trx, 'application', id);
+      const webhooks = await deleteOwnerWebhooks(trx, 'application', id);
       if (result.numDeletedRows > 0n) await appendAudit(trx, audit);
-      return result.numDeletedRows > 0n;
+      return result.numDeletedRows > 0n && webhooks;
     });
-    if (deleted) await this.#announce({ kind: 'application', id }, { kind: 'owner', id, ownerType: 'application' });
-    return deleted;
+    if (deleted) {
+      await this.#announce(
+        { kind: 'application', id },
+        { kind: 'owner', id, ownerType: 'application' },
+        ...deleted.map((webhookId) => ({
+          kind: 'webhook' as const,
+          id: webhookId,
+          ownerType: 'application' as const,
+          ownerId: id,
+          deleted: true as const,
+        })),
+      );
+    }
+    return deleted !== false;
   }
 
   async createOrganization(organization: OrganizationRecord, adminUserId: string, audit?: AuditEntry): Promise<void> {
@@ -568,6 +605,97 @@ export class SqlStore implements Store {
 
   findTokenOwners(ids: readonly string[]): Promise<Array<{ id: string; ownerType: OwnerType; ownerId: string }>> {
     return findTokenOwners(this.db, ids);
+  }
+
+  async createWebhook(webhook: WebhookRecord, audit?: AuditEntry): Promise<boolean> {
+    const stored = await createWebhook(this.db, this.adapter.dialect, webhook, audit);
+    if (stored) await this.#announce({ kind: 'webhook', id: webhook.id, ownerType: webhook.ownerType, ownerId: webhook.ownerId });
+    return stored;
+  }
+
+  getWebhook(ownerType: WebhookOwnerType, ownerId: string, id: string): Promise<WebhookRecord | undefined> {
+    return getWebhook(this.db, ownerType, ownerId, id);
+  }
+
+  listWebhooks(
+    ownerType: WebhookOwnerType,
+    ownerId: string,
+    query: WebhookListQuery,
+  ): Promise<{ items: WebhookRecord[]; totalCount: number }> {
+    return listWebhooks(this.db, ownerType, ownerId, query);
+  }
+
+  async updateWebhook(
+    ownerType: WebhookOwnerType,
+    ownerId: string,
+    id: string,
+    patch: WebhookPatch,
+    updatedAt: number,
+    audit?: AuditEntry,
+  ): Promise<WebhookRecord | undefined> {
+    const updated = await updateWebhook(this.db, ownerType, ownerId, id, patch, updatedAt, audit);
+    if (updated) await this.#announce({ kind: 'webhook', id, ownerType, ownerId });
+    return updated;
+  }
+
+  async deleteWebhook(ownerType: WebhookOwnerType, ownerId: string, id: string, audit?: AuditEntry): Promise<boolean> {
+    const deleted = await deleteWebhook(this.db, ownerType, ownerId, id, audit);
+    if (deleted) await this.#announce({ kind: 'webhook', id, ownerType, ownerId, deleted: true });
+    return deleted;
+  }
+
+  listWebhookDeliveries(webhookId: string, query: DeliveryListQuery): Promise<{ items: WebhookDeliveryRecord[]; totalCount: number }> {
+    return listDeliveries(this.db, webhookId, query);
+  }
+
+  /** Announced to this process only: see the 'webhook-deliveries' StoreEvent. */
+  async redeliverWebhookDelivery(
+    webhookId: string,
+    eventId: string,
+    at: number,
+    audit?: AuditEntry,
+  ): Promise<WebhookDeliveryRecord | undefined> {
+    const delivery = await this.db.transaction().execute(async (trx) => {
+      const found = await redeliver(trx, webhookId, eventId, at);
+      if (found) await appendAudit(trx, audit);
+      return found;
+    });
+    if (delivery) this.#emit({ kind: 'webhook-deliveries', change: 'enqueued' });
+    return delivery;
+  }
+
+  /** Announced to this process only, when any delivery was written. */
+  async enqueueTokenEvents(events: readonly TokenEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const written = await this.db.transaction().execute((trx) => enqueueEvents(trx, events));
+    if (written > 0) this.#emit({ kind: 'webhook-deliveries', change: 'enqueued' });
+    return written;
+  }
+
+  listExpiringTokens(after: number, until: number, changedSince?: number): Promise<TokenRecord[]> {
+    return listExpiringTokens(this.db, after, until, changedSince);
+  }
+
+  nextWebhookDeliveryAt(): Promise<number | undefined> {
+    return nextDueAt(this.db);
+  }
+
+  /** Announced to this process only, when any was claimed. */
+  async claimWebhookDeliveries(now: number, limit: number, leaseMs: number): Promise<WebhookClaim[]> {
+    const claims = await claimDeliveries(this.db, this.adapter.dialect, this.#claimant, now, limit, leaseMs);
+    if (claims.length > 0) this.#emit({ kind: 'webhook-deliveries', change: 'claimed' });
+    return claims;
+  }
+
+  /** Announced to this process only. */
+  async recordWebhookAttempt(claim: WebhookClaim, attempt: WebhookAttemptRecord, outcome: AttemptOutcome): Promise<void> {
+    await recordAttempt(this.db, claim, attempt, outcome);
+    this.#emit({ kind: 'webhook-deliveries', change: 'attempted' });
+  }
+
+  /** Announced to this process only, when any was dropped. */
+  async pruneWebhookDeliveries(before: number): Promise<void> {
+    if (await pruneDeliveries(this.db, before)) this.#emit({ kind: 'webhook-deliveries', change: 'pruned' });
   }
 
   async recordAudit(entry: AuditEntry): Promise<void> {

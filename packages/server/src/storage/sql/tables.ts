@@ -1,6 +1,7 @@
 // Row shapes as both SQL dialects store them. Times are integer milliseconds.
-import type { Role, UsageCode } from '@latchkey/contract';
+import type { Role, UsageCode, WebhookEventType } from '@latchkey/contract';
 import type { Generated } from 'kysely';
+import type { AuditEntry } from '../port.js';
 import type { ApiTokensTable } from './token-row.js';
 
 // A token's row is declared with its mappings (token-row.ts).
@@ -67,7 +68,7 @@ export interface AuditLogTable {
   actor_type: 'user' | 'apiToken' | 'operator' | 'anonymous' | 'github';
   actor_id: string | null;
   action: string;
-  target_type: 'apiToken' | 'application' | 'organization' | 'member' | 'user' | 'session';
+  target_type: AuditEntry['targetType'];
   target_id: string | null;
   application_id: string | null;
   org_id: string | null;
@@ -88,6 +89,60 @@ export interface UsageTable {
   count: number;
 }
 
+/** See migration 0012: a webhook on an owner's token events. */
+export interface WebhooksTable {
+  id: string;
+  owner_type: 'application' | 'user';
+  owner_id: string;
+  url: string;
+  /** `whsec_<base64>`, as the server signs with it (never returned but at creation and rotation). */
+  secret: string;
+  /** JSON array of the event types, as webhook_subscriptions holds them one a row. */
+  events: string;
+  /** 1 or 0 (SQLite has no boolean). */
+  enabled: number;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One event type a webhook is sent: what the outbox's fan-out selects by owner and type. */
+export interface WebhookSubscriptionsTable {
+  webhook_id: string;
+  owner_type: WebhooksTable['owner_type'];
+  owner_id: string;
+  event_type: WebhookEventType;
+}
+
+/** The outbox: one event for one webhook, until delivered or given up. */
+export interface WebhookDeliveriesTable {
+  webhook_id: string;
+  event_id: string;
+  event_type: WebhookEventType;
+  token_id: string;
+  /** The signed body. */
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempt_count: number;
+  next_attempt_at: number | null;
+  /** The store instance (node) that claimed it, and until when; null when unclaimed. */
+  claimed_by: string | null;
+  claimed_until: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** Every attempt to send a delivery (append only, pruned with its delivery). */
+export interface WebhookAttemptsTable {
+  seq: Generated<number>;
+  webhook_id: string;
+  event_id: string;
+  at: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
@@ -100,4 +155,8 @@ export interface Database {
   usage_minutes: UsageTable;
   usage_hours: UsageTable;
   usage_days: UsageTable;
+  webhooks: WebhooksTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

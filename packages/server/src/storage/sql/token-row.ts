@@ -34,6 +34,8 @@ export interface ApiTokensTable {
   credits_refill_interval: 'daily' | 'monthly' | null;
   credits_refill_day: number | null;
   credits_refilled_at: number | null;
+  /** The balance last given (TokenCredits.initial); null without credits. */
+  credits_initial: number | null;
   /** JSON object as given; null when unset. */
   meta: string | null;
   /** JSON array of CIDR strings as given; null: anywhere. */
@@ -73,6 +75,7 @@ export const tokenColumns = [
   'credits_refill_interval',
   'credits_refill_day',
   'credits_refilled_at',
+  'credits_initial',
   'meta',
   'allowed_cidrs',
   'rotated_at',
@@ -165,6 +168,7 @@ function creditsFromRow(row: TokenRow): TokenCredits {
             refillDay: row.credits_refill_day === null ? null : Number(row.credits_refill_day),
           },
     refilledAt: Number(row.credits_refilled_at),
+    initial: row.credits_initial === null ? Number(row.credits_remaining) : Number(row.credits_initial),
   };
 }
 
@@ -176,6 +180,7 @@ type LimitColumns = Pick<
   | 'credits_refill_interval'
   | 'credits_refill_day'
   | 'credits_refilled_at'
+  | 'credits_initial'
   | 'meta'
 >;
 
@@ -186,6 +191,7 @@ function creditColumns(credits: TokenCredits | null): Omit<LimitColumns, 'rateli
     credits_refill_interval: credits?.refill?.interval ?? null,
     credits_refill_day: credits?.refill?.refillDay ?? null,
     credits_refilled_at: credits?.refilledAt ?? null,
+    credits_initial: credits ? (credits.initial ?? credits.remaining) : null,
   };
 }
 

@@ -20,6 +20,7 @@ import type {
   TokenStatus,
 } from '../port.js';
 import { appendAudit, auditRow } from './audit.js';
+import { enqueueAuditedEvents } from './webhook-outbox.js';
 import { globToLike } from './glob.js';
 import type { SqlDialect } from './dialect.js';
 import type { Database } from './tables.js';
@@ -157,7 +158,11 @@ export async function changeToken(
 export async function insertTokens(db: Db, tokens: readonly NewToken[], audits: readonly AuditEntry[] = []): Promise<void> {
   if (!db.isTransaction) return db.transaction().execute((trx) => insertTokens(trx, tokens, audits));
   await bumpRevisions(db, ownersOf(tokens));
-  if (audits.length > 0) await db.insertInto('audit_log').values(audits.map(auditRow)).execute();
+  if (audits.length > 0) {
+    await db.insertInto('audit_log').values(audits.map(auditRow)).execute();
+    // The token events they record, to the webhooks' outbox in this transaction.
+    await enqueueAuditedEvents(db, audits, tokens);
+  }
   // 500 rows of 16 columns stay under every dialect's bound-parameter limit.
   for (let i = 0; i < tokens.length; i += 500) {
     await db
@@ -314,8 +319,10 @@ export async function updateToken(
     const row = await changeToken(trx, dialect, id, { ownerType, ownerId }, tokenPatchChange(patch, updatedAt));
     if (!row) return undefined;
     await moveCount(trx, { ownerType, ownerId }, before.status, row.status);
-    await appendAudit(trx, audit);
-    return tokenFromRow(row);
+    const record = tokenFromRow(row);
+    // As the change left it: what the token event (webhooks) says.
+    await appendAudit(trx, audit, record);
+    return record;
   });
 }
 
@@ -344,8 +351,9 @@ export async function rotateToken(
   return db.transaction().execute(async (trx) => {
     const row = await changeToken(trx, dialect, id, owner, tokenRotationChange(rotation));
     if (!row) return undefined;
-    await appendAudit(trx, audit);
-    return tokenFromRow(row);
+    const record = tokenFromRow(row);
+    await appendAudit(trx, audit, record);
+    return record;
   });
 }
 
@@ -383,8 +391,9 @@ export async function revokeToken(
     const row = await changeToken(trx, dialect, id, owner, change, (update) => update.where(column, '=', hash));
     if (!row) return undefined;
     await moveCount(trx, owner, before.status, row.status);
-    await appendAudit(trx, audit);
-    return tokenFromRow(row);
+    const record = tokenFromRow(row);
+    await appendAudit(trx, audit, record);
+    return record;
   });
 }
 
@@ -512,12 +521,13 @@ export async function deleteToken(db: Db, ownerType: OwnerType, ownerId: string,
       .where('id', '=', id)
       .where('owner_type', '=', ownerType)
       .where('owner_id', '=', ownerId)
-      .returning('status')
+      .returning(tokenColumns)
       .executeTakeFirst();
     if (row) {
       await bumpRevisions(trx, [{ ownerType, ownerId }]);
       await bump(trx, ownerType, ownerId, row.status, -1);
-      await appendAudit(trx, audit);
+      // The token as it was: its event names what was deleted.
+      await appendAudit(trx, audit, tokenFromRow(row));
     }
     return row !== undefined;
   });

@@ -8,6 +8,7 @@ export const sqliteDialect: SqlDialect = {
   sortKeyType: 'varchar(255)',
   serialType: 'integer',
   rowLocks: false,
+  oneProcess: true,
   writableCte: false,
   // An embedded file is never unreachable; but another process (a CLI command) may
   // hold its write lock past busy_timeout, or have written under a read that was about

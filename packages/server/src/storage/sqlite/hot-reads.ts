@@ -19,7 +19,9 @@ import type {
   TokenRef,
   TokenRefPage,
 } from '../port.js';
+import { auditedTokenEvent } from '../../webhooks/token-events.js';
 import { auditColumns, auditRow } from '../sql/audit.js';
+import { deliveryRow, sqliteOutboxSql } from '../sql/webhook-outbox.js';
 import { GroupCommit } from '../sql/group-commit.js';
 import { applicationFromRow } from '../sql/rows.js';
 import type { ApplicationsTable, Database } from '../sql/tables.js';
@@ -221,6 +223,15 @@ export class SqliteHotReads implements HotReads, CreditSpends {
       application: raw.prepare<[string]>('select 1 from applications where id = ?').pluck(),
       user: raw.prepare<[string]>('select 1 from users where id = ?').pluck(),
     };
+    // The token event an entry records, to the webhooks' outbox (as sql/webhook-outbox.ts's enqueueEvents).
+    const subscribers = raw.prepare<[string, string, string], string>(sqliteOutboxSql.subscribers).pluck();
+    const deliveryInsert = raw.prepare(sqliteOutboxSql.insert);
+    const enqueue = (audit: AuditEntry, token: NewToken) => {
+      const event = auditedTokenEvent(audit, token);
+      if (!event) return;
+      for (const webhookId of subscribers.all(event.ownerId, event.ownerType, event.type))
+        deliveryInsert.run(deliveryRow(event, webhookId));
+    };
     const commit = raw.transaction((batch: readonly TokenCreate[]) => {
       // In the transaction: a token is never stored for an owner deleted meanwhile.
       const stored = batch.map(
@@ -229,7 +240,10 @@ export class SqliteHotReads implements HotReads, CreditSpends {
       const kept = batch.filter((_, i) => stored[i]).map((c) => c.token);
       for (const { token, audit } of batch.filter((_, i) => stored[i])) {
         tokenInsert.run(tokenRow(token));
-        if (audit) auditInsert.run(auditRow(audit));
+        if (audit) {
+          auditInsert.run(auditRow(audit));
+          enqueue(audit, token);
+        }
       }
       for (const owner of ownersOf(kept)) bumpRevision.run(owner.ownerType, owner.ownerId);
       for (const count of countDeltas(kept)) bump.run(...count);
