@@ -34,9 +34,12 @@ function connectionConfig(options: PostgresOptions): pg.ClientConfig {
 
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
   const pool = new pg.Pool({ ...connectionConfig(options), max: options.poolSize ?? 10 });
-  // An idle client losing its connection must not crash the process; the pool
-  // replaces it on the next query.
+  // A client losing its connection must not crash the process: an idle one's error
+  // reaches the pool (which replaces it on the next query); a checked-out one's
+  // reaches its query too, which rejects, but pg also emits it on the client, which
+  // the pool leaves without a listener while the client is out.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const peers = new PostgresPeers(pool, connectionConfig(options));
   try {
