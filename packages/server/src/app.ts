@@ -86,7 +86,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   expiryScan.start();
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter();
   app.addHook('onClose', () => rateLimiter.close());
-  const authenticate = createAuthenticateHook({ authenticator, throttle, refusals, rateLimiter, usage, now });
+  // One per node for both: its memory of the windows already reported is shared.
+  const limitEvents = new LimitEvents(store, app.log);
+  const authenticate = createAuthenticateHook({ authenticator, throttle, refusals, rateLimiter, usage, limitEvents, now });
   const reachOf = (principal: Principal, applicationId: string) => reach(store, owners, principal, applicationId);
   const verificationEvents = new VerificationEvents(store, options.verificationEvents);
   // Before the server closes: it would wait for the open streams.
@@ -97,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticator,
     usage,
     rateLimiter,
-    verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage, limitEvents: new LimitEvents(store, app.log) }),
+    verify: createVerify({ store, authenticator, reach: reachOf, rateLimiter, usage, limitEvents }),
     usageWriter,
     verificationEvents,
     now,

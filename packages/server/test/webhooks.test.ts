@@ -608,6 +608,34 @@ test('token.rate_limited is sent at most once per token, limit and window', asyn
   assert.equal((receiver.received[1]!.event!.data.ratelimit as { reset: string }).reset, new Date(windowEnd + minute).toISOString());
 });
 
+test("latchkey's own API's 429 for a token's limits sends token.rate_limited too, once per window with /verify's", async (t) => {
+  const { h, receiver } = await harness(t);
+  await createWebhook(h, receiver, { events: ['token.rate_limited'] });
+  const minute = 60_000;
+  h.clock.now = Math.floor(h.clock.now / minute) * minute + 10;
+  const limited = await h.createToken({
+    name: 'limited',
+    scope: ['all.Application'],
+    ratelimits: [{ name: 'api', limit: 1, duration: minute }],
+  });
+  const statuses: number[] = [];
+  for (let i = 0; i < 3; i++)
+    statuses.push((await h.call(limited.token, { method: 'GET', url: `/applications/${h.applicationId}` })).statusCode);
+  assert.deepEqual(statuses, [200, 429, 429]);
+  await receiver.until((r) => r.length >= 1);
+  assert.equal(receiver.received[0]!.event!.data.apiTokenId, limited.id, "the API's 429 sent it");
+  const refused = await h.app.inject({
+    method: 'POST',
+    url: '/verify',
+    headers: { authorization: 'Bearer webhook-tests-secret' },
+    payload: { token: limited.token },
+  });
+  assert.equal(refused.json().code, 'RATE_LIMITED');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(receiver.received.length, 1, 'two 429s and a RATE_LIMITED in one window: one event');
+  assert.equal((receiver.received[0]!.event!.data.ratelimit as { name: string }).name, 'api');
+});
+
 test('a rotation, a revocation by the holder and a leak GitHub reports reach the webhook as token.rotated, token.revoked, token.leaked', async (t) => {
   const signer = githubSigner(t);
   const h = await build(t, {

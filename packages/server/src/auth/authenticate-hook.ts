@@ -11,6 +11,7 @@ import type { Refusals } from '../http/refusals.js';
 import type { LimitDecision, RateLimiter } from '../limits/rate-limiter.js';
 import { usageCodeOf, type UsageCounter } from '../usage/usage-counter.js';
 import { limitRequests } from '../verify/verification.js';
+import type { LimitEvents } from '../webhooks/limit-events.js';
 import type { AuthFailureThrottle } from './auth-failure-throttle.js';
 import { bearerToken, type Authenticator, type Inspection } from './authenticate.js';
 
@@ -20,6 +21,8 @@ export interface AuthenticateHookParts {
   refusals: Refusals;
   rateLimiter: RateLimiter;
   usage: UsageCounter;
+  /** token.rate_limited for a 429 of the token's own limits, as /verify's RATE_LIMITED sends it. */
+  limitEvents?: LimitEvents;
   now: () => number;
 }
 
@@ -35,7 +38,7 @@ function rateLimitHeaders(reply: FastifyReply, states: readonly RatelimitState[]
  * limits (or with limits counted in memory): no promise, no throw.
  */
 export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestHookHandler {
-  const { authenticator, throttle, refusals, rateLimiter, usage, now } = parts;
+  const { authenticator, throttle, refusals, rateLimiter, usage, limitEvents, now } = parts;
   return (request, reply, done) => {
     const at = now();
     const wait = throttle.retryAfter(request.ip, at);
@@ -75,6 +78,7 @@ export function createAuthenticateHook(parts: AuthenticateHookParts): onRequestH
           return;
         }
         usage.count(record, 'RATE_LIMITED', at);
+        limitEvents?.rateLimited(record, limits, decision, at);
         const seconds = retryAfterSeconds(decision.retryAfterMs ?? 0);
         const used = decision.states.find((s) => s.remaining === 0) ?? decision.states[0]!;
         sendError(reply.header('retry-after', String(seconds)), errors.rateLimited(used.name, used.limit, used.duration, seconds));
