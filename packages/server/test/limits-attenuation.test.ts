@@ -81,8 +81,8 @@ test('a token with credits grants only credits within its current balance, and n
     /daily credits refill: the caller's own credits refill monthly/,
   );
   // What was spent counts at once, though the verification cache still holds the old balance.
-  const spent = await h.store.spendCredits({ id, cost: 45, refillSince: null });
-  assert.deepEqual(spent, { spent: true, remaining: 5 });
+  const spent = await h.store.spendCredits({ id, cost: 45, refillSince: null, at: h.clock.now });
+  assert.deepEqual(spent, { spent: true, remaining: 5, crossed: true });
   assertRefused(await post(h, token, { name: 'c', credits: { remaining: 6 } }), /remaining credits \(5\)/);
   assert.equal((await post(h, token, { name: 'c', credits: { remaining: 5 } })).statusCode, 201);
 });

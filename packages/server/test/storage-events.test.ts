@@ -177,7 +177,11 @@ const writes: Record<string, Case> = {
   },
   async spendCredits(store, f) {
     await store.updateToken('application', f.appId, f.tokenId, { credits: { remaining: 5, refill: null, refilledAt: t0 } }, t0 + 5);
-    assert.deepEqual(await store.spendCredits({ id: f.tokenId, cost: 2, refillSince: null }), { spent: true, remaining: 3 });
+    assert.deepEqual(await store.spendCredits({ id: f.tokenId, cost: 2, refillSince: null, at: Date.now() }), {
+      spent: true,
+      remaining: 3,
+      crossed: false,
+    });
     return (e) => e.kind === 'token-used' && e.id === f.tokenId && e.ownerId === f.appId;
   },
   async addUsage(store, f) {
@@ -208,6 +212,15 @@ const writes: Record<string, Case> = {
   },
   async enqueueTokenEvents(store, f) {
     await enqueued(store, f);
+    return (e) => e.kind === 'webhook-deliveries' && e.change === 'enqueued';
+  },
+  async enqueueCreditCrossings(store, f) {
+    assert.equal(await store.createWebhook(storeWebhook(f.appId, 'application', ['token.credits_low'])), true);
+    // Spending a whole balance crosses every threshold.
+    const credits = { remaining: 4, refill: null, refilledAt: t0, initial: 4 };
+    await store.updateToken('application', f.appId, f.tokenId, { credits }, t0 + 6);
+    assert.equal((await store.spendCredits({ id: f.tokenId, cost: 4, refillSince: null, at: t0 }))?.crossed, true);
+    assert.ok((await store.enqueueCreditCrossings()) >= 1);
     return (e) => e.kind === 'webhook-deliveries' && e.change === 'enqueued';
   },
   async redeliverWebhookDelivery(store, f) {
@@ -282,7 +295,7 @@ for (const adapter of adapters) {
         () => store.updateToken('application', f.appId, f.tokenId, { credits: { remaining: 2, refill: null, refilledAt: t0 } }, t0 + 5),
         true,
       ],
-      ['spend', () => store.spendCredits({ id: f.tokenId, cost: 1, refillSince: null }), true],
+      ['spend', () => store.spendCredits({ id: f.tokenId, cost: 1, refillSince: null, at: Date.now() }), true],
       [
         'rotate',
         () => store.rotateToken('application', f.appId, f.tokenId, { hash: hashToken('r1'), at: t0 + 6, previousSecretExpiresAt: t0 + 9 }),

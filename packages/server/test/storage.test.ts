@@ -688,7 +688,11 @@ for (const adapter of adapters) {
     const metered = token(app, 'metered', { credits: { remaining: 3, refill: null, refilledAt: t0 } });
     await store.createToken(plain);
     await store.createToken(metered);
-    const spend = (cost: number, refillSince: number | null = null, id = metered.id) => store.spendCredits({ id, cost, refillSince });
+    const spend = async (cost: number, refillSince: number | null = null, id = metered.id) => {
+      const spent = await store.spendCredits({ id, cost, refillSince, at: t0 });
+      // Crossings of token.credits_low thresholds have a test of their own.
+      return spent && { spent: spent.spent, remaining: spent.remaining };
+    };
     assert.deepEqual(await spend(2), { spent: true, remaining: 1 });
     assert.deepEqual(await spend(2), { spent: false, remaining: 1 }, 'refused: more than the balance');
     assert.deepEqual(await spend(0), { spent: true, remaining: 1 }, 'a check (cost 0) passes while credits remain');
@@ -726,7 +730,7 @@ for (const adapter of adapters) {
     const metered = token(app, 'shared', { credits: { remaining: balance, refill: null, refilledAt: t0 } });
     await a.createToken(metered);
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).spendCredits({ id: metered.id, cost: 1, refillSince: null })),
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).spendCredits({ id: metered.id, cost: 1, refillSince: null, at: t0 })),
     );
     const spent = results.filter((r) => r?.spent);
     assert.equal(spent.length, balance, 'exactly the balance was spent');
@@ -1246,7 +1250,7 @@ for (const adapter of adapters) {
     const app = await seedApp(store, await seedUser(store));
     const metered = token(app, 'metered', { credits: { remaining: 50, refill: null, refilledAt: t0 } });
     await store.createToken(metered);
-    await store.spendCredits({ id: metered.id, cost: 10, refillSince: null });
+    await store.spendCredits({ id: metered.id, cost: 10, refillSince: null, at: t0 });
     assert.deepEqual((await store.getToken('application', app, metered.id))?.credits, {
       remaining: 40,
       refill: null,
@@ -1261,6 +1265,43 @@ for (const adapter of adapters) {
       t0 + 1,
     );
     assert.equal((await store.getToken('application', app, metered.id))?.credits?.initial, 500);
+  });
+
+  test(`${adapter.name}: a spend records the token.credits_low thresholds it crosses, made events once, by any store`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const app = await seedApp(store, await seedUser(store));
+    assert.equal(await store.createWebhook(storeWebhook(app, 'application', ['token.credits_low'])), true);
+    const metered = token(app, 'metered', { credits: { remaining: 10, refill: null, refilledAt: t0 } });
+    await store.createToken(metered);
+    const spend = async (cost: number, at: number) => (await store.spendCredits({ id: metered.id, cost, refillSince: null, at }))?.crossed;
+    assert.equal(await spend(7, t0 + 1), false, '10 -> 3: still above 20%');
+    assert.equal(await spend(0, t0 + 2), false, 'a check crosses nothing');
+    assert.equal(await spend(5, t0 + 3), false, 'refused: nothing spent, nothing crossed');
+    assert.equal(await spend(1, t0 + 4), true, '3 -> 2: 20% of 10');
+    assert.equal(await spend(2, t0 + 5), true, '2 -> 0: 10% and 0% at once');
+    assert.equal(await store.enqueueCreditCrossings(), 3);
+    assert.equal(await store.enqueueCreditCrossings(), 0, 'each crossing is made an event once');
+    const claims = await store.claimWebhookDeliveries(t0 + 10, 100, 60_000);
+    const events = claims.map((c) => JSON.parse(c.payload) as { type: string; data: Record<string, unknown> });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.apiTokenId, e.data.threshold, e.data.remaining, e.data.creditsBase]).sort(),
+      [
+        ['token.credits_low', metered.id, 0, 0, 10],
+        ['token.credits_low', metered.id, 10, 0, 10],
+        ['token.credits_low', metered.id, 20, 2, 10],
+      ].sort(),
+    );
+
+    // A crossing recorded by one store (a node that then died) is made an event by another.
+    const [a, b] = await twoStores(t, adapter);
+    const other = await seedApp(a, await seedUser(a, 'other@example.com'));
+    assert.equal(await a.createWebhook(storeWebhook(other, 'application', ['token.credits_low'])), true);
+    const shared = token(other, 'shared', { credits: { remaining: 5, refill: null, refilledAt: t0 } });
+    await a.createToken(shared);
+    assert.equal((await a.spendCredits({ id: shared.id, cost: 4, refillSince: null, at: t0 }))?.crossed, true);
+    assert.equal(await b.enqueueCreditCrossings(), 1);
+    assert.equal(await a.enqueueCreditCrossings(), 0);
   });
 
   test(`${adapter.name}: ping answers`, async (t) => {

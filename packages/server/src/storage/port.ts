@@ -24,12 +24,16 @@ export interface CreditSpend {
   id: string;
   cost: number;
   refillSince: number | null;
+  /** When it is spent: the time of a token.credits_low threshold it crosses. */
+  at: number;
 }
 
 export interface CreditSpent {
   spent: boolean;
   /** The balance after the spend (or, refused, as it stands, refill applied). */
   remaining: number;
+  /** Whether it crossed a token.credits_low threshold (recorded with it, for enqueueCreditCrossings). */
+  crossed: boolean;
 }
 
 /** A named rate limit of a token (the wire's Ratelimit, autoApply resolved). */
@@ -757,6 +761,13 @@ export interface Store extends HotReads {
    * webhook, none for a (webhook, event id) already enqueued. The deliveries written.
    */
   enqueueTokenEvents(events: readonly TokenEvent[]): Promise<number>;
+  /**
+   * Makes the token.credits_low events of the thresholds spends crossed (recorded by
+   * spendCredits with each spend) and enqueues them, the crossings taken in the same
+   * transaction: after a crash, the next call sends what the last one did not. The
+   * deliveries written.
+   */
+  enqueueCreditCrossings(): Promise<number>;
   /**
    * Active tokens expiring in (after, until] whose owner has an enabled webhook
    * subscribed to token.expiring (and, with `changedSince`, last updated at or after

@@ -134,7 +134,7 @@ export function createVerify(parts: VerificationParts): Verify {
     const cost = request.cost ?? 1;
     let spent;
     try {
-      spent = await store.spendCredits({ id: record.id, cost, refillSince: refillSince(credits.refill, now) });
+      spent = await store.spendCredits({ id: record.id, cost, refillSince: refillSince(credits.refill, now), at: now });
     } catch (error) {
       if (decision) await rateLimiter.refund(limits, now);
       throw error;
@@ -144,7 +144,7 @@ export function createVerify(parts: VerificationParts): Verify {
       if (decision) await rateLimiter.refund(limits, now);
       return notFound;
     }
-    if (spent.spent) limitEvents?.creditsSpent(record, cost, spent.remaining, now);
+    if (spent.crossed) limitEvents?.creditsCrossed();
     const code: VerificationCode = spent.spent ? 'VALID' : 'USAGE_EXCEEDED';
     const out = identity(record, deprecated, spent.spent, code);
     out.credits = { remaining: spent.remaining };

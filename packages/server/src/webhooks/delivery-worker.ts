@@ -46,6 +46,8 @@ const defaults = {
 const pruneIntervalMs = 3_600_000;
 /** Beyond the timeout, what a claim allows for recording the attempt before another node may take it. */
 const leaseMarginMs = 30_000;
+/** How often crossings a crashed node left are looked for. */
+const crossingsIntervalMs = 60_000;
 const maxErrorLength = 500;
 
 /** The wait before attempt `attempt + 1`, after `attempt` (1-based) failed. */
@@ -102,6 +104,8 @@ export class DeliveryWorker {
   #ticking = false;
   #again = false;
   #closed = false;
+  /** When to next look for credit crossings a crashed node left (see #takeCrossings). */
+  #crossingsDueAt = 0;
   /** Whether the last claim failed: an outage is logged when it begins and when it ends. */
   #failing = false;
 
@@ -146,6 +150,7 @@ export class DeliveryWorker {
         this.#again = false;
         const room = this.#options.concurrency - this.#inFlight.size;
         if (room <= 0 || this.#closed) break;
+        await this.#takeCrossings();
         const claims = await this.#claim(room);
         for (const claim of claims) this.#track(this.#deliver(claim));
         // A full batch: more may be due.
@@ -154,6 +159,22 @@ export class DeliveryWorker {
     } finally {
       this.#ticking = false;
       this.#schedule(this.#options.intervalMs);
+    }
+  }
+
+  /**
+   * token.credits_low events are made from the crossings spends record right after
+   * each spend (LimitEvents); at start and once a minute this takes any a node left
+   * unmade (it died in between), so none is lost.
+   */
+  async #takeCrossings(): Promise<void> {
+    const now = this.now();
+    if (now < this.#crossingsDueAt) return;
+    this.#crossingsDueAt = now + crossingsIntervalMs;
+    try {
+      await this.store.enqueueCreditCrossings();
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not enqueue token.credits_low events; will try again');
     }
   }
 

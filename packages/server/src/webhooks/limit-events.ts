@@ -4,16 +4,14 @@
 // this node also remembers the windows it enqueued, so a flood of refusals costs one
 // write), and token.credits_low, when a spend takes the balance to or below 20%,
 // 10% or 0% of the refill amount (or, without a refill, of the balance the token
-// was last given). A spend is one atomic conditional write, so exactly one spend
-// crosses each threshold: its event is enqueued once.
+// was last given). A spend is one atomic conditional write that records the
+// thresholds it crossed (Store.spendCredits), so exactly one spend crosses each and
+// the crossing is as durable as the spend; here it is only made an event.
 import { BoundedCache } from '@latchkey/contract';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LimitDecision, LimitRequest } from '../limits/rate-limiter.js';
 import type { Store, TokenEvent, TokenRecord } from '../storage/port.js';
 import { derivedEventId, tokenEvent } from './token-events.js';
-
-/** Shares of the base (percent) whose crossing is reported, highest first. */
-export const creditThresholds = [20, 10, 0] as const;
 
 export class LimitEvents {
   /** Windows this node enqueued a token.rate_limited for (forgotten past the bound: the store dedupes anyway). */
@@ -41,23 +39,14 @@ export class LimitEvents {
     this.#enqueue(events);
   }
 
-  /** A spend of `cost` left `remaining`: an event per threshold it crossed. */
-  creditsSpent(record: TokenRecord, cost: number, remaining: number, now: number): void {
-    const credits = record.credits;
-    if (record.ownerType === 'session' || credits === null || cost <= 0) return;
-    const base = credits.refill ? credits.refill.amount : credits.initial;
-    if (base === undefined || base <= 0) return;
-    const before = remaining + cost;
-    const events: TokenEvent[] = [];
-    for (const threshold of creditThresholds) {
-      const level = (base * threshold) / 100;
-      if (before > level && remaining <= level) {
-        events.push(
-          tokenEvent('token.credits_low', { ...record, ownerType: record.ownerType }, now, { threshold, remaining, creditsBase: base }),
-        );
-      }
-    }
-    this.#enqueue(events);
+  /**
+   * A spend crossed a token.credits_low threshold: the crossing it recorded is made
+   * an event now (the delivery worker also takes any left by a crash).
+   */
+  creditsCrossed(): void {
+    this.store.enqueueCreditCrossings().catch((error: unknown) => {
+      this.log.warn({ err: error }, 'could not enqueue token.credits_low; the delivery worker will retry');
+    });
   }
 
   #enqueue(events: TokenEvent[]): void {

@@ -27,6 +27,13 @@ export const tokenEventOfAuditAction: ReadonlyMap<string, WebhookEventType> = ne
   ['userApiToken.leak', 'token.leaked'],
 ]);
 
+/**
+ * token.credits_low's thresholds: shares (percent) of the refill amount, or of the
+ * balance the token was last given, highest first. A spend crosses one when the
+ * balance was above it before and is at or below it after.
+ */
+export const creditThresholds = [20, 10, 0] as const;
+
 /** What an event says about its token (read in the event's transaction). */
 export type TokenSubject = Pick<TokenRecord, 'id' | 'ownerType' | 'ownerId'> & Partial<Pick<TokenRecord, 'name' | 'status' | 'expiresAt'>>;
 

@@ -63,7 +63,8 @@ export class PostgresHotReads implements HotReads, CreditSpends {
   async spendCredits(spend: CreditSpend): Promise<CreditSpentBy | undefined> {
     const values = spendValues(spend);
     const ordered = spendValueOrder.map((name) => values[name]);
-    const row = await this.one<SpendRow & { spent: boolean }>('latchkey_spend_credits', postgresSpendSql.spend, ordered);
+    // The spend's time, for the crossings it records, is the last value ($5).
+    const row = await this.one<SpendRow & { spent: boolean }>('latchkey_spend_credits', postgresSpendSql.spend, [...ordered, spend.at]);
     if (!row || row.spent || Number(row.credits_remaining) < values.least) return row && spentFromRow(row, row.spent);
     // The balance names the first two values only (id, since).
     const now = await this.one<SpendRow>('latchkey_credit_balance', postgresSpendSql.balance, ordered.slice(0, 2));

@@ -342,5 +342,22 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.alterTable('audit_log').addColumn('detail', 'text').execute();
       },
     },
+    '0014-credit-crossings': {
+      // A spend that takes a balance past a token.credits_low threshold records the
+      // crossing in its own statement or transaction; the event is made from it later
+      // (the token's name and status are not at hand in the spend), so a crash between
+      // the two loses nothing.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('credit_crossings')
+          .addColumn('seq', dialect.serialType, (c) => c.primaryKey())
+          .addColumn('token_id', 'char(24)', (c) => c.notNull())
+          .addColumn('threshold', 'integer', (c) => c.notNull())
+          .addColumn('remaining', 'bigint', (c) => c.notNull())
+          .addColumn('base', 'bigint', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }

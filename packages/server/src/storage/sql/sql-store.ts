@@ -68,6 +68,7 @@ import {
 } from './tokens.js';
 import {
   claimDeliveries,
+  enqueueCreditCrossings,
   enqueueEvents,
   listDeliveries,
   listExpiringTokens,
@@ -580,7 +581,7 @@ export class SqlStore implements Store {
     const result = await this.adapter.hotReads.spendCredits(spend);
     if (!result) return undefined;
     this.#emit({ kind: 'token-used', id: spend.id, ownerType: result.ownerType, ownerId: result.ownerId });
-    return { spent: result.spent, remaining: result.remaining };
+    return { spent: result.spent, remaining: result.remaining, crossed: result.crossed };
   }
 
   /** Announced to this process only: see the 'usage' StoreEvent. */
@@ -668,6 +669,13 @@ export class SqlStore implements Store {
   async enqueueTokenEvents(events: readonly TokenEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const written = await this.db.transaction().execute((trx) => enqueueEvents(trx, events));
+    if (written > 0) this.#emit({ kind: 'webhook-deliveries', change: 'enqueued' });
+    return written;
+  }
+
+  /** Announced to this process only, when any delivery was written. */
+  async enqueueCreditCrossings(): Promise<number> {
+    const written = await this.db.transaction().execute((trx) => enqueueCreditCrossings(trx, this.adapter.dialect));
     if (written > 0) this.#emit({ kind: 'webhook-deliveries', change: 'enqueued' });
     return written;
   }

@@ -143,6 +143,17 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** A spend's crossing of a token.credits_low threshold, until its event is enqueued (taken and deleted in one transaction). */
+export interface CreditCrossingsTable {
+  seq: Generated<number>;
+  token_id: string;
+  /** Percent of `base`. */
+  threshold: number;
+  remaining: number;
+  base: number;
+  at: number;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   token_counts: TokenCountsTable;
@@ -159,4 +170,5 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  credit_crossings: CreditCrossingsTable;
 }

@@ -19,6 +19,7 @@ import type {
   TokenSecret,
   TokenStatus,
 } from '../port.js';
+import { creditThresholds } from '../../webhooks/token-events.js';
 import { appendAudit, auditRow } from './audit.js';
 import { enqueueAuditedEvents } from './webhook-outbox.js';
 import { globToLike } from './glob.js';
@@ -450,7 +451,30 @@ function spendUpdateSql(value: (name: keyof SpendValues) => string): string {
         credits_refilled_at = case when ${due} then ${value('since')} else credits_refilled_at end,
         version = version + 1
     where id = ${value('id')} and credits_remaining is not null and ${balance} >= ${value('least')}
-    returning owner_type, owner_id, credits_remaining`;
+    returning id, owner_type, owner_id, credits_remaining, credits_refill_amount, credits_initial`;
+}
+
+/** Where a spend's crossings take their values from: SQL expressions. */
+interface CrossingValues {
+  id: string;
+  remaining: string;
+  base: string;
+  cost: string;
+  at: string;
+}
+
+/**
+ * Records the token.credits_low thresholds a spend crossed (webhooks/token-events.ts
+ * creditThresholds), in the spend's statement (PostgreSQL) or transaction (SQLite),
+ * so the event is as durable as the spend: the balance before was remaining + cost.
+ */
+function crossingsInsertSql(from: string, v: CrossingValues): string {
+  const thresholds = creditThresholds.map((t) => `select ${t} as threshold`).join(' union all ');
+  const level = `${v.base} * t.threshold / 100.0`;
+  return `insert into credit_crossings (token_id, threshold, remaining, base, at)
+    select ${v.id}, t.threshold, ${v.remaining}, ${v.base}, ${v.at}
+    from ${from} cross join (${thresholds}) t
+    where ${v.base} > 0 and ${v.remaining} + ${v.cost} > ${level} and ${v.remaining} <= ${level}`;
 }
 
 /** A token's balance as a spend would see it (a refused spend's answer). */
@@ -463,7 +487,20 @@ function balanceReadSql(value: (name: keyof SpendValues) => string): string {
 export const sqliteSpendSql = {
   spend: spendUpdateSql((name) => `@${name}`),
   balance: balanceReadSql((name) => `@${name}`),
+  crossings: crossingsInsertSql('(select 1)', { id: '@id', remaining: '@remaining', base: '@base', cost: '@cost', at: '@at' }),
 };
+
+/** The values of SQLite's crossings statement, after a spend's row. */
+export function crossingValues(row: SpendRow, spend: CreditSpend) {
+  const base = row.credits_refill_amount ?? row.credits_initial;
+  return {
+    id: spend.id,
+    remaining: Number(row.credits_remaining),
+    base: base === null ? null : Number(base),
+    cost: spend.cost,
+    at: spend.at,
+  };
+}
 
 const positional = (name: keyof SpendValues) => `$${spendValueOrder.indexOf(name) + 1}`;
 
@@ -474,14 +511,24 @@ const positional = (name: keyof SpendValues) => `$${spendValueOrder.indexOf(name
  */
 export const postgresSpendSql = {
   spend: `with spent as (${spendUpdateSql(positional)}),
+  crossed as (
+    ${crossingsInsertSql('spent', {
+      id: 'spent.id',
+      remaining: 'spent.credits_remaining',
+      base: 'coalesce(spent.credits_refill_amount, spent.credits_initial)',
+      cost: positional('cost'),
+      at: `$${spendValueOrder.length + 1}::bigint`,
+    })}
+    returning 1
+  ),
   bumped as (
     insert into token_set_versions (owner_type, owner_id, version)
     select owner_type, owner_id, 1 from spent
     on conflict (owner_type, owner_id) do update set version = token_set_versions.version + 1
   )
-  select true as spent, owner_type, owner_id, credits_remaining from spent
+  select true as spent, owner_type, owner_id, credits_remaining, exists (select 1 from crossed) as crossed from spent
   union all
-  select false, owner_type, owner_id, credits_remaining from (${balanceReadSql(positional)}) refused
+  select false, owner_type, owner_id, credits_remaining, false from (${balanceReadSql(positional)}) refused
   where not exists (select 1 from spent)`,
   balance: balanceReadSql(positional),
 };
@@ -489,13 +536,17 @@ export const postgresSpendSql = {
 /** A spend statement's row. */
 export interface SpendRow {
   spent?: boolean;
+  /** PostgreSQL's: whether the spend crossed a threshold (SQLite's adapter counts its crossings' rows). */
+  crossed?: boolean;
   owner_type: OwnerType;
   owner_id: string;
   credits_remaining: number | string;
+  credits_refill_amount?: number | string | null;
+  credits_initial?: number | string | null;
 }
 
-export function spentFromRow(row: SpendRow, spent: boolean): CreditSpentBy {
-  return { spent, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
+export function spentFromRow(row: SpendRow, spent: boolean, crossed = row.crossed === true): CreditSpentBy {
+  return { spent, crossed, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
 }
 
 /** Records a use of one of its secrets; the token's owner, or undefined when there is no such token. */

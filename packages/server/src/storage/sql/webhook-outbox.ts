@@ -15,7 +15,7 @@ import type {
   WebhookClaim,
   WebhookDeliveryRecord,
 } from '../port.js';
-import { auditedTokenEvent, tokenEventOfAuditAction, type TokenSubject } from '../../webhooks/token-events.js';
+import { auditedTokenEvent, derivedEventId, tokenEvent, tokenEventOfAuditAction, type TokenSubject } from '../../webhooks/token-events.js';
 import type { SqlDialect } from './dialect.js';
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from './tables.js';
 import { tokenColumns, tokenFromRow } from './token-row.js';
@@ -197,6 +197,43 @@ export async function claimDeliveries(
         ]
       : [];
   });
+}
+
+/**
+ * The token.credits_low events of recorded crossings (see spendCredits), enqueued
+ * and the crossings deleted in the caller's transaction; a batch at a time
+ * (PostgreSQL: rows another node is taking are skipped). An event's id is derived
+ * from its crossing, so one sent twice (two nodes, a retry) is enqueued once. A
+ * crossing whose token is gone since is dropped. The deliveries written.
+ */
+export async function enqueueCreditCrossings(db: Db, dialect: SqlDialect, batch = 500): Promise<number> {
+  let taken = db.selectFrom('credit_crossings').selectAll().orderBy('seq').limit(batch);
+  if (dialect.rowLocks) taken = taken.forUpdate().skipLocked();
+  const crossings = await taken.execute();
+  if (crossings.length === 0) return 0;
+  const ids = [...new Set(crossings.map((c) => c.token_id))];
+  const rows = await db.selectFrom('api_tokens').select(tokenColumns).where('id', 'in', ids).execute();
+  const tokens = new Map(rows.map((row) => [row.id, tokenFromRow(row)]));
+  const events: TokenEvent[] = [];
+  for (const c of crossings) {
+    const token = tokens.get(c.token_id);
+    if (token === undefined || token.ownerType === 'session') continue;
+    const [threshold, remaining, base, at] = [c.threshold, Number(c.remaining), Number(c.base), Number(c.at)];
+    const id = derivedEventId('token.credits_low', c.token_id, threshold, at);
+    events.push(
+      tokenEvent('token.credits_low', { ...token, ownerType: token.ownerType }, at, { threshold, remaining, creditsBase: base }, id),
+    );
+  }
+  const written = await enqueueEvents(db, events);
+  await db
+    .deleteFrom('credit_crossings')
+    .where(
+      'seq',
+      'in',
+      crossings.map((c) => c.seq),
+    )
+    .execute();
+  return written;
 }
 
 /** When the earliest pending delivery of an enabled webhook falls due (the claims' index answers it). */

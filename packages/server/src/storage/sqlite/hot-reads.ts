@@ -43,6 +43,7 @@ import {
   spendValues,
   spentFromRow,
   sqliteSpendSql,
+  crossingValues,
   type CreditSpends,
   type CreditSpentBy,
   type SpendRow,
@@ -181,6 +182,7 @@ export class SqliteHotReads implements HotReads, CreditSpends {
     const raw = this.raw;
     const spend = raw.prepare<[SpendValues], SpendRow>(sqliteSpendSql.spend);
     const balance = raw.prepare<[SpendValues], SpendRow>(sqliteSpendSql.balance);
+    const crossings = raw.prepare<[ReturnType<typeof crossingValues>]>(sqliteSpendSql.crossings);
     // The same revision move as changeToken's, once per owner per batch.
     const bumpRevision = raw.prepare<[string, string]>(
       `insert into token_set_versions (owner_type, owner_id, version) values (?, ?, 1)
@@ -193,7 +195,7 @@ export class SqliteHotReads implements HotReads, CreditSpends {
         const spent = spend.get(values);
         if (spent) {
           owners.set(`${spent.owner_type}|${spent.owner_id}`, { ownerType: spent.owner_type, ownerId: spent.owner_id });
-          return spentFromRow(spent, true);
+          return spentFromRow(spent, true, crossings.run(crossingValues(spent, item)).changes > 0);
         }
         const refused = balance.get(values);
         return refused && spentFromRow(refused, false);
