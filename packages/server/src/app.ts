@@ -29,9 +29,8 @@ import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { createVerify } from './verify/verification.js';
 import { UsageWriter } from './usage/usage-writer.js';
 import { validatorCompiler } from './validation.js';
-import { DeliveryWorker } from './webhooks/delivery-worker.js';
-import { ExpiryScan } from './webhooks/expiry-scan.js';
 import { LimitEvents } from './webhooks/limit-events.js';
+import { startWebhookTasks } from './webhooks/webhook-tasks.js';
 import { checkWebhookUrl } from './webhooks/webhook-url.js';
 
 export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions } from './app-options.js';
@@ -73,17 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.closeStore) app.addHook('onClose', () => store.close());
   app.addHook('onClose', () => usageWriter.close());
   usageWriter.start();
-  // Webhooks: the outbox's sender and the expiry scan, both closed before the store.
-  const allowPrivateWebhooks = options.allowPrivateWebhooks ?? false;
-  const { expiryScan: expiryScanOptions, ...deliveryOptions } = options.webhooks ?? {};
-  const deliveryWorker = new DeliveryWorker(store, now, app.log, allowPrivateWebhooks, deliveryOptions);
-  const expiryScan = new ExpiryScan(store, now, app.log, expiryScanOptions);
-  app.addHook('onClose', async () => {
-    await expiryScan.close();
-    await deliveryWorker.close();
-  });
-  deliveryWorker.start();
-  expiryScan.start();
+  startWebhookTasks(app, store, now, options);
   const rateLimiter = options.rateLimiter ?? new MemoryRateLimiter();
   app.addHook('onClose', () => rateLimiter.close());
   // One per node for both: its memory of the windows already reported is shared.
@@ -107,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authenticate,
     authorizeApplication: (request, action, applicationId) => authorizeApplication(store, owners, request.principal, action, applicationId),
     reach: reachOf,
-    checkWebhookUrl: (url) => checkWebhookUrl(url, allowPrivateWebhooks),
+    checkWebhookUrl: (url) => checkWebhookUrl(url, options.allowPrivateWebhooks ?? false),
   };
   const authenticates = authenticatedRoutes(app, authenticate, routerOptions);
   const refusal = createEarlyRefusal({

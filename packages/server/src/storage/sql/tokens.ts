@@ -451,7 +451,8 @@ function spendUpdateSql(value: (name: keyof SpendValues) => string): string {
         credits_refilled_at = case when ${due} then ${value('since')} else credits_refilled_at end,
         version = version + 1
     where id = ${value('id')} and credits_remaining is not null and ${balance} >= ${value('least')}
-    returning id, owner_type, owner_id, credits_remaining, credits_refill_amount, credits_initial`;
+    returning id, owner_type, owner_id, credits_remaining, credits_refill_amount, credits_initial,
+      ${anyThresholdCrossed({ remaining: 'credits_remaining', base: creditsBase, cost: value('cost') })} as crossed`;
 }
 
 /** Where a spend's crossings take their values from: SQL expressions. */
@@ -463,18 +464,30 @@ interface CrossingValues {
   at: string;
 }
 
+/** What token.credits_low's thresholds are shares of: the refill amount, else the balance last given. */
+const creditsBase = 'coalesce(credits_refill_amount, credits_initial)';
+
+/** Whether a spend of `cost` that left `remaining` of `base` crossed `threshold` (percent): the balance before was remaining + cost. */
+function crossedSql(v: Pick<CrossingValues, 'remaining' | 'base' | 'cost'>, threshold: string): string {
+  const level = `${v.base} * ${threshold} / 100.0`;
+  return `(${v.base} > 0 and ${v.remaining} + ${v.cost} > ${level} and ${v.remaining} <= ${level})`;
+}
+
+/** Whether it crossed any (webhooks/token-events.ts creditThresholds): SQLite records crossings only then. */
+function anyThresholdCrossed(v: Pick<CrossingValues, 'remaining' | 'base' | 'cost'>): string {
+  return `(${creditThresholds.map((t) => crossedSql(v, String(t))).join(' or ')})`;
+}
+
 /**
- * Records the token.credits_low thresholds a spend crossed (webhooks/token-events.ts
- * creditThresholds), in the spend's statement (PostgreSQL) or transaction (SQLite),
- * so the event is as durable as the spend: the balance before was remaining + cost.
+ * Records the token.credits_low thresholds a spend crossed, in the spend's statement
+ * (PostgreSQL) or transaction (SQLite), so the event is as durable as the spend.
  */
 function crossingsInsertSql(from: string, v: CrossingValues): string {
   const thresholds = creditThresholds.map((t) => `select ${t} as threshold`).join(' union all ');
-  const level = `${v.base} * t.threshold / 100.0`;
   return `insert into credit_crossings (token_id, threshold, remaining, base, at)
     select ${v.id}, t.threshold, ${v.remaining}, ${v.base}, ${v.at}
     from ${from} cross join (${thresholds}) t
-    where ${v.base} > 0 and ${v.remaining} + ${v.cost} > ${level} and ${v.remaining} <= ${level}`;
+    where ${crossedSql(v, 't.threshold')}`;
 }
 
 /** A token's balance as a spend would see it (a refused spend's answer). */
@@ -536,8 +549,8 @@ export const postgresSpendSql = {
 /** A spend statement's row. */
 export interface SpendRow {
   spent?: boolean;
-  /** PostgreSQL's: whether the spend crossed a threshold (SQLite's adapter counts its crossings' rows). */
-  crossed?: boolean;
+  /** Whether the spend crossed a token.credits_low threshold (SQLite: 0 or 1). */
+  crossed?: boolean | number;
   owner_type: OwnerType;
   owner_id: string;
   credits_remaining: number | string;
@@ -545,7 +558,7 @@ export interface SpendRow {
   credits_initial?: number | string | null;
 }
 
-export function spentFromRow(row: SpendRow, spent: boolean, crossed = row.crossed === true): CreditSpentBy {
+export function spentFromRow(row: SpendRow, spent: boolean, crossed = Boolean(row.crossed)): CreditSpentBy {
   return { spent, crossed, remaining: Number(row.credits_remaining), ownerType: row.owner_type, ownerId: row.owner_id };
 }
 

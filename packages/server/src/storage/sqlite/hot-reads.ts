@@ -195,7 +195,9 @@ export class SqliteHotReads implements HotReads, CreditSpends {
         const spent = spend.get(values);
         if (spent) {
           owners.set(`${spent.owner_type}|${spent.owner_id}`, { ownerType: spent.owner_type, ownerId: spent.owner_id });
-          return spentFromRow(spent, true, crossings.run(crossingValues(spent, item)).changes > 0);
+          // The crossings' statement runs only for a spend that crossed a threshold.
+          if (spent.crossed) crossings.run(crossingValues(spent, item));
+          return spentFromRow(spent, true);
         }
         const refused = balance.get(values);
         return refused && spentFromRow(refused, false);
