@@ -496,7 +496,7 @@ function balanceReadSql(value: (name: keyof SpendValues) => string): string {
     from api_tokens where id = ${value('id')} and credits_remaining is not null`;
 }
 
-/** SQLite's two statements (named values), run in one synchronous transaction by its adapter. */
+/** SQLite's statements (named values), run in one synchronous transaction by its adapter. */
 export const sqliteSpendSql = {
   spend: spendUpdateSql((name) => `@${name}`),
   balance: balanceReadSql((name) => `@${name}`),
