@@ -1,5 +1,6 @@
 // The `latchkey` command line.
 import { Command, Option } from 'commander';
+import { backupSqlite } from './backup.js';
 import { bootstrap } from './bootstrap.js';
 import {
   defaults,
@@ -319,6 +320,19 @@ export function buildCli(): Command {
           ].join('\n'),
       ),
     );
+
+  program
+    .command('backup')
+    .description('Copy a SQLite database consistently, also while a server is using it (PostgreSQL: use pg_dump)')
+    .requiredOption('--to <file>', 'the copy to make (a file that does not exist yet)')
+    .addOption(databaseOption())
+    .option('--json', 'print {from, to, pages} as JSON')
+    .action(async (opts: { to: string; database?: string; json?: boolean }) => {
+      const result = await backupSqlite(opts.database ?? envDatabaseUrl(), opts.to);
+      process.stdout.write(
+        opts.json ? JSON.stringify(result) + '\n' : `backed up ${result.from} to ${result.to} (${result.pages} pages)\n`,
+      );
+    });
 
   return program;
 }
