@@ -34,7 +34,7 @@ export type OperatorTokenOwner = { ownerType: 'application' | 'user'; ownerId: s
 /** Which owner a command names: exactly one of --application ID and --user EMAIL. */
 export async function resolveOwner(store: Store, named: { application?: string; user?: string }): Promise<OperatorTokenOwner> {
   if ((named.application === undefined) === (named.user === undefined)) {
-    throw new BootstrapError('Name the tokens\' owner: give either --application ID or --user EMAIL (not both)');
+    throw new BootstrapError("Name the tokens' owner: give either --application ID or --user EMAIL (not both)");
   }
   if (named.application !== undefined) {
     if (!(await store.getApplication(named.application))) throw new BootstrapError(`No application ${named.application}`);
@@ -87,14 +87,20 @@ function audit(owner: OperatorTokenOwner, verb: 'create' | 'update' | 'delete' |
 const noToken = (id: string) => new BootstrapError(`No token ${id} of this owner`);
 
 /** The create of POST .../tokens, without a caller: the API's body, defaults and policy. */
-export async function createTokenAsOperator(store: Store, owner: OperatorTokenOwner, input: unknown, now = Date.now()): Promise<CreatedApiToken> {
+export async function createTokenAsOperator(
+  store: Store,
+  owner: OperatorTokenOwner,
+  input: unknown,
+  now = Date.now(),
+): Promise<CreatedApiToken> {
   const body = checkBody<ApiTokenCreate>(owner.ownerType === 'application' ? applicationApiTokenPostSchema : userApiTokenPostSchema, input);
   const expiresAt = futureDate(body.expirationDate, now);
   const scope = body.scope ?? [owner.ownerType === 'application' ? 'all.Application' : 'all.User'];
   assertValidLimits(body);
   const named = allowedCidrsFromWire(body.allowedCidrs, 'body/allowedCidrs');
   const policy = await enforceTokenPolicy(store, owner, expiresAt, now);
-  const allowedCidrs = named !== undefined ? named : allowedCidrsFromWire(policy?.policy.defaultAllowedCidrs, 'tokenPolicy/defaultAllowedCidrs');
+  const allowedCidrs =
+    named !== undefined ? named : allowedCidrsFromWire(policy?.policy.defaultAllowedCidrs, 'tokenPolicy/defaultAllowedCidrs');
   const token = generateToken(owner.ownerType);
   const record = newToken(body, {
     owner,
@@ -205,6 +211,8 @@ export async function findTokenBySecret(store: Store, secret: string, now = Date
     name: found.name,
     status: found.status,
     secret: found.secret,
-    ...(found.secret === 'previous' ? { previousSecretLive: found.previousSecretExpiresAt !== null && now < found.previousSecretExpiresAt } : {}),
+    ...(found.secret === 'previous'
+      ? { previousSecretLive: found.previousSecretExpiresAt !== null && now < found.previousSecretExpiresAt }
+      : {}),
   };
 }

@@ -1,7 +1,7 @@
 // `latchkey token ...`: the command line of operator-tokens.ts. Flags become the
 // API's body (checked there by the API's schemas); output is lines by default and
 // the API Token object with --json. Only create and rotate print a secret, once.
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { ApiToken } from '@latchkey/contract';
 import { BootstrapError } from './bootstrap.js';
@@ -93,11 +93,15 @@ function describe(t: ApiToken): string {
 }
 
 function table(tokens: ApiToken[]): string {
-  const rows = [['ID', 'NAME', 'STATUS', 'EXPIRES', 'SCOPE'], ...tokens.map((t) => [t.id, t.name, t.status, t.expirationDate ?? 'never', t.scope.join(',')])];
+  const rows = [
+    ['ID', 'NAME', 'STATUS', 'EXPIRES', 'SCOPE'],
+    ...tokens.map((t) => [t.id, t.name, t.status, t.expirationDate ?? 'never', t.scope.join(',')]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return [...rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')), `(${tokens.length} tokens)`].join(
-    '\n',
-  );
+  return [
+    ...rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')),
+    `(${tokens.length} tokens)`,
+  ].join('\n');
 }
 
 const secretNotice = '(the token is shown once; store it now)';
@@ -122,7 +126,9 @@ const withOwner =
 
 export function addTokenCommands(program: Command): void {
   const database = () => new Option('--database <url>', 'sqlite:PATH or postgres://...').env('DATABASE_URL');
-  const token = program.command('token').description("Manage API tokens against the database (operator break-glass; audited as 'operator')");
+  const token = program
+    .command('token')
+    .description("Manage API tokens against the database (operator break-glass; audited as 'operator')");
   const owned = (name: string, description: string) =>
     token
       .command(name)
@@ -155,7 +161,7 @@ export function addTokenCommands(program: Command): void {
         (r) => `${describe(r)}\ntoken:       ${r.token}\n${secretNotice}`,
       ),
     );
-  owned('list', 'List the owner\'s tokens').action(
+  owned('list', "List the owner's tokens").action(
     withOwner(
       (store, owner) => listTokensAsOperator(store, owner),
       (r) => table(r),
@@ -183,7 +189,8 @@ export function addTokenCommands(program: Command): void {
       withOwner(
         (store, owner, o: OwnerFlags & { gracePeriod: string }, [id]) => {
           const seconds = Number(o.gracePeriod);
-          if (!/^\d+$/.test(o.gracePeriod) || !Number.isSafeInteger(seconds)) throw new BootstrapError('--grace-period must be whole seconds');
+          if (!/^\d+$/.test(o.gracePeriod) || !Number.isSafeInteger(seconds))
+            throw new BootstrapError('--grace-period must be whole seconds');
           return rotateTokenAsOperator(store, owner, id!, seconds);
         },
         (r) => `${describe(r)}\ntoken:       ${r.token}\n${secretNotice}`,
