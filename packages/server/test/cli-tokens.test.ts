@@ -271,3 +271,46 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     }
   });
 }
+
+test("an organization's application: the token records the organization's admin as creator, under the organization's policy", async (t) => {
+  const box = await sandbox(t);
+  const database = `sqlite:${join(box.dir, 'db.sqlite')}`;
+  const ok = async (args: string[]) => {
+    const result = await box.run([...args, '--database', database, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as Json;
+  };
+  const boot = await ok(['bootstrap', '--email', 'admin@example.com', '--password', 'admin password']);
+  const org = await ok(['org', 'create', '--name', 'Acme', '--admin-email', 'admin@example.com']);
+  const store = await openStore(database);
+  const app = await buildApp({ store });
+  t.after(async () => {
+    await app.close();
+    await store.close();
+  });
+  const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
+    app.inject({ method, url, headers: { authorization: `Bearer ${boot.token}` }, payload });
+  const application = await call('POST', '/applications', { name: 'Fleet', orgId: org.orgId });
+  assert.equal(application.statusCode, 201, application.body);
+  const policy = await call('PATCH', `/orgs/${org.orgId}`, { tokenPolicy: { maxLifetime: 86_400 } });
+  assert.equal(policy.statusCode, 200, policy.body);
+
+  const owner = ['--application', application.json().id as string];
+  const late = await box.run([
+    'token',
+    'create',
+    ...owner,
+    '--name',
+    'late',
+    '--expiration',
+    '2099-01-01T00:00:00Z',
+    '--database',
+    database,
+  ]);
+  assert.equal(late.code, 1);
+  assert.match(late.stderr, /tokens in this organization must expire within 1 day/);
+  const soon = new Date(Date.now() + 3_600_000).toISOString();
+  const created = await ok(['token', 'create', ...owner, '--name', 'soon', '--expiration', soon]);
+  assert.deepEqual([created.creatorType, created.creatorId], ['user', boot.userId]);
+  assert.match(created.creatorName as string, /^operator \(latchkey CLI\)/);
+});
