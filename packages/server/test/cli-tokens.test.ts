@@ -310,7 +310,35 @@ test("an organization's application: the token records the organization's admin 
   assert.equal(late.code, 1);
   assert.match(late.stderr, /tokens in this organization must expire within 1 day/);
   const soon = new Date(Date.now() + 3_600_000).toISOString();
-  const created = await ok(['token', 'create', ...owner, '--name', 'soon', '--expiration', soon]);
+  const badCidr = await box.run([
+    'token',
+    'create',
+    ...owner,
+    '--name',
+    'x',
+    '--expiration',
+    soon,
+    '--allowed-cidr',
+    '10.0.0.0/33',
+    '--database',
+    database,
+  ]);
+  assert.equal(badCidr.code, 1);
+  assert.match(badCidr.stderr, /allowedCidrs.*10\.0\.0\.0\/33/);
+  const created = await ok([
+    'token',
+    'create',
+    ...owner,
+    '--name',
+    'soon',
+    '--expiration',
+    soon,
+    '--allowed-cidr',
+    '10.0.0.0/8',
+    '--allowed-cidr',
+    '192.0.2.1',
+  ]);
+  assert.deepEqual(created.allowedCidrs, ['10.0.0.0/8', '192.0.2.1']);
   assert.deepEqual([created.creatorType, created.creatorId], ['user', boot.userId]);
   assert.match(created.creatorName as string, /^operator \(latchkey CLI\)/);
 });
