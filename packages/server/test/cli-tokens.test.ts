@@ -10,6 +10,7 @@ import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
 import { hexId, sandbox } from './helpers/cli.js';
 import { freshSchema, postgresSkipReason, postgresUrl } from './helpers/stores.js';
+import { startReceiver } from './helpers/webhook-receiver.js';
 
 type Json = Record<string, unknown> & { id: string; token?: string };
 
@@ -283,11 +284,16 @@ test("an organization's application: the token records the organization's admin 
   const boot = await ok(['bootstrap', '--email', 'admin@example.com', '--password', 'admin password']);
   const org = await ok(['org', 'create', '--name', 'Acme', '--admin-email', 'admin@example.com']);
   const store = await openStore(database);
-  const app = await buildApp({ store });
+  const app = await buildApp({
+    store,
+    allowPrivateWebhooks: true,
+    webhooks: { intervalMs: 10, timeoutMs: 2_000, backoffBaseMs: 1_000, jitter: 0 },
+  });
   t.after(async () => {
     await app.close();
     await store.close();
   });
+  const receiver = await startReceiver(t);
   const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${boot.token}` }, payload });
   const application = await call('POST', '/applications', { name: 'Fleet', orgId: org.orgId });
@@ -296,6 +302,9 @@ test("an organization's application: the token records the organization's admin 
   assert.equal(policy.statusCode, 200, policy.body);
 
   const owner = ['--application', application.json().id as string];
+  const webhook = await call('POST', `/applications/${application.json().id}/webhooks`, { url: receiver.url, events: ['token.created'] });
+  assert.equal(webhook.statusCode, 201, webhook.body);
+  receiver.secrets.push(webhook.json().secret as string);
   const late = await box.run([
     'token',
     'create',
@@ -341,4 +350,10 @@ test("an organization's application: the token records the organization's admin 
   assert.deepEqual(created.allowedCidrs, ['10.0.0.0/8', '192.0.2.1']);
   assert.deepEqual([created.creatorType, created.creatorId], ['user', boot.userId]);
   assert.match(created.creatorName as string, /^operator \(latchkey CLI\)/);
+  // The operator's write is a token event as the API's is (the token-events outbox, by its audit entry).
+  const [delivery] = await receiver.until((received) => received.length > 0);
+  assert.deepEqual(
+    [delivery!.event?.type, delivery!.event?.data.apiTokenId, delivery!.event?.data.actorType],
+    ['token.created', created.id, 'operator'],
+  );
 });
