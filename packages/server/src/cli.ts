@@ -15,6 +15,7 @@ import type { TrustProxy } from './http/client-address.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
+import { addTokenCommands } from './token-cli.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/port.js';
 
@@ -276,6 +277,8 @@ export function buildCli(): Command {
         (r) => `user ${r.userId} is ${r.role} in ${r.orgId}`,
       ),
     );
+
+  addTokenCommands(program);
 
   program
     .command('audit')

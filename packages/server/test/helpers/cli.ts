@@ -25,12 +25,19 @@ export interface Proc {
   exited: Promise<Exit>;
 }
 
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Written to the CLI's stdin, which is then closed (without it, stdin is ignored). */
+  input?: string;
+}
+
 export interface Sandbox {
   dir: string;
   /** Spawns the CLI; it is SIGKILLed after `timeoutMs` and in any case when the test ends. */
-  spawn(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Proc;
+  spawn(args: string[], options?: SpawnOptions): Proc;
   /** Spawns the CLI and waits for it to exit. */
-  run(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<Exit & { stdout: string; stderr: string }>;
+  run(args: string[], options?: SpawnOptions): Promise<Exit & { stdout: string; stderr: string }>;
 }
 
 /** The test runner's environment without anything the CLI reads. */
@@ -66,8 +73,9 @@ export async function sandbox(t: TestContext): Promise<Sandbox> {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: repoRoot,
       env: cleanEnv(options.env ?? {}),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
