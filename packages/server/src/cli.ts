@@ -11,6 +11,7 @@ import {
   parseTrustProxy,
 } from './config.js';
 import type { TrustProxy } from './http/client-address.js';
+import { migrateDatabase } from './migrate/migrate-database.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
@@ -319,6 +320,28 @@ export function buildCli(): Command {
           ].join('\n'),
       ),
     );
+
+  program
+    .command('migrate')
+    .description('Copy every table of one database into another (sqlite: to postgres:// or back), checking counts and digests')
+    .requiredOption('--from <url>', 'source database (sqlite:PATH or postgres://...); it may keep serving')
+    .requiredOption('--to <url>', 'target database, brought to the current schema; refused unless empty')
+    .option('--force', "empty a target that holds rows first (in the copy's transaction)")
+    .option('--json', 'print the summary as a JSON array')
+    .action(async (opts: { from: string; to: string; force?: boolean; json?: boolean }) => {
+      const summary = await migrateDatabase({ from: opts.from, to: opts.to, ...(opts.force ? { force: true } : {}) });
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(summary) + '\n');
+      } else {
+        const width = Math.max(...summary.map((t) => t.table.length));
+        for (const t of summary) {
+          const rows = t.rows === t.targetRows ? String(t.rows) : `${t.rows} -> ${t.targetRows}`;
+          process.stdout.write(`${t.table.padEnd(width)}  ${rows.padStart(9)}  ${t.sourceDigest.slice(0, 16)}  ${t.ok ? 'ok' : 'MISMATCH'}\n`);
+        }
+      }
+      const bad = summary.filter((t) => !t.ok).map((t) => t.table);
+      if (bad.length > 0) throw new Error(`the copy differs from the source in ${bad.join(', ')}: do not switch to the target`);
+    });
 
   return program;
 }
