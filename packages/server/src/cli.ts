@@ -336,7 +336,9 @@ export function buildCli(): Command {
         const width = Math.max(...summary.map((t) => t.table.length));
         for (const t of summary) {
           const rows = t.rows === t.targetRows ? String(t.rows) : `${t.rows} -> ${t.targetRows}`;
-          process.stdout.write(`${t.table.padEnd(width)}  ${rows.padStart(9)}  ${t.sourceDigest.slice(0, 16)}  ${t.ok ? 'ok' : 'MISMATCH'}\n`);
+          process.stdout.write(
+            `${t.table.padEnd(width)}  ${rows.padStart(9)}  ${t.sourceDigest.slice(0, 16)}  ${t.ok ? 'ok' : 'MISMATCH'}\n`,
+          );
         }
       }
       const bad = summary.filter((t) => !t.ok).map((t) => t.table);

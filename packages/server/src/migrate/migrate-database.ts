@@ -66,7 +66,9 @@ async function* readTable(db: AnyDb | Transaction<Rows>, table: CopiedTable): As
 /** The source's snapshot: PostgreSQL's repeatable read; SQLite's one transaction on its one connection (WAL). */
 function snapshot<T>(source: SqlDatabase, run: (trx: Transaction<Rows>) => Promise<T>): Promise<T> {
   const db = source.db as unknown as AnyDb;
-  const builder = source.dialect.rowLocks ? db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only') : db.transaction();
+  const builder = source.dialect.rowLocks
+    ? db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
+    : db.transaction();
   return builder.execute(run);
 }
 
@@ -95,7 +97,11 @@ export async function migrateDatabase(options: MigrateOptions): Promise<Migrated
             for await (const rows of readTable(read, table)) {
               for (const row of rows) digest.add(row);
               const size = batchRows(Object.keys(rows[0]!).length);
-              for (let i = 0; i < rows.length; i += size) await write.insertInto(table.name).values(rows.slice(i, i + size)).execute();
+              for (let i = 0; i < rows.length; i += size)
+                await write
+                  .insertInto(table.name)
+                  .values(rows.slice(i, i + size))
+                  .execute();
             }
             if (table.serial) await target.dialect.resetSerial(write as unknown as Kysely<unknown>, table.name, table.serial);
           }

@@ -12,7 +12,9 @@ export const sqliteDialect: SqlDialect = {
   oneProcess: true,
   writableCte: false,
   async tableNames(db) {
-    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
+      db,
+    );
     return rows.map((row) => row.name);
   },
   // An INTEGER PRIMARY KEY's next value is always past the largest in the table.
