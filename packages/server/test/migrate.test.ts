@@ -271,3 +271,49 @@ test('migrate refuses a target with rows unless --force, and a table it does not
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /the source database has tables latchkey migrate does not copy \(added_later\)/);
 });
+
+test('migrate reads one snapshot of a SQLite source that is being written to', async (t) => {
+  const box = await sandbox(t);
+  const path = join(box.dir, 'busy.db');
+  await makeSource(path);
+  const store = await openStore(`sqlite:${path}`);
+  const app = await buildApp({ store, closeStore: true });
+  t.after(() => app.close());
+  const boot = await bootstrap(store, { email: 'owner@example.com', password: 'correct horse battery', applicationName: 'Own' });
+  // Tokens are created without pause while the copy runs: each moves api_tokens and
+  // token_counts (read by the copy one after the other) in one transaction.
+  let running = true;
+  let writes = 0;
+  const writer = (async () => {
+    while (running) {
+      const response = await app.inject({
+        method: 'POST',
+        url: `/applications/${boot.applicationId}/tokens`,
+        headers: { authorization: `Bearer ${boot.token}` },
+        payload: { name: `busy ${writes}`, scope: ['all.Application'] },
+      });
+      assert.equal(response.statusCode, 201, response.body);
+      writes += 1;
+    }
+  })();
+  const copy = box.spawn(['migrate', '--from', `sqlite:${path}`, '--to', `sqlite:${join(box.dir, 'copy.db')}`, '--json'], {
+    timeoutMs: 60_000,
+  });
+  const before = writes;
+  const exit = await copy.exited;
+  const during = writes - before;
+  running = false;
+  await writer;
+  assert.equal(exit.code, 0, copy.stderr);
+  assert.ok(during > 0, 'the source was written to while it was copied');
+  for (const table of JSON.parse(copy.stdout) as Summary[]) assert.ok(table.ok, table.table);
+
+  // The copy is one state of the source: its token counts agree with its tokens.
+  const copied = new BetterSqlite3(join(box.dir, 'copy.db'), { readonly: true });
+  t.after(() => copied.close());
+  const counted = copied.prepare('select owner_type, owner_id, status, n from token_counts where n > 0 order by 1, 2, 3').all();
+  const tokens = copied
+    .prepare('select owner_type, owner_id, status, count(*) as n from api_tokens group by 1, 2, 3 order by 1, 2, 3')
+    .all();
+  assert.deepEqual(counted, tokens);
+});
