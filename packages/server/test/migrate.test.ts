@@ -43,14 +43,14 @@ async function migrated(box: Sandbox, from: string, to: string, extra: string[] 
   return summary;
 }
 
-/** What a freshly made PostgreSQL schema holds as a URL the CLI takes. */
-async function pgTarget(t: TestContext): Promise<string> {
+/** A fresh PostgreSQL schema, as a URL the CLI takes. */
+async function pgTarget(t: TestContext): Promise<{ url: string; schema: string }> {
   const schema = await freshSchema(t);
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   await client.query(`create schema ${schema}`);
   await client.end();
-  return `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  return { url: `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, schema };
 }
 
 async function pgTables(url: string): Promise<string[]> {
@@ -185,7 +185,7 @@ test('migrate copies an API-made SQLite database to PostgreSQL and back, and ser
   const sourceUrl = `sqlite:${join(box.dir, 'source.db')}`;
   const source = await makeSource(join(box.dir, 'source.db'));
 
-  const pgUrl = await pgTarget(t);
+  const { url: pgUrl, schema } = await pgTarget(t);
   const toPg = await migrated(box, sourceUrl, pgUrl);
   // Every table of the schema, as PostgreSQL's catalogue lists them, was copied.
   assert.deepEqual(toPg.map((s) => s.table).sort(), (await pgTables(pgUrl)).sort());
@@ -230,12 +230,12 @@ test('migrate copies an API-made SQLite database to PostgreSQL and back, and ser
   assert.equal(verifications[0]!.body.credits?.remaining, 998, 'the credit spent before the copy stays spent');
   assert.equal(verifications[3]!.body.deprecated, true);
   assert.ok(deliveries.body.items.length > 0 && deliveries.body.items.every((d) => d.status === 'pending'), 'the outbox came along');
-  assert.deepEqual(await answers(pgUrl, source), expected, 'a server on PostgreSQL answers as the source');
+  assert.deepEqual(await answers(postgresUrl, source, schema), expected, 'a server on PostgreSQL answers as the source');
   assert.deepEqual(await answers(backUrl, source), expected, 'a server on the SQLite copy answers as the source');
 
   // A serial column keeps counting after the copied values (PostgreSQL's sequences
   // were moved): an audited write on the copy succeeds and is listed first.
-  const store = await openStore(pgUrl);
+  const store = await openStore(postgresUrl, { schema });
   const app = await buildApp({ store, now: () => at + 120_000, closeStore: true });
   t.after(() => app.close());
   const auth = { authorization: `Bearer ${source.userToken}` };
@@ -272,48 +272,57 @@ test('migrate refuses a target with rows unless --force, and a table it does not
   assert.match(unknown.stderr, /the source database has tables latchkey migrate does not copy \(added_later\)/);
 });
 
-test('migrate reads one snapshot of a SQLite source that is being written to', async (t) => {
-  const box = await sandbox(t);
-  const path = join(box.dir, 'busy.db');
-  await makeSource(path);
-  const store = await openStore(`sqlite:${path}`);
-  const app = await buildApp({ store, closeStore: true });
-  t.after(() => app.close());
-  const boot = await bootstrap(store, { email: 'owner@example.com', password: 'correct horse battery', applicationName: 'Own' });
-  // Tokens are created without pause while the copy runs: each moves api_tokens and
-  // token_counts (read by the copy one after the other) in one transaction.
-  let running = true;
-  let writes = 0;
-  const writer = (async () => {
-    while (running) {
-      const response = await app.inject({
-        method: 'POST',
-        url: `/applications/${boot.applicationId}/tokens`,
-        headers: { authorization: `Bearer ${boot.token}` },
-        payload: { name: `busy ${writes}`, scope: ['all.Application'] },
-      });
-      assert.equal(response.statusCode, 201, response.body);
-      writes += 1;
+for (const kind of ['sqlite', 'postgres'] as const) {
+  test(`migrate reads one snapshot of a ${kind} source that is being written to`, async (t) => {
+    if (kind === 'postgres') {
+      const reason = await postgresSkipReason();
+      if (reason) return t.skip(reason);
     }
-  })();
-  const copy = box.spawn(['migrate', '--from', `sqlite:${path}`, '--to', `sqlite:${join(box.dir, 'copy.db')}`, '--json'], {
-    timeoutMs: 60_000,
-  });
-  const before = writes;
-  const exit = await copy.exited;
-  const during = writes - before;
-  running = false;
-  await writer;
-  assert.equal(exit.code, 0, copy.stderr);
-  assert.ok(during > 0, 'the source was written to while it was copied');
-  for (const table of JSON.parse(copy.stdout) as Summary[]) assert.ok(table.ok, table.table);
+    const box = await sandbox(t);
+    const pgSource = kind === 'postgres' ? await pgTarget(t) : undefined;
+    const from = pgSource?.url ?? `sqlite:${join(box.dir, 'busy.db')}`;
+    const store = pgSource ? await openStore(postgresUrl, { schema: pgSource.schema }) : await openStore(from);
+    const app = await buildApp({ store, closeStore: true });
+    t.after(() => app.close());
+    const boot = await bootstrap(store, { email: 'owner@example.com', password: 'correct horse battery', applicationName: 'Own' });
+    // Tokens are created without pause while the copy runs: each moves api_tokens and
+    // token_counts (read by the copy one after the other) in one transaction.
+    let running = true;
+    let writes = 0;
+    // Several writers at once, so that commits land between any two of the copy's reads.
+    const writer = Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (running) {
+          const response = await app.inject({
+            method: 'POST',
+            url: `/applications/${boot.applicationId}/tokens`,
+            headers: { authorization: `Bearer ${boot.token}` },
+            payload: { name: `busy ${writes}`, scope: ['all.Application'] },
+          });
+          assert.equal(response.statusCode, 201, response.body);
+          writes += 1;
+        }
+      }),
+    );
+    const copy = box.spawn(['migrate', '--from', from, '--to', `sqlite:${join(box.dir, 'copy.db')}`, '--json'], {
+      timeoutMs: 60_000,
+    });
+    const before = writes;
+    const exit = await copy.exited;
+    const during = writes - before;
+    running = false;
+    await writer;
+    assert.equal(exit.code, 0, copy.stderr);
+    assert.ok(during > 0, 'the source was written to while it was copied');
+    for (const table of JSON.parse(copy.stdout) as Summary[]) assert.ok(table.ok, table.table);
 
-  // The copy is one state of the source: its token counts agree with its tokens.
-  const copied = new BetterSqlite3(join(box.dir, 'copy.db'), { readonly: true });
-  t.after(() => copied.close());
-  const counted = copied.prepare('select owner_type, owner_id, status, n from token_counts where n > 0 order by 1, 2, 3').all();
-  const tokens = copied
-    .prepare('select owner_type, owner_id, status, count(*) as n from api_tokens group by 1, 2, 3 order by 1, 2, 3')
-    .all();
-  assert.deepEqual(counted, tokens);
-});
+    // The copy is one state of the source: its token counts agree with its tokens.
+    const copied = new BetterSqlite3(join(box.dir, 'copy.db'), { readonly: true });
+    t.after(() => copied.close());
+    const counted = copied.prepare('select owner_type, owner_id, status, n from token_counts where n > 0 order by 1, 2, 3').all();
+    const tokens = copied
+      .prepare('select owner_type, owner_id, status, count(*) as n from api_tokens group by 1, 2, 3 order by 1, 2, 3')
+      .all();
+    assert.deepEqual(counted, tokens);
+  });
+}
