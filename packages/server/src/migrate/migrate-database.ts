@@ -20,6 +20,18 @@ export interface MigratedTable {
   ok: boolean;
 }
 
+/** The copy read back otherwise than the source was read: it was rolled back. */
+export class MigrationMismatch extends Error {
+  constructor(readonly summary: MigratedTable[]) {
+    super(
+      `the copy differs from the source in ${summary
+        .filter((t) => !t.ok)
+        .map((t) => t.table)
+        .join(', ')}: it was rolled back, the target is as it was`,
+    );
+  }
+}
+
 export interface MigrateOptions {
   from: string;
   to: string;
@@ -87,7 +99,7 @@ export async function migrateDatabase(options: MigrateOptions): Promise<Migrated
         throw new Error(`the target database is not empty (rows in ${filled.join(', ')}): pass --force to replace its contents`);
       }
 
-      const sourceDigests = await snapshot(source, (read) =>
+      return await snapshot(source, (read) =>
         targetDb.transaction().execute(async (write) => {
           for (const table of copiedTables) await write.deleteFrom(table.name).execute();
           const digests = new Map<string, TableDigest>();
@@ -105,25 +117,25 @@ export async function migrateDatabase(options: MigrateOptions): Promise<Migrated
             }
             if (table.serial) await target.dialect.resetSerial(write as unknown as Kysely<unknown>, table.name, table.serial);
           }
-          return digests;
+          // Read back before committing: a copy that differs rolls back, leaving the target as it was.
+          const summary: MigratedTable[] = [];
+          for (const table of copiedTables) {
+            const copied = new TableDigest();
+            for await (const rows of readTable(write, table)) for (const row of rows) copied.add(row);
+            const sent = digests.get(table.name)!;
+            summary.push({
+              table: table.name,
+              rows: sent.rows,
+              targetRows: copied.rows,
+              sourceDigest: sent.hex,
+              targetDigest: copied.hex,
+              ok: sent.rows === copied.rows && sent.hex === copied.hex,
+            });
+          }
+          if (summary.some((t) => !t.ok)) throw new MigrationMismatch(summary);
+          return summary;
         }),
       );
-
-      const summary: MigratedTable[] = [];
-      for (const table of copiedTables) {
-        const copied = new TableDigest();
-        for await (const rows of readTable(targetDb, table)) for (const row of rows) copied.add(row);
-        const read = sourceDigests.get(table.name)!;
-        summary.push({
-          table: table.name,
-          rows: read.rows,
-          targetRows: copied.rows,
-          sourceDigest: read.hex,
-          targetDigest: copied.hex,
-          ok: read.rows === copied.rows && read.hex === copied.hex,
-        });
-      }
-      return summary;
     } finally {
       await target.close();
     }
