@@ -12,6 +12,7 @@ import {
   parseTrustProxy,
 } from './config.js';
 import type { TrustProxy } from './http/client-address.js';
+import { MigrationMismatch, migrateDatabase, type MigratedTable } from './migrate/migrate-database.js';
 import { addMember, createOrganization, createUser, setPassword } from './operations.js';
 import { toAuditLogEntry } from './routes/audit-logs.js';
 import { startServer } from './server.js';
@@ -335,6 +336,35 @@ export function buildCli(): Command {
       process.stdout.write(
         opts.json ? JSON.stringify(result) + '\n' : `backed up ${result.from} to ${result.to} (${result.pages} pages)\n`,
       );
+    });
+
+  program
+    .command('migrate')
+    .description('Copy every table of one database into another (sqlite: to postgres:// or back), checking counts and digests')
+    .requiredOption('--from <url>', 'source database (sqlite:PATH or postgres://...); it may keep serving')
+    .requiredOption('--to <url>', 'target database, brought to the current schema; refused unless empty')
+    .option('--force', "empty a target that holds rows first (in the copy's transaction)")
+    .option('--json', 'print the summary as a JSON array')
+    .action(async (opts: { from: string; to: string; force?: boolean; json?: boolean }) => {
+      const print = (summary: MigratedTable[]) => {
+        if (opts.json) {
+          process.stdout.write(JSON.stringify(summary) + '\n');
+          return;
+        }
+        const width = Math.max(...summary.map((t) => t.table.length));
+        for (const t of summary) {
+          const rows = t.rows === t.targetRows ? String(t.rows) : `${t.rows} -> ${t.targetRows}`;
+          process.stdout.write(
+            `${t.table.padEnd(width)}  ${rows.padStart(9)}  ${t.sourceDigest.slice(0, 16)}  ${t.ok ? 'ok' : 'MISMATCH'}\n`,
+          );
+        }
+      };
+      try {
+        print(await migrateDatabase({ from: opts.from, to: opts.to, ...(opts.force ? { force: true } : {}) }));
+      } catch (error) {
+        if (error instanceof MigrationMismatch) print(error.summary);
+        throw error;
+      }
     });
 
   return program;

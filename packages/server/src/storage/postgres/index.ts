@@ -32,7 +32,8 @@ function connectionConfig(options: PostgresOptions): pg.ClientConfig {
   };
 }
 
-export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+/** A pool's Kysely database on the current schema: what the store and `latchkey migrate` open. */
+export async function openPostgresDatabase(options: PostgresOptions): Promise<{ db: Kysely<Database>; pool: pg.Pool }> {
   const pool = new pg.Pool({ ...connectionConfig(options), max: options.poolSize ?? 10 });
   // A client losing its connection must not crash the process: an idle one's error
   // reaches the pool (which replaces it on the next query); a checked-out one's
@@ -41,11 +42,21 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const peers = new PostgresPeers(pool, connectionConfig(options));
   try {
     // Kysely's migrator creates the schema (tolerating a concurrent creator) and
     // applies migrations under an advisory lock.
     await runMigrations(db, migrationsFor(postgresDialect), options.schema);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw error;
+  }
+  return { db, pool };
+}
+
+export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
+  const { db, pool } = await openPostgresDatabase(options);
+  const peers = new PostgresPeers(pool, connectionConfig(options));
+  try {
     return await SqlStore.start(db, { dialect: postgresDialect, hotReads: new PostgresHotReads(db, pool), peers });
   } catch (error) {
     await peers.close();

@@ -1,7 +1,7 @@
 // What differs between the SQL databases, as fields of one object per adapter (the
 // way Kysely's DialectAdapter describes a dialect): the shared code asks these, and
 // never which database it runs on.
-import type { ColumnDataType, Expression } from 'kysely';
+import type { ColumnDataType, Expression, Kysely } from 'kysely';
 
 /** What Kysely's addColumn takes as a type. */
 type DataTypeExpression = ColumnDataType | Expression<unknown>;
@@ -30,6 +30,13 @@ export interface SqlDialect {
   readonly oneProcess: boolean;
   /** Whether a WITH clause may hold an UPDATE or INSERT (one statement for several writes). */
   readonly writableCte: boolean;
+  /** The tables of latchkey's schema, from the database's own catalogue (`latchkey migrate` copies each). */
+  tableNames(db: Kysely<unknown>): Promise<string[]>;
+  /**
+   * After rows were inserted with explicit values of a serial column, makes the next
+   * generated value follow the largest (PostgreSQL's sequences do not move by themselves).
+   */
+  resetSerial(db: Kysely<unknown>, table: string, column: string): Promise<void>;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
 }

@@ -1,4 +1,5 @@
 // SQLite as the shared SQL code sees it (see SqlDialect).
+import { sql } from 'kysely';
 import type { SqlDialect } from '../sql/dialect.js';
 
 export const sqliteDialect: SqlDialect = {
@@ -10,6 +11,14 @@ export const sqliteDialect: SqlDialect = {
   rowLocks: false,
   oneProcess: true,
   writableCte: false,
+  async tableNames(db) {
+    const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
+      db,
+    );
+    return rows.map((row) => row.name);
+  },
+  // An INTEGER PRIMARY KEY's next value is always past the largest in the table.
+  resetSerial: async () => {},
   // An embedded file is never unreachable; but another process (a CLI command) may
   // hold its write lock past busy_timeout, or have written under a read that was about
   // to write: the same request succeeds when retried (503), where other errors are bugs

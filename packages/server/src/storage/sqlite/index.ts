@@ -30,7 +30,8 @@ export interface SqliteOptions {
   durability?: Durability;
 }
 
-export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
+/** The file's Kysely database (and its raw connection) on the current schema: what the store and `latchkey migrate` open. */
+export async function openSqliteDatabase(options: SqliteOptions): Promise<{ db: Kysely<Database>; raw: BetterSqlite3.Database }> {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const raw = new BetterSqlite3(options.path);
   raw.pragma('journal_mode = WAL');
@@ -38,7 +39,17 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
-  await runMigrations(db, migrationsFor(sqliteDialect));
+  try {
+    await runMigrations(db, migrationsFor(sqliteDialect));
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  return { db, raw };
+}
+
+export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
+  const { db, raw } = await openSqliteDatabase(options);
   return SqlStore.start(db, {
     dialect: sqliteDialect,
     hotReads: new SqliteHotReads(db, raw),
@@ -48,10 +59,10 @@ export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   });
 }
 
-const pathOf = (url: string) => (url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
+export const sqlitePathOf = (url: string) => (url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url);
 
 /** `sqlite:PATH`, or a bare path: whatever the adapters before it do not take. */
 export const sqliteAdapter: StoreAdapter = {
-  accepts: (url) => pathOf(url) !== '',
-  open: (url, options) => openSqliteStore({ path: pathOf(url), durability: options.durability ?? 'process' }),
+  accepts: (url) => sqlitePathOf(url) !== '',
+  open: (url, options) => openSqliteStore({ path: sqlitePathOf(url), durability: options.durability ?? 'process' }),
 };
