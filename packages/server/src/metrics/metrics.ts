@@ -1,0 +1,97 @@
+// One app's Prometheus metrics, in a registry of its own (never prom-client's global
+// one: two apps in one process, as in the tests, must not count into each other).
+// Hot paths get pre-resolved label children: counting a verification or a cache
+// lookup is one increment, with no label hashing per call.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What a request is labelled by when no route matched (a 404): never the raw URL. */
+export const unmatchedRoute = '(unmatched)';
+
+type Child = { inc(n?: number): void };
+type Timer = { observe(seconds: number): void };
+
+export class Metrics {
+  readonly registry = new Registry();
+
+  private readonly httpDuration = new Histogram({
+    name: 'latchkey_http_request_duration_seconds',
+    help: 'HTTP requests by route template, method and status: how long each took to answer',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly httpChildren = new Map<string, Timer>();
+
+  private readonly verifications = new Counter({
+    name: 'latchkey_verifications_total',
+    help: 'Token verifications by outcome code (as counted in usage: every authentication, /verify and /introspect)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly verificationChildren = new Map<string, Child>();
+
+  private readonly cacheLookups = new Counter({
+    name: 'latchkey_token_cache_lookups_total',
+    help: 'Verified-token cache lookups by result (hit: answered from memory; miss: read from the store)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheHit: Child = this.cacheLookups.labels('hit');
+  readonly cacheMiss: Child = this.cacheLookups.labels('miss');
+
+  /** Redis connection errors and failed commands (each one, not each outage). */
+  readonly redisErrors: Child = new Counter({
+    name: 'latchkey_redis_errors_total',
+    help: 'Redis connection errors and failed rate limit commands',
+    registers: [this.registry],
+  });
+  private readonly redisUnreachable = new Counter({
+    name: 'latchkey_ratelimit_unreachable_total',
+    help: "Verifications whose rate limits were decided without Redis, by --ratelimit-on-error's answer (allowed: failed open)",
+    labelNames: ['answer'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitFailOpen: Child = this.redisUnreachable.labels('allowed');
+  readonly rateLimitFailClosed: Child = this.redisUnreachable.labels('refused');
+
+  private readonly usageBatches = new Counter({
+    name: 'latchkey_usage_batches_total',
+    help: 'Usage count batches by result (written, or failed and kept for the next batch)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly usageBatchWritten: Child = this.usageBatches.labels('written');
+  readonly usageBatchFailed: Child = this.usageBatches.labels('failed');
+  /** Set at each written batch: how old its oldest minute bucket was (so up to a minute more than the delay itself). */
+  readonly usageBatchLag = new Gauge({
+    name: 'latchkey_usage_batch_lag_seconds',
+    help: 'At the last written usage batch: seconds since the start of its oldest minute bucket',
+    registers: [this.registry],
+  });
+
+  /** `processMetrics`: prom-client's process and Node.js metrics (off in tests that build many apps). */
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One HTTP answer: `route` is a route template (or unmatchedRoute), never a raw URL. */
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    // Routes, methods and statuses are few: one child each, kept.
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (child === undefined) this.httpChildren.set(key, (child = this.httpDuration.labels(route, method, String(status))));
+    child.observe(seconds);
+  }
+
+  /** The counter of one outcome code, resolved once: call `.inc()` per verification. */
+  verification(code: string): Child {
+    let child = this.verificationChildren.get(code);
+    if (child === undefined) this.verificationChildren.set(code, (child = this.verifications.labels(code)));
+    return child;
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
