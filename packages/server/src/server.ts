@@ -5,6 +5,8 @@ import { buildApp } from './app.js';
 import { bootstrap, randomPassword } from './bootstrap.js';
 import type { ServeConfig } from './config.js';
 import { RedisRateLimiter } from './limits/redis-rate-limiter.js';
+import { Metrics } from './metrics/metrics.js';
+import { listenForMetrics } from './metrics/metrics-server.js';
 import { readGithubScanningKeys } from './secret-scanning/github-keys.js';
 import { openStore } from './storage/open-store.js';
 
@@ -32,6 +34,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   // Before the store opens: a bad keys file stops the start with its reason.
   const githubScanningKeys = config.githubScanningKeysFile ? readGithubScanningKeys(config.githubScanningKeysFile) : undefined;
   const store = await openStore(config.databaseUrl, { durability: config.durability });
+  const metrics = config.metrics || config.metricsPort !== undefined ? new Metrics() : undefined;
   // The limiter logs through the app's logger, which exists only once the app does:
   // it connects after buildApp, so no outage goes unlogged.
   let log: FastifyInstance['log'] | undefined;
@@ -41,6 +44,7 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
         onError: config.ratelimitOnError,
         ...(config.redisKeyPrefix ? { keyPrefix: config.redisKeyPrefix } : {}),
         log: { warn: (fields, message) => log?.warn(fields, message), info: (fields, message) => log?.info(fields, message) },
+        ...(metrics ? { metrics } : {}),
       })
     : undefined;
   const app = await buildApp({
@@ -54,6 +58,8 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
     ...(config.previousIntrospectionSecret ? { previousIntrospectionSecret: config.previousIntrospectionSecret } : {}),
     ...(githubScanningKeys ? { githubScanningKeys } : {}),
     ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(config.metrics && config.metricsSecret ? { metricsSecret: config.metricsSecret } : {}),
     logger: {
       level: config.logLevel,
       // Never log credentials, even if a serializer is changed to include headers.
@@ -87,6 +93,13 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 
+  // Before the app listens: hooks can no longer be added once it does.
+  if (metrics && config.metricsPort !== undefined) {
+    const metricsServer = await listenForMetrics(metrics, config.metricsPort, config.host, config.metricsSecret);
+    app.addHook('onClose', () => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
+    const address = metricsServer.address();
+    app.log.info({ port: typeof address === 'object' && address ? address.port : config.metricsPort }, 'metrics listening');
+  }
   await app.listen({ port: config.port, host: config.host });
   // Only once listening: credentials printed by a run that then fails to bind
   // would be lost, since later starts never print them again.
