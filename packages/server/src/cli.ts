@@ -115,9 +115,7 @@ export function buildCli(): Command {
         'LATCHKEY_METRICS',
       ),
     )
-    .addOption(
-      new Option('--metrics-secret <secret>', 'the bearer secret a scraper presents to /metrics').env('LATCHKEY_METRICS_SECRET'),
-    )
+    .addOption(new Option('--metrics-secret <secret>', 'the bearer secret a scraper presents to /metrics').env('LATCHKEY_METRICS_SECRET'))
     .addOption(
       new Option('--metrics-port <n>', 'serve /metrics alone on this port, on --host (the secret is asked there too when given)')
         .env('LATCHKEY_METRICS_PORT')

@@ -52,7 +52,6 @@ function headerList(body: string, close = false): string[] {
     : [...securityHeaderList, 'content-type', jsonType, 'content-length', length];
 }
 
-
 /** A 200 ready to send: its body and its headers. */
 interface Rendered {
   body: string;
