@@ -8,6 +8,8 @@ import { generateToken } from '@latchkey/contract';
 import { Metrics } from '../src/metrics/metrics.js';
 import { build, type Harness } from './helpers/build.js';
 import { parseScrape, type Scrape } from './helpers/metrics-scrape.js';
+import { adapters, skipUnavailable } from './helpers/stores.js';
+import { startReceiver } from './helpers/webhook-receiver.js';
 
 const metricsSecret = 'metrics-secret-for-tests';
 const introspectionSecret = 'introspection-secret-for-tests';
@@ -15,8 +17,12 @@ const requests = 'latchkey_http_request_duration_seconds_count';
 const verifications = 'latchkey_verifications_total';
 const tokensRoute = '/applications/:applicationId/tokens';
 
-async function setUp(t: TestContext, metrics = new Metrics({ processMetrics: false })): Promise<Harness> {
-  return build(t, { introspectionSecret, app: { metrics, metricsSecret } });
+async function setUp(
+  t: TestContext,
+  metrics = new Metrics({ processMetrics: false }),
+  more: Parameters<typeof build>[1] = {},
+): Promise<Harness> {
+  return build(t, { introspectionSecret, ...more, app: { metrics, metricsSecret } });
 }
 
 async function scrape(h: Harness): Promise<Scrape> {
@@ -148,3 +154,62 @@ test('process metrics are collected, per app registry', async (t) => {
   await h.call(h.userToken, { method: 'GET', url: `/applications/${h.applicationId}/tokens` });
   assert.equal((await scrape(other)).value(requests, { route: tokensRoute, method: 'GET', status: '200' }), before);
 });
+
+for (const adapter of adapters) {
+  test(`webhook deliveries by result, the outbox's depth and its oldest undelivered age (${adapter.name})`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const h = await setUp(t, undefined, {
+      store,
+      allowPrivateWebhooks: true,
+      webhooks: { intervalMs: 10, timeoutMs: 2_000, backoffBaseMs: 600_000, jitter: 0, maxAttempts: 2 },
+    });
+    const receiver = await startReceiver(t);
+    receiver.respond = () => 500;
+    const created = await h.call(h.userToken, {
+      method: 'POST',
+      url: `/applications/${h.applicationId}/webhooks`,
+      payload: { url: receiver.url, events: ['token.created'] },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    receiver.secrets.push(created.json<{ secret: string }>().secret);
+    const deliveries = 'latchkey_webhook_deliveries_total';
+    const empty = await scrape(h);
+    assert.equal(empty.value('latchkey_webhook_outbox_pending'), 0);
+    assert.equal(empty.value('latchkey_webhook_outbox_oldest_age_seconds'), 0);
+
+    const enqueuedAt = h.clock.now;
+    await h.createToken({ name: 'announced', scope: ['all.Application'] });
+    await receiver.until((r) => r.length === 1);
+    // The refusal is recorded just after the receiver answered.
+    const until = async (what: string, holds: (s: Scrape) => boolean) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const scraped = await scrape(h);
+        if (holds(scraped)) return scraped;
+        assert.ok(Date.now() < deadline, `never: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await until('the first attempt counted', (s) => s.value(deliveries, { result: 'retrying' }) === 1);
+    // Not due yet (the backoff is 10 minutes): it waits in the outbox.
+    h.clock.now = enqueuedAt + 90_000;
+    const waiting = await scrape(h);
+    assert.equal(waiting.value('latchkey_webhook_outbox_pending'), 1);
+    assert.equal(waiting.value('latchkey_webhook_outbox_oldest_age_seconds'), 90, 'by the injected clock');
+    // Past the backoff (10 minutes), the second and last attempt fails too: given up, nothing pending.
+    h.clock.now = enqueuedAt + 600_000;
+    await receiver.until((r) => r.length === 2);
+    const gaveUp = await until('the last attempt counted', (s) => s.value(deliveries, { result: 'failed' }) === 1);
+    assert.equal(gaveUp.value('latchkey_webhook_outbox_pending'), 0);
+    assert.equal(gaveUp.value(deliveries, { result: 'delivered' }), 0);
+
+    // Back to the real time: the receiver checks the signature's timestamp against it.
+    h.clock.now = Date.now();
+    receiver.respond = () => 204;
+    await h.createToken({ name: 'delivered', scope: ['all.Application'] });
+    const done = await until('delivered', (s) => s.value(deliveries, { result: 'delivered' }) === 1);
+    assert.equal(done.value(deliveries, { result: 'retrying' }), 1);
+    assert.equal(done.value('latchkey_webhook_outbox_pending'), 0);
+  });
+}

@@ -1085,6 +1085,14 @@ for (const adapter of adapters) {
     assert.equal(await store.enqueueTokenEvents(events), 0, 'an event enqueued again lands once');
     const lease = 60_000;
     assert.equal(await store.nextWebhookDeliveryAt(), t0, 'the earliest pending');
+    assert.deepEqual(await store.webhookOutboxDepth(), { pending: 3, oldestCreatedAt: t0 }, 'the outbox, for metrics');
+    await store.updateWebhook('application', app, webhook.id, { enabled: false }, t0);
+    assert.deepEqual(
+      await store.webhookOutboxDepth(),
+      { pending: 0, oldestCreatedAt: undefined },
+      "a disabled webhook's deliveries are no one's work",
+    );
+    await store.updateWebhook('application', app, webhook.id, { enabled: true }, t0);
     assert.deepEqual(await store.claimWebhookDeliveries(t0 - 1, 10, lease), [], 'nothing due yet');
     const [a, ...none] = await store.claimWebhookDeliveries(t0 + 5, 10, lease);
     assert.deepEqual(none, [], 'only the one due');

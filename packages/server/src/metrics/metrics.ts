@@ -69,9 +69,55 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly webhookDeliveries = new Counter({
+    name: 'latchkey_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by result (delivered; retrying: failed, tried again later; failed: failed, no attempt left)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookDelivered: Child = this.webhookDeliveries.labels('delivered');
+  readonly webhookRetrying: Child = this.webhookDeliveries.labels('retrying');
+  readonly webhookFailed: Child = this.webhookDeliveries.labels('failed');
+
   /** `processMetrics`: prom-client's process and Node.js metrics (off in tests that build many apps). */
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * The webhook outbox's depth and its oldest undelivered delivery's age, read from
+   * the store at each scrape (the outbox is shared by every node: each reports it).
+   */
+  watchWebhookOutbox(read: () => Promise<{ pending: number; oldestCreatedAt: number | undefined }>, now: () => number): void {
+    type Depth = { pending: number; oldestCreatedAt: number | undefined };
+    // One store read per scrape serves both gauges; a store that cannot answer leaves
+    // them as they were (the scrape still answers: metrics matter most in an outage).
+    let reading: Promise<Depth | undefined> | undefined;
+    const depth = () => {
+      if (reading) return reading;
+      const current = read().catch(() => undefined);
+      reading = current;
+      void current.then(() => setImmediate(() => (reading = undefined)));
+      return current;
+    };
+    const pending = new Gauge({
+      name: 'latchkey_webhook_outbox_pending',
+      help: 'Undelivered deliveries of enabled webhooks in the outbox (all nodes)',
+      registers: [this.registry],
+      async collect() {
+        const found = await depth();
+        if (found) pending.set(found.pending);
+      },
+    });
+    const oldestAge = new Gauge({
+      name: 'latchkey_webhook_outbox_oldest_age_seconds',
+      help: 'Age of the oldest undelivered delivery in the outbox (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        const found = await depth();
+        if (found) oldestAge.set(found.oldestCreatedAt === undefined ? 0 : Math.max(0, now() - found.oldestCreatedAt) / 1000);
+      },
+    });
   }
 
   /** One HTTP answer: `route` is a route template (or unmatchedRoute), never a raw URL. */

@@ -590,6 +590,7 @@ export const storeReads = [
   'listWebhookDeliveries',
   'listExpiringTokens',
   'nextWebhookDeliveryAt',
+  'webhookOutboxDepth',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
 export interface Store extends HotReads {
@@ -779,6 +780,11 @@ export interface Store extends HotReads {
    * not), or undefined when none is pending: a worker with nothing due claims nothing.
    */
   nextWebhookDeliveryAt(): Promise<number | undefined>;
+  /**
+   * The outbox's undelivered work, for metrics: how many deliveries of enabled
+   * webhooks are pending, and when the oldest of them was enqueued (undefined: none).
+   */
+  webhookOutboxDepth(): Promise<{ pending: number; oldestCreatedAt: number | undefined }>;
   /**
    * Claims up to `limit` due deliveries (pending, next attempt at or before `now`,
    * no live claim) for `leaseMs`, oldest due first. Nodes claim apart: PostgreSQL

@@ -73,6 +73,7 @@ import {
   listDeliveries,
   listExpiringTokens,
   nextDueAt,
+  outboxDepth,
   pruneDeliveries,
   recordAttempt,
   redeliver,
@@ -686,6 +687,10 @@ export class SqlStore implements Store {
 
   nextWebhookDeliveryAt(): Promise<number | undefined> {
     return nextDueAt(this.db);
+  }
+
+  webhookOutboxDepth(): Promise<{ pending: number; oldestCreatedAt: number | undefined }> {
+    return outboxDepth(this.db);
   }
 
   /** Announced to this process only, when any was claimed. */
