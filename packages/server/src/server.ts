@@ -1,5 +1,6 @@
 // Opens the store, bootstraps the first admin on an empty database, listens, and
 // closes gracefully on SIGTERM/SIGINT.
+import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { bootstrap, randomPassword } from './bootstrap.js';
@@ -28,6 +29,13 @@ function printFirstAdmin(email: string, password: string, token: string, applica
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+/** A scraper's kept-alive connection must not hold the shutdown up. */
+function closeMetricsServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
 }
 
 export async function startServer(config: ServeConfig): Promise<FastifyInstance> {
@@ -94,13 +102,21 @@ export async function startServer(config: ServeConfig): Promise<FastifyInstance>
   process.once('SIGINT', () => shutdown('SIGINT'));
 
   // Before the app listens: hooks can no longer be added once it does.
+  let metricsServer: Server | undefined;
   if (metrics && config.metricsPort !== undefined) {
-    const metricsServer = await listenForMetrics(metrics, config.metricsPort, config.host, config.metricsSecret);
-    app.addHook('onClose', () => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
-    const address = metricsServer.address();
+    const server = await listenForMetrics(metrics, config.metricsPort, config.host, config.metricsSecret);
+    metricsServer = server;
+    app.addHook('onClose', () => closeMetricsServer(server));
+    const address = server.address();
     app.log.info({ port: typeof address === 'object' && address ? address.port : config.metricsPort }, 'metrics listening');
   }
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // The metrics port alone must not keep a server that could not start alive.
+    if (metricsServer) await closeMetricsServer(metricsServer);
+    throw error;
+  }
   // Only once listening: credentials printed by a run that then fails to bind
   // would be lost, since later starts never print them again.
   if ((await store.countUsers()) === 0) {
