@@ -62,7 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('principal', null as never);
   app.setErrorHandler(errorHandler(app, store, limits.bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
-  if (metrics) countFastifyAnswers(app, metrics);
+  if (metrics) {
+    countFastifyAnswers(app, metrics);
+    metrics.watchConnectionPool(() => store.connectionPool());
+  }
 
   const tokens = new TokenCache(options.tokenCacheTtlMs, now, undefined, metrics);
   const owners = new ApplicationOwners(store, options.tokenCacheTtlMs, now);

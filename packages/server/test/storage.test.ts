@@ -1318,6 +1318,17 @@ for (const adapter of adapters) {
     await store.ping();
     assert.equal(store.kind, adapter.name);
   });
+
+  test(`${adapter.name}: the connection pool's state, where there is a pool`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    await store.ping();
+    const pool = store.connectionPool();
+    if (adapter.name === 'sqlite') return assert.equal(pool, undefined, 'one connection, no pool');
+    assert.ok(pool && pool.total >= 1, 'the ping left a connection');
+    assert.equal(pool.idle, pool.total, 'none busy between queries');
+    assert.equal(pool.waiting, 0);
+  });
 }
 
 test('prefix globs become key ranges only where code-unit order is byte order', async () => {

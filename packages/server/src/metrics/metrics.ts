@@ -120,6 +120,32 @@ export class Metrics {
     });
   }
 
+  /** The database pool's connections and waiting queries, read at each scrape (no gauges for a store without a pool). */
+  watchConnectionPool(read: () => { total: number; idle: number; waiting: number } | undefined): void {
+    if (read() === undefined) return;
+    const connections = new Gauge({
+      name: 'latchkey_db_pool_connections',
+      help: "This node's database connections by state (busy: running a query or a transaction)",
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const pool = read();
+        if (pool === undefined) return;
+        connections.labels('idle').set(pool.idle);
+        connections.labels('busy').set(pool.total - pool.idle);
+      },
+    });
+    const waiting = new Gauge({
+      name: 'latchkey_db_pool_waiting',
+      help: 'Queries waiting for a free database connection on this node (above 0 for long: the pool is too small or the database slow)',
+      registers: [this.registry],
+      collect() {
+        const pool = read();
+        if (pool !== undefined) waiting.set(pool.waiting);
+      },
+    });
+  }
+
   /** One HTTP answer: `route` is a route template (or unmatchedRoute), never a raw URL. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
     // Routes, methods and statuses are few: one child each, kept.

@@ -563,6 +563,7 @@ export interface HotReads {
  */
 export const storeReads = [
   'ping',
+  'connectionPool',
   'isUnavailable',
   'subscribe',
   'close',
@@ -593,12 +594,21 @@ export const storeReads = [
   'webhookOutboxDepth',
 ] as const satisfies ReadonlyArray<keyof Store>;
 
+/** How many connections a pool holds, how many of them are idle, and how many queries wait for one. */
+export interface ConnectionPoolState {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface Store extends HotReads {
   /** The adapter's name ('sqlite', 'postgres', ...): a name, never a switch (see SqlDialect). */
   readonly kind: string;
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
+  /** The connection pool's state, for metrics; undefined for a store without a pool (SQLite: one connection). */
+  connectionPool(): ConnectionPoolState | undefined;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
   /**

@@ -46,7 +46,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     // Kysely's migrator creates the schema (tolerating a concurrent creator) and
     // applies migrations under an advisory lock.
     await runMigrations(db, migrationsFor(postgresDialect), options.schema);
-    return await SqlStore.start(db, { dialect: postgresDialect, hotReads: new PostgresHotReads(db, pool), peers });
+    return await SqlStore.start(db, {
+      dialect: postgresDialect,
+      hotReads: new PostgresHotReads(db, pool),
+      peers,
+      pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    });
   } catch (error) {
     await peers.close();
     await db.destroy().catch(() => {});

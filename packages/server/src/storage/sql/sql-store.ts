@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
+  ConnectionPoolState,
   AttemptOutcome,
   DeliveryListQuery,
   TokenEvent,
@@ -97,6 +98,8 @@ export interface SqlAdapter {
   readonly peers?: Peers;
   /** Releases what the adapter holds besides the Kysely instance (run after it is destroyed). */
   close?(): Promise<void>;
+  /** Absent when the adapter has no pool (SQLite). */
+  pool?(): ConnectionPoolState;
 }
 
 const pageSortColumns = {
@@ -180,6 +183,10 @@ export class SqlStore implements Store {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  connectionPool(): ConnectionPoolState | undefined {
+    return this.adapter.pool?.();
   }
 
   subscribe(listener: (event: StoreEvent) => void): void {
