@@ -65,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (metrics) {
     countFastifyAnswers(app, metrics);
     metrics.watchConnectionPool(() => store.connectionPool());
+    metrics.watchPeerNotifications(() => store.peerNotificationLag());
   }
 
   const tokens = new TokenCache(options.tokenCacheTtlMs, now, undefined, metrics);

@@ -8,7 +8,8 @@ import { generateToken } from '@latchkey/contract';
 import { Metrics } from '../src/metrics/metrics.js';
 import { build, type Harness } from './helpers/build.js';
 import { parseScrape, type Scrape } from './helpers/metrics-scrape.js';
-import { adapters, skipUnavailable } from './helpers/stores.js';
+import { openStore } from '../src/storage/open-store.js';
+import { adapters, freshSchema, postgresSkipReason, postgresUrl, skipUnavailable } from './helpers/stores.js';
 import { startReceiver } from './helpers/webhook-receiver.js';
 
 const metricsSecret = 'metrics-secret-for-tests';
@@ -220,3 +221,30 @@ for (const adapter of adapters) {
     }
   });
 }
+
+test("another node's writes are counted as they arrive, with the longest lag (PostgreSQL); none on SQLite", async (t) => {
+  const single = await scrape(await setUp(t));
+  assert.equal(single.types.has('latchkey_peer_notifications_total'), false, 'SQLite: no other nodes');
+  const reason = await postgresSkipReason();
+  if (reason) return t.skip(reason);
+  const schema = await freshSchema(t);
+  const a = await setUp(t, undefined, { store: await openStore(postgresUrl, { schema }) });
+  const b = await setUp(t, undefined, { store: await openStore(postgresUrl, { schema }) });
+  const received = 'latchkey_peer_notifications_total';
+  const before = (await scrape(b)).value(received);
+  await a.createToken({ name: 'from a', scope: ['all.Application'] });
+  const deadline = Date.now() + 10_000;
+  let scraped = await scrape(b);
+  while (scraped.value(received) === before) {
+    assert.ok(Date.now() < deadline, "never: b received a's write");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    scraped = await scrape(b);
+  }
+  assert.equal(scraped.types.get(received), 'COUNTER');
+  assert.equal(scraped.types.get('latchkey_peer_notification_lag_max_seconds'), 'GAUGE');
+  assert.ok(scraped.value('latchkey_peer_notification_lag_max_seconds') >= 0);
+  // Its own writes are not notifications to itself.
+  const own = (await scrape(a)).value(received);
+  await a.createToken({ name: 'again from a', scope: ['all.Application'] });
+  assert.equal((await scrape(a)).value(received), own);
+});

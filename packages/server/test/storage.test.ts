@@ -1329,6 +1329,14 @@ for (const adapter of adapters) {
     assert.equal(pool.idle, pool.total, 'none busy between queries');
     assert.equal(pool.waiting, 0);
   });
+
+  test(`${adapter.name}: notifications from other nodes are counted where there are other nodes`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const lag = store.peerNotificationLag();
+    if (adapter.name === 'sqlite') return assert.equal(lag, undefined, 'one process, no peers');
+    assert.deepEqual(lag, { received: 0, maxLagMs: 0 }, 'nothing received yet (test/metrics.test.ts has two nodes)');
+  });
 }
 
 test('prefix globs become key ranges only where code-unit order is byte order', async () => {

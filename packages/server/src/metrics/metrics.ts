@@ -146,6 +146,35 @@ export class Metrics {
     });
   }
 
+  /**
+   * Cross-node notifications (PostgreSQL NOTIFY: other nodes' writes that drop this
+   * node's cached tokens): how many arrived and the longest lag since the last
+   * scrape. `take` answers what came since its last call; undefined: a store without peers.
+   */
+  watchPeerNotifications(take: () => { received: number; maxLagMs: number } | undefined): void {
+    if (take() === undefined) return;
+    let maxLagMs = 0;
+    const received = new Counter({
+      name: 'latchkey_peer_notifications_total',
+      help: "Other nodes' write notifications received (PostgreSQL NOTIFY)",
+      registers: [this.registry],
+      collect() {
+        const taken = take();
+        if (taken === undefined) return;
+        received.inc(taken.received);
+        maxLagMs = taken.maxLagMs;
+      },
+    });
+    const lag = new Gauge({
+      name: 'latchkey_peer_notification_lag_max_seconds',
+      help: "Longest time an other node's write notification took to arrive, since the last scrape (sender's clock to this node's: skew adds to it)",
+      registers: [this.registry],
+      collect() {
+        lag.set(maxLagMs / 1000);
+      },
+    });
+  }
+
   /** One HTTP answer: `route` is a route template (or unmatchedRoute), never a raw URL. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
     // Routes, methods and statuses are few: one child each, kept.

@@ -564,6 +564,7 @@ export interface HotReads {
 export const storeReads = [
   'ping',
   'connectionPool',
+  'peerNotificationLag',
   'isUnavailable',
   'subscribe',
   'close',
@@ -601,6 +602,12 @@ export interface ConnectionPoolState {
   waiting: number;
 }
 
+/** Notifications from other nodes received, and the longest lag among them (ms). */
+export interface PeerNotificationLag {
+  received: number;
+  maxLagMs: number;
+}
+
 export interface Store extends HotReads {
   /** The adapter's name ('sqlite', 'postgres', ...): a name, never a switch (see SqlDialect). */
   readonly kind: string;
@@ -609,6 +616,12 @@ export interface Store extends HotReads {
   ping(): Promise<void>;
   /** The connection pool's state, for metrics; undefined for a store without a pool (SQLite: one connection). */
   connectionPool(): ConnectionPoolState | undefined;
+  /**
+   * The other nodes' notifications received since the last call (PostgreSQL NOTIFY),
+   * and the longest time one took from its sender (both nodes' clocks: skew adds to
+   * it); undefined for a store with no other nodes (SQLite).
+   */
+  peerNotificationLag(): PeerNotificationLag | undefined;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
   /**

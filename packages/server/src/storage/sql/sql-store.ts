@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
   ConnectionPoolState,
+  PeerNotificationLag,
   AttemptOutcome,
   DeliveryListQuery,
   TokenEvent,
@@ -88,6 +89,8 @@ export interface Peers {
   /** Starts receiving the other nodes' events; resolves once it does. */
   listen(receive: (event: StoreEvent) => void): Promise<void>;
   close(): Promise<void>;
+  /** The others' notifications received since the last call, and the longest lag. */
+  lag(): PeerNotificationLag;
 }
 
 export interface SqlAdapter {
@@ -187,6 +190,10 @@ export class SqlStore implements Store {
 
   connectionPool(): ConnectionPoolState | undefined {
     return this.adapter.pool?.();
+  }
+
+  peerNotificationLag(): PeerNotificationLag | undefined {
+    return this.adapter.peers?.lag();
   }
 
   subscribe(listener: (event: StoreEvent) => void): void {
