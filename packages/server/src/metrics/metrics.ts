@@ -1,13 +1,36 @@
 // One app's Prometheus metrics, in a registry of its own (never prom-client's global
 // one: two apps in one process, as in the tests, must not count into each other).
-// Hot paths get pre-resolved label children: counting a verification or a cache
-// lookup is one increment, with no label hashing per call.
+// Hot paths get pre-resolved counts: counting a verification or a cache lookup is
+// one addition to a plain number, handed to prom-client at each scrape (KeptCount).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What a request is labelled by when no route matched (a 404): never the raw URL. */
 export const unmatchedRoute = '(unmatched)';
 
 type Child = { inc(n?: number): void };
+
+/**
+ * A count kept as a plain number, handed to its prom-client counter at each scrape:
+ * prom-client hashes and checks the labels on every increment, even of a child, which
+ * the hottest paths (every verification, every cache lookup) should not pay.
+ */
+class KeptCount implements Child {
+  n = 0;
+  private reported = 0;
+
+  constructor(private readonly target: Child) {}
+
+  inc(n = 1): void {
+    this.n += n;
+  }
+
+  /** Called from the counter's collect(): what came since the last scrape. */
+  report(): void {
+    if (this.n === this.reported) return;
+    this.target.inc(this.n - this.reported);
+    this.reported = this.n;
+  }
+}
 type Timer = { observe(seconds: number): void };
 
 export class Metrics {
@@ -22,22 +45,29 @@ export class Metrics {
   });
   private readonly httpChildren = new Map<string, Timer>();
 
-  private readonly verifications = new Counter({
+  private readonly verificationChildren = new Map<string, KeptCount>();
+  private readonly verifications: Counter<'code'> = new Counter({
     name: 'latchkey_verifications_total',
     help: 'Token verifications by outcome code (as counted in usage: every authentication, /verify and /introspect)',
     labelNames: ['code'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const child of this.verificationChildren.values()) child.report();
+    },
   });
-  private readonly verificationChildren = new Map<string, Child>();
 
-  private readonly cacheLookups = new Counter({
+  private readonly cacheLookups: Counter<'result'> = new Counter({
     name: 'latchkey_token_cache_lookups_total',
     help: 'Verified-token cache lookups by result (hit: answered from memory; miss: read from the store)',
     labelNames: ['result'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.cacheHit.report();
+      this.cacheMiss.report();
+    },
   });
-  readonly cacheHit: Child = this.cacheLookups.labels('hit');
-  readonly cacheMiss: Child = this.cacheLookups.labels('miss');
+  readonly cacheHit = new KeptCount(this.cacheLookups.labels('hit'));
+  readonly cacheMiss = new KeptCount(this.cacheLookups.labels('miss'));
 
   /** Redis connection errors and failed commands (each one, not each outage). */
   readonly redisErrors: Child = new Counter({
@@ -184,10 +214,10 @@ export class Metrics {
     child.observe(seconds);
   }
 
-  /** The counter of one outcome code, resolved once: call `.inc()` per verification. */
+  /** The count of one outcome code, resolved once: call `.inc()` per verification (a plain addition). */
   verification(code: string): Child {
     let child = this.verificationChildren.get(code);
-    if (child === undefined) this.verificationChildren.set(code, (child = this.verifications.labels(code)));
+    if (child === undefined) this.verificationChildren.set(code, (child = new KeptCount(this.verifications.labels(code))));
     return child;
   }
 
