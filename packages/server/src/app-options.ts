@@ -1,6 +1,7 @@
 // What buildApp accepts, and the defaults of its limits.
 import type { FastifyServerOptions } from 'fastify';
 import type { TrustProxy } from './http/client-address.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { GithubScanningKeys } from './secret-scanning/github-keys.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
 import type { VerificationEventsOptions } from './events/verification-events.js';
@@ -53,6 +54,10 @@ export interface AppOptions {
    * they forwarded in X-Forwarded-For (Fastify's trustProxy).
    */
   trustProxy?: TrustProxy;
+  /** Where this app counts its metrics (metrics/metrics.ts; none counted when absent). */
+  metrics?: Metrics;
+  /** With `metrics`: GET /metrics on this app's port, for this bearer secret (--metrics). */
+  metricsSecret?: string;
   /** Enables POST /secret-scanning/github for reports signed by one of these keys (secret-scanning/github-keys.ts). */
   githubScanningKeys?: GithubScanningKeys;
 }

@@ -20,8 +20,11 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { VerificationEvents } from './events/verification-events.js';
 import { createRefusals } from './http/refusals.js';
 import { requestHeadHook } from './http/request-head-hook.js';
+import { requestIdOf, requestIdHeader } from './http/request-id.js';
 import { childLoggerFactory } from './http/request-logging.js';
 import { serverFactory, type EarlyPath } from './http/server-factory.js';
+import { countFastifyAnswers } from './metrics/http-metrics.js';
+import { registerMetricsRoute } from './metrics/metrics-route.js';
 import { registerRoutes } from './routes/index.js';
 import { TokenViews } from './renderings/token-views.js';
 import { UsageCounter } from './usage/usage-counter.js';
@@ -39,13 +42,14 @@ export { defaultBodyLimit, defaultLimits, defaultSessionTtlMs, type AppOptions }
 const routerOptions = { ignoreTrailingSlash: true, maxParamLength: 200 };
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { store } = options;
+  const { store, metrics } = options;
   const limits = limitsOf(options);
   const now = options.now ?? Date.now;
   const early: EarlyPath = { refuse: () => false };
   const app = Fastify({
     logger: options.logger ?? false,
     childLoggerFactory,
+    genReqId: (req) => requestIdOf(req.headers[requestIdHeader]),
     bodyLimit: limits.bodyLimit,
     serverFactory: serverFactory(limits.maxHeaderSize, early),
     frameworkErrors,
@@ -58,16 +62,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('principal', null as never);
   app.setErrorHandler(errorHandler(app, store, limits.bodyLimit));
   app.setNotFoundHandler(notFoundHandler);
+  if (metrics) {
+    countFastifyAnswers(app, metrics);
+    metrics.watchConnectionPool(() => store.connectionPool());
+    metrics.watchPeerNotifications(() => store.peerNotificationLag());
+  }
 
-  const tokens = new TokenCache(options.tokenCacheTtlMs, now);
+  const tokens = new TokenCache(options.tokenCacheTtlMs, now, undefined, metrics);
   const owners = new ApplicationOwners(store, options.tokenCacheTtlMs, now);
   const views = new TokenViews(now);
   listenForInvalidations(store, { tokens, owners, views });
   const authenticator = createAuthenticator(store, tokens, (error) => app.log.warn({ err: error }, 'could not record lastUsed'));
   const throttle = new AuthFailureThrottle(limits.authFailureLimit);
   const refusals = createRefusals();
-  const usage = new UsageCounter();
-  const usageWriter = new UsageWriter(store, usage, now, app.log, options.usage);
+  const usage = new UsageCounter(metrics);
+  const usageWriter = new UsageWriter(store, usage, now, app.log, options.usage, metrics);
   // onClose hooks run last-added first: the store closes after the last usage batch.
   if (options.closeStore) app.addHook('onClose', () => store.close());
   app.addHook('onClose', () => usageWriter.close());
@@ -108,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refusals,
     now,
     addressOf: clientAddress(options.trustProxy),
+    ...(metrics ? { metrics } : {}),
   });
   const introspectionSecrets = [options.introspectionSecret, options.previousIntrospectionSecret].filter((s): s is string => !!s);
   if (introspectionSecrets.length === 0) early.refuse = refusal;
@@ -119,10 +129,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       verify: ctx.verify,
       bodyLimit: limits.bodyLimit,
       now,
+      ...(metrics ? { metrics } : {}),
     });
     early.refuse = (req, res) => verifyEarly(req, res) || refusal(req, res);
   }
 
+  if (metrics && options.metricsSecret) registerMetricsRoute(app, metrics, options.metricsSecret);
   await registerRoutes(app, ctx, {
     introspectionSecrets,
     sessionTtlMs: limits.sessionTtlMs,

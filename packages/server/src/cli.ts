@@ -10,6 +10,7 @@ import {
   parsePort,
   parseRatelimitOnError,
   parseTrustProxy,
+  metricsProblem,
 } from './config.js';
 import type { TrustProxy } from './http/client-address.js';
 import { MigrationMismatch, migrateDatabase, type MigratedTable } from './migrate/migrate-database.js';
@@ -112,6 +113,17 @@ export function buildCli(): Command {
         .env('LATCHKEY_TRUST_PROXY')
         .argParser(parseTrustProxy),
     )
+    .addOption(
+      new Option('--metrics', 'serve Prometheus metrics at GET /metrics on this port, behind --metrics-secret (off by default)').env(
+        'LATCHKEY_METRICS',
+      ),
+    )
+    .addOption(new Option('--metrics-secret <secret>', 'the bearer secret a scraper presents to /metrics').env('LATCHKEY_METRICS_SECRET'))
+    .addOption(
+      new Option('--metrics-port <n>', 'serve /metrics alone on this port, on --host (the secret is asked there too when given)')
+        .env('LATCHKEY_METRICS_PORT')
+        .argParser(parsePort),
+    )
     .action(
       async (opts: {
         port: number;
@@ -135,7 +147,12 @@ export function buildCli(): Command {
         usageHourRetention?: number;
         githubScanningKeys?: string;
         trustProxy?: TrustProxy;
+        metrics?: boolean;
+        metricsSecret?: string;
+        metricsPort?: number;
       }) => {
+        const problem = metricsProblem(opts);
+        if (problem) program.error(`error: ${problem}`);
         const limits = {
           ...(opts.bodyLimit === undefined ? {} : { bodyLimit: opts.bodyLimit }),
           ...(opts.maxHeaderSize === undefined ? {} : { maxHeaderSize: opts.maxHeaderSize }),
@@ -163,6 +180,9 @@ export function buildCli(): Command {
           },
           ...(opts.githubScanningKeys ? { githubScanningKeysFile: opts.githubScanningKeys } : {}),
           ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
+          ...(opts.metrics ? { metrics: true } : {}),
+          ...(opts.metricsSecret ? { metricsSecret: opts.metricsSecret } : {}),
+          ...(opts.metricsPort === undefined ? {} : { metricsPort: opts.metricsPort }),
         });
       },
     );

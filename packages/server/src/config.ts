@@ -34,6 +34,20 @@ export interface ServeConfig {
   githubScanningKeysFile?: string;
   /** Take the client's address from X-Forwarded-For: every proxy (true) or these proxies (off when absent). */
   trustProxy?: TrustProxy;
+  /** Serve GET /metrics on the main port, for metricsSecret (required with it). */
+  metrics?: boolean;
+  /** Bearer secret of /metrics: required on the main port, also asked on metricsPort when given. */
+  metricsSecret?: string;
+  /** Serve /metrics alone on this port, on `host` (instead of, or beside, the main port). */
+  metricsPort?: number;
+}
+
+/** Why these metrics settings cannot start a server, or undefined when they can. */
+export function metricsProblem(config: Pick<ServeConfig, 'metrics' | 'metricsSecret'>): string | undefined {
+  if (config.metrics && !config.metricsSecret) {
+    return '--metrics serves /metrics on the API port and needs --metrics-secret (LATCHKEY_METRICS_SECRET) for scrapers to present; or use --metrics-port to serve it on another address';
+  }
+  return undefined;
 }
 
 export const defaults = {

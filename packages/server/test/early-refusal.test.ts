@@ -23,8 +23,12 @@ async function listen(t: TestContext, app: Awaited<ReturnType<typeof buildApp>>)
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
+/** Sent with every request, so that both paths' answers carry the same X-Request-Id. */
+const requestId = 'early-refusal-test:1';
+
 async function ask(url: string, init: RequestInit): Promise<Answer> {
-  const res = await fetch(url, init);
+  const res = await fetch(url, { ...init, headers: { 'x-request-id': requestId, ...(init.headers as Record<string, string>) } });
+  assert.equal(res.headers.get('x-request-id'), requestId, 'a well-formed X-Request-Id is sent back');
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => {
     if (name !== 'date') headers[name] = value;
@@ -103,6 +107,21 @@ test('early refusals count towards the address throttle, and a throttled address
   assert.deepEqual(early, ordinary, 'the 429 is the same on both paths');
   clock.now += 60_000;
   assert.equal((await ask(url, withToken('garbage'))).status, 401, 'the address recovers when the window ends');
+});
+
+test('an early refusal without a well-formed X-Request-Id gets a fresh one, as the ordinary path does', async (t) => {
+  const h = await build(t);
+  const base = await listen(t, h.app);
+  const url = `${base}/applications/${h.applicationId}/tokens`;
+  const idOf = async (token: string, id?: string) => {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...(id === undefined ? {} : { 'x-request-id': id }) } });
+    assert.equal(res.status, 401);
+    return res.headers.get('x-request-id') ?? '';
+  };
+  const ids = [await idOf('garbage'), await idOf('garbage'), await idOf('garbage', 'has spaces'), await idOf('garbage', 'x'.repeat(129))];
+  const ordinary = await idOf(generateToken('application'), 'bad/id');
+  for (const id of [...ids, ordinary]) assert.match(id, /^[0-9a-f-]{36}$/, 'a generated id');
+  assert.equal(new Set([...ids, ordinary]).size, 5, 'each request its own');
 });
 
 test('with a log line per request, refusals take the ordinary path and are logged, without the token', async (t) => {

@@ -182,11 +182,14 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
     ['a form', `token=${tokens.plain}`, { 'content-type': 'application/x-www-form-urlencoded' }],
   ];
   let statuses = '';
-  for (const [what, body, headers] of cases) {
-    const [head, bytes] = request(body, headers);
+  for (const [i, [what, body, headers]] of cases.entries()) {
+    // Each case its own X-Request-Id, the same on both paths: both must send it back, in the same place.
+    const requestId = `early-verify-case:${i}`;
+    const [head, bytes] = request(body, { 'x-request-id': requestId, ...headers });
     const reference = await exchange(ordinary.port, head, bytes);
     const answer = await exchange(early.port, head, bytes);
     assert.equal(answer, reference, what);
+    assert.ok(answer.includes(`\r\nx-request-id: ${requestId}\r\n`), `${what}: the request's id is sent back`);
     statuses += `${what}: ${reference.slice(9, 12)}\n`;
   }
   assert.equal(ordinary.reachedFastify(), cases.length, 'every request reached Fastify on the app that logs them');
@@ -204,6 +207,19 @@ test('the early /verify answers exactly as Fastify’s route, for every outcome 
     assert.equal(`${answer.code} ${answer.reason ?? ''}`.trim(), /outside|no ip/.test(what) ? 'FORBIDDEN ip' : 'VALID', what);
   }
   assert.match(statuses, /no secret: 401/);
+});
+
+test('the early /verify sends a fresh X-Request-Id when the request has none or a malformed one', async (t) => {
+  const user = await newUser({ email: 'request-id@example.com', password: 'correct horse battery', at });
+  const early = await listeningApp(t, user, false);
+  const idOf = async (headers: Record<string, string>) => {
+    const [head, bytes] = request(json({ token: tokens.plain }), headers);
+    return /\r\nx-request-id: ([^\r]*)\r\n/.exec(await exchange(early.port, head, bytes))?.[1];
+  };
+  const ids = [await idOf({}), await idOf({}), await idOf({ 'x-request-id': 'not;well formed' })];
+  for (const id of ids) assert.match(id ?? 'none', /^[0-9a-f-]{36}$/);
+  assert.equal(new Set(ids).size, 3, 'each answer its own id');
+  assert.equal(early.reachedFastify(), 0, 'all on the early path');
 });
 
 test('an answer kept for a token without limits ends with any change to the token', async (t) => {

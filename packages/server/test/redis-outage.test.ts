@@ -2,13 +2,15 @@
 // with each --ratelimit-on-error setting, POST /verify answers by it (VALID or
 // RATE_LIMITED), /health reports the store unreachable (degraded, still 200), the
 // outage is logged once however many commands fail, and once Redis is back the
-// limits are counted there again.
+// limits are counted there again. /metrics counts the errors and the answers given without Redis.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { RedisRateLimiter, type RatelimitOnError } from '../src/limits/redis-rate-limiter.js';
+import { Metrics } from '../src/metrics/metrics.js';
 import { openStore } from '../src/storage/open-store.js';
+import { parseScrape } from './helpers/metrics-scrape.js';
 import { freshPrefix, redisSkipReason, redisUrl } from './helpers/redis.js';
 import { startProxy } from './helpers/tcp-proxy.js';
 
@@ -22,6 +24,7 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
 }
 
 const secret = 'redis-outage-secret-of-the-test-suite';
+const metricsSecret = 'redis-outage-metrics-secret';
 // One moment for every verification of a test, so no window boundary falls between counts compared.
 const now = Date.now();
 
@@ -32,8 +35,10 @@ async function nodeBehindProxy(t: TestContext, onError: RatelimitOnError) {
   const proxied = new URL(redisUrl);
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
+  const metrics = new Metrics({ processMetrics: false });
   const rateLimiter = new RedisRateLimiter({
     url: proxied.toString(),
+    metrics,
     onError,
     keyPrefix: freshPrefix(t),
     log: {
@@ -42,7 +47,7 @@ async function nodeBehindProxy(t: TestContext, onError: RatelimitOnError) {
     },
   });
   const store = await openStore('sqlite::memory:');
-  const app = await buildApp({ store, rateLimiter, introspectionSecret: secret, now: () => now });
+  const app = await buildApp({ store, rateLimiter, introspectionSecret: secret, now: () => now, metrics, metricsSecret });
   t.after(async () => {
     await app.close();
     await rateLimiter.close();
@@ -83,7 +88,12 @@ async function nodeBehindProxy(t: TestContext, onError: RatelimitOnError) {
     assert.equal(response.statusCode, 200);
     return response.json() as { status: string; ratelimits: { store: string; reachable: boolean } };
   };
-  return { proxy, rateLimiter, lines, health, verify, requestsLeft };
+  const scrape = async () => {
+    const response = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${metricsSecret}` } });
+    assert.equal(response.statusCode, 200);
+    return parseScrape(response.body);
+  };
+  return { proxy, rateLimiter, lines, health, verify, requestsLeft, scrape };
 }
 
 interface Answer {
@@ -111,8 +121,14 @@ for (const onError of ['allow', 'deny'] as const) {
   test(`Redis cut under load with --ratelimit-on-error ${onError}: answers by it, /health degraded, logged once, counted again once back`, async (t) => {
     const reason = await redisSkipReason();
     if (reason) return t.skip(reason);
-    const { proxy, rateLimiter, lines, health, verify, requestsLeft } = await nodeBehindProxy(t, onError);
+    const { proxy, rateLimiter, lines, health, verify, requestsLeft, scrape } = await nodeBehindProxy(t, onError);
     assert.deepEqual(await health(), { status: 'ok', database: 'sqlite', ratelimits: { store: 'redis', reachable: true } });
+    const unreachable = 'latchkey_ratelimit_unreachable_total';
+    const answer = onError === 'allow' ? 'allowed' : 'refused';
+    const other = onError === 'allow' ? 'refused' : 'allowed';
+    const healthy = await scrape();
+    assert.equal(healthy.value('latchkey_redis_errors_total'), 0);
+    assert.equal(healthy.value(unreachable, { answer }), 0);
 
     const traffic = load(verify);
     await until('some verifications counted', () => traffic.answers.length >= 100);
@@ -135,6 +151,13 @@ for (const onError of ['allow', 'deny'] as const) {
       'one line for the whole outage',
     );
     assert.match(lines[0]!.message, new RegExp(`Redis unreachable.*--ratelimit-on-error ${onError}`));
+    // Every answer already in the array was counted before it resolved: read its length before scraping.
+    const answered = traffic.answers.length;
+    const outage = await scrape();
+    assert.ok(outage.value('latchkey_redis_errors_total') >= 1, 'the errors are counted');
+    const decided = outage.value(unreachable, { answer });
+    assert.ok(decided >= answered - before - 20, `every verification since the cut was seen is counted ${answer} (${decided})`);
+    assert.equal(outage.value(unreachable, { answer: other }), 0);
 
     proxy.restore();
     await until('the node sees Redis back', () => rateLimiter.status().reachable);

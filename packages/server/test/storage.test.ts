@@ -1085,6 +1085,14 @@ for (const adapter of adapters) {
     assert.equal(await store.enqueueTokenEvents(events), 0, 'an event enqueued again lands once');
     const lease = 60_000;
     assert.equal(await store.nextWebhookDeliveryAt(), t0, 'the earliest pending');
+    assert.deepEqual(await store.webhookOutboxDepth(), { pending: 3, oldestCreatedAt: t0 }, 'the outbox, for metrics');
+    await store.updateWebhook('application', app, webhook.id, { enabled: false }, t0);
+    assert.deepEqual(
+      await store.webhookOutboxDepth(),
+      { pending: 0, oldestCreatedAt: undefined },
+      "a disabled webhook's deliveries are no one's work",
+    );
+    await store.updateWebhook('application', app, webhook.id, { enabled: true }, t0);
     assert.deepEqual(await store.claimWebhookDeliveries(t0 - 1, 10, lease), [], 'nothing due yet');
     const [a, ...none] = await store.claimWebhookDeliveries(t0 + 5, 10, lease);
     assert.deepEqual(none, [], 'only the one due');
@@ -1309,6 +1317,25 @@ for (const adapter of adapters) {
     const store = await adapter.open(t);
     await store.ping();
     assert.equal(store.kind, adapter.name);
+  });
+
+  test(`${adapter.name}: the connection pool's state, where there is a pool`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    await store.ping();
+    const pool = store.connectionPool();
+    if (adapter.name === 'sqlite') return assert.equal(pool, undefined, 'one connection, no pool');
+    assert.ok(pool && pool.total >= 1, 'the ping left a connection');
+    assert.equal(pool.idle, pool.total, 'none busy between queries');
+    assert.equal(pool.waiting, 0);
+  });
+
+  test(`${adapter.name}: notifications from other nodes are counted where there are other nodes`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const store = await adapter.open(t);
+    const lag = store.peerNotificationLag();
+    if (adapter.name === 'sqlite') return assert.equal(lag, undefined, 'one process, no peers');
+    assert.deepEqual(lag, { received: 0, maxLagMs: 0 }, 'nothing received yet (test/metrics.test.ts has two nodes)');
   });
 }
 

@@ -12,19 +12,24 @@ type RouterOptions = FindMyWay.Config<FindMyWay.HTTPVersion.V1>;
 const noop = () => undefined;
 
 /**
- * Mirrors the routes registered on `app` from now on; the answer is true when
- * `method url` reaches a route whose onRequest includes `authenticate`.
+ * Mirrors the routes registered on `app` from now on; the answer is the route's
+ * template (what metrics label it by) when `method url` reaches a route whose
+ * onRequest includes `authenticate`, else undefined.
  */
 export function authenticatedRoutes(
   app: FastifyInstance,
   authenticate: onRequestHookHandler,
   options: RouterOptions,
-): (method: string | undefined, url: string) => boolean {
+): (method: string | undefined, url: string) => string | undefined {
   const router = FindMyWay(options);
   app.addHook('onRoute', (route) => {
     router.on(route.method as FindMyWay.HTTPMethod | FindMyWay.HTTPMethod[], route.url, noop, {
       authenticated: [route.onRequest].flat().includes(authenticate),
+      template: route.url,
     });
   });
-  return (method, url) => router.find(method as FindMyWay.HTTPMethod, url)?.store.authenticated === true;
+  return (method, url) => {
+    const found = router.find(method as FindMyWay.HTTPMethod, url);
+    return found?.store.authenticated === true ? (found.store.template as string) : undefined;
+  };
 }

@@ -5,6 +5,7 @@
 // period has two secrets, so two keys: each entry says which secret its key is, and
 // dropping the token drops both.
 import { BoundedCache } from '@latchkey/contract';
+import type { Metrics } from '../metrics/metrics.js';
 import type { FoundToken, TokenSecret } from '../storage/port.js';
 
 export class TokenCache {
@@ -12,7 +13,12 @@ export class TokenCache {
   /** Token id -> its key in `byHash`, per secret: an index of the cache, kept in step as entries leave it. */
   private readonly keysById: Record<TokenSecret, Map<string, string>> = { current: new Map(), previous: new Map() };
 
-  constructor(ttlMs = 5_000, now: () => number = Date.now, maxEntries = 100_000) {
+  constructor(
+    ttlMs = 5_000,
+    now: () => number = Date.now,
+    maxEntries = 100_000,
+    private readonly metrics?: Metrics,
+  ) {
     this.byHash = new BoundedCache({
       max: maxEntries,
       ttlMs,
@@ -30,7 +36,9 @@ export class TokenCache {
   }
 
   get(key: string): FoundToken | undefined {
-    return this.byHash.get(key);
+    const found = this.byHash.get(key);
+    if (this.metrics) (found === undefined ? this.metrics.cacheMiss : this.metrics.cacheHit).inc();
+    return found;
   }
 
   set(key: string, record: FoundToken, epoch: number): void {

@@ -11,8 +11,10 @@ import { BoundedCache } from '@latchkey/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AuthFailureThrottle } from '../auth/auth-failure-throttle.js';
 import { bearerToken, type Authenticator } from '../auth/authenticate.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { bodyPending, lingerAfterAnswer } from './lingering-close.js';
 import type { Refusals } from './refusals.js';
+import { requestIdHeader, requestIdOf } from './request-id.js';
 import { logsEveryRequest } from './request-logging.js';
 import { securityHeaderList } from './security-headers.js';
 
@@ -23,17 +25,19 @@ export interface EarlyRefusalParts {
   app: FastifyInstance;
   maxUrlLength: number;
   authenticator: Authenticator;
-  /** Whether `method url` reaches a route that authenticates (auth/authenticated-routes.ts). */
-  authenticates: (method: string | undefined, url: string) => boolean;
+  /** The template of the route `method url` reaches if that route authenticates (auth/authenticated-routes.ts). */
+  authenticates: (method: string | undefined, url: string) => string | undefined;
   throttle: AuthFailureThrottle;
   refusals: Refusals;
   now: () => number;
   /** The client's address as Fastify's request.ip has it (http/client-address.ts). */
   addressOf: (req: IncomingMessage) => string;
+  /** Where the refusals are counted as requests, as Fastify's answers are (metrics/http-metrics.ts). */
+  metrics?: Metrics;
 }
 
 export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
-  const { app, maxUrlLength, authenticator, authenticates, throttle, refusals, now, addressOf } = parts;
+  const { app, maxUrlLength, authenticator, authenticates, throttle, refusals, now, addressOf, metrics } = parts;
   // Past the limit a flood gets nothing but 429s: their header list (one per wait,
   // at most a window's seconds) is built once, like the 401's.
   const tooManyHeaders = new BoundedCache<number, string[]>({ max: 64 });
@@ -41,7 +45,11 @@ export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
     if (logsEveryRequest(app) || !app.server.listening) return false;
     const url = req.url ?? '';
     if (url.length > maxUrlLength || authenticator.kind(bearerToken(req.headers.authorization)) !== undefined) return false;
-    if (!authenticates(req.method, url)) return false;
+    const started = metrics === undefined ? 0 : performance.now();
+    const route = authenticates(req.method, url);
+    if (route === undefined) return false;
+    // Set before the header list: writeHead puts the list after it, as Fastify's hook does.
+    res.setHeader(requestIdHeader, requestIdOf(req.headers[requestIdHeader]));
     // What Fastify's request.ip is, so both paths throttle the same address.
     const ip = addressOf(req);
     const at = now();
@@ -54,6 +62,7 @@ export function createEarlyRefusal(parts: EarlyRefusalParts): EarlyRefusal {
       throttle.failed(ip, at);
       refusals.unauthorized.write(res, securityHeaderList);
     }
+    metrics?.observeRequest(route, req.method ?? '', res.statusCode, (performance.now() - started) / 1000);
     // Answered while a body may still be arriving: read the rest, within bounds.
     if (bodyPending(req)) lingerAfterAnswer(req);
     return true;

@@ -20,6 +20,8 @@ import { validatorCompiler } from '../validation.js';
 import { verifyRequestProblem, type Verify } from '../verify/verification.js';
 import { toApiError } from './error-handler.js';
 import type { EarlyRefusal } from './early-refusal.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { requestIdHeader, requestIdOf } from './request-id.js';
 import { logsEveryRequest } from './request-logging.js';
 import { securityHeaderList } from './security-headers.js';
 
@@ -30,6 +32,8 @@ export interface EarlyVerifyParts {
   verify: Verify;
   bodyLimit: number;
   now: () => number;
+  /** Where its answers are counted as requests to POST /verify, as Fastify's are (metrics/http-metrics.ts). */
+  metrics?: Metrics;
 }
 
 const jsonType = 'application/json; charset=utf-8';
@@ -48,10 +52,6 @@ function headerList(body: string, close = false): string[] {
     : [...securityHeaderList, 'content-type', jsonType, 'content-length', length];
 }
 
-function write(res: ServerResponse, statusCode: number, body: string, close = false): void {
-  res.writeHead(statusCode, headerList(body, close)).end(body);
-}
-
 /** A 200 ready to send: its body and its headers. */
 interface Rendered {
   body: string;
@@ -59,7 +59,14 @@ interface Rendered {
 }
 
 export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
-  const { app, store, verify, bodyLimit, now } = parts;
+  const { app, store, verify, bodyLimit, now, metrics } = parts;
+  /** Counts an answer written `started` (performance.now()) ago. */
+  const answered = (res: ServerResponse, started: number) =>
+    metrics?.observeRequest('/verify', 'POST', res.statusCode, (performance.now() - started) / 1000);
+  const write = (res: ServerResponse, started: number, statusCode: number, body: string, close = false) => {
+    res.writeHead(statusCode, headerList(body, close)).end(body);
+    answered(res, started);
+  };
   const authorized = secretMatcher(parts.secrets);
   const validate = validatorCompiler({ schema: verifyRequestSchema, httpPart: 'body', method: 'POST', url: '/verify' }) as (
     data: unknown,
@@ -76,44 +83,46 @@ export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
     if (Object.isFrozen(answer)) renderings.set(answer, rendered);
     return rendered;
   };
-  const send = (res: ServerResponse, answer: VerifyAnswer) => {
+  const send = (res: ServerResponse, started: number, answer: VerifyAnswer) => {
     const { body, headers } = render(answer);
     res.writeHead(200, headers).end(body);
+    answered(res, started);
   };
 
-  const fail = (res: ServerResponse, error: ApiError, close = false) => write(res, error.statusCode, JSON.stringify(error.toJSON()), close);
-  const failed = (res: ServerResponse, error: unknown, close = false) => {
+  const fail = (res: ServerResponse, started: number, error: ApiError, close = false) =>
+    write(res, started, error.statusCode, JSON.stringify(error.toJSON()), close);
+  const failed = (res: ServerResponse, started: number, error: unknown, close = false) => {
     const apiError = toApiError(error as FastifyError, bodyLimit, store);
     if (apiError.statusCode >= 500) app.log.error({ err: error }, 'request failed');
-    fail(res, apiError, close);
+    fail(res, started, apiError, close);
   };
 
   /** The whole body has arrived: Fastify's route's work, in its order. */
-  function answer(res: ServerResponse, text: string): void {
-    if (text === '') return failed(res, { code: 'FST_ERR_CTP_EMPTY_JSON_BODY' }, true);
+  function answer(res: ServerResponse, started: number, text: string): void {
+    if (text === '') return failed(res, started, { code: 'FST_ERR_CTP_EMPTY_JSON_BODY' }, true);
     let body: unknown;
     try {
       body = secureJson.parse(text, undefined, parseOptions);
     } catch (error) {
-      return failed(res, error, true);
+      return failed(res, started, error, true);
     }
     const valid = validate(body);
-    if (valid !== true) return fail(res, errors.validation(valid.error.message));
+    if (valid !== true) return fail(res, started, errors.validation(valid.error.message));
     const request = body as VerifyRequest;
     const problem = verifyRequestProblem(request);
-    if (problem !== undefined) return fail(res, errors.validation(problem));
+    if (problem !== undefined) return fail(res, started, errors.validation(problem));
     let result;
     try {
       result = verify(request, now());
     } catch (error) {
-      return failed(res, error);
+      return failed(res, started, error);
     }
     if (result instanceof Promise)
       result.then(
-        (a) => send(res, a),
-        (error: unknown) => failed(res, error),
+        (a) => send(res, started, a),
+        (error: unknown) => failed(res, started, error),
       );
-    else send(res, result);
+    else send(res, started, result);
   }
 
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -125,10 +134,13 @@ export function createEarlyVerify(parts: EarlyVerifyParts): EarlyRefusal {
     const type = headers['content-type'];
     if (type === undefined || !(jsonTypes.has(type) || jsonTypes.has(type.toLowerCase()))) return false;
     if (!authorized(headers.authorization)) return false;
+    const started = metrics === undefined ? 0 : performance.now();
+    // Set before the header list: writeHead puts the list after it, as Fastify's hook does.
+    res.setHeader(requestIdHeader, requestIdOf(headers[requestIdHeader]));
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => answer(res, text));
+    req.on('end', () => answer(res, started, text));
     // A client gone mid-body: nobody to answer.
     req.on('error', () => res.destroy());
     return true;

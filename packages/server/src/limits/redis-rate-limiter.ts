@@ -5,6 +5,7 @@
 // on-error setting (no offline queue, short timeouts), and the outage is logged once.
 import { Redis } from 'ioredis';
 import type { LimitDecision, LimitRequest, RateLimiter } from './rate-limiter.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { RedisReachability, type ReachabilityLog } from './redis-reachability.js';
 import { applyScript, refundScript } from './redis-script.js';
 import { retryAfterMs, stateOf, windowOf, type WindowCounts } from './sliding-window.js';
@@ -22,6 +23,8 @@ export interface RedisRateLimiterOptions {
   /** Longest wait for a connection (ms, default 1000). */
   connectTimeoutMs?: number;
   log?: ReachabilityLog;
+  /** Where Redis errors and the verifications decided without Redis are counted. */
+  metrics?: Metrics;
 }
 
 /** How long a refusal for an unreachable Redis asks the caller to wait. */
@@ -58,7 +61,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis.defineCommand('latchkeyApply', { lua: applyScript });
     this.redis.defineCommand('latchkeyRefund', { lua: refundScript });
     this.commands = this.redis as unknown as LimitCommands;
-    this.reachability = new RedisReachability(options.onError, options.log);
+    this.reachability = new RedisReachability(options.onError, options.log, options.metrics);
     this.redis.on('ready', () => this.reachability.up());
     this.redis.on('error', (error: Error) => this.reachability.down(error));
     this.redis.on('close', () => this.reachability.down(new Error('connection closed')));
@@ -108,6 +111,8 @@ export class RedisRateLimiter implements RateLimiter {
   /** The on-error setting's answer: every limit had room (nothing counted), or none had. */
   private unreachable(requests: readonly LimitRequest[], now: number): LimitDecision {
     const allowed = this.options.onError === 'allow';
+    const { metrics } = this.options;
+    if (metrics) (allowed ? metrics.rateLimitFailOpen : metrics.rateLimitFailClosed).inc();
     const states = requests.map((request) => ({
       ...stateOf(request, { current: 0, previous: 0 }, now, allowed),
       ...(allowed ? {} : { remaining: 0 }),

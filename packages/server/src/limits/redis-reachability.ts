@@ -1,6 +1,8 @@
 // Whether Redis answers, for /health, and the log of its outages: one warning when an
 // outage starts and one line when it ends, however many connection errors and
 // refused commands come in between (a flapping connection must not flood the log).
+import type { Metrics } from '../metrics/metrics.js';
+
 export interface ReachabilityLog {
   warn(fields: object, message: string): void;
   info(fields: object, message: string): void;
@@ -15,6 +17,7 @@ export class RedisReachability {
   constructor(
     private readonly onError: 'allow' | 'deny',
     private readonly log?: ReachabilityLog,
+    private readonly metrics?: Metrics,
   ) {}
 
   up(): void {
@@ -26,6 +29,8 @@ export class RedisReachability {
 
   down(error: Error): void {
     this.reachable = false;
+    // Every error is counted, even within an outage the log reports once.
+    if (!this.shuttingDown) this.metrics?.redisErrors.inc();
     if (this.outage || this.shuttingDown) return;
     this.outage = true;
     const answer = this.onError === 'allow' ? 'allowed without counting' : 'refused';

@@ -563,6 +563,8 @@ export interface HotReads {
  */
 export const storeReads = [
   'ping',
+  'connectionPool',
+  'peerNotificationLag',
   'isUnavailable',
   'subscribe',
   'close',
@@ -590,7 +592,21 @@ export const storeReads = [
   'listWebhookDeliveries',
   'listExpiringTokens',
   'nextWebhookDeliveryAt',
+  'webhookOutboxDepth',
 ] as const satisfies ReadonlyArray<keyof Store>;
+
+/** How many connections a pool holds, how many of them are idle, and how many queries wait for one. */
+export interface ConnectionPoolState {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Notifications from other nodes received, and the longest lag among them (ms). */
+export interface PeerNotificationLag {
+  received: number;
+  maxLagMs: number;
+}
 
 export interface Store extends HotReads {
   /** The adapter's name ('sqlite', 'postgres', ...): a name, never a switch (see SqlDialect). */
@@ -598,6 +614,14 @@ export interface Store extends HotReads {
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
+  /** The connection pool's state, for metrics; undefined for a store without a pool (SQLite: one connection). */
+  connectionPool(): ConnectionPoolState | undefined;
+  /**
+   * The other nodes' notifications received since the last call (PostgreSQL NOTIFY),
+   * and the longest time one took from its sender (both nodes' clocks: skew adds to
+   * it); undefined for a store with no other nodes (SQLite).
+   */
+  peerNotificationLag(): PeerNotificationLag | undefined;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
   /**
@@ -779,6 +803,11 @@ export interface Store extends HotReads {
    * not), or undefined when none is pending: a worker with nothing due claims nothing.
    */
   nextWebhookDeliveryAt(): Promise<number | undefined>;
+  /**
+   * The outbox's undelivered work, for metrics: how many deliveries of enabled
+   * webhooks are pending, and when the oldest of them was enqueued (undefined: none).
+   */
+  webhookOutboxDepth(): Promise<{ pending: number; oldestCreatedAt: number | undefined }>;
   /**
    * Claims up to `limit` due deliveries (pending, next attempt at or before `now`,
    * no live claim) for `leaseMs`, oldest due first. Nodes claim apart: PostgreSQL

@@ -2,6 +2,7 @@
 // verification adds here (no write per verification); usage-writer.ts takes what
 // accumulated and writes it to the store in batches.
 import type { UsageCode, VerificationCode } from '@latchkey/contract';
+import type { Metrics } from '../metrics/metrics.js';
 import type { OwnerType, UsageCount } from '../storage/port.js';
 
 export type { UsageCount };
@@ -26,7 +27,15 @@ export function usageCodeOf(code: VerificationCode, deprecated: boolean | undefi
 export class UsageCounter {
   private counts = new Map<string, UsageCount>();
 
+  /** `metrics`: every verification counted here is counted there too, by code (not what restore() puts back). */
+  constructor(private readonly metrics?: Metrics) {}
+
   count(token: CountedToken, code: UsageCode, now: number, n = 1): void {
+    this.metrics?.verification(code).inc(n);
+    this.add(token, code, now, n);
+  }
+
+  private add(token: CountedToken, code: UsageCode, now: number, n: number): void {
     const minute = now - (now % minuteMs);
     const key = `${token.id} ${code} ${minute}`;
     const kept = this.counts.get(key);
@@ -43,6 +52,6 @@ export class UsageCounter {
 
   /** Puts back counts a write could not store, so that none is lost. */
   restore(counts: readonly UsageCount[]): void {
-    for (const c of counts) this.count({ id: c.tokenId, ownerType: c.ownerType, ownerId: c.ownerId }, c.code, c.minute, c.count);
+    for (const c of counts) this.add({ id: c.tokenId, ownerType: c.ownerType, ownerId: c.ownerId }, c.code, c.minute, c.count);
   }
 }

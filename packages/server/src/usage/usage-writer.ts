@@ -5,6 +5,7 @@
 // process killed without closing (kill -9, power loss) loses at most the counts
 // since the last batch. On a slower timer it drops buckets past their retention.
 import type { FastifyBaseLogger } from 'fastify';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Store, UsageCutoffs } from '../storage/port.js';
 import type { UsageCounter } from './usage-counter.js';
 
@@ -44,6 +45,7 @@ export class UsageWriter {
     private readonly now: () => number,
     private readonly log: FastifyBaseLogger,
     options: UsageWriterOptions = {},
+    private readonly metrics?: Metrics,
   ) {
     this.retention = { ...defaultUsageRetention, ...options.retention };
     this.#flushIntervalMs = options.flushIntervalMs ?? defaultUsageFlushIntervalMs;
@@ -80,7 +82,13 @@ export class UsageWriter {
     if (batch.length === 0) return;
     try {
       await this.store.addUsage(batch);
+      if (this.metrics) {
+        this.metrics.usageBatchWritten.inc();
+        const oldest = batch.reduce((min, c) => Math.min(min, c.minute), Infinity);
+        this.metrics.usageBatchLag.set(Math.max(0, this.now() - oldest) / 1000);
+      }
     } catch (error) {
+      this.metrics?.usageBatchFailed.inc();
       this.counter.restore(batch);
       this.log.warn({ err: error, counts: batch.length }, 'could not write usage counts; kept for the next batch');
     }

@@ -12,6 +12,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { FastifyBaseLogger } from 'fastify';
 import { Webhook } from 'standardwebhooks';
+import type { Metrics } from '../metrics/metrics.js';
 import type { AttemptOutcome, Store, StoreEvent, WebhookAttemptRecord, WebhookClaim } from '../storage/port.js';
 import { publicOnlyLookup, refusedLiteral } from './webhook-url.js';
 
@@ -115,6 +116,7 @@ export class DeliveryWorker {
     private readonly log: FastifyBaseLogger,
     private readonly allowPrivate: boolean,
     options: DeliveryWorkerOptions = {},
+    private readonly metrics?: Metrics,
   ) {
     this.#options = { ...defaults, random: Math.random, ...options };
     // A write that may have enqueued a delivery (on this node) is sent at once, not at the next interval.
@@ -244,6 +246,11 @@ export class DeliveryWorker {
         { err: error, webhookId: claim.webhookId, eventId: claim.eventId },
         'could not record a webhook attempt; it will be sent again',
       );
+    }
+    // After the record: a scrape that sees the count sees the outbox as it left it.
+    if (this.metrics) {
+      const { webhookDelivered, webhookRetrying, webhookFailed } = this.metrics;
+      (outcome.delivered ? webhookDelivered : outcome.retryAt === null ? webhookFailed : webhookRetrying).inc();
     }
   }
 

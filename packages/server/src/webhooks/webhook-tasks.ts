@@ -11,10 +11,11 @@ export function startWebhookTasks(
   app: FastifyInstance,
   store: Store,
   now: () => number,
-  options: Pick<AppOptions, 'allowPrivateWebhooks' | 'webhooks'>,
+  options: Pick<AppOptions, 'allowPrivateWebhooks' | 'webhooks' | 'metrics'>,
 ): void {
   const { expiryScan: expiryScanOptions, ...deliveryOptions } = options.webhooks ?? {};
-  const deliveryWorker = new DeliveryWorker(store, now, app.log, options.allowPrivateWebhooks ?? false, deliveryOptions);
+  const deliveryWorker = new DeliveryWorker(store, now, app.log, options.allowPrivateWebhooks ?? false, deliveryOptions, options.metrics);
+  options.metrics?.watchWebhookOutbox(() => store.webhookOutboxDepth(), now);
   const expiryScan = new ExpiryScan(store, now, app.log, expiryScanOptions);
   app.addHook('onClose', async () => {
     await expiryScan.close();

@@ -52,6 +52,9 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     'LATCHKEY_GITHUB_SCANNING_KEYS',
     'LATCHKEY_TRUST_PROXY',
     'LATCHKEY_ALLOW_PRIVATE_WEBHOOKS',
+    'LATCHKEY_METRICS',
+    'LATCHKEY_METRICS_SECRET',
+    'LATCHKEY_METRICS_PORT',
   ]) {
     delete env[name];
   }

@@ -57,7 +57,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   const { db, pool } = await openPostgresDatabase(options);
   const peers = new PostgresPeers(pool, connectionConfig(options));
   try {
-    return await SqlStore.start(db, { dialect: postgresDialect, hotReads: new PostgresHotReads(db, pool), peers });
+    return await SqlStore.start(db, {
+      dialect: postgresDialect,
+      hotReads: new PostgresHotReads(db, pool),
+      peers,
+      pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    });
   } catch (error) {
     await peers.close();
     await db.destroy().catch(() => {});

@@ -4,7 +4,7 @@
 // some. Events of one turn go out together, in as few notifications as fit.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { StoreEvent } from '../port.js';
+import type { PeerNotificationLag, StoreEvent } from '../port.js';
 import { GroupCommit } from '../sql/group-commit.js';
 import type { Peers } from '../sql/sql-store.js';
 
@@ -15,6 +15,8 @@ const maxPayload = 7_000;
 interface Notification {
   /** The node that wrote: a node skips its own, which its listeners already had. */
   origin: string;
+  /** When the sender sent it (its clock, ms); absent from nodes of earlier versions. */
+  sentAt?: number;
   events: StoreEvent[];
 }
 
@@ -23,6 +25,8 @@ export class PostgresPeers implements Peers {
   private listener: pg.Client | undefined;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** The other nodes' notifications received, and how long they took (by both nodes' clocks). */
+  private readonly received: PeerNotificationLag = { received: 0, maxLagMs: 0 };
   private readonly sends = new GroupCommit<StoreEvent, void>({
     many: async (events) => {
       await this.send(events);
@@ -42,7 +46,7 @@ export class PostgresPeers implements Peers {
 
   private async send(events: readonly StoreEvent[]): Promise<void> {
     const distinct = [...new Set(events.map((event) => JSON.stringify(event)))];
-    const head = `{"origin":${JSON.stringify(this.origin)},"events":[`;
+    const head = `{"origin":${JSON.stringify(this.origin)},"sentAt":${Date.now()},"events":[`;
     let payload = head;
     for (const event of distinct) {
       if (payload !== head && payload.length + event.length + 2 > maxPayload) {
@@ -81,7 +85,10 @@ export class PostgresPeers implements Peers {
         const notification = JSON.parse(message.payload) as Notification | StoreEvent;
         // A single event: what nodes of earlier versions send.
         if ('kind' in notification) receive(notification);
-        else if (notification.origin !== this.origin) for (const event of notification.events) receive(event);
+        else if (notification.origin !== this.origin) {
+          if (typeof notification.sentAt === 'number') this.noteLag(Date.now() - notification.sentAt);
+          for (const event of notification.events) receive(event);
+        }
       } catch {
         receive({ kind: 'all' });
       }
@@ -94,6 +101,20 @@ export class PostgresPeers implements Peers {
       client.end().catch(() => {});
       throw error;
     }
+  }
+
+  private noteLag(ms: number): void {
+    this.received.received++;
+    // A clock behind the sender's would make it negative: that is no lag.
+    this.received.maxLagMs = Math.max(this.received.maxLagMs, ms, 0);
+  }
+
+  /** What was received since the last call: the count, and the longest lag (then starts again). */
+  lag(): PeerNotificationLag {
+    const taken = { ...this.received };
+    this.received.received = 0;
+    this.received.maxLagMs = 0;
+    return taken;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type {
+  ConnectionPoolState,
+  PeerNotificationLag,
   AttemptOutcome,
   DeliveryListQuery,
   TokenEvent,
@@ -73,6 +75,7 @@ import {
   listDeliveries,
   listExpiringTokens,
   nextDueAt,
+  outboxDepth,
   pruneDeliveries,
   recordAttempt,
   redeliver,
@@ -86,6 +89,8 @@ export interface Peers {
   /** Starts receiving the other nodes' events; resolves once it does. */
   listen(receive: (event: StoreEvent) => void): Promise<void>;
   close(): Promise<void>;
+  /** The others' notifications received since the last call, and the longest lag. */
+  lag(): PeerNotificationLag;
 }
 
 export interface SqlAdapter {
@@ -96,6 +101,8 @@ export interface SqlAdapter {
   readonly peers?: Peers;
   /** Releases what the adapter holds besides the Kysely instance (run after it is destroyed). */
   close?(): Promise<void>;
+  /** Absent when the adapter has no pool (SQLite). */
+  pool?(): ConnectionPoolState;
 }
 
 const pageSortColumns = {
@@ -179,6 +186,14 @@ export class SqlStore implements Store {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  connectionPool(): ConnectionPoolState | undefined {
+    return this.adapter.pool?.();
+  }
+
+  peerNotificationLag(): PeerNotificationLag | undefined {
+    return this.adapter.peers?.lag();
   }
 
   subscribe(listener: (event: StoreEvent) => void): void {
@@ -686,6 +701,10 @@ export class SqlStore implements Store {
 
   nextWebhookDeliveryAt(): Promise<number | undefined> {
     return nextDueAt(this.db);
+  }
+
+  webhookOutboxDepth(): Promise<{ pending: number; oldestCreatedAt: number | undefined }> {
+    return outboxDepth(this.db);
   }
 
   /** Announced to this process only, when any was claimed. */

@@ -250,6 +250,19 @@ export async function nextDueAt(db: Db): Promise<number | undefined> {
   return row?.next_attempt_at == null ? undefined : Number(row.next_attempt_at);
 }
 
+/** Pending deliveries of enabled webhooks (what the worker will send): how many, and the oldest's enqueue time. */
+export async function outboxDepth(db: Db): Promise<{ pending: number; oldestCreatedAt: number | undefined }> {
+  const row = await db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .select((eb) => [eb.fn.countAll().as('pending'), eb.fn.min('d.created_at').as('oldest')])
+    .where('d.status', '=', 'pending')
+    .where('w.enabled', '=', 1)
+    .executeTakeFirst();
+  const oldest = row?.oldest;
+  return { pending: Number(row?.pending ?? 0), oldestCreatedAt: oldest == null ? undefined : Number(oldest) };
+}
+
 /**
  * The attempt, and, while the claim holds, what it leaves the delivery as (the
  * claim released), in one transaction that writes first (SQLite takes its write
