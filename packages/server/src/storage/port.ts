@@ -614,7 +614,11 @@ export interface Store extends HotReads {
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
-  /** The connection pool's state, for metrics; undefined for a store without a pool (SQLite: one connection). */
+  /**
+   * The connection pool's state, for metrics (SQLite: its one connection, busy while a
+   * transaction is open, and the group-committed writes waiting for it); undefined for
+   * a store that has none.
+   */
   connectionPool(): ConnectionPoolState | undefined;
   /**
    * The other nodes' notifications received since the last call (PostgreSQL NOTIFY),

@@ -44,8 +44,12 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<{ 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Kysely's migrator creates the schema (tolerating a concurrent creator) and
-    // applies migrations under an advisory lock.
-    await runMigrations(db, migrationsFor(postgresDialect), options.schema);
+    // applies migrations under an advisory lock. Told no schema, it may take another
+    // schema's migration table for its own: name the one this URL's connections use
+    // (a search_path in the URL), when none is given.
+    const schema =
+      options.schema ?? (await pool.query<{ schema: string | null }>('select current_schema() as schema')).rows[0]?.schema ?? undefined;
+    await runMigrations(db, migrationsFor(postgresDialect), schema);
   } catch (error) {
     await db.destroy().catch(() => {});
     throw error;

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type {
   ApplicationRecord,
   AuditEntry,
+  ConnectionPoolState,
   CreditSpend,
   FoundToken,
   HotReads,
@@ -56,6 +57,8 @@ import { ReadCache } from './read-cache.js';
 type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
 
 export class SqliteHotReads implements HotReads, CreditSpends {
+  /** Group-committed writes waiting for a transaction open on the connection: SQLite's pool wait. */
+  #waitingWrites = 0;
   private readonly byHash: BetterSqlite3.Statement<{ hash: Uint8Array }, FoundTokenRow>;
   private readonly byId: BetterSqlite3.Statement<[string, string, string], TokenRow>;
   private readonly applicationById: BetterSqlite3.Statement<[string], ApplicationsTable>;
@@ -158,13 +161,27 @@ export class SqliteHotReads implements HotReads, CreditSpends {
   }
 
   /**
+   * The one connection as a pool: busy while a transaction is open on it, and the
+   * group-committed writes (creates, credit spends) waiting for it to end.
+   */
+  connection(): ConnectionPoolState {
+    return { total: 1, idle: this.raw.inTransaction ? 0 : 1, waiting: this.#waitingWrites };
+  }
+
+  /**
    * Items that arrive together written by one synchronous transaction (`commit`), once
    * no transaction of the query builder's is open on this connection: one may be open
    * across awaits, and a batch must not become part of it.
    */
   private groupCommitted<T, R>(commit: (batch: readonly T[]) => R[]): GroupCommit<T, R> {
     const idle = async () => {
-      while (this.raw.inTransaction) await nextTurn();
+      if (!this.raw.inTransaction) return;
+      this.#waitingWrites++;
+      try {
+        while (this.raw.inTransaction) await nextTurn();
+      } finally {
+        this.#waitingWrites--;
+      }
     };
     return new GroupCommit({
       many: async (items) => {

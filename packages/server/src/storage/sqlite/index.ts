@@ -50,9 +50,11 @@ export async function openSqliteDatabase(options: SqliteOptions): Promise<{ db: 
 
 export async function openSqliteStore(options: SqliteOptions): Promise<Store> {
   const { db, raw } = await openSqliteDatabase(options);
+  const hotReads = new SqliteHotReads(db, raw);
   return SqlStore.start(db, {
     dialect: sqliteDialect,
-    hotReads: new SqliteHotReads(db, raw),
+    hotReads,
+    pool: () => hotReads.connection(),
     close: async () => {
       if (raw.open) raw.close();
     },
