@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildApp } from '../src/app.js';
 import { openStore } from '../src/storage/open-store.js';
 import { hexId, sandbox } from './helpers/cli.js';
-import { freshSchema, postgresSkipReason, postgresUrl } from './helpers/stores.js';
+import { freshSchema, postgresSkipReason, postgresUrl, schemaUrl } from './helpers/stores.js';
 
 test('user create / set-password and org create / add-member, with --json', async (t) => {
   const box = await sandbox(t);
@@ -106,7 +106,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     if (kind === 'postgres') {
       const schema = await freshSchema(t);
       options = { schema };
-      database = `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      database = schemaUrl(schema);
     }
     const store = await openStore(kind === 'postgres' ? postgresUrl : database, options);
     const app = await buildApp({ store });

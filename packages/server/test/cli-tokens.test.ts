@@ -9,7 +9,7 @@ import { buildApp } from '../src/app.js';
 import { hashToken } from '../src/auth/token-hash.js';
 import { openStore } from '../src/storage/open-store.js';
 import { hexId, sandbox } from './helpers/cli.js';
-import { freshSchema, postgresSkipReason, postgresUrl } from './helpers/stores.js';
+import { freshSchema, postgresSkipReason, postgresUrl, schemaUrl } from './helpers/stores.js';
 import { startReceiver } from './helpers/webhook-receiver.js';
 
 type Json = Record<string, unknown> & { id: string; token?: string };
@@ -26,7 +26,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     if (kind === 'postgres') {
       const schema = await freshSchema(t);
       options = { schema };
-      database = `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      database = schemaUrl(schema);
     }
     const store = await openStore(kind === 'postgres' ? postgresUrl : database, options);
     const introspection = 'an introspection secret for the test';

@@ -14,7 +14,7 @@ import { bootstrap } from '../src/bootstrap.js';
 import { openStore } from '../src/storage/open-store.js';
 import { sandbox, type Sandbox } from './helpers/cli.js';
 import { createUser } from './helpers/build.js';
-import { freshSchema, postgresSkipReason, postgresUrl } from './helpers/stores.js';
+import { freshSchema, postgresSkipReason, postgresUrl, schemaUrl } from './helpers/stores.js';
 
 const secret = 'migrate-test-introspection-secret';
 const at = Date.UTC(2031, 4, 6, 12);
@@ -50,7 +50,7 @@ async function pgTarget(t: TestContext): Promise<{ url: string; schema: string }
   await client.connect();
   await client.query(`create schema ${schema}`);
   await client.end();
-  return { url: `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, schema };
+  return { url: schemaUrl(schema), schema };
 }
 
 async function pgTables(url: string): Promise<string[]> {

@@ -75,3 +75,6 @@ export async function skipUnavailable(t: TestContext, adapter: Adapter): Promise
   if (reason) t.skip(reason);
   return reason !== undefined;
 }
+
+/** The URL a separate process (the CLI, a server) takes to use `schema` (its search_path). */
+export const schemaUrl = (schema: string) => `${postgresUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
