@@ -48,7 +48,12 @@ export function toPageQuery(query: PageQueryParams | ApplicationsQueryParams): P
   return filter ? { ...rest, filter: filter.glob } : rest;
 }
 
-export function pageMeta(query: PageQuery, count: number, totalCount: number) {
+/** The paging fields of a Losant list answer, around its items. */
+export function pagingMeta<SortField extends string, FilterField extends string>(
+  query: Paging<SortField, FilterField>,
+  count: number,
+  totalCount: number,
+) {
   return {
     count,
     totalCount,
@@ -56,6 +61,12 @@ export function pageMeta(query: PageQuery, count: number, totalCount: number) {
     page: query.page,
     sortField: query.sortField,
     sortDirection: query.sortDirection,
-    ...(query.filter ? { filterField: 'name', filter: query.filter } : {}),
+    ...(query.filter ? { filterField: query.filter.field, filter: query.filter.glob } : {}),
   };
+}
+
+/** The same for the application and organization collections (a name filter). */
+export function pageMeta(query: PageQuery, count: number, totalCount: number) {
+  const { filter, ...rest } = query;
+  return pagingMeta(filter ? { ...rest, filter: { field: 'name', glob: filter } } : rest, count, totalCount);
 }

@@ -21,7 +21,7 @@ import { errors } from '../errors.js';
 import type { WebhookOwnerType } from '../storage/port.js';
 import { newWebhook, newWebhookSecret, toCreatedWebhook, toDelivery, toWebhook, webhookPatch } from '../webhooks/webhook-wire.js';
 import { auditEntry } from './audit-entry.js';
-import { paging } from './page-query.js';
+import { paging, pagingMeta } from './page-query.js';
 
 export type WebhookOwner = { ownerType: WebhookOwnerType; ownerId: string };
 
@@ -51,15 +51,7 @@ async function existing(ctx: AppContext, owner: WebhookOwner, id: string) {
 export async function listWebhooks(ctx: AppContext, owner: WebhookOwner, params: WebhooksQuery): Promise<Webhooks> {
   const query = paging(params, 'creationDate', 'asc');
   const { items, totalCount } = await ctx.store.listWebhooks(owner.ownerType, owner.ownerId, query);
-  return {
-    items: items.map(toWebhook),
-    count: items.length,
-    totalCount,
-    perPage: query.perPage,
-    page: query.page,
-    sortField: query.sortField,
-    sortDirection: query.sortDirection,
-  };
+  return { items: items.map(toWebhook), ...pagingMeta(query, items.length, totalCount) };
 }
 
 export async function createWebhook(
@@ -159,16 +151,7 @@ export async function listDeliveries(
   await existing(ctx, owner, id);
   const query = paging(params, 'creationDate', 'desc');
   const { items, totalCount } = await ctx.store.listWebhookDeliveries(id, query);
-  return {
-    items: items.map(toDelivery),
-    count: items.length,
-    totalCount,
-    perPage: query.perPage,
-    page: query.page,
-    sortField: query.sortField,
-    sortDirection: query.sortDirection,
-    webhookId: id,
-  };
+  return { items: items.map(toDelivery), ...pagingMeta(query, items.length, totalCount), webhookId: id };
 }
 
 /** Due again now, with the same webhook-id; its attempts counted afresh. */
