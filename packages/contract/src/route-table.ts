@@ -846,12 +846,14 @@ export type SecretRouteName = {
 }[RouteName];
 
 /**
- * Paths served by a plugin rather than route by route (Swagger UI's assets, the
- * console's files): every route at or below `prefix` belongs to it.
+ * Paths served outside the table, each by one plugin or operator endpoint (Swagger
+ * UI's assets, the console's files, the Prometheus scrape): every route at or below
+ * `prefix` belongs to it.
  */
 export const routeMounts = [
   { name: 'docs', prefix: '/docs', summary: 'Swagger UI (this document, browsable)' },
   { name: 'console', prefix: '/console', summary: 'The web console (static files)' },
+  { name: 'metrics', prefix: '/metrics', summary: 'Prometheus metrics, with --metrics and --metrics-secret (not part of the Losant API)' },
 ] as const;
 
 export const routeNames = Object.keys(routes) as RouteName[];

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { routeMounts, routeNames, routes } from '@latchkey/contract';
+import { Metrics } from '../src/metrics/metrics.js';
 import { build } from './helpers/build.js';
 import { githubSigner } from './helpers/github-scanning.js';
 import { servedRoutes } from './helpers/served-routes.js';
@@ -12,10 +13,14 @@ const key = (method: string, path: string) => `${method} ${path}`;
 const underMount = (path: string) => routeMounts.find((mount) => new RegExp(`^${mount.prefix}(?:[/*]|$)`).test(path));
 
 test('every route the server registers is in the route table, and every table route is registered', async (t) => {
-  // With introspection and GitHub secret scanning enabled, so that every route of the table exists.
+  // With introspection, GitHub secret scanning and metrics enabled, so that every route exists.
   const h = await build(t, {
     introspectionSecret: 'introspection-secret-of-the-test-suite',
-    app: { githubScanningKeys: githubSigner(t).keys },
+    app: {
+      githubScanningKeys: githubSigner(t).keys,
+      metrics: new Metrics({ processMetrics: false }),
+      metricsSecret: 'metrics-secret-of-the-test',
+    },
   });
   const served = servedRoutes(h.app);
   const table = new Set(routeNames.map((name) => key(routes[name].method, routes[name].path)));

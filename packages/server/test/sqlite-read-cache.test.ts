@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '@latchkey/contract';
 import BetterSqlite3 from 'better-sqlite3';
-import { ReadCache } from '../src/storage/sqlite/read-cache.js';
+import { ReadCache } from '../src/storage/sqlite/support/read-cache.js';
 import { openStore } from '../src/storage/open-store.js';
 import type { Store } from '../src/storage/port.js';
 import { build } from './helpers/build.js';

@@ -1358,7 +1358,7 @@ for (const adapter of plainAdapters) {
   });
 }
 
-test('every adapter folder has the same core files: index.ts (open, its StoreAdapter), dialect.ts, hot-reads.ts', async () => {
+test('every adapter folder has the same files: index.ts (open, its StoreAdapter), dialect.ts, hot-reads.ts; the rest under support/', async () => {
   const { readdirSync } = await import('node:fs');
   const root = new URL('../src/storage/', import.meta.url);
   const folders = readdirSync(root, { withFileTypes: true })
@@ -1366,7 +1366,13 @@ test('every adapter folder has the same core files: index.ts (open, its StoreAda
     .map((entry) => entry.name);
   assert.ok(folders.length >= 2);
   for (const folder of folders) {
-    const files = readdirSync(new URL(`${folder}/`, root));
-    for (const core of ['index.ts', 'dialect.ts', 'hot-reads.ts']) assert.ok(files.includes(core), `${folder}/${core}`);
+    const entries = readdirSync(new URL(`${folder}/`, root), { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? `${entry.name}/` : entry.name,
+    );
+    assert.deepEqual(
+      entries.filter((name) => name !== 'support/').toSorted(),
+      ['dialect.ts', 'hot-reads.ts', 'index.ts'],
+      `storage/${folder}/ holds other files than the adapter's three: move them to its support/`,
+    );
   }
 });

@@ -3,7 +3,8 @@
 // while it may still be serving, into a target on the current schema, in one target
 // transaction; then compares row counts and content digests table by table.
 import type { Kysely, Transaction } from 'kysely';
-import { openDatabase, type SqlDatabase } from '../storage/open-database.js';
+import { adapterFor } from '../storage/open-store.js';
+import type { SqlDatabase } from '../storage/sql/dialect.js';
 import { copiedTables, migratorTables, type CopiedTable } from './copied-tables.js';
 import { TableDigest } from './table-digest.js';
 
@@ -86,9 +87,9 @@ function snapshot<T>(source: SqlDatabase, run: (trx: Transaction<Rows>) => Promi
 
 export async function migrateDatabase(options: MigrateOptions): Promise<MigratedTable[]> {
   if (options.from === options.to) throw new Error('--from and --to are the same database');
-  const source = await openDatabase(options.from);
+  const source = await adapterFor(options.from).openDatabase(options.from);
   try {
-    const target = await openDatabase(options.to);
+    const target = await adapterFor(options.to).openDatabase(options.to);
     try {
       await checkTables(source, 'source');
       await checkTables(target, 'target');

@@ -9,8 +9,12 @@ export type { OpenStoreOptions };
 /** The first that accepts a URL opens it: SQLite, which takes bare paths, comes last. */
 const adapters: readonly StoreAdapter[] = [postgresAdapter, sqliteAdapter];
 
-export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+export function adapterFor(url: string): StoreAdapter {
   const adapter = adapters.find((candidate) => candidate.accepts(url));
   if (!adapter) throw new Error(`Invalid database URL: ${url}`);
-  return adapter.open(url, options);
+  return adapter;
+}
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  return adapterFor(url).open(url, options);
 }

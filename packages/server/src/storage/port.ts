@@ -13,6 +13,7 @@ import type {
   WebhookSortField,
 } from '@latchkey/contract';
 import type { AllowedCidrs } from '../tokens/allowed-cidrs.js';
+import type { SqlDatabase } from './sql/dialect.js';
 
 /** 'session' tokens belong to a user too, but are login sessions, never listed as API tokens. */
 export type OwnerType = 'application' | 'user' | 'session';
@@ -848,4 +849,9 @@ export interface StoreAdapter {
   /** Whether this adapter opens databases at this URL. */
   accepts(url: string): boolean;
   open(url: string, options: OpenStoreOptions): Promise<Store>;
+  /**
+   * The database at this URL as its Kysely tables on the current schema, migrated,
+   * below the port: for `latchkey migrate`, which copies rows table by table.
+   */
+  openDatabase(url: string): Promise<SqlDatabase>;
 }

@@ -10,7 +10,7 @@ import { SqlStore } from '../sql/sql-store.js';
 import type { Database } from '../sql/tables.js';
 import { postgresDialect } from './dialect.js';
 import { PostgresHotReads } from './hot-reads.js';
-import { PostgresPeers } from './peers.js';
+import { PostgresPeers } from './support/peers.js';
 
 // int8 (bigint) columns hold epoch milliseconds: well inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -74,7 +74,28 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
   }
 }
 
+/** The schema a URL's connections use (its search_path, e.g. `?options=-c search_path=NAME`). */
+async function currentSchema(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ schema: string | null }>('select current_schema() as schema');
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error(`no schema of the search_path of ${url.replace(/\/\/[^@/]*@/, '//')} exists: create it first`);
+    return schema;
+  } finally {
+    await client.end();
+  }
+}
+
 export const postgresAdapter: StoreAdapter = {
   accepts: (url) => url.startsWith('postgres://') || url.startsWith('postgresql://'),
   open: (url, options) => openPostgresStore({ url, ...(options.schema === undefined ? {} : { schema: options.schema }) }),
+  async openDatabase(url) {
+    // One connection reads or writes the copy; a second is spare. The schema is named
+    // to the migrator: without one, Kysely takes a migration table in any schema of
+    // the database for its own.
+    const { db } = await openPostgresDatabase({ url, schema: await currentSchema(url), poolSize: 2 });
+    return { db, dialect: postgresDialect, close: () => db.destroy() };
+  },
 };

@@ -2,6 +2,7 @@
 // way Kysely's DialectAdapter describes a dialect): the shared code asks these, and
 // never which database it runs on.
 import type { ColumnDataType, Expression, Kysely } from 'kysely';
+import type { Database } from './tables.js';
 
 /** What Kysely's addColumn takes as a type. */
 type DataTypeExpression = ColumnDataType | Expression<unknown>;
@@ -39,4 +40,11 @@ export interface SqlDialect {
   resetSerial(db: Kysely<unknown>, table: string, column: string): Promise<void>;
   /** True for errors that mean the database is unreachable (answered as 503). */
   isUnavailable(error: unknown): boolean;
+}
+
+/** A database opened as its Kysely tables (for `latchkey migrate`), with its dialect. */
+export interface SqlDatabase {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  close(): Promise<void>;
 }

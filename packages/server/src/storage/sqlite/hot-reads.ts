@@ -52,7 +52,7 @@ import {
   type TokenCreate,
   type TokenOwner,
 } from '../sql/tokens.js';
-import { ReadCache } from './read-cache.js';
+import { ReadCache } from './support/read-cache.js';
 
 type PageStatement = BetterSqlite3.Statement<[string, string, number, number], TokenRef>;
 

@@ -13,7 +13,7 @@ import type { Database } from '../sql/tables.js';
 import { runMigrations } from '../sql/migrate.js';
 import { sqliteDialect } from './dialect.js';
 import { SqliteHotReads } from './hot-reads.js';
-import { withStatementCache } from './statement-cache.js';
+import { withStatementCache } from './support/statement-cache.js';
 
 import type { OpenStoreOptions } from '../port.js';
 
@@ -67,4 +67,15 @@ export const sqlitePathOf = (url: string) => (url.startsWith('sqlite:') ? url.sl
 export const sqliteAdapter: StoreAdapter = {
   accepts: (url) => sqlitePathOf(url) !== '',
   open: (url, options) => openSqliteStore({ path: sqlitePathOf(url), durability: options.durability ?? 'process' }),
+  async openDatabase(url) {
+    const { db, raw } = await openSqliteDatabase({ path: sqlitePathOf(url) });
+    return {
+      db,
+      dialect: sqliteDialect,
+      close: async () => {
+        await db.destroy();
+        if (raw.open) raw.close();
+      },
+    };
+  },
 };

@@ -4,9 +4,9 @@
 // some. Events of one turn go out together, in as few notifications as fit.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { PeerNotificationLag, StoreEvent } from '../port.js';
-import { GroupCommit } from '../sql/group-commit.js';
-import type { Peers } from '../sql/sql-store.js';
+import type { PeerNotificationLag, StoreEvent } from '../../port.js';
+import { GroupCommit } from '../../sql/group-commit.js';
+import type { Peers } from '../../sql/sql-store.js';
 
 const channel = 'latchkey_invalidate';
 /** PostgreSQL refuses payloads of 8000 bytes and more. */
