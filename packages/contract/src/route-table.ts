@@ -123,7 +123,9 @@ const usageDetails =
   '(minute: 1 hour, hour: 24 hours, day: 30 days). Minute buckets are kept 48 hours and hourly ones 90 days (configurable), ' +
   'so a range may span at most that at those resolutions. Counts not yet written by this node are written first; ' +
   "other nodes' counts appear within their write interval (5 s).";
-const patchDetails = 'Changes only name, description and status; re-activating a token needs authority over its scopes.';
+const patchDetails =
+  'Changes name, description and status, and (latchkey) ratelimits, credits, meta and allowedCidrs; never scope or expiry. ' +
+  'Re-activating a token, or loosening its limits, needs authority over its scopes and limits (attenuation).';
 const rotateDetails =
   'latchkey: gives the token a new secret, answered this once in `token` (201); id, name, scopes, limits, credits, meta and ' +
   'usage stay. With `gracePeriod` (seconds, up to 30 days; default 0) the replaced secret keeps verifying until ' +

@@ -92,3 +92,27 @@ test('a value as long as a token is never repeated back: it may be a secret in t
   assert.match(message, /^Unknown value for querystring\/sortField; expected one of 'name'/);
   assert.ok(!message.includes(secret));
 });
+
+test('a request without a body that still says application/json: fine where the route takes no body, 400 where it needs one', async (t) => {
+  const h = await build(t);
+  const json = { authorization: `Bearer ${h.userToken}`, 'content-type': 'application/json' };
+  const created = await h.createToken({ name: 'to delete' });
+  const tokenUrl = `/applications/${h.applicationId}/tokens/${created.id}`;
+  const got = await h.app.inject({ method: 'GET', url: tokenUrl, headers: json });
+  assert.equal(got.statusCode, 200, got.body);
+  const deleted = await h.app.inject({ method: 'DELETE', url: tokenUrl, headers: json });
+  assert.equal(deleted.statusCode, 200, deleted.body);
+  assert.deepEqual(deleted.json(), { success: true });
+  assert.equal((await h.app.inject({ method: 'GET', url: tokenUrl, headers: json })).statusCode, 404);
+  // A route that takes a body refuses an empty one, saying so.
+  const empty = await h.app.inject({ method: 'POST', url: `/applications/${h.applicationId}/tokens`, headers: json });
+  assert.equal(refusal(empty), 'Body cannot be empty when Content-Type is application/json');
+  // A body is still parsed as before, prototype poisoning refused.
+  const poisoned = await h.app.inject({
+    method: 'POST',
+    url: `/applications/${h.applicationId}/tokens`,
+    headers: json,
+    payload: '{"name":"x","__proto__":{"admin":true}}',
+  });
+  assert.equal(poisoned.statusCode, 400, poisoned.body);
+});

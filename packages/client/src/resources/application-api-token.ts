@@ -19,7 +19,7 @@ type Params = ApplicationApiTokenIdParams & ClientQuery;
 export interface ApplicationApiTokenResource {
   /** `GET /applications/{applicationId}/tokens/{apiTokenId}` */
   get: (params: Params, options?: RequestOptions) => Promise<ApiToken>;
-  /** `PATCH /applications/{applicationId}/tokens/{apiTokenId}`: name, description and status only. */
+  /** `PATCH /applications/{applicationId}/tokens/{apiTokenId}`: name, description, status, and latchkey's limits, meta and allowedCidrs; never scope or expiry. */
   patch: (params: Params & { apiToken: ApiTokenPatch }, options?: RequestOptions) => Promise<ApiToken>;
   /** `DELETE /applications/{applicationId}/tokens/{apiTokenId}`: the token is refused from the next request on. */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;

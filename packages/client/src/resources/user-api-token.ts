@@ -19,7 +19,7 @@ type Params = ApiTokenIdParam & ClientQuery;
 export interface UserApiTokenResource {
   /** `GET /me/tokens/{apiTokenId}` */
   get: (params: Params, options?: RequestOptions) => Promise<ApiToken>;
-  /** `PATCH /me/tokens/{apiTokenId}`: name, description and status only. */
+  /** `PATCH /me/tokens/{apiTokenId}`: name, description, status, and latchkey's limits, meta and allowedCidrs; never scope or expiry. */
   patch: (params: Params & { apiToken: ApiTokenPatch }, options?: RequestOptions) => Promise<ApiToken>;
   /** `DELETE /me/tokens/{apiTokenId}` */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;

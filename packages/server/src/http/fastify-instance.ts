@@ -28,6 +28,15 @@ export function createFastify(options: AppOptions, limits: Limits, early: EarlyP
     routerOptions,
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
+  // Some HTTP clients say application/json on a request without a body (a DELETE or a
+  // GET): for a route that takes no body there is nothing to parse, not a 400. A route
+  // with a body still refuses an empty one, with Fastify's own parser and message.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body: string, done) => {
+    if (body === '' && request.routeOptions.schema?.body === undefined) return done(null, undefined);
+    return parseJson(request, body, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', requestHeadHook(app, limits.maxUrlLength));
   app.decorateRequest('principal', null as never);
