@@ -4,6 +4,7 @@
 import type { ApiToken, ApiTokenFilterField, ApiTokens, ApiTokenSortField, Application } from '@latchkey/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
+import type { TokenOwner } from './router.js';
 import { CreateTokenDialog } from './CreateToken.js';
 import { summarizeScope } from './scopes.js';
 import { Dialog, ErrorAlert, NameFields } from './ui.js';
@@ -122,7 +123,8 @@ const columns: ReadonlyArray<{ label: string; sortField?: ApiTokenSortField }> =
   { label: 'Status', sortField: 'status' },
 ];
 
-export function Tokens({ token, applicationId }: { token: string; applicationId: string }) {
+export function Tokens({ token, owner }: { token: string; owner: TokenOwner }) {
+  const applicationId = owner.kind === 'application' ? owner.applicationId : '';
   const [application, setApplication] = useState<Application | null>(null);
   const [query, setQuery] = useState<Query>({
     sortField: 'creationDate',
