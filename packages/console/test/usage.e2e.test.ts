@@ -4,9 +4,10 @@
 // picker's queries to the API, the top tokens and their links, at 1280 and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { usageCodes, type UsageCounts } from '@latchkey/contract';
+import { usageCodes, type ApplicationUsage, type UsageCounts } from '@latchkey/contract';
 import type { Page } from 'playwright-core';
 import {
+  api,
   expectAccessible,
   expectFitsWidth,
   launchBrowser,
@@ -166,6 +167,37 @@ test('usage tab: totals per outcome, a stacked chart, ranges sent to the API, to
     await page.getByRole('img', { name: new RegExp(`^Verifications per ${resolution}`) }).waitFor();
   }
 
+  // Pointing at the last bar (today's bucket) reads its counts out: those the API
+  // answers for the same query.
+  const query = usageQueries(server, 0).at(-1)!;
+  const same = await api(server, server.token, `/applications/${server.applicationId}/usage?${query}`);
+  const today = Math.floor(Date.parse(query.get('end')!) / dayMs) * dayMs;
+  const todays = (same.body as ApplicationUsage).items.find((item) => Date.parse(item.time) === today);
+  const overlay = page.locator('.usage-canvas .u-over');
+  const plot = (await overlay.boundingBox())!;
+  await overlay.hover({ position: { x: plot.width - 2, y: plot.height / 2 } });
+  const readout = todays
+    ? usageCodes
+        .filter((code) => todays.counts[code])
+        .map((code) => `${code} ${todays.counts[code]}`)
+        .join(', ')
+    : 'no verifications';
+  await page.getByText(new RegExp(`^\\w{3} \\d{1,2}, \\d{4} UTC: ${readout}$`)).waitFor();
+
+  // In the dark colour scheme the chart is drawn again in the dark colours.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  // (The redraw follows the media query's change event: look until it has happened.)
+  let dark = await pixelsPerCode(page);
+  for (let tries = 0; tries < 50 && !present.every((code) => dark[code]! > 0); tries++) {
+    await page.waitForTimeout(100);
+    dark = await pixelsPerCode(page);
+  }
+  for (const code of present) assert.ok(dark[code]! > 0, `${code} is drawn in its dark colour`);
+  assert.notDeepEqual(dark, pixels);
+  await expectAccessible(page, 'the usage tab, dark');
+  if (process.env.LATCHKEY_SCREENSHOTS === '1') await page.screenshot({ path: '/tmp/usage-dark.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+
   // The picker works from the keyboard: ArrowUp on the focused select picks the range above.
   from = server.requests.length;
   before = Date.now();
@@ -178,7 +210,8 @@ test('usage tab: totals per outcome, a stacked chart, ranges sent to the API, to
   from = server.requests.length;
   before = Date.now();
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await page.getByRole('button', { name: 'Refresh' }).and(page.locator(':enabled')).waitFor();
+  for (let tries = 0; tries < 50 && usageQueries(server, from).length === 0; tries++) await page.waitForTimeout(100);
+  await page.waitForFunction(() => document.querySelector('.usage[aria-busy="true"]') === null);
   assertQuery(usageQueries(server, from).at(-1), 'hour', 7 * dayMs, before, Date.now());
 
   // A top token's link opens its token page.
@@ -195,6 +228,7 @@ test('usage tab: totals per outcome, a stacked chart, ranges sent to the API, to
   const narrowBox = await narrow.page.locator('.usage-canvas canvas').boundingBox();
   assert.ok(narrowBox && narrowBox.width > 200 && narrowBox.x + narrowBox.width <= 390, `canvas at ${JSON.stringify(narrowBox)}`);
   await expectFitsWidth(narrow.page, 'the usage tab at 390 px');
+  if (process.env.LATCHKEY_SCREENSHOTS === '1') await narrow.page.screenshot({ path: '/tmp/usage-narrow.png', fullPage: true });
   await expectAccessible(narrow.page, 'the usage tab at 390 px');
 
   assert.deepEqual([...foreign, ...narrow.foreign], []);
