@@ -234,3 +234,32 @@ test('usage tab: totals per outcome, a stacked chart, ranges sent to the API, to
   assert.deepEqual([...foreign, ...narrow.foreign], []);
   assert.deepEqual([...problems, ...narrow.problems], []);
 });
+
+test('usage tab: an application without verifications says so; an unknown application shows the server’s error', async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const server = await startServer(t);
+  const created = await api(server, server.token, '/applications', { method: 'POST', body: JSON.stringify({ name: 'Quiet' }) });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const quiet = (created.body as { id: string }).id;
+  const { page, foreign, problems } = await openPage(browser, server);
+  await signIn(page, server);
+
+  await page.goto(`${server.url}/console/#/applications/${quiet}/usage`);
+  await page.getByText('No verifications in this range.').waitFor();
+  assert.deepEqual(await shownTotals(page), [['Total', '0']]);
+  assert.equal(await page.locator('.usage-canvas').count(), 0, 'no chart without verifications');
+  await page
+    .getByRole('table', { name: /^Most verified tokens/ })
+    .getByText('No token was verified in this range.')
+    .waitFor();
+  await expectAccessible(page, 'the usage tab without verifications');
+
+  const unknown = 'ffffffffffffffffffffffff';
+  assert.equal((await api(server, server.token, `/applications/${unknown}/usage`)).status, 404);
+  await page.goto(`${server.url}/console/#/applications/${unknown}/usage`);
+  await page.getByRole('alert').filter({ hasText: 'NotFound' }).waitFor();
+
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems, []);
+});
