@@ -1,6 +1,6 @@
 // Verifications per bucket, stacked by outcome code, drawn with uPlot.
 // Why uPlot: ~20 kB gzipped with no dependencies (the console's budget is 60 kB), and
-// it draws on a canvas, so even 720 buckets (30 days) redraw and resize instantly.
+// it draws on a canvas, so a week of hourly buckets redraws and resizes at once.
 import type { UsageCode } from '@latchkey/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
@@ -27,7 +27,7 @@ const bucketFormat = {
 };
 
 /** A bucket's start as shown: in UTC, the time zone the API counts buckets in. */
-export function formatBucket(series: UsageSeries, time: number): string {
+function formatBucket(series: UsageSeries, time: number): string {
   return `${bucketFormat[series.resolution].format(time)} UTC`;
 }
 

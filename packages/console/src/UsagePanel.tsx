@@ -109,7 +109,8 @@ export function UsagePanel<T extends Usage = Usage>(props: {
             ))}
           </select>
         </label>
-        <button type="button" onClick={answer.reload} disabled={answer.loading}>
+        {/* Never disabled, so focus stays on it; the newest answer wins (useLoad). */}
+        <button type="button" onClick={answer.reload}>
           Refresh
         </button>
       </div>
