@@ -299,6 +299,25 @@ test('webhooks: create (secret shown once), deliveries verified, a failure redel
   assert.equal(verified(newSecret, receiver.received[5]!).type, 'token.deleted');
   assert.throws(() => verified(secret, receiver.received[5]!));
 
+  // Deliveries are paged by the API: 8 more make 13, two pages of 10.
+  for (let n = 0; n < 8; n++) await deleteToken(server, await createToken(server, `batch ${n}`));
+  await until(
+    'the batch delivered',
+    async () => (await deliveries(webhook.id)).items.filter((d) => d.status === 'delivered').length === 13,
+  );
+  const v2Section = page.getByRole('region', { name: `Deliveries to ${v2Url}` });
+  await v2Section.getByRole('button', { name: 'Refresh deliveries' }).click();
+  await v2Section.getByText('13 deliveries, newest first').waitFor();
+  const deliveryPages = v2Section.getByRole('navigation', { name: 'Delivery pages' });
+  await deliveryPages.getByText('Page 1 of 2').waitFor();
+  assert.equal(await v2Section.getByRole('rowheader').count(), 10);
+  await deliveryPages.getByRole('button', { name: 'Next page' }).click();
+  await deliveryPages.getByText('Page 2 of 2').waitFor();
+  assert.equal(await v2Section.getByRole('rowheader').count(), 3);
+  const served = server.requests.filter((r) => r.startsWith(`GET ${base}/${webhook.id}/deliveries?`) && !r.includes('perPage=100'));
+  assert.ok(served.some((r) => r.includes('page=1')));
+  assert.ok(served.every((r) => r.includes('perPage=10')));
+
   // Delete, confirmed: gone from the list and from the API.
   await page.getByRole('button', { name: `Delete ${v2Url}` }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete this webhook?' });
@@ -359,6 +378,23 @@ test('webhooks at 390 px: the server refuses a loopback URL (its 400 shown); a p
   await page.getByText('No deliveries yet').waitFor();
   await expectFitsWidth(page, 'the webhooks list and its deliveries at 390 px');
   await expectAccessible(page, 'the webhooks list at 390 px');
+
+  // The list is paged by the API: 11 more webhooks make two pages of 10.
+  for (let n = 0; n < 11; n++) {
+    const created = await api(server, server.token, `/applications/${server.applicationId}/webhooks`, {
+      method: 'POST',
+      body: JSON.stringify({ url: `${publicUrl}/${n}`, events: ['token.leaked'] }),
+    });
+    assert.equal(created.status, 201);
+  }
+  await page.reload();
+  const webhookPages = page.getByRole('navigation', { name: 'Webhook pages' });
+  await webhookPages.getByText('Page 1 of 2').waitFor();
+  await webhookPages.getByRole('button', { name: 'Next page' }).click();
+  await webhookPages.getByText('Page 2 of 2').waitFor();
+  assert.deepEqual(await page.getByRole('rowheader').allTextContents(), [`${publicUrl}/9`, `${publicUrl}/10`]);
+  await expectFitsWidth(page, 'the second page of webhooks at 390 px');
+  assert.ok(server.requests.some((r) => r.startsWith(`GET /applications/${server.applicationId}/webhooks?`) && r.includes('page=1')));
 
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems, []);
