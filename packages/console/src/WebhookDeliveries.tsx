@@ -4,7 +4,7 @@
 // (each listed), and when; and "Redeliver", whose outcome is followed until the
 // worker has made the new attempt.
 import type { Webhook, WebhookDelivery } from '@latchkey/contract';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
 import { ErrorAlert, Pager, useLoad } from './ui.js';
 
@@ -153,11 +153,15 @@ export function WebhookDeliveries(props: { token: string; applicationId: string;
     }
   }
 
+  // Opened from the list's Deliveries button: move there, so keyboard and screen reader users land on what opened.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+
   const data = list.data;
   return (
     <section class="deliveries" aria-labelledby="deliveries-title">
       <div class="title-row">
-        <h3 id="deliveries-title">
+        <h3 id="deliveries-title" ref={heading} tabIndex={-1}>
           Deliveries to <span class="url">{webhook.url}</span>
         </h3>
         <div class="buttons">

@@ -3,7 +3,7 @@
 // deliveries below it. A signing secret is shown once, right after the create or
 // rotation that answered it.
 import { webhookEventTypes, type CreatedWebhook, type Webhook } from '@latchkey/contract';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
 import { OneTimeSecret } from './OneTimeSecret.js';
 import { ConfirmDialog, ErrorAlert, Pager, useLoad } from './ui.js';
@@ -39,11 +39,18 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
   const [notice, setNotice] = useState('');
   const [error, setError] = useState<ShownError | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
-  const [shownId, setShownId] = useState<string | null>(null);
+  /** The webhook whose deliveries are shown (as last listed: it stays shown on another page of the list). */
+  const [shownWebhook, setShownWebhook] = useState<Webhook | null>(null);
+  const shownId = shownWebhook?.id ?? null;
 
   // A dialog closing (also by Escape) closes only itself, never one opened after it.
   const close = (closing: Modal) => setModal((current) => (current === closing ? null : current));
-  const shown = list.data?.items.find((webhook) => webhook.id === shownId);
+  const shown = list.data?.items.find((webhook) => webhook.id === shownId) ?? shownWebhook;
+
+  // The last webhook of a later page deleted: show the page before it.
+  useEffect(() => {
+    if (list.data && list.data.items.length === 0 && list.data.page > 0) setPage(list.data.page - 1);
+  }, [list.data]);
 
   async function setEnabled(webhook: Webhook, enabled: boolean) {
     setBusyId(webhook.id);
@@ -130,7 +137,7 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
                           type="button"
                           aria-pressed={shownId === webhook.id ? 'true' : 'false'}
                           aria-label={`Deliveries of ${webhook.url}`}
-                          onClick={() => setShownId(shownId === webhook.id ? null : webhook.id)}
+                          onClick={() => setShownWebhook(shownId === webhook.id ? null : webhook)}
                         >
                           Deliveries
                         </button>
@@ -172,7 +179,13 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
       )}
 
       {shown && (
-        <WebhookDeliveries key={shown.id} token={token} applicationId={applicationId} webhook={shown} onClose={() => setShownId(null)} />
+        <WebhookDeliveries
+          key={shown.id}
+          token={token}
+          applicationId={applicationId}
+          webhook={shown}
+          onClose={() => setShownWebhook(null)}
+        />
       )}
 
       {modal?.kind === 'create' && (
@@ -222,7 +235,7 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
             close(modal);
             if (deleted) {
               setNotice(`The webhook to ${modal.webhook.url} is deleted.`);
-              if (shownId === modal.webhook.id) setShownId(null);
+              if (shownId === modal.webhook.id) setShownWebhook(null);
               list.reload();
             }
           }}

@@ -194,6 +194,9 @@ test('webhooks: create (secret shown once), deliveries verified, a failure redel
   // Its delivery in the console: status, HTTP status, latency, attempts.
   await page.getByRole('button', { name: `Deliveries of ${hookUrl}` }).click();
   const section = page.getByRole('region', { name: `Deliveries to ${hookUrl}` });
+  // Focus moves to what the button opened.
+  await section.getByRole('heading').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), `Deliveries to ${hookUrl}`);
   const delivered = section.getByRole('row').filter({ hasText: 'token.created' });
   await delivered.getByRole('cell', { name: /^delivered\s*HTTP 204/ }).waitFor();
   await delivered.getByRole('cell', { name: /^\d+ ms$/ }).waitFor();
