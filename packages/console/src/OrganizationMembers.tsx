@@ -35,7 +35,7 @@ function RoleSelect(props: { label: string; value: Role; onChange: (role: Role) 
  * Adds a member by user id: PATCH /orgs/:orgId/member takes `userId` only (the API
  * has no invitation or lookup by email), so the console asks for the id.
  */
-function AddMember(props: { token: string; orgId: string; onAdded: (userId: string, role: Role) => void }) {
+function AddMember(props: { token: string; orgId: string; onAdded: (added: Member) => void }) {
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<Role>('view');
   const [error, setError] = useState<ShownError | null>(null);
@@ -54,9 +54,10 @@ function AddMember(props: { token: string; orgId: string; onAdded: (userId: stri
     }
     setBusy(true);
     try {
-      await clientFor(props.token).org.modifyMember({ orgId: props.orgId, member: { userId: id, role } });
+      // The answer is the organization, its members included: the new one is named by them.
+      const org = await clientFor(props.token).org.modifyMember({ orgId: props.orgId, member: { userId: id, role } });
       setUserId('');
-      props.onAdded(id, role);
+      props.onAdded(org.members.find((member) => member.userId === id) ?? { userId: id, role });
     } catch (e) {
       setError(toShownError(e));
     } finally {
@@ -123,7 +124,7 @@ export function OrganizationMembers(props: { token: string; org: Org; myUserId: 
 
   return (
     <>
-      <section aria-labelledby="members-heading">
+      <section class="members" aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
         <p class="hint">
           {org.members.length === 1 ? '1 member' : `${org.members.length} members`}. Roles:{' '}
@@ -188,8 +189,8 @@ export function OrganizationMembers(props: { token: string; org: Org; myUserId: 
       <AddMember
         token={token}
         orgId={orgId}
-        onAdded={(userId, role) => {
-          setNotice(`User ${userId} added as ${roleLabels[role]}.`);
+        onAdded={(member) => {
+          setNotice(`${nameOf(member)} is a member now, as ${roleLabels[member.role]}.`);
           props.onChanged();
         }}
       />

@@ -184,11 +184,13 @@ test('create applications for me and for an organization, rename, delete with ty
   }
 });
 
-test('applications at 390 px: the list, the create dialog and the settings fit', async (t) => {
+test('applications at 390 px: the list, the create dialog and the settings fit; the owner list is paged and filtered', async (t) => {
   const browser = await launchBrowser(t);
   if (!browser) return;
   const server = await startServer(t);
   await createOrg(server, 'A rather long organization name for a narrow screen');
+  // More organizations than the owner list loads at once (100).
+  for (let i = 0; i <= 100; i++) await createOrg(server, `org ${String(i).padStart(3, '0')}`);
   const { page, foreign, problems } = await openPage(browser, server, { width: 390, height: 844 });
   await signIn(page, server);
   await rowOf(page, 'Greenhouse').waitFor();
@@ -200,8 +202,24 @@ test('applications at 390 px: the list, the create dialog and the settings fit',
     .getByRole('combobox', { name: /^Owner/ })
     .locator('option', { hasText: 'A rather long' })
     .waitFor({ state: 'attached' });
+  await dialog.getByRole('status').filter({ hasText: 'Showing 100 of 102 organizations.' }).waitFor();
+  const owner = dialog.getByRole('combobox', { name: /^Owner/ });
+  assert.equal(await owner.locator('option', { hasText: 'org 100' }).count(), 0);
   await expectFitsWidth(page, 'the create application dialog');
   await expectAccessible(page, 'the create application dialog at 390 px');
+  // The filter box asks the API for the matching names.
+  await dialog.getByRole('searchbox', { name: /^Find an organization/ }).fill('100');
+  await owner.locator('option', { hasText: 'org 100' }).waitFor({ state: 'attached' });
+  assert.equal(await owner.locator('option').count(), 2);
+  const orgRequests = server.requests.filter((r) => r.startsWith('GET /orgs?'));
+  assert.ok(
+    orgRequests.every((r) => r.includes('perPage=100')),
+    orgRequests.join('\n'),
+  );
+  assert.ok(
+    orgRequests.some((r) => r.includes('filter=*100*') || r.includes('filter=%2A100%2A')),
+    orgRequests.join('\n'),
+  );
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await rowOf(page, 'Greenhouse').getByRole('link').click();
   await page.getByRole('navigation', { name: 'Application sections' }).getByRole('link', { name: 'Settings' }).click();
