@@ -34,13 +34,18 @@ export function ErrorAlert({ error }: { error: ShownError | null }) {
   );
 }
 
-/** A token's name and description inputs, with the limits the API enforces; create and edit share them. */
+/**
+ * A name and description inputs, with the limits the API enforces; create and edit
+ * share them. Descriptions are 32767 characters for tokens and organizations, 1024
+ * for applications (`descriptionMaxLength`).
+ */
 export function NameFields(props: {
   name: string;
   description: string;
   onName: (value: string) => void;
   onDescription: (value: string) => void;
   descriptionRows: number;
+  descriptionMaxLength?: number;
 }) {
   return (
     <>
@@ -52,7 +57,7 @@ export function NameFields(props: {
         Description
         <textarea
           rows={props.descriptionRows}
-          maxLength={32767}
+          maxLength={props.descriptionMaxLength ?? 32767}
           value={props.description}
           onInput={(e) => props.onDescription(e.currentTarget.value)}
         />
