@@ -1,5 +1,12 @@
 // Losant resource "Application": one application.
-import { routes, type Application, type ApplicationPatch, type ApplicationUsage, type Success, type UsageQuery } from '@latchkey/contract';
+import {
+  routeEndpoints,
+  type Application,
+  type ApplicationPatch,
+  type ApplicationUsage,
+  type Success,
+  type UsageQuery,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ApplicationIdParam, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -20,9 +27,9 @@ export interface ApplicationResource {
 
 export function applicationResource(send: Send): ApplicationResource {
   return {
-    get: endpoint(send, routes['application.get']),
-    patch: endpoint(send, routes['application.patch'], 'application'),
-    delete: endpoint(send, routes['application.delete']),
-    usage: endpoint(send, routes['applicationUsage.get']),
+    get: endpoint(send, routeEndpoints['application.get']),
+    patch: endpoint(send, routeEndpoints['application.patch'], 'application'),
+    delete: endpoint(send, routeEndpoints['application.delete']),
+    usage: endpoint(send, routeEndpoints['applicationUsage.get']),
   };
 }

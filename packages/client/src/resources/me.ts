@@ -1,5 +1,5 @@
 // Losant resource "Me": the calling user.
-import { routes, type AuthedUser, type ChangePassword, type Me, type MePatch } from '@latchkey/contract';
+import { routeEndpoints, type AuthedUser, type ChangePassword, type Me, type MePatch } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ClientQuery, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -20,8 +20,8 @@ export interface MeResource {
 
 export function meResource(send: Send): MeResource {
   return {
-    get: endpoint(send, routes['me.get']),
-    changePassword: endpoint(send, routes['me.changePassword'], 'data'),
-    patch: endpoint(send, routes['me.patch'], 'user'),
+    get: endpoint(send, routeEndpoints['me.get']),
+    changePassword: endpoint(send, routeEndpoints['me.changePassword'], 'data'),
+    patch: endpoint(send, routeEndpoints['me.patch'], 'user'),
   };
 }

@@ -1,5 +1,5 @@
 // Losant resource "Org": one organization and its members.
-import { routes, type Org, type OrgMemberPatch, type OrgPatch, type RemoveMemberQuery, type Success } from '@latchkey/contract';
+import { routeEndpoints, type Org, type OrgMemberPatch, type OrgPatch, type RemoveMemberQuery, type Success } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { OrgIdParam, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -22,10 +22,10 @@ export interface OrgResource {
 
 export function orgResource(send: Send): OrgResource {
   return {
-    get: endpoint(send, routes['org.get']),
-    patch: endpoint(send, routes['org.patch'], 'organization'),
-    delete: endpoint(send, routes['org.delete']),
-    modifyMember: endpoint(send, routes['org.modifyMember'], 'member'),
-    removeMember: endpoint(send, routes['org.removeMember']),
+    get: endpoint(send, routeEndpoints['org.get']),
+    patch: endpoint(send, routeEndpoints['org.patch'], 'organization'),
+    delete: endpoint(send, routeEndpoints['org.delete']),
+    modifyMember: endpoint(send, routeEndpoints['org.modifyMember'], 'member'),
+    removeMember: endpoint(send, routeEndpoints['org.removeMember']),
   };
 }
