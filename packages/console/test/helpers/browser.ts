@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer as startLiveServer, type LiveServer } from '../../../client/test/live-server.js';
 
@@ -79,7 +79,11 @@ export async function api(server: Server, token: string, path: string, init: Req
 }
 
 /** Opens the console and signs in with the server's first user. */
-export async function signIn(page: Page, server: Server, { email, password } = { email: server.email, password: server.password }): Promise<void> {
+export async function signIn(
+  page: Page,
+  server: Server,
+  { email, password } = { email: server.email, password: server.password },
+): Promise<void> {
   if (!page.url().includes('/console/')) await page.goto(`${server.url}/console/`);
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -100,7 +104,10 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   const bad = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
   assert.deepEqual(
-    bad.map((violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`),
+    bad.map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`,
+    ),
     [],
     `axe-core on ${where}`,
   );
@@ -108,7 +115,11 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
 
 /** Nothing wider than the viewport (narrow screens stay usable without sideways scrolling). */
 export async function expectFitsWidth(page: Page, where: string): Promise<void> {
-  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${where} is wider than the viewport`);
+  assert.equal(
+    await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    true,
+    `${where} is wider than the viewport`,
+  );
 }
 
 /**
