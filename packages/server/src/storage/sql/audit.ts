@@ -84,6 +84,24 @@ export async function listAudit(db: Kysely<Database>, query: AuditQuery): Promis
   let base = db.selectFrom('audit_log');
   if (query.applicationId !== undefined) base = base.where('application_id', '=', query.applicationId);
   if (query.orgId !== undefined) base = base.where('org_id', '=', query.orgId);
+  const userId = query.userId;
+  if (userId !== undefined) {
+    // The user's tokens through api_tokens' owner index; each branch of the OR is an
+    // index lookup on audit_log (migration 0015: actor_id, target_id).
+    const ownTokens = db.selectFrom('api_tokens').select('id').where('owner_type', '=', 'user').where('owner_id', '=', userId);
+    base = base.where((eb) =>
+      eb.or([
+        eb.and([eb('actor_type', '=', 'user'), eb('actor_id', '=', userId)]),
+        eb.and([eb('actor_type', '=', 'apiToken'), eb('actor_id', 'in', ownTokens)]),
+        eb.and([eb('target_type', 'in', ['user', 'member']), eb('target_id', '=', userId)]),
+        eb.and([eb('target_type', '=', 'apiToken'), eb('target_id', 'in', ownTokens)]),
+      ]),
+    );
+  }
+  if (query.actorType !== undefined) base = base.where('actor_type', '=', query.actorType);
+  if (query.actorId !== undefined) base = base.where('actor_id', '=', query.actorId);
+  if (query.start !== undefined) base = base.where('at', '>=', query.start);
+  if (query.end !== undefined) base = base.where('at', '<=', query.end);
   if (query.action) base = base.where(sql<boolean>`lower(action) like ${globToLike(query.action.toLowerCase())} escape '\\'`);
   const [rows, count] = await Promise.all([
     base
