@@ -55,7 +55,8 @@ function queryOf(filters: Filters) {
 
 const descriptions: Record<AuditSubject['kind'], string> = {
   application: 'Every change to this application, its tokens and webhooks, newest first.',
-  organization: 'Every change to this organization, its members and its applications, newest first.',
+  organization:
+    "Changes to this organization, its members and its applications (each application's tokens are in its own log), newest first.",
   me: 'What you and your own API tokens did, and what was done to your account and your tokens, newest first.',
 };
 

@@ -639,8 +639,9 @@ export const routes = {
     accepts: ['all.Organization', 'all.Organization.read', 'all.User', 'all.User.read', 'orgAuditLogs.*', 'orgAuditLogs.get'],
     summary: "List an organization's audit trail",
     description:
-      'Entries recorded with the organization: its own changes and members, and those of its applications (and their ' +
-      `tokens and webhooks) while they belonged to it. Any member may read it (every role). ${auditFilterDetails}`,
+      'Entries recorded with the organization (orgId): its creation, changes and deletion, its members, and the creation, ' +
+      "changes and deletion of its applications. Its applications' tokens and webhooks are in each application's trail. " +
+      `Any member may read it (every role). ${auditFilterDetails}`,
     params: orgIdParamsSchema,
     query: auditLogQuerySchema,
     response: { 200: orgAuditLogsSchema, ...errorResponses },
