@@ -42,6 +42,8 @@ export const routeEndpoints = {
   'applicationApiTokenUsage.get': { method: 'GET', path: '/applications/:applicationId/tokens/:apiTokenId/usage' },
   'applicationUsage.get': { method: 'GET', path: '/applications/:applicationId/usage' },
   'applicationAuditLogs.get': { method: 'GET', path: '/applications/:applicationId/audit-logs' },
+  'orgAuditLogs.get': { method: 'GET', path: '/orgs/:orgId/audit-logs' },
+  'userAuditLogs.get': { method: 'GET', path: '/me/audit-logs' },
   'githubSecretScanning.post': { method: 'POST', path: '/secret-scanning/github' },
   'applicationTokenWebhooks.get': { method: 'GET', path: '/applications/:applicationId/webhooks' },
   'applicationTokenWebhooks.post': { method: 'POST', path: '/applications/:applicationId/webhooks' },

@@ -4,11 +4,12 @@ import {
   type Application,
   type ApplicationPatch,
   type ApplicationUsage,
+  type AuditLogs,
   type Success,
   type UsageQuery,
 } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
-import type { ApplicationIdParam, SummaryQuery } from '../params.js';
+import type { ApplicationIdParam, AuditQuery, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
@@ -23,6 +24,8 @@ export interface ApplicationResource {
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
   /** `GET /applications/{applicationId}/usage`: its tokens' verifications summed over time, and the 10 most verified tokens. */
   usage: (params: ApplicationIdParam & UsageQuery, options?: RequestOptions) => Promise<ApplicationUsage>;
+  /** `GET /applications/{applicationId}/audit-logs`: its audit trail, newest first; by action glob, actor and time range. */
+  auditLogs: (params: ApplicationIdParam & AuditQuery, options?: RequestOptions) => Promise<AuditLogs>;
 }
 
 export function applicationResource(send: Send): ApplicationResource {
@@ -31,5 +34,6 @@ export function applicationResource(send: Send): ApplicationResource {
     patch: endpoint(send, routeEndpoints['application.patch'], 'application'),
     delete: endpoint(send, routeEndpoints['application.delete']),
     usage: endpoint(send, routeEndpoints['applicationUsage.get']),
+    auditLogs: endpoint(send, routeEndpoints['applicationAuditLogs.get']),
   };
 }

@@ -1,7 +1,15 @@
 // Losant resource "Org": one organization and its members.
-import { routeEndpoints, type Org, type OrgMemberPatch, type OrgPatch, type RemoveMemberQuery, type Success } from '@latchkey/contract';
+import {
+  routeEndpoints,
+  type Org,
+  type OrgAuditLogs,
+  type OrgMemberPatch,
+  type OrgPatch,
+  type RemoveMemberQuery,
+  type Success,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
-import type { OrgIdParam, SummaryQuery } from '../params.js';
+import type { AuditQuery, OrgIdParam, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
@@ -18,6 +26,8 @@ export interface OrgResource {
   modifyMember: (params: Params & { member: OrgMemberPatch }, options?: RequestOptions) => Promise<Org>;
   /** `DELETE /orgs/{orgId}/member?userId=` */
   removeMember: (params: OrgIdParam & RemoveMemberQuery, options?: RequestOptions) => Promise<Success>;
+  /** `GET /orgs/{orgId}/audit-logs`: the organization's audit trail (any member may read it); by action glob, actor and time range. */
+  auditLogs: (params: OrgIdParam & AuditQuery, options?: RequestOptions) => Promise<OrgAuditLogs>;
 }
 
 export function orgResource(send: Send): OrgResource {
@@ -27,5 +37,6 @@ export function orgResource(send: Send): OrgResource {
     delete: endpoint(send, routeEndpoints['org.delete']),
     modifyMember: endpoint(send, routeEndpoints['org.modifyMember'], 'member'),
     removeMember: endpoint(send, routeEndpoints['org.removeMember']),
+    auditLogs: endpoint(send, routeEndpoints['orgAuditLogs.get']),
   };
 }
