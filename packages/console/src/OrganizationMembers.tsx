@@ -1,7 +1,7 @@
 // An organization's members (embedded in the organization object) and their roles:
-// add one, change a role, remove one. The server keeps the last admin (it refuses
+// add one by email, change a role, remove one. The server keeps the last admin (it refuses
 // demoting or removing them) and says so; that message is shown as it is.
-import { idPattern, type Org } from '@latchkey/contract';
+import type { Org } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
 import { clientFor, toShownError, type ShownError } from './api.js';
 import { roleHints, roleLabels, roles, type Role } from './organization-roles.js';
@@ -32,32 +32,27 @@ function RoleSelect(props: { label: string; value: Role; onChange: (role: Role) 
 }
 
 /**
- * Adds a member by user id: PATCH /orgs/:orgId/member takes `userId` only (the API
- * has no invitation or lookup by email), so the console asks for the id.
+ * Adds a member by email: PATCH /orgs/:orgId/member takes `email` (latchkey's addition
+ * to Losant's `userId`). The server matches it as sign-in does and answers 404 when no
+ * user has it (latchkey sends no invitations); that message is shown as it is.
  */
-function AddMember(props: { token: string; orgId: string; onAdded: (added: Member) => void }) {
-  const [userId, setUserId] = useState('');
+function AddMember(props: { token: string; orgId: string; onAdded: (name: string, role: Role) => void }) {
+  const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('view');
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
+  // The browser checks the address (type=email, required) before this runs.
   async function submit(event: Event) {
     event.preventDefault();
     setError(null);
-    const id = userId.trim();
-    if (!new RegExp(idPattern).test(id)) {
-      setError({
-        type: 'Validation',
-        message: 'Enter the user ID: 24 hexadecimal characters (the user finds it on their own profile, GET /me).',
-        statusCode: 0,
-      });
-      return;
-    }
+    const wanted = email.trim();
     setBusy(true);
     try {
       // The answer is the organization, its members included: the new one is named by them.
-      const org = await clientFor(props.token).org.modifyMember({ orgId: props.orgId, member: { userId: id, role } });
-      setUserId('');
-      props.onAdded(org.members.find((member) => member.userId === id) ?? { userId: id, role });
+      const org = await clientFor(props.token).org.modifyMember({ orgId: props.orgId, member: { email: wanted, role } });
+      setEmail('');
+      const added = org.members.find((member) => member.email?.toLowerCase() === wanted.toLowerCase());
+      props.onAdded(added ? nameOf(added) : wanted, role);
     } catch (e) {
       setError(toShownError(e));
     } finally {
@@ -69,14 +64,14 @@ function AddMember(props: { token: string; orgId: string; onAdded: (added: Membe
       <h2 id="add-member-heading">Add a member</h2>
       <form class="add-member" onSubmit={submit}>
         <label class="grow">
-          User ID
+          Email
           <input
-            type="text"
+            type="email"
             required
             autocomplete="off"
             spellcheck={false}
-            value={userId}
-            onInput={(e) => setUserId(e.currentTarget.value)}
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
           />
         </label>
         <label>
@@ -189,8 +184,8 @@ export function OrganizationMembers(props: { token: string; org: Org; myUserId: 
       <AddMember
         token={token}
         orgId={orgId}
-        onAdded={(member) => {
-          setNotice(`${nameOf(member)} is a member now, as ${roleLabels[member.role]}.`);
+        onAdded={(name, role) => {
+          setNotice(`${name} is a member now, as ${roleLabels[role]}.`);
           props.onChanged();
         }}
       />

@@ -1,8 +1,8 @@
 // Organizations in the console, end to end in Chromium against a server in process:
-// create one, add members and change their roles, the last-admin guard (the server's
-// exact message), remove a member, edit the token policy (client and server
-// validation), rename, and delete (refused while it owns an application). Every
-// result is checked through the API too.
+// create one, add members by email (an unknown one: the server's 404) and change
+// their roles, the last-admin guard (the server's exact message), remove a member,
+// edit the token policy (client and server validation), rename, and delete (refused
+// while it owns an application). Every result is checked through the API too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -36,13 +36,14 @@ async function tab(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Organization sections' }).getByRole('link', { name }).click();
 }
 
-async function addMember(page: Page, member: { userId: string; email: string }, role: string, label: string): Promise<void> {
-  await page.getByLabel('User ID', { exact: true }).fill(member.userId);
+/** Adds a member by the email typed (any case); the notice names them by the email the server keeps. */
+async function addMember(page: Page, typed: string, role: string, label: string): Promise<void> {
+  await page.getByLabel('Email', { exact: true }).fill(typed);
   await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption(role);
   await page.getByRole('button', { name: 'Add member' }).click();
   await page
     .getByRole('status')
-    .filter({ hasText: `${member.email} is a member now, as ${label}.` })
+    .filter({ hasText: `${typed.toLowerCase()} is a member now, as ${label}.` })
     .waitFor();
 }
 
@@ -77,15 +78,33 @@ test('an organization: members and roles, the last admin, token policy, rename, 
   assert.deepEqual(roles(await get()), { [server.email]: 'admin' });
   assert.equal((await get()).description, 'the growing team');
 
-  // Add two members (by user id: the API's member PATCH takes userId only).
-  await page.getByLabel('User ID', { exact: true }).fill('grower@example.com');
+  // Add two members by email. One no user has: the server's 404, as it says it.
+  const emailField = page.getByLabel('Email', { exact: true });
+  assert.equal(await emailField.getAttribute('type'), 'email');
+  assert.equal(await emailField.getAttribute('required'), '');
+  await emailField.fill('nobody@example.com');
   await page.getByRole('button', { name: 'Add member' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Enter the user ID: 24 hexadecimal characters' }).waitFor();
-  await addMember(page, { userId: grower.userId, email: 'grower@example.com' }, 'view', 'View');
+  const unknown = page.getByRole('alert').filter({ hasText: 'No user has the email nobody@example.com' });
+  await unknown.waitFor();
+  assert.equal(
+    (await unknown.textContent())?.trim(),
+    'NotFound: No user has the email nobody@example.com: they must have an account first',
+  );
+  assert.deepEqual(roles(await get()), { [server.email]: 'admin' });
+  await addMember(page, 'grower@example.com', 'view', 'View');
   await rowOf(page, 'grower@example.com').waitFor();
-  await addMember(page, { userId: picker.userId, email: 'picker@example.com' }, 'collaborate', 'Collaborate');
+  // Typed in another case, matched as sign-in matches it.
+  await addMember(page, 'Picker@Example.com', 'collaborate', 'Collaborate');
   await rowOf(page, 'picker@example.com').waitFor();
-  assert.deepEqual(roles(await get()), { [server.email]: 'admin', 'grower@example.com': 'view', 'picker@example.com': 'collaborate' });
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.equal(await emailField.inputValue(), '');
+  const added = await get();
+  assert.deepEqual(roles(added), { [server.email]: 'admin', 'grower@example.com': 'view', 'picker@example.com': 'collaborate' });
+  assert.deepEqual(Object.fromEntries(added.members.map((member) => [member.email, member.userId])), {
+    [server.email]: server.userId,
+    'grower@example.com': grower.userId,
+    'picker@example.com': picker.userId,
+  });
   await page.getByText('3 members.').waitFor();
   await expectAccessible(page, 'the members tab');
   await screenshot(page, 'console-organization.png');

@@ -509,7 +509,9 @@ export const routes = {
     ...tokenWrite,
     accepts: ['all.Organization', 'all.User', 'org.*', 'org.modifyMember'],
     summary: "Add a member or change a member's role",
-    description: 'The last admin cannot be demoted (400).',
+    description:
+      'Name the member by exactly one of `userId` or `email` (latchkey: the email of a registered user, matched case-insensitively as ' +
+      'sign-in matches it; 404 when no user has it). Neither or both: 400. The last admin cannot be demoted (400).',
     params: orgIdParamsSchema,
     query: summaryQuerySchema,
     body: orgMemberPatchSchema,

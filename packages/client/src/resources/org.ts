@@ -22,7 +22,10 @@ export interface OrgResource {
   patch: (params: Params & { organization: OrgPatch }, options?: RequestOptions) => Promise<Org>;
   /** `DELETE /orgs/{orgId}`: refused (400) while it owns applications. */
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
-  /** `PATCH /orgs/{orgId}/member`: adds a member or changes its role; answers the organization. */
+  /**
+   * `PATCH /orgs/{orgId}/member`: adds a member or changes its role; answers the organization. The member is
+   * `{userId}` or (latchkey) `{email}` of a registered user, never both; an email no user has: 404.
+   */
   modifyMember: (params: Params & { member: OrgMemberPatch }, options?: RequestOptions) => Promise<Org>;
   /** `DELETE /orgs/{orgId}/member?userId=` */
   removeMember: (params: OrgIdParam & RemoveMemberQuery, options?: RequestOptions) => Promise<Success>;
