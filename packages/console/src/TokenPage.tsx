@@ -10,7 +10,8 @@ import { href, navigate, type TokenOwner } from './router.js';
 import { TokenEditDialog } from './TokenEditDialog.js';
 import { TokenLimits } from './TokenLimits.js';
 import { ownerKey, tokenOwnerApi } from './token-owner.js';
-import { ScopeSummary, statusOf } from './Tokens.js';
+import { summarizeScope } from './scopes.js';
+import { statusOf } from './Tokens.js';
 import { ConfirmDialog, ErrorAlert, useLoad } from './ui.js';
 import { UsagePanel } from './UsagePanel.js';
 
@@ -50,7 +51,7 @@ function Fields({ apiToken, now }: { apiToken: ApiToken; now: number }) {
       </dd>
       <dt>Scope</dt>
       <dd>
-        <ScopeSummary scope={apiToken.scope} />
+        {summarizeScope(apiToken.scope)}:
         <CodeList items={apiToken.scope} />
       </dd>
       <dt>Owner</dt>
