@@ -202,7 +202,7 @@ export function Tokens({ token, owner, applicationName }: { token: string; owner
         <>
           <p class="hint" aria-live="polite">
             {data.totalCount === 1 ? '1 token' : `${data.totalCount} tokens`}
-            {query.filter.trim() ? ' match the filter' : ''}
+            {query.filter.trim() ? (data.totalCount === 1 ? ' matches the filter' : ' match the filter') : ''}
             {loading ? ' (loading…)' : ''}
           </p>
           <div class="table-wrap">
