@@ -185,3 +185,51 @@ test('token page: every field, limits and credits, meta, rotation with a grace p
   assert.deepEqual(foreign, [], 'the console requested another origin');
   assert.deepEqual(problems, []);
 });
+
+test("token page: a limits change beyond the caller's own is refused with the server's message", async (t) => {
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const server = await startServer(t);
+  const tokensPath = `/applications/${server.applicationId}/tokens`;
+  const burst = { name: 'burst', limit: 100, duration: 60_000 };
+  const limited = await api(server, server.token, tokensPath, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'limited', scope: ['all.Application'], ratelimits: [burst] }),
+  });
+  assert.equal(limited.status, 201);
+  const limitedSecret = (limited.body as { token: string }).token;
+  // A token the limited one made: it must carry the same limit.
+  const child = await api(server, limitedSecret, tokensPath, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'child', scope: ['all.Application.read'], ratelimits: [burst] }),
+  });
+  assert.equal(child.status, 201);
+  const childId = (child.body as { id: string }).id;
+  // What the server answers to dropping that limit, asked directly.
+  const expected = await api(server, limitedSecret, `${tokensPath}/${childId}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ ratelimits: [] }),
+  });
+  assert.equal(expected.status, 403);
+  const { message } = expected.body as { message: string };
+
+  const { page, foreign, problems } = await openPage(browser, server);
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('API token', { exact: true }).fill(limitedSecret);
+  await page.getByRole('textbox', { name: /^Application ID/ }).fill(server.applicationId);
+  await page.getByRole('button', { name: 'Use token' }).click();
+  await rowOf(page, 'child').getByRole('link', { name: 'child' }).click();
+  await page.getByRole('heading', { name: 'Token “child”', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Edit limits and credits' }).click();
+  await page.getByRole('button', { name: 'Remove rate limit 1' }).click();
+  await page.getByRole('button', { name: 'Save limits and credits' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: message });
+  await alert.waitFor();
+  assert.equal((await alert.textContent())?.trim(), `Forbidden: ${message}`);
+  await expectAccessible(page, 'the limits form with the server refusal');
+  const stored = (await api(server, server.token, `${tokensPath}/${childId}`)).body as { ratelimits: unknown };
+  assert.deepEqual(stored.ratelimits, [{ ...burst, autoApply: true }]);
+
+  assert.deepEqual(foreign, [], 'the console requested another origin');
+  assert.deepEqual(problems, []);
+});
