@@ -45,7 +45,7 @@ export function ApplicationPage(props: { token: string; applicationId: string; t
           href: href({ page: 'application', applicationId, tab: id }),
         }))}
       />
-      {tab === 'tokens' && <Tokens token={token} owner={{ kind: 'application', applicationId }} />}
+      {tab === 'tokens' && <Tokens token={token} owner={{ kind: 'application', applicationId }} applicationName={application.data?.name} />}
       {tab === 'usage' && <ApplicationUsage token={token} applicationId={applicationId} />}
       {tab === 'webhooks' && <Webhooks token={token} applicationId={applicationId} />}
       {tab === 'audit' && <AuditLog token={token} subject={{ kind: 'application', applicationId }} />}

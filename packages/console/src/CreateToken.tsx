@@ -1,9 +1,12 @@
 // Create dialog: name, description, expiration, permissions (a preset or a custom
-// pick from the scope catalogue), initial status; then the token, shown once.
-import type { ApplicationScope, CreatedApiToken } from '@latchkey/contract';
-import { useMemo, useState } from 'preact/hooks';
-import { clientFor, toShownError, type ShownError } from './api.js';
-import { presets, searchCatalogue, type PresetId } from './scopes.js';
+// pick from the scope catalogue), initial status; then the token, shown once. The
+// same dialog for an application's tokens and the user's own: the presets are the
+// owner's (token-owner.ts), the catalogue's scopes fit both.
+import type { ApplicationScope, Scope } from '@latchkey/contract';
+import { useId, useMemo, useState } from 'preact/hooks';
+import { toShownError, type ShownError } from './api.js';
+import { searchCatalogue, type PresetId } from './scopes.js';
+import type { TokenOwnerApi } from './token-owner.js';
 import { Dialog, ErrorAlert, NameFields } from './ui.js';
 
 type Permission = PresetId | 'custom';
@@ -59,14 +62,16 @@ export function ScopePicker(props: { selected: ReadonlySet<ApplicationScope>; on
   );
 }
 
-function OneTimeToken({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
+/** A secret the API answers once (a new token, a rotated secret), with a copy button. */
+export function OneTimeToken({ label, secret, onDone }: { label: string; secret: string; onDone: () => void }) {
   const [copied, setCopied] = useState<string>('');
+  const inputId = useId();
   async function copy() {
     try {
-      await navigator.clipboard.writeText(created.token);
+      await navigator.clipboard.writeText(secret);
       setCopied('Copied to the clipboard.');
     } catch {
-      const input = document.getElementById('new-token') as HTMLInputElement | null;
+      const input = document.getElementById(inputId) as HTMLInputElement | null;
       input?.select();
       setCopied(document.execCommand('copy') ? 'Copied to the clipboard.' : 'Select the token and copy it by hand.');
     }
@@ -78,8 +83,8 @@ function OneTimeToken({ created, onDone }: { created: CreatedApiToken; onDone: (
         recovered, only replaced.
       </p>
       <label>
-        New token “{created.name}”
-        <input id="new-token" type="text" readOnly value={created.token} spellcheck={false} onFocus={(e) => e.currentTarget.select()} />
+        {label}
+        <input id={inputId} type="text" readOnly value={secret} spellcheck={false} onFocus={(e) => e.currentTarget.select()} />
       </label>
       <div class="buttons">
         <button type="button" class="primary" onClick={copy}>
@@ -96,7 +101,8 @@ function OneTimeToken({ created, onDone }: { created: CreatedApiToken; onDone: (
   );
 }
 
-export function CreateTokenDialog(props: { token: string; applicationId: string; onClose: (created: boolean) => void }) {
+export function CreateTokenDialog(props: { tokens: TokenOwnerApi; onClose: (created: boolean) => void }) {
+  const { presets } = props.tokens;
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [expires, setExpires] = useState<'never' | 'date'>('never');
@@ -106,12 +112,12 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
   const [status, setStatus] = useState<'active' | 'inactive'>('active');
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<CreatedApiToken | null>(null);
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
 
   async function submit(event: Event) {
     event.preventDefault();
     setError(null);
-    let scope: ApplicationScope[];
+    let scope: Scope[];
     if (permission === 'custom') {
       scope = [...custom].sort();
       if (scope.length === 0) {
@@ -132,15 +138,12 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
     }
     setBusy(true);
     try {
-      const answer = await clientFor(props.token).applicationApiTokens.post({
-        applicationId: props.applicationId,
-        apiToken: {
-          name: name.trim(),
-          ...(description ? { description } : {}),
-          scope,
-          status,
-          ...(expirationDate ? { expirationDate } : {}),
-        },
+      const answer = await props.tokens.create({
+        name: name.trim(),
+        ...(description ? { description } : {}),
+        scope,
+        status,
+        ...(expirationDate ? { expirationDate } : {}),
       });
       setCreated(answer);
     } catch (e) {
@@ -153,7 +156,7 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
   if (created) {
     return (
       <Dialog title="Token created" onClose={() => props.onClose(true)}>
-        <OneTimeToken created={created} onDone={() => props.onClose(true)} />
+        <OneTimeToken label={`New token “${created.name}”`} secret={created.token} onDone={() => props.onClose(true)} />
       </Dialog>
     );
   }
@@ -183,6 +186,7 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
         </fieldset>
         <fieldset>
           <legend>Permissions</legend>
+          <p class="hint">{props.tokens.scopeHint}</p>
           {presets.map((preset) => (
             <div class="check" key={preset.id}>
               <label>
