@@ -3,11 +3,15 @@
 // same dialog for an application's tokens and the user's own: the presets are the
 // owner's (token-owner.ts), the catalogue's scopes fit both.
 import type { ApplicationScope, Scope } from '@latchkey/contract';
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { toShownError, type ShownError } from './api.js';
 import { searchCatalogue, type PresetId } from './scopes.js';
 import type { TokenOwnerApi } from './token-owner.js';
+import { OneTimeSecret } from './OneTimeSecret.js';
 import { Dialog, ErrorAlert, NameFields } from './ui.js';
+
+/** Why a token's secret is shown once (creation and rotation say it alike). */
+export const keptAsHash = 'latchkey keeps only a hash of it; a lost token cannot be recovered, only replaced.';
 
 type Permission = PresetId | 'custom';
 
@@ -58,45 +62,6 @@ export function ScopePicker(props: { selected: ReadonlySet<ApplicationScope>; on
           </fieldset>
         ))}
       </div>
-    </div>
-  );
-}
-
-/** A secret the API answers once (a new token, a rotated secret), with a copy button. */
-export function OneTimeToken({ label, secret, onDone }: { label: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<string>('');
-  const inputId = useId();
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      const input = document.getElementById(inputId) as HTMLInputElement | null;
-      input?.select();
-      setCopied(document.execCommand('copy') ? 'Copied to the clipboard.' : 'Select the token and copy it by hand.');
-    }
-  }
-  return (
-    <div class="one-time">
-      <p class="warning" role="alert">
-        <strong>Copy this token now: it will not be shown again.</strong> latchkey keeps only a hash of it; a lost token cannot be
-        recovered, only replaced.
-      </p>
-      <label>
-        {label}
-        <input id={inputId} type="text" readOnly value={secret} spellcheck={false} onFocus={(e) => e.currentTarget.select()} />
-      </label>
-      <div class="buttons">
-        <button type="button" class="primary" onClick={copy}>
-          Copy token
-        </button>
-        <button type="button" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      <p class="hint" role="status">
-        {copied}
-      </p>
     </div>
   );
 }
@@ -155,9 +120,15 @@ export function CreateTokenDialog(props: { tokens: TokenOwnerApi; onClose: (crea
 
   if (created) {
     return (
-      <Dialog title="Token created" onClose={() => props.onClose(true)}>
-        <OneTimeToken label={`New token “${created.name}”`} secret={created.token} onDone={() => props.onClose(true)} />
-      </Dialog>
+      <OneTimeSecret
+        title="Token created"
+        label={`New token “${created.name}”`}
+        noun="token"
+        secret={created.token}
+        onDone={() => props.onClose(true)}
+      >
+        {keptAsHash}
+      </OneTimeSecret>
     );
   }
 

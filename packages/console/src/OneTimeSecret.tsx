@@ -1,7 +1,6 @@
-// A secret the API answers exactly once (a webhook's signing secret on create and on
-// rotation), in its own dialog: read-only, selectable, with a copy button and the
-// warning that it will not be shown again. Written generically so any other
-// show-once secret can use it too.
+// A secret the API answers exactly once (a token's on create and rotation, a
+// webhook's signing secret on create and rotation), in its own dialog: read-only,
+// selectable, with a copy button and the warning that it will not be shown again.
 import type { ComponentChildren } from 'preact';
 import { useId, useState } from 'preact/hooks';
 import { Dialog } from './ui.js';

@@ -4,7 +4,8 @@
 import { maxGracePeriodSeconds, type ApiToken } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
 import { toShownError, type ShownError } from './api.js';
-import { OneTimeToken } from './CreateToken.js';
+import { keptAsHash } from './CreateToken.js';
+import { OneTimeSecret } from './OneTimeSecret.js';
 import type { TokenOwnerApi } from './token-owner.js';
 import { Dialog, ErrorAlert } from './ui.js';
 
@@ -59,9 +60,15 @@ export function RotateDialog(props: {
 
   if (secret !== null) {
     return (
-      <Dialog title="Token rotated" onClose={props.onClose}>
-        <OneTimeToken label={`New secret of “${props.apiToken.name}”`} secret={secret} onDone={props.onClose} />
-      </Dialog>
+      <OneTimeSecret
+        title="Token rotated"
+        label={`New secret of “${props.apiToken.name}”`}
+        noun="token"
+        secret={secret}
+        onDone={props.onClose}
+      >
+        {keptAsHash}
+      </OneTimeSecret>
     );
   }
   return (

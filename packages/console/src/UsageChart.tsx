@@ -1,10 +1,11 @@
 // Verifications per bucket, stacked by outcome code, drawn with uPlot.
 // Why uPlot: ~20 kB gzipped with no dependencies (the console's budget is 60 kB), and
-// it draws on a canvas, so a week of hourly buckets redraws and resizes at once.
+// it draws on a canvas, so a week of hourly buckets redraws and resizes at once. Its
+// stylesheet is not imported: style.css has the few rules this chart needs (no legend,
+// no selection), which keeps the console inside its budget.
 import type { UsageCode } from '@latchkey/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { bucketMs, stacked, type UsageSeries } from './usage-series.js';
 
 const chartHeight = 240;

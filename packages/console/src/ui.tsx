@@ -10,15 +10,26 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
   const titleId = useId();
   const onClose = useRef(props.onClose);
   onClose.current = props.onClose;
+  // Closed because it left the page (e.g. a create dialog replaced by the secret it
+  // made): that is not the user closing it, so onClose is not called.
+  const unmounted = useRef(false);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
     return () => {
+      unmounted.current = true;
       if (dialog?.open) dialog.close();
     };
   }, []);
   return (
-    <dialog ref={ref} class={props.wide ? 'wide' : undefined} aria-labelledby={titleId} onClose={() => onClose.current()}>
+    <dialog
+      ref={ref}
+      class={props.wide ? 'wide' : undefined}
+      aria-labelledby={titleId}
+      onClose={() => {
+        if (!unmounted.current) onClose.current();
+      }}
+    >
       <h2 id={titleId}>{props.title}</h2>
       {props.children}
     </dialog>

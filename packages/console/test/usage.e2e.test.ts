@@ -218,6 +218,11 @@ test('usage tab: totals per outcome, a stacked chart, ranges sent to the API, to
   await topRow(data.metered.name).getByRole('link', { name: data.metered.name }).click();
   await page.waitForURL(`**/console/#/applications/${server.applicationId}/tokens/${data.metered.id}`);
   await page.waitForFunction(() => document.title === 'Token · latchkey console');
+  // There, the same panel charts that token's own verifications.
+  await page.getByRole('img', { name: /^Verifications per hour/ }).waitFor();
+  assert.deepEqual(await shownTotals(page), totalsRows(data.metered.totals, data.metered.total));
+  await expectAccessible(page, "a token's page with its usage");
+  await screenshot(page, 'console-token-usage.png');
 
   // 390 px: the chart follows the width, nothing overflows.
   const narrow = await openPage(browser, server, { width: 390, height: 844 });
