@@ -193,11 +193,7 @@ export function TokenPage(props: { token: string; owner: TokenOwner; apiTokenId:
             {notice}
           </p>
           <Fields apiToken={apiToken} now={now} />
-
-          <section aria-labelledby="token-usage">
-            <h2 id="token-usage">Usage</h2>
-            <UsagePanel label={`Usage of “${apiToken.name}”`} load={(query) => tokens.usage(apiTokenId, query)} />
-          </section>
+          <UsagePanel label="Usage" load={(query) => tokens.usage(apiTokenId, query)} />
 
           <section aria-labelledby="token-limits">
             <h2 id="token-limits">Limits and credits</h2>
