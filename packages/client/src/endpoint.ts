@@ -1,5 +1,6 @@
 // A resource method built from a route of the contract's route table: its method
-// and path come from the table; the path parameters are taken from the call's
+// and path come from the table (through contract's generated `routeEndpoints`, so
+// no schema is bundled with the client); the path parameters are taken from the call's
 // params (URI-encoded), the body from the named field, and every other param is
 // sent as the query, as losant-rest does.
 import type { HttpMethod } from '@latchkey/contract';

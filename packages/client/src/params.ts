@@ -7,6 +7,7 @@ import type {
   ApplicationIdParams,
   ApplicationsQueryParams,
   ApplicationWebhookParams,
+  AuditLogQuery,
   WebhookDeliveryParams,
   OrgIdParams,
   RemoveMemberQuery,
@@ -25,3 +26,6 @@ export type ClientQuery = Pick<RemoveMemberQuery, '_actions' | '_links' | '_embe
 
 /** Losant's summary parameters of single-object reads; accepted and ignored. */
 export type SummaryQuery = Pick<ApplicationsQueryParams, 'summaryExclude' | 'summaryInclude'> & ClientQuery;
+
+/** The query of every audit trail: Losant's paging and action filter, latchkey's actor and time range. */
+export type AuditQuery = AuditLogQuery;

@@ -191,6 +191,10 @@ test('orgs and org: post, get, patch, modifyMember, removeMember, delete', async
   const asOther = createClient({ url: server.url, accessToken: other.token });
   assert.equal((await asOther.org.get({ orgId: org.id })).id, org.id);
   await rejectsWith(asOther.org.patch({ orgId: org.id, organization: { name: 'Mine' } }), 403, 'Forbidden');
+  // latchkey: the member named by email instead (matched in any case); an email no user has is a 404.
+  const byEmail = await client.org.modifyMember({ orgId: org.id, member: { email: 'Other@Example.com', role: 'edit' } });
+  assert.equal(byEmail.members.find((m) => m.userId === other.userId)?.role, 'edit');
+  await rejectsWith(client.org.modifyMember({ orgId: org.id, member: { email: 'nobody@example.com', role: 'view' } }), 404, 'NotFound');
 
   // an application in the organization blocks its deletion (400)
   const app = await client.applications.post({ application: { name: 'Org app', orgId: org.id } });

@@ -202,6 +202,7 @@ describe('orgs and org', () => {
     expect(client.org.patch({ orgId, organization: { description: 'd' } })).type.toBe<Promise<Org>>();
     expect(client.org.delete({ orgId })).type.toBe<Promise<Success>>();
     expect(client.org.modifyMember({ orgId, member: { userId, role: 'edit' } })).type.toBe<Promise<Org>>();
+    expect(client.org.modifyMember({ orgId, member: { email: 'a@b.c', role: 'edit' } })).type.toBe<Promise<Org>>();
     expect(client.org.removeMember({ orgId, userId })).type.toBe<Promise<Success>>();
   });
 
@@ -210,7 +211,9 @@ describe('orgs and org', () => {
     expect(client.orgs.get).type.not.toBeCallableWith({ orgId: '' });
     expect(client.org.modifyMember).type.not.toBeCallableWith({ orgId, member: { userId, role: 'owner' } });
     expect(client.org.modifyMember).type.not.toBeCallableWith({ orgId, member: { userId } });
-    expect(client.org.modifyMember).type.not.toBeCallableWith({ orgId, member: { email: 'a@b.c', role: 'view' } });
+    expect(client.org.modifyMember).type.not.toBeCallableWith({ orgId, member: { email: 'a@b.c' } });
+    expect(client.org.modifyMember).type.not.toBeCallableWith({ orgId, member: { role: 'view' } });
+    expect(client.org.modifyMember).type.not.toBeCallableWith({ orgId, member: { userId, email: 'a@b.c', role: 'view' } });
     expect(client.org.removeMember).type.not.toBeCallableWith({ orgId });
     expect(client.org.patch).type.not.toBeCallableWith({ orgId, organization: { members: [] } });
   });

@@ -1,41 +1,31 @@
 // The applications the signed-in user reaches: its own and its organizations'
-// (GET /applications, paged by the API).
-import type { Applications as ApplicationsPage } from '@latchkey/contract';
-import { useEffect, useState } from 'preact/hooks';
-import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
-import { ErrorAlert } from './ui.js';
+// (GET /applications, paged by the API), a dialog creating one, and a box opening
+// one by its id (for a token that may not list them).
+import { useState } from 'preact/hooks';
+import { clientFor, formatDate } from './api.js';
+import { CreateApplicationDialog } from './CreateApplication.js';
+import { href, navigate } from './router.js';
+import { ErrorAlert, Pager, useLoad } from './ui.js';
 
 const perPage = 25;
 
 export function Applications({ token }: { token: string }) {
   const [page, setPage] = useState(0);
-  const [data, setData] = useState<ApplicationsPage | null>(null);
-  const [error, setError] = useState<ShownError | null>(null);
-  const [loading, setLoading] = useState(true);
   const [openId, setOpenId] = useState('');
-
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    clientFor(token)
-      .applications.get({ page, perPage, sortField: 'name', sortDirection: 'asc' })
-      .then((answer) => {
-        if (!current) return;
-        setData(answer);
-        setError(null);
-      })
-      .catch((e: unknown) => current && setError(toShownError(e)))
-      .finally(() => current && setLoading(false));
-    return () => {
-      current = false;
-    };
-  }, [token, page]);
-
-  const pages = data ? Math.max(1, Math.ceil(data.totalCount / perPage)) : 1;
+  const [creating, setCreating] = useState(false);
+  const { data, error, loading } = useLoad(
+    () => clientFor(token).applications.get({ page, perPage, sortField: 'name', sortDirection: 'asc' }),
+    [token, page],
+  );
 
   return (
     <main>
-      <h1>Applications</h1>
+      <div class="title-row">
+        <h1>Applications</h1>
+        <button type="button" class="primary" onClick={() => setCreating(true)}>
+          Create application
+        </button>
+      </div>
       <ErrorAlert error={error} />
       {data && (
         <>
@@ -58,9 +48,9 @@ export function Applications({ token }: { token: string }) {
                 <tbody>
                   {data.items.map((application) => (
                     <tr key={application.id}>
-                      <td data-label="Name">
-                        <a href={`#/applications/${encodeURIComponent(application.id)}`}>{application.name}</a>
-                      </td>
+                      <th scope="row" data-label="Name">
+                        <a href={href({ page: 'application', applicationId: application.id, tab: 'tokens' })}>{application.name}</a>
+                      </th>
                       <td data-label="Owner">
                         {application.ownerType === 'organization'
                           ? `Organization: ${application.organizationName ?? application.ownerId}`
@@ -78,26 +68,14 @@ export function Applications({ token }: { token: string }) {
           ) : (
             <p>No applications yet.</p>
           )}
-          {pages > 1 && (
-            <nav class="pager" aria-label="Applications pages">
-              <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)}>
-                Previous page
-              </button>
-              <span>
-                Page {page + 1} of {pages}
-              </span>
-              <button type="button" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
-                Next page
-              </button>
-            </nav>
-          )}
+          <Pager label="Applications pages" page={page} perPage={perPage} totalCount={data.totalCount} onPage={setPage} />
         </>
       )}
       <form
         class="open-by-id"
         onSubmit={(e) => {
           e.preventDefault();
-          if (openId.trim()) location.hash = `#/applications/${encodeURIComponent(openId.trim())}`;
+          if (openId.trim()) navigate({ page: 'application', applicationId: openId.trim(), tab: 'tokens' });
         }}
       >
         <label>
@@ -106,6 +84,15 @@ export function Applications({ token }: { token: string }) {
         </label>
         <button type="submit">Open</button>
       </form>
+      {creating && (
+        <CreateApplicationDialog
+          token={token}
+          onClose={(created) => {
+            setCreating(false);
+            if (created) navigate({ page: 'application', applicationId: created.id, tab: 'tokens' });
+          }}
+        />
+      )}
     </main>
   );
 }

@@ -1,10 +1,17 @@
 // Create dialog: name, description, expiration, permissions (a preset or a custom
-// pick from the scope catalogue), initial status; then the token, shown once.
-import type { ApplicationScope, CreatedApiToken } from '@latchkey/contract';
+// pick from the scope catalogue), initial status; then the token, shown once. The
+// same dialog for an application's tokens and the user's own: the presets are the
+// owner's (token-owner.ts), the catalogue's scopes fit both.
+import type { ApplicationScope, Scope } from '@latchkey/contract';
 import { useMemo, useState } from 'preact/hooks';
-import { clientFor, toShownError, type ShownError } from './api.js';
-import { presets, searchCatalogue, type PresetId } from './scopes.js';
+import { toShownError, type ShownError } from './api.js';
+import { searchCatalogue, type PresetId } from './scopes.js';
+import type { TokenOwnerApi } from './token-owner.js';
+import { OneTimeSecret } from './OneTimeSecret.js';
 import { Dialog, ErrorAlert, NameFields } from './ui.js';
+
+/** Why a token's secret is shown once (creation and rotation say it alike). */
+export const keptAsHash = 'latchkey keeps only a hash of it; a lost token cannot be recovered, only replaced.';
 
 type Permission = PresetId | 'custom';
 
@@ -59,44 +66,8 @@ export function ScopePicker(props: { selected: ReadonlySet<ApplicationScope>; on
   );
 }
 
-function OneTimeToken({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
-  const [copied, setCopied] = useState<string>('');
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      const input = document.getElementById('new-token') as HTMLInputElement | null;
-      input?.select();
-      setCopied(document.execCommand('copy') ? 'Copied to the clipboard.' : 'Select the token and copy it by hand.');
-    }
-  }
-  return (
-    <div class="one-time">
-      <p class="warning" role="alert">
-        <strong>Copy this token now: it will not be shown again.</strong> latchkey keeps only a hash of it; a lost token cannot be
-        recovered, only replaced.
-      </p>
-      <label>
-        New token “{created.name}”
-        <input id="new-token" type="text" readOnly value={created.token} spellcheck={false} onFocus={(e) => e.currentTarget.select()} />
-      </label>
-      <div class="buttons">
-        <button type="button" class="primary" onClick={copy}>
-          Copy token
-        </button>
-        <button type="button" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      <p class="hint" role="status">
-        {copied}
-      </p>
-    </div>
-  );
-}
-
-export function CreateTokenDialog(props: { token: string; applicationId: string; onClose: (created: boolean) => void }) {
+export function CreateTokenDialog(props: { tokens: TokenOwnerApi; onClose: (created: boolean) => void }) {
+  const { presets } = props.tokens;
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [expires, setExpires] = useState<'never' | 'date'>('never');
@@ -106,12 +77,12 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
   const [status, setStatus] = useState<'active' | 'inactive'>('active');
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<CreatedApiToken | null>(null);
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
 
   async function submit(event: Event) {
     event.preventDefault();
     setError(null);
-    let scope: ApplicationScope[];
+    let scope: Scope[];
     if (permission === 'custom') {
       scope = [...custom].sort();
       if (scope.length === 0) {
@@ -132,15 +103,12 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
     }
     setBusy(true);
     try {
-      const answer = await clientFor(props.token).applicationApiTokens.post({
-        applicationId: props.applicationId,
-        apiToken: {
-          name: name.trim(),
-          ...(description ? { description } : {}),
-          scope,
-          status,
-          ...(expirationDate ? { expirationDate } : {}),
-        },
+      const answer = await props.tokens.create({
+        name: name.trim(),
+        ...(description ? { description } : {}),
+        scope,
+        status,
+        ...(expirationDate ? { expirationDate } : {}),
       });
       setCreated(answer);
     } catch (e) {
@@ -152,9 +120,15 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
 
   if (created) {
     return (
-      <Dialog title="Token created" onClose={() => props.onClose(true)}>
-        <OneTimeToken created={created} onDone={() => props.onClose(true)} />
-      </Dialog>
+      <OneTimeSecret
+        title="Token created"
+        label={`New token “${created.name}”`}
+        noun="token"
+        secret={created.token}
+        onDone={() => props.onClose(true)}
+      >
+        {keptAsHash}
+      </OneTimeSecret>
     );
   }
 
@@ -183,6 +157,7 @@ export function CreateTokenDialog(props: { token: string; applicationId: string;
         </fieldset>
         <fieldset>
           <legend>Permissions</legend>
+          <p class="hint">{props.tokens.scopeHint}</p>
           {presets.map((preset) => (
             <div class="check" key={preset.id}>
               <label>

@@ -1,12 +1,16 @@
-// An application's tokens: sorted, filtered and paged by the API's own query
-// parameters (never by loading everything), with create, activate/deactivate, edit
-// and delete.
-import type { ApiToken, ApiTokenFilterField, ApiTokens, ApiTokenSortField, Application } from '@latchkey/contract';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
+// One token table for an application's tokens and for the signed-in user's own
+// ("My tokens"): sorted, filtered and paged by the API's own query parameters (never
+// by loading everything), with create, activate/deactivate, edit and delete. Each
+// name links to the token's page. The owner is told apart in token-owner.ts only.
+import type { ApiToken, ApiTokenFilterField, ApiTokenSortField } from '@latchkey/contract';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { formatDate, toShownError, type ShownError } from './api.js';
+import { href, type TokenOwner } from './router.js';
 import { CreateTokenDialog } from './CreateToken.js';
 import { summarizeScope } from './scopes.js';
-import { Dialog, ErrorAlert, NameFields } from './ui.js';
+import { TokenEditDialog } from './TokenEditDialog.js';
+import { ownerKey, tokenOwnerApi } from './token-owner.js';
+import { ConfirmDialog, ErrorAlert, Pager, useLoad } from './ui.js';
 
 interface Query {
   sortField: ApiTokenSortField;
@@ -19,7 +23,7 @@ interface Query {
 
 const perPageChoices = [10, 25, 50, 100];
 
-function ScopeSummary({ scope }: { scope: readonly string[] }) {
+export function ScopeSummary({ scope }: { scope: readonly string[] }) {
   const summary = summarizeScope(scope);
   if (!/ scopes?$/.test(summary)) return <span title={scope.join(', ')}>{summary}</span>;
   return (
@@ -36,78 +40,10 @@ function ScopeSummary({ scope }: { scope: readonly string[] }) {
   );
 }
 
-function statusOf(token: ApiToken, now: number): string {
+/** The status to show: an expired token is still "active" in the API, but refused. */
+export function statusOf(token: ApiToken, now: number): string {
   if (token.expirationDate && Date.parse(token.expirationDate) <= now) return 'expired';
   return token.status;
-}
-
-function EditDialog(props: { token: string; applicationId: string; apiToken: ApiToken; onClose: (saved: boolean) => void }) {
-  const [name, setName] = useState(props.apiToken.name);
-  const [description, setDescription] = useState(props.apiToken.description ?? '');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await clientFor(props.token).applicationApiToken.patch({
-        applicationId: props.applicationId,
-        apiTokenId: props.apiToken.id,
-        apiToken: { name: name.trim(), description },
-      });
-      props.onClose(true);
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
-  }
-  return (
-    <Dialog title={`Edit “${props.apiToken.name}”`} onClose={() => props.onClose(false)}>
-      <form onSubmit={submit}>
-        <NameFields name={name} description={description} onName={setName} onDescription={setDescription} descriptionRows={3} />
-        <ErrorAlert error={error} />
-        <div class="buttons">
-          <button type="submit" class="primary" disabled={busy}>
-            Save
-          </button>
-          <button type="button" onClick={() => props.onClose(false)}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function DeleteDialog(props: { token: string; applicationId: string; apiToken: ApiToken; onClose: (deleted: boolean) => void }) {
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await clientFor(props.token).applicationApiToken.delete({ applicationId: props.applicationId, apiTokenId: props.apiToken.id });
-      props.onClose(true);
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
-  }
-  return (
-    <Dialog title={`Delete “${props.apiToken.name}”?`} onClose={() => props.onClose(false)}>
-      <p>Anything still using this token is refused from the next request. This cannot be undone.</p>
-      <ErrorAlert error={error} />
-      <div class="buttons">
-        <button type="button" class="danger" disabled={busy} onClick={confirm}>
-          Delete token
-        </button>
-        <button type="button" autofocus onClick={() => props.onClose(false)}>
-          Cancel
-        </button>
-      </div>
-    </Dialog>
-  );
 }
 
 type Modal = { kind: 'create' } | { kind: 'edit'; apiToken: ApiToken } | { kind: 'delete'; apiToken: ApiToken };
@@ -122,8 +58,15 @@ const columns: ReadonlyArray<{ label: string; sortField?: ApiTokenSortField }> =
   { label: 'Status', sortField: 'status' },
 ];
 
-export function Tokens({ token, applicationId }: { token: string; applicationId: string }) {
-  const [application, setApplication] = useState<Application | null>(null);
+/** The list's heading: the page's own (My tokens) or a section of the application page. */
+function Heading({ owner, applicationName }: { owner: TokenOwner; applicationName: string | undefined }) {
+  if (owner.kind === 'me') return <h1>My tokens</h1>;
+  return <h2>Tokens of {applicationName !== undefined ? `“${applicationName}”` : `application ${owner.applicationId}`}</h2>;
+}
+
+export function Tokens({ token, owner, applicationName }: { token: string; owner: TokenOwner; applicationName?: string }) {
+  const key = ownerKey(owner);
+  const tokens = useMemo(() => tokenOwnerApi(token, owner), [token, key]);
   const [query, setQuery] = useState<Query>({
     sortField: 'creationDate',
     sortDirection: 'desc',
@@ -133,25 +76,10 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
     filter: '',
   });
   const [filterText, setFilterText] = useState('');
-  const [data, setData] = useState<ApiTokens | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState('');
+  const [actionError, setActionError] = useState<ShownError | null>(null);
   const [modal, setModal] = useState<Modal | null>(null);
-  const [reload, setReload] = useState(0);
   const [busyId, setBusyId] = useState<string | null>(null);
-  const request = useRef(0);
-
-  useEffect(() => {
-    let current = true;
-    clientFor(token)
-      .application.get({ applicationId })
-      .then((answer) => current && setApplication(answer))
-      .catch(() => undefined); // a token without application.get still manages tokens
-    return () => {
-      current = false;
-    };
-  }, [token, applicationId]);
 
   // The filter box applies a moment after typing stops.
   useEffect(() => {
@@ -161,33 +89,19 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
     return () => clearTimeout(timer);
   }, [filterText]);
 
-  useEffect(() => {
-    const id = ++request.current;
-    setLoading(true);
-    const filtered = query.filter.trim() !== '';
-    clientFor(token)
-      .applicationApiTokens.get({
-        applicationId,
-        sortField: query.sortField,
-        sortDirection: query.sortDirection,
-        page: query.page,
-        perPage: query.perPage,
-        ...(filtered ? { filterField: query.filterField, filter: query.filter.trim() } : {}),
-      })
-      .then((answer) => {
-        if (id !== request.current) return;
-        setData(answer);
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        if (id !== request.current) return;
-        setData(null);
-        setError(toShownError(e));
-      })
-      .finally(() => id === request.current && setLoading(false));
-  }, [token, applicationId, query, reload]);
-
-  const refresh = () => setReload((n) => n + 1);
+  const list = useLoad(() => {
+    const filter = query.filter.trim();
+    return tokens.list({
+      sortField: query.sortField,
+      sortDirection: query.sortDirection,
+      page: query.page,
+      perPage: query.perPage,
+      ...(filter ? { filterField: query.filterField, filter } : {}),
+    });
+  }, [tokens, query]);
+  const data = list.data;
+  const loading = list.loading;
+  const error = actionError ?? list.error;
 
   function sortBy(field: ApiTokenSortField) {
     setQuery((q) => ({
@@ -200,30 +114,25 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
 
   async function setStatus(apiToken: ApiToken, status: 'active' | 'inactive') {
     setBusyId(apiToken.id);
-    setError(null);
+    setActionError(null);
     setNotice('');
     try {
-      await clientFor(token).applicationApiToken.patch({ applicationId, apiTokenId: apiToken.id, apiToken: { status } });
+      await tokens.patch(apiToken.id, { status });
       setNotice(`“${apiToken.name}” is now ${status}.`);
-      refresh();
+      list.reload();
     } catch (e) {
-      setError(toShownError(e));
+      setActionError(toShownError(e));
     } finally {
       setBusyId(null);
     }
   }
 
-  // What is shown follows the page the API answered, not the one being asked for.
-  const pages = data ? Math.max(1, Math.ceil(data.totalCount / data.perPage)) : 1;
   const now = Date.now();
 
   return (
-    <main>
-      <p class="breadcrumb">
-        <a href="#/">Applications</a> / {application?.name ?? applicationId}
-      </p>
+    <section class="token-list">
       <div class="title-row">
-        <h1>Tokens of {application ? `“${application.name}”` : `application ${applicationId}`}</h1>
+        <Heading owner={owner} applicationName={applicationName} />
         <button
           type="button"
           class="primary"
@@ -293,7 +202,7 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
         <>
           <p class="hint" aria-live="polite">
             {data.totalCount === 1 ? '1 token' : `${data.totalCount} tokens`}
-            {query.filter.trim() ? ' match the filter' : ''}
+            {query.filter.trim() ? (data.totalCount === 1 ? ' matches the filter' : ' match the filter') : ''}
             {loading ? ' (loading…)' : ''}
           </p>
           <div class="table-wrap">
@@ -336,7 +245,7 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
                   return (
                     <tr key={apiToken.id}>
                       <th scope="row" data-label="Name">
-                        {apiToken.name}
+                        <a href={href({ page: 'token', owner, apiTokenId: apiToken.id })}>{apiToken.name}</a>
                         {apiToken.description ? <div class="hint">{apiToken.description}</div> : null}
                       </th>
                       <td data-label="Scope">
@@ -397,58 +306,56 @@ export function Tokens({ token, applicationId }: { token: string; applicationId:
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Token pages">
-            <button type="button" disabled={query.page === 0} onClick={() => setQuery((q) => ({ ...q, page: q.page - 1 }))}>
-              Previous page
-            </button>
-            <span>
-              Page {data.page + 1} of {pages}
-            </span>
-            <button type="button" disabled={query.page + 1 >= pages} onClick={() => setQuery((q) => ({ ...q, page: q.page + 1 }))}>
-              Next page
-            </button>
-          </nav>
+          <Pager
+            label="Token pages"
+            page={query.page}
+            perPage={data.perPage}
+            totalCount={data.totalCount}
+            onPage={(page) => setQuery((q) => ({ ...q, page }))}
+          />
         </>
       )}
 
       {modal?.kind === 'create' && (
         <CreateTokenDialog
-          token={token}
-          applicationId={applicationId}
+          tokens={tokens}
           onClose={(created) => {
             setModal(null);
-            if (created) refresh();
+            if (created) list.reload();
           }}
         />
       )}
       {modal?.kind === 'edit' && (
-        <EditDialog
-          token={token}
-          applicationId={applicationId}
+        <TokenEditDialog
+          tokens={tokens}
           apiToken={modal.apiToken}
           onClose={(saved) => {
             setModal(null);
             if (saved) {
               setNotice(`“${modal.apiToken.name}” saved.`);
-              refresh();
+              list.reload();
             }
           }}
         />
       )}
       {modal?.kind === 'delete' && (
-        <DeleteDialog
-          token={token}
-          applicationId={applicationId}
-          apiToken={modal.apiToken}
+        <ConfirmDialog
+          title={`Delete “${modal.apiToken.name}”?`}
+          confirmLabel="Delete token"
+          onConfirm={async () => {
+            await tokens.delete(modal.apiToken.id);
+          }}
           onClose={(deleted) => {
             setModal(null);
             if (deleted) {
               setNotice(`“${modal.apiToken.name}” deleted.`);
-              refresh();
+              list.reload();
             }
           }}
-        />
+        >
+          <p>Anything still using this token is refused from the next request. This cannot be undone.</p>
+        </ConfirmDialog>
       )}
-    </main>
+    </section>
   );
 }

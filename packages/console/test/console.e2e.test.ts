@@ -2,91 +2,14 @@
 // driven by playwright-core; never a downloaded browser), against a latchkey server
 // in process. Locators go by role and label, so passing also proves the controls are
 // labelled. Without /usr/bin/chromium the browser tests report themselves skipped.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer as startLiveServer, type LiveServer } from '../../client/test/live-server.js';
+import type { Page } from 'playwright-core';
 import consoleRoutes from '../../server/src/routes/console.js';
 import { sessionKey } from '../src/session.js';
-
-const chromiumPath = '/usr/bin/chromium';
-const consoleIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshotPath = fileURLToPath(new URL('../../../docs/console.png', import.meta.url));
-
-type Server = LiveServer;
-
-const startServer = (t: TestContext) =>
-  startLiveServer(t, { email: 'console@example.com', password: 'console password', applicationName: 'Greenhouse' });
-
-/** Chromium, or null after marking the test skipped when it is not installed. */
-async function launchBrowser(t: TestContext): Promise<Browser | null> {
-  if (!existsSync(chromiumPath)) {
-    t.skip('Chromium not installed at /usr/bin/chromium');
-    return null;
-  }
-  assert.ok(existsSync(consoleIndex), 'packages/console/dist is missing: run `npm run build` first');
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  t.after(() => browser.close());
-  return browser;
-}
-
-interface Watched {
-  page: Page;
-  /** Requests the page tried to send to any other origin (all refused). */
-  foreign: string[];
-  /** Uncaught page errors and Content-Security-Policy violations. */
-  problems: string[];
-}
-
-async function openPage(browser: Browser, server: Server, viewport = { width: 1280, height: 820 }): Promise<Watched> {
-  const context = await browser.newContext({ viewport, colorScheme: 'light', locale: 'en-US', timezoneId: 'UTC' });
-  const foreign: string[] = [];
-  const problems: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${server.url}/`) || url.startsWith('data:')) return route.continue();
-    foreign.push(url);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
-  });
-  return { page, foreign, problems };
-}
-
-async function api(server: Server, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${server.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-async function signIn(page: Page, server: Server): Promise<void> {
-  await page.getByLabel('Email', { exact: true }).fill(server.email);
-  await page.getByLabel('Password', { exact: true }).fill(server.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { name: 'Applications' }).waitFor();
-}
+import { api, launchBrowser, openPage, rowOf, screenshot, signIn, startServer } from './helpers/browser.js';
 
 /** Creates a token through the dialog and returns its secret from the one-time view. */
 async function createToken(
@@ -126,10 +49,6 @@ async function createToken(
   await created.waitFor({ state: 'detached' });
   await rowOf(page, fields.name).waitFor();
   return token;
-}
-
-function rowOf(page: Page, name: string) {
-  return page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: false }) });
 }
 
 async function storedSession(page: Page): Promise<string | null> {
@@ -216,8 +135,7 @@ test('sign in, create a token, use it, deactivate it, delete it; attenuation; si
   assert.equal((refused.body as { type: string }).type, 'Unauthorized');
 
   // The tokens page, for the README.
-  mkdirSync(dirname(screenshotPath), { recursive: true });
-  await page.screenshot({ path: screenshotPath, fullPage: true });
+  await screenshot(page, 'console.png');
 
   // Delete, with confirmation: Cancel keeps it, Delete token removes it.
   await page.getByRole('button', { name: 'Delete ops' }).click();

@@ -22,3 +22,4 @@ export * from './schemas/usage.js';
 export * from './ratelimit-headers.js';
 export * from './schemas/revocation.js';
 export * from './schemas/webhooks.js';
+export * from './route-endpoints.js';

@@ -17,7 +17,7 @@ import {
   apiTokenRotateSchema,
   createdApiTokenSchema,
 } from './schemas/api-token.js';
-import { auditLogQuerySchema, auditLogsSchema } from './schemas/audit-log.js';
+import { auditLogQuerySchema, auditLogsSchema, orgAuditLogsSchema, userAuditLogsSchema } from './schemas/audit-log.js';
 import { losantClientQuerySchema } from './schemas/common.js';
 import { errorSchema, successSchema } from './schemas/error.js';
 import { healthSchema } from './schemas/health.js';
@@ -112,6 +112,10 @@ export type RouteDefinition = RouteFields &
 export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;
 
 const tokenRead = { authentication: 'token', access: 'read' } as const;
+const auditFilterDetails =
+  'Newest first unless sortDirection=asc. filterField=action with a glob in `filter` (e.g. `applicationApiToken.*`); ' +
+  "latchkey's own optional filters: `actorType` and `actorId` (the actor), `start` and `end` (ISO 8601 date-times, both " +
+  'inclusive; start may not be after end).';
 const tokenWrite = { authentication: 'token', access: 'write' } as const;
 const createDetails =
   'The 201 response is the only time the token string is returned. Attenuation: the new token may hold ' +
@@ -507,7 +511,9 @@ export const routes = {
     ...tokenWrite,
     accepts: ['all.Organization', 'all.User', 'org.*', 'org.modifyMember'],
     summary: "Add a member or change a member's role",
-    description: 'The last admin cannot be demoted (400).',
+    description:
+      'Name the member by exactly one of `userId` or `email` (latchkey: the email of a registered user, matched case-insensitively as ' +
+      'sign-in matches it; 404 when no user has it). Neither or both: 400. The last admin cannot be demoted (400).',
     params: orgIdParamsSchema,
     query: summaryQuerySchema,
     body: orgMemberPatchSchema,
@@ -624,9 +630,40 @@ export const routes = {
     // Reading an application's audit trail: any read scope on it.
     accepts: ['all.Application', 'all.Application.read', 'all.Organization', 'all.Organization.read', 'all.User', 'all.User.read'],
     summary: "List an application's audit trail",
+    description: `Entries recorded for the application (its tokens, webhooks and settings). ${auditFilterDetails}`,
     params: applicationIdParamsSchema,
     query: auditLogQuerySchema,
     response: { 200: auditLogsSchema, ...errorResponses },
+  },
+  'orgAuditLogs.get': {
+    method: 'GET',
+    path: '/orgs/:orgId/audit-logs',
+    ...tokenRead,
+    // Read like GET /orgs/{orgId}: any member, with the groups that read an organization.
+    accepts: ['all.Organization', 'all.Organization.read', 'all.User', 'all.User.read', 'orgAuditLogs.*', 'orgAuditLogs.get'],
+    summary: "List an organization's audit trail",
+    description:
+      'Entries recorded with the organization (orgId): its creation, changes and deletion, its members, and the creation, ' +
+      "changes and deletion of its applications. Its applications' tokens and webhooks are in each application's trail. " +
+      `Any member may read it (every role). ${auditFilterDetails}`,
+    params: orgIdParamsSchema,
+    query: auditLogQuerySchema,
+    response: { 200: orgAuditLogsSchema, ...errorResponses },
+  },
+  'userAuditLogs.get': {
+    method: 'GET',
+    path: '/me/audit-logs',
+    ...tokenRead,
+    accepts: ['all.User', 'all.User.read', 'userAuditLogs.*', 'userAuditLogs.get'],
+    summary: "List the calling user's own audit trail",
+    description:
+      'Entries whose actor is the calling user (a login session) or one of the API tokens the user owns now, and entries ' +
+      "about the user (targetType `user` or `member` with the user's id: sign-ins, failed ones included, profile and " +
+      "password changes, organization memberships) or about one of the user's tokens that exist now. A deleted token is " +
+      "no longer the user's: entries by it or about it stay in the application and organization trails, and its " +
+      `deletion stays here when the user (or another of the user's tokens) deleted it. ${auditFilterDetails}`,
+    query: auditLogQuerySchema,
+    response: { 200: userAuditLogsSchema, ...errorResponses },
   },
   'githubSecretScanning.post': {
     method: 'POST',

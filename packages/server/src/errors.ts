@@ -31,6 +31,8 @@ export const errors = {
   unauthorized: () => new ApiError('Unauthorized', 'Authorization failed: invalid or missing token'),
   forbidden: (message = 'The token does not have a scope that permits this action') => new ApiError('Forbidden', message),
   notFound: (what = 'Resource') => new ApiError('NotFound', `${what} was not found`),
+  /** A member named by email (PATCH /orgs/{orgId}/member) must be a registered user: latchkey sends no invitations. */
+  noUserWithEmail: (email: string) => new ApiError('NotFound', `No user has the email ${email}: they must have an account first`),
   payloadTooLarge: (limit: number) => new ApiError('PayloadTooLarge', `Request body is larger than ${limit} bytes`),
   tooManyRequests: () => new ApiError('TooManyRequests', 'Too many requests; retry later'),
   /** A token's own rate limit refused a request to latchkey. */

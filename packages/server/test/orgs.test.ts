@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newId } from '@latchkey/contract';
 import { build, createUser, login, type Harness } from './helpers/build.js';
+import { adapters, skipUnavailable } from './helpers/stores.js';
 
 interface Member {
   userId: string;
@@ -24,6 +25,8 @@ async function createOrg(h: Harness, token = h.userToken, name = 'Acme'): Promis
 
 const setMember = (h: Harness, orgId: string, userId: string, role: string, token = h.userToken) =>
   h.call(token, { method: 'PATCH', url: `/orgs/${orgId}/member`, payload: { userId, role } });
+const setMemberByEmail = (h: Harness, orgId: string, email: string, role: string, token = h.userToken) =>
+  h.call(token, { method: 'PATCH', url: `/orgs/${orgId}/member`, payload: { email, role } });
 const removeMember = (h: Harness, orgId: string, userId: string, token = h.userToken) =>
   h.call(token, { method: 'DELETE', url: `/orgs/${orgId}/member?userId=${userId}` });
 
@@ -114,6 +117,76 @@ test('PATCH /orgs/{id}/member adds members and changes roles; bad users and role
   const after = (await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` })).json();
   assert.equal(roleOf(after.members, bob.id), 'collaborate');
 });
+
+for (const adapter of adapters) {
+  test(`${adapter.name}: PATCH /orgs/{id}/member names the member by email, matched as sign-in matches it`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const h = await build(t, { store: await adapter.open(t) });
+    const org = await createOrg(h);
+    const bob = await user(h, 'bob');
+    const url = `/orgs/${org.id}/member`;
+    const roleOf = (members: Member[], id: string) => members.find((m) => m.userId === id)?.role;
+
+    // Sign-in takes the email in any case; so does naming a member.
+    await login(h, 'Bob@Example.COM', 'bob password');
+    const added = await setMemberByEmail(h, org.id, 'Bob@Example.COM', 'view');
+    assert.equal(added.statusCode, 200, added.body);
+    assert.equal(roleOf(added.json().members, bob.id), 'view');
+    assert.equal(added.json().members.find((m: Member) => m.userId === bob.id).email, 'bob@example.com');
+    assert.deepEqual(added.json(), (await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` })).json());
+    assert.equal((await h.call(bob.session, { method: 'GET', url: `/orgs/${org.id}` })).statusCode, 200);
+
+    const changed = await setMemberByEmail(h, org.id, 'bob@example.com', 'collaborate');
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.equal(roleOf(changed.json().members, bob.id), 'collaborate');
+    assert.equal(changed.json().members.length, 2);
+
+    const unknown = await setMemberByEmail(h, org.id, 'Nobody@example.com', 'view');
+    assert.equal(unknown.statusCode, 404);
+    assert.deepEqual(unknown.json(), {
+      type: 'NotFound',
+      message: 'No user has the email Nobody@example.com: they must have an account first',
+    });
+
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ userId: bob.id, email: 'bob@example.com', role: 'view' }, 'Send either body/userId or body/email to name the member, not both'],
+      [{ role: 'view' }, 'Name the member: send body/userId or body/email'],
+      [{ email: 'bob.example.com', role: 'view' }, 'body/email must be an email address such as ada@example.com'],
+      [{ email: 'bob@example.com' }, "body must have required property 'role'"],
+      [{ email: 'bob@example.com', role: 'view', name: 'Bob' }, "Unknown field 'name'"],
+    ];
+    for (const [payload, message] of refusals) {
+      const res = await h.call(h.userToken, { method: 'PATCH', url, payload });
+      assert.equal(res.statusCode, 400, JSON.stringify(payload));
+      assert.deepEqual(res.json(), { type: 'Validation', message }, JSON.stringify(payload));
+    }
+    const after = (await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` })).json();
+    assert.equal(roleOf(after.members, bob.id), 'collaborate');
+    assert.equal(after.members.length, 2);
+  });
+
+  test(`${adapter.name}: by email too, the last admin can be neither demoted nor left without a successor`, async (t) => {
+    if (await skipUnavailable(t, adapter)) return;
+    const h = await build(t, { store: await adapter.open(t) });
+    const org = await createOrg(h);
+    const bob = await user(h, 'bob');
+    assert.equal((await setMemberByEmail(h, org.id, 'bob@example.com', 'edit')).statusCode, 200);
+    const refused = await setMemberByEmail(h, org.id, 'OWNER@example.com', 'edit');
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(refused.json(), { type: 'Validation', message: 'The last admin of an organization cannot be removed or demoted' });
+    const members = (await h.call(h.userToken, { method: 'GET', url: `/orgs/${org.id}` })).json().members;
+    assert.equal(members.find((m: Member) => m.userId === h.userId).role, 'admin');
+
+    assert.equal((await setMemberByEmail(h, org.id, 'BOB@example.com', 'admin')).statusCode, 200);
+    const demoted = await setMemberByEmail(h, org.id, 'owner@example.com', 'view');
+    assert.equal(demoted.statusCode, 200, demoted.body);
+    assert.equal(demoted.json().members.find((m: Member) => m.userId === h.userId).role, 'view');
+    // Now bob is the last admin, whichever way he is named.
+    const self = await setMemberByEmail(h, org.id, 'bob@example.com', 'edit', bob.session);
+    assert.equal(self.statusCode, 400);
+    assert.equal(self.json().type, 'Validation');
+  });
+}
 
 test('DELETE /orgs/{id}/member removes a member at once', async (t) => {
   const h = await build(t);

@@ -1,6 +1,6 @@
 // Losant resource "Application API Token": one token of an application.
 import {
-  routes,
+  routeEndpoints,
   type ApiToken,
   type ApiTokenPatch,
   type ApiTokenRotate,
@@ -35,10 +35,10 @@ export interface ApplicationApiTokenResource {
 
 export function applicationApiTokenResource(send: Send): ApplicationApiTokenResource {
   return {
-    get: endpoint(send, routes['applicationApiToken.get']),
-    patch: endpoint(send, routes['applicationApiToken.patch'], 'apiToken'),
-    delete: endpoint(send, routes['applicationApiToken.delete']),
-    rotate: withDefaultBody('rotation', {}, endpoint(send, routes['applicationApiToken.rotate'], 'rotation')),
-    usage: endpoint(send, routes['applicationApiTokenUsage.get']),
+    get: endpoint(send, routeEndpoints['applicationApiToken.get']),
+    patch: endpoint(send, routeEndpoints['applicationApiToken.patch'], 'apiToken'),
+    delete: endpoint(send, routeEndpoints['applicationApiToken.delete']),
+    rotate: withDefaultBody('rotation', {}, endpoint(send, routeEndpoints['applicationApiToken.rotate'], 'rotation')),
+    usage: endpoint(send, routeEndpoints['applicationApiTokenUsage.get']),
   };
 }

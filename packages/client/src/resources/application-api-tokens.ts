@@ -1,6 +1,6 @@
 // Losant resource "Application API Tokens": an application's tokens as a collection.
 import {
-  routes,
+  routeEndpoints,
   type ApiToken,
   type ApiTokens,
   type ApiTokensQuery,
@@ -28,10 +28,10 @@ export interface ApplicationApiTokensResource {
 }
 
 export function applicationApiTokensResource(send: Send): ApplicationApiTokensResource {
-  const get: ApplicationApiTokensResource['get'] = endpoint(send, routes['applicationApiTokens.get']);
+  const get: ApplicationApiTokensResource['get'] = endpoint(send, routeEndpoints['applicationApiTokens.get']);
   return {
     get,
-    post: endpoint(send, routes['applicationApiTokens.post'], 'apiToken'),
+    post: endpoint(send, routeEndpoints['applicationApiTokens.post'], 'apiToken'),
     iterate: (params, options) => paginate((page) => get(page, options), params),
   };
 }

@@ -1,6 +1,6 @@
 // latchkey's resource "Application Token Webhook": one webhook of an application, its secret's rotation, its deliveries.
 import {
-  routes,
+  routeEndpoints,
   type CreatedWebhook,
   type Success,
   type Webhook,
@@ -33,11 +33,11 @@ export interface ApplicationTokenWebhookResource {
 
 export function applicationTokenWebhookResource(send: Send): ApplicationTokenWebhookResource {
   return {
-    get: endpoint(send, routes['applicationTokenWebhook.get']),
-    patch: endpoint(send, routes['applicationTokenWebhook.patch'], 'webhook'),
-    delete: endpoint(send, routes['applicationTokenWebhook.delete']),
-    rotateSecret: endpoint(send, routes['applicationTokenWebhook.rotateSecret']),
-    deliveries: endpoint(send, routes['applicationTokenWebhookDeliveries.get']),
-    redeliver: endpoint(send, routes['applicationTokenWebhookDelivery.redeliver']),
+    get: endpoint(send, routeEndpoints['applicationTokenWebhook.get']),
+    patch: endpoint(send, routeEndpoints['applicationTokenWebhook.patch'], 'webhook'),
+    delete: endpoint(send, routeEndpoints['applicationTokenWebhook.delete']),
+    rotateSecret: endpoint(send, routeEndpoints['applicationTokenWebhook.rotateSecret']),
+    deliveries: endpoint(send, routeEndpoints['applicationTokenWebhookDeliveries.get']),
+    redeliver: endpoint(send, routeEndpoints['applicationTokenWebhookDelivery.redeliver']),
   };
 }

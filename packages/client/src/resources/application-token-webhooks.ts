@@ -1,5 +1,5 @@
 // latchkey's resource "Application Token Webhooks": an application's webhooks on its token events, as a collection.
-import { routes, type CreatedWebhook, type Webhook, type WebhookPost, type Webhooks, type WebhooksQuery } from '@latchkey/contract';
+import { routeEndpoints, type CreatedWebhook, type Webhook, type WebhookPost, type Webhooks, type WebhooksQuery } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ApplicationIdParam, ClientQuery } from '../params.js';
@@ -18,10 +18,10 @@ export interface ApplicationTokenWebhooksResource {
 }
 
 export function applicationTokenWebhooksResource(send: Send): ApplicationTokenWebhooksResource {
-  const get: ApplicationTokenWebhooksResource['get'] = endpoint(send, routes['applicationTokenWebhooks.get']);
+  const get: ApplicationTokenWebhooksResource['get'] = endpoint(send, routeEndpoints['applicationTokenWebhooks.get']);
   return {
     get,
-    post: endpoint(send, routes['applicationTokenWebhooks.post'], 'webhook'),
+    post: endpoint(send, routeEndpoints['applicationTokenWebhooks.post'], 'webhook'),
     iterate: (params, options) => paginate((page) => get(page, options), params),
   };
 }

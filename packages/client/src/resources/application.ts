@@ -1,7 +1,15 @@
 // Losant resource "Application": one application.
-import { routes, type Application, type ApplicationPatch, type ApplicationUsage, type Success, type UsageQuery } from '@latchkey/contract';
+import {
+  routeEndpoints,
+  type Application,
+  type ApplicationPatch,
+  type ApplicationUsage,
+  type AuditLogs,
+  type Success,
+  type UsageQuery,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
-import type { ApplicationIdParam, SummaryQuery } from '../params.js';
+import type { ApplicationIdParam, AuditQuery, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
@@ -16,13 +24,16 @@ export interface ApplicationResource {
   delete: (params: Params, options?: RequestOptions) => Promise<Success>;
   /** `GET /applications/{applicationId}/usage`: its tokens' verifications summed over time, and the 10 most verified tokens. */
   usage: (params: ApplicationIdParam & UsageQuery, options?: RequestOptions) => Promise<ApplicationUsage>;
+  /** `GET /applications/{applicationId}/audit-logs`: its audit trail, newest first; by action glob, actor and time range. */
+  auditLogs: (params: ApplicationIdParam & AuditQuery, options?: RequestOptions) => Promise<AuditLogs>;
 }
 
 export function applicationResource(send: Send): ApplicationResource {
   return {
-    get: endpoint(send, routes['application.get']),
-    patch: endpoint(send, routes['application.patch'], 'application'),
-    delete: endpoint(send, routes['application.delete']),
-    usage: endpoint(send, routes['applicationUsage.get']),
+    get: endpoint(send, routeEndpoints['application.get']),
+    patch: endpoint(send, routeEndpoints['application.patch'], 'application'),
+    delete: endpoint(send, routeEndpoints['application.delete']),
+    usage: endpoint(send, routeEndpoints['applicationUsage.get']),
+    auditLogs: endpoint(send, routeEndpoints['applicationAuditLogs.get']),
   };
 }

@@ -1,5 +1,11 @@
 // Losant resource "Applications": the applications the caller reaches.
-import { routes, type Application, type ApplicationPost, type Applications, type ApplicationsQueryParams } from '@latchkey/contract';
+import {
+  routeEndpoints,
+  type Application,
+  type ApplicationPost,
+  type Applications,
+  type ApplicationsQueryParams,
+} from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ClientQuery } from '../params.js';
@@ -16,10 +22,10 @@ export interface ApplicationsResource {
 }
 
 export function applicationsResource(send: Send): ApplicationsResource {
-  const get: ApplicationsResource['get'] = endpoint(send, routes['applications.get']);
+  const get: ApplicationsResource['get'] = endpoint(send, routeEndpoints['applications.get']);
   return {
     get,
-    post: endpoint(send, routes['applications.post'], 'application'),
+    post: endpoint(send, routeEndpoints['applications.post'], 'application'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

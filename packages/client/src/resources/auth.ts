@@ -1,5 +1,5 @@
 // Losant resource "Auth": signing a user in, and (latchkey's own) out.
-import { routes, type AuthedUser, type Success, type UserCredentials } from '@latchkey/contract';
+import { routeEndpoints, type AuthedUser, type Success, type UserCredentials } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import type { ClientQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
@@ -17,7 +17,7 @@ export interface AuthResource {
 
 export function authResource(send: Send): AuthResource {
   return {
-    authenticateUser: endpoint(send, routes['auth.authenticateUser'], 'credentials'),
-    logout: endpoint(send, routes['auth.logout']),
+    authenticateUser: endpoint(send, routeEndpoints['auth.authenticateUser'], 'credentials'),
+    logout: endpoint(send, routeEndpoints['auth.logout']),
   };
 }

@@ -1,7 +1,7 @@
 // Losant resource "Me": the calling user.
-import { routes, type AuthedUser, type ChangePassword, type Me, type MePatch } from '@latchkey/contract';
+import { routeEndpoints, type AuthedUser, type ChangePassword, type Me, type MePatch, type UserAuditLogs } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
-import type { ClientQuery, SummaryQuery } from '../params.js';
+import type { AuditQuery, ClientQuery, SummaryQuery } from '../params.js';
 import { endpoint } from '../endpoint.js';
 import type { Send } from '../request.js';
 
@@ -16,12 +16,18 @@ export interface MeResource {
   changePassword: (params: ClientQuery & { data: ChangePassword }, options?: RequestOptions) => Promise<AuthedUser>;
   /** `PATCH /me`: email, names, and latchkey's tokenPolicy (null removes it). */
   patch: (params: SummaryQuery & { user: MePatch }, options?: RequestOptions) => Promise<Me>;
+  /**
+   * `GET /me/audit-logs`: the user's own trail: what the user and the user's tokens did,
+   * and what was done to the user and those tokens; by action glob, actor and time range.
+   */
+  auditLogs: (params?: AuditQuery, options?: RequestOptions) => Promise<UserAuditLogs>;
 }
 
 export function meResource(send: Send): MeResource {
   return {
-    get: endpoint(send, routes['me.get']),
-    changePassword: endpoint(send, routes['me.changePassword'], 'data'),
-    patch: endpoint(send, routes['me.patch'], 'user'),
+    get: endpoint(send, routeEndpoints['me.get']),
+    changePassword: endpoint(send, routeEndpoints['me.changePassword'], 'data'),
+    patch: endpoint(send, routeEndpoints['me.patch'], 'user'),
+    auditLogs: endpoint(send, routeEndpoints['userAuditLogs.get']),
   };
 }

@@ -1,5 +1,5 @@
 // Losant resource "Orgs": the organizations the caller is a member of.
-import { routes, type Org, type OrgPost, type Orgs, type PageQueryParams } from '@latchkey/contract';
+import { routeEndpoints, type Org, type OrgPost, type Orgs, type PageQueryParams } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ClientQuery } from '../params.js';
@@ -16,10 +16,10 @@ export interface OrgsResource {
 }
 
 export function orgsResource(send: Send): OrgsResource {
-  const get: OrgsResource['get'] = endpoint(send, routes['orgs.get']);
+  const get: OrgsResource['get'] = endpoint(send, routeEndpoints['orgs.get']);
   return {
     get,
-    post: endpoint(send, routes['orgs.post'], 'organization'),
+    post: endpoint(send, routeEndpoints['orgs.post'], 'organization'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

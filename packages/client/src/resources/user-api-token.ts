@@ -1,6 +1,6 @@
 // Losant resource "User API Token": one of the calling user's tokens.
 import {
-  routes,
+  routeEndpoints,
   type ApiToken,
   type ApiTokenPatch,
   type ApiTokenRotate,
@@ -35,10 +35,10 @@ export interface UserApiTokenResource {
 
 export function userApiTokenResource(send: Send): UserApiTokenResource {
   return {
-    get: endpoint(send, routes['userApiToken.get']),
-    patch: endpoint(send, routes['userApiToken.patch'], 'apiToken'),
-    delete: endpoint(send, routes['userApiToken.delete']),
-    rotate: withDefaultBody('rotation', {}, endpoint(send, routes['userApiToken.rotate'], 'rotation')),
-    usage: endpoint(send, routes['userApiTokenUsage.get']),
+    get: endpoint(send, routeEndpoints['userApiToken.get']),
+    patch: endpoint(send, routeEndpoints['userApiToken.patch'], 'apiToken'),
+    delete: endpoint(send, routeEndpoints['userApiToken.delete']),
+    rotate: withDefaultBody('rotation', {}, endpoint(send, routeEndpoints['userApiToken.rotate'], 'rotation')),
+    usage: endpoint(send, routeEndpoints['userApiTokenUsage.get']),
   };
 }

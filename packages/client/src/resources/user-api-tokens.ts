@@ -1,6 +1,6 @@
 // Losant resource "User API Tokens": the calling user's own tokens as a collection.
 import {
-  routes,
+  routeEndpoints,
   type ApiToken,
   type ApiTokens,
   type ApiTokensQuery,
@@ -23,10 +23,10 @@ export interface UserApiTokensResource {
 }
 
 export function userApiTokensResource(send: Send): UserApiTokensResource {
-  const get: UserApiTokensResource['get'] = endpoint(send, routes['userApiTokens.get']);
+  const get: UserApiTokensResource['get'] = endpoint(send, routeEndpoints['userApiTokens.get']);
   return {
     get,
-    post: endpoint(send, routes['userApiTokens.post'], 'apiToken'),
+    post: endpoint(send, routeEndpoints['userApiTokens.post'], 'apiToken'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

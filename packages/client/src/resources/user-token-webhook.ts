@@ -1,6 +1,6 @@
 // latchkey's resource "User Token Webhook": one of the calling user's webhooks, its secret's rotation, its deliveries.
 import {
-  routes,
+  routeEndpoints,
   type CreatedWebhook,
   type Success,
   type Webhook,
@@ -33,11 +33,11 @@ export interface UserTokenWebhookResource {
 
 export function userTokenWebhookResource(send: Send): UserTokenWebhookResource {
   return {
-    get: endpoint(send, routes['userTokenWebhook.get']),
-    patch: endpoint(send, routes['userTokenWebhook.patch'], 'webhook'),
-    delete: endpoint(send, routes['userTokenWebhook.delete']),
-    rotateSecret: endpoint(send, routes['userTokenWebhook.rotateSecret']),
-    deliveries: endpoint(send, routes['userTokenWebhookDeliveries.get']),
-    redeliver: endpoint(send, routes['userTokenWebhookDelivery.redeliver']),
+    get: endpoint(send, routeEndpoints['userTokenWebhook.get']),
+    patch: endpoint(send, routeEndpoints['userTokenWebhook.patch'], 'webhook'),
+    delete: endpoint(send, routeEndpoints['userTokenWebhook.delete']),
+    rotateSecret: endpoint(send, routeEndpoints['userTokenWebhook.rotateSecret']),
+    deliveries: endpoint(send, routeEndpoints['userTokenWebhookDeliveries.get']),
+    redeliver: endpoint(send, routeEndpoints['userTokenWebhookDelivery.redeliver']),
   };
 }

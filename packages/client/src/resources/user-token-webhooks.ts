@@ -1,5 +1,5 @@
 // latchkey's resource "User Token Webhooks": the calling user's webhooks on their own token events, as a collection.
-import { routes, type CreatedWebhook, type Webhook, type WebhookPost, type Webhooks, type WebhooksQuery } from '@latchkey/contract';
+import { routeEndpoints, type CreatedWebhook, type Webhook, type WebhookPost, type Webhooks, type WebhooksQuery } from '@latchkey/contract';
 import type { RequestOptions } from '../options.js';
 import { paginate } from '../paginate.js';
 import type { ClientQuery } from '../params.js';
@@ -16,10 +16,10 @@ export interface UserTokenWebhooksResource {
 }
 
 export function userTokenWebhooksResource(send: Send): UserTokenWebhooksResource {
-  const get: UserTokenWebhooksResource['get'] = endpoint(send, routes['userTokenWebhooks.get']);
+  const get: UserTokenWebhooksResource['get'] = endpoint(send, routeEndpoints['userTokenWebhooks.get']);
   return {
     get,
-    post: endpoint(send, routes['userTokenWebhooks.post'], 'webhook'),
+    post: endpoint(send, routeEndpoints['userTokenWebhooks.post'], 'webhook'),
     iterate: (params = {}, options) => paginate((page) => get(page, options), params),
   };
 }

@@ -278,13 +278,27 @@ export const orgPatchSchema = {
 } as const;
 export type OrgPatch = FromSchema<typeof orgPatchSchema>;
 
+/**
+ * Body of PATCH /orgs/{orgId}/member: the member is named by exactly one of `userId`
+ * (Losant's) or `email` (latchkey's addition, a registered user's, matched as sign-in
+ * matches it). Losant requires `userId`; here both are optional in the schema and the
+ * server answers 400 saying what to fix when neither or both are given, so Losant's
+ * clients, which always send `userId`, see no change.
+ */
 export const orgMemberPatchSchema = {
   type: 'object',
-  properties: { userId: idSchema, role: { type: 'string', enum: roles } },
-  required: ['userId', 'role'],
+  properties: {
+    userId: idSchema,
+    email: { ...userCredentialsSchema.properties.email, description: 'must be an email address such as ada@example.com' },
+    role: { type: 'string', enum: roles },
+  },
+  required: ['role'],
   additionalProperties: false,
 } as const;
-export type OrgMemberPatch = FromSchema<typeof orgMemberPatchSchema>;
+type OrgMemberPatchFields = FromSchema<typeof orgMemberPatchSchema>;
+/** The body as callers must write it: `userId` or `email`, never both (the schema alone cannot say "exactly one" in words). */
+export type OrgMemberPatch = Omit<OrgMemberPatchFields, 'userId' | 'email'> &
+  ({ userId: string; email?: never } | { email: string; userId?: never });
 
 export const orgIdParamsSchema = {
   type: 'object',

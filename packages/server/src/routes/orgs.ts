@@ -54,6 +54,25 @@ export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteNam
     if (result === 'not-member') throw errors.notFound('Member');
   }
 
+  /**
+   * The user a member change names: `userId` as Losant's clients send it (unchanged), or
+   * latchkey's `email`, matched as sign-in matches it (the store keeps emails lowercased).
+   */
+  async function memberUserId(body: OrgMemberPatch): Promise<string> {
+    const { userId, email } = body;
+    if ((userId === undefined) === (email === undefined)) {
+      throw errors.validation(
+        userId === undefined
+          ? 'Name the member: send body/userId or body/email'
+          : 'Send either body/userId or body/email to name the member, not both',
+      );
+    }
+    if (userId !== undefined) return userId;
+    const user = await ctx.store.findUserByEmail(email!.toLowerCase());
+    if (!user) throw errors.noUserWithEmail(email!);
+    return user.id;
+  }
+
   return {
     'orgs.get': async (request: FastifyRequest<{ Querystring: PageQueryParams }>): Promise<Orgs> => {
       const user = authorizeUser(request.principal, 'orgs.get');
@@ -122,7 +141,7 @@ export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteNam
 
     'org.modifyMember': async (request: FastifyRequest<{ Params: OrgIdParams; Body: OrgMemberPatch }>): Promise<Org> => {
       const { organization } = await authorizeOrganization(ctx.store, request.principal, 'org.modifyMember', request.params.orgId);
-      await setMember(request, organization.id, request.body.userId, request.body.role);
+      await setMember(request, organization.id, await memberUserId(request.body), request.body.role);
       return toOrg(ctx.store, organization);
     },
 

@@ -166,11 +166,23 @@ export type AuditDetail = Readonly<Record<string, string>>;
 export interface AuditQuery {
   applicationId?: string;
   orgId?: string;
+  /**
+   * A user's own trail: entries whose actor is the user or one of the user's API
+   * tokens (as they are now), and entries about the user (target user or member)
+   * or one of those tokens.
+   */
+  userId?: string;
   sortDirection: 'asc' | 'desc';
   page: number;
   perPage: number;
   /** Glob on the action. */
   action?: string;
+  actorType?: AuditEntry['actorType'];
+  actorId?: string;
+  /** Epoch ms, inclusive: entries at or after. */
+  start?: number;
+  /** Epoch ms, inclusive: entries at or before. */
+  end?: number;
 }
 
 /** What may change after creation: never scope or expiry. */

@@ -359,5 +359,15 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0015-audit-filters': {
+      // The audit trails' filters: by actor (and a user's own trail: entries by the
+      // user or the user's tokens), by target (entries about the user or the user's
+      // tokens), and by time. Each ends in seq, the trails' order.
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('audit_log_actor').on('audit_log').columns(['actor_id', 'actor_type', 'seq']).execute();
+        await db.schema.createIndex('audit_log_target').on('audit_log').columns(['target_id', 'target_type', 'seq']).execute();
+        await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at', 'seq']).execute();
+      },
+    },
   };
 }
