@@ -68,7 +68,7 @@ export function Applications({ token }: { token: string }) {
           ) : (
             <p>No applications yet.</p>
           )}
-          <Pager label="Applications pages" page={page} perPage={perPage} totalCount={data.totalCount} onPage={setPage} />
+          <Pager label="Applications pages" page={data.page} perPage={data.perPage} totalCount={data.totalCount} onPage={setPage} />
         </>
       )}
       <form

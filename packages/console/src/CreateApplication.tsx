@@ -3,8 +3,8 @@
 // first 100 by name, and a filter box (the API's name glob) when there are more.
 import type { Application } from '@latchkey/contract';
 import { useEffect, useState } from 'preact/hooks';
-import { clientFor, toShownError, type ShownError } from './api.js';
-import { Dialog, ErrorAlert, NameFields, useLoad } from './ui.js';
+import { clientFor } from './api.js';
+import { blankName, Dialog, ErrorAlert, NameFields, useLoad, useSubmit } from './ui.js';
 
 const orgsPerPage = 100;
 /** The API's limit on an application's description (applicationPostSchema). */
@@ -67,25 +67,16 @@ export function CreateApplicationDialog(props: { token: string; onClose: (create
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [owner, setOwner] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
-    if (name.trim() === '') {
-      setError({ type: 'Validation', message: 'Enter a name (spaces alone are not a name).', statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
+    if (name.trim() === '') return refuse(blankName);
+    await run(async () => {
       const created = await clientFor(props.token).applications.post({
         application: { name: name.trim(), ...(description ? { description } : {}), ...(owner ? { orgId: owner } : {}) },
       });
       props.onClose(created);
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
+    });
   }
   return (
     <Dialog title="Create an application" onClose={() => props.onClose(null)}>

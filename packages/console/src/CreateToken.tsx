@@ -4,11 +4,10 @@
 // owner's (token-owner.ts), the catalogue's scopes fit both.
 import type { ApplicationScope, Scope } from '@latchkey/contract';
 import { useMemo, useState } from 'preact/hooks';
-import { toShownError, type ShownError } from './api.js';
 import { searchCatalogue, type PresetId } from './scopes.js';
 import type { TokenOwnerApi } from './token-owner.js';
 import { OneTimeSecret } from './OneTimeSecret.js';
-import { Dialog, ErrorAlert, NameFields } from './ui.js';
+import { Dialog, ErrorAlert, NameFields, useSubmit } from './ui.js';
 
 /** Why a token's secret is shown once (creation and rotation say it alike). */
 export const keptAsHash = 'latchkey keeps only a hash of it; a lost token cannot be recovered, only replaced.';
@@ -75,47 +74,35 @@ export function CreateTokenDialog(props: { tokens: TokenOwnerApi; onClose: (crea
   const [permission, setPermission] = useState<Permission>('all');
   const [custom, setCustom] = useState<Set<ApplicationScope>>(new Set());
   const [status, setStatus] = useState<'active' | 'inactive'>('active');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     let scope: Scope[];
     if (permission === 'custom') {
       scope = [...custom].sort();
-      if (scope.length === 0) {
-        setError({ type: 'Validation', message: 'Pick at least one scope, or choose another permission.', statusCode: 0 });
-        return;
-      }
+      if (scope.length === 0) return refuse('Pick at least one scope, or choose another permission.');
     } else {
       scope = [presets.find((p) => p.id === permission)!.scope];
     }
     let expirationDate: string | undefined;
     if (expires === 'date') {
       const date = new Date(expiresAt);
-      if (!expiresAt || Number.isNaN(date.getTime())) {
-        setError({ type: 'Validation', message: 'Enter the expiration date and time.', statusCode: 0 });
-        return;
-      }
+      if (!expiresAt || Number.isNaN(date.getTime())) return refuse('Enter the expiration date and time.');
       expirationDate = date.toISOString();
     }
-    setBusy(true);
-    try {
-      const answer = await props.tokens.create({
-        name: name.trim(),
-        ...(description ? { description } : {}),
-        scope,
-        status,
-        ...(expirationDate ? { expirationDate } : {}),
-      });
-      setCreated(answer);
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () =>
+      setCreated(
+        await props.tokens.create({
+          name: name.trim(),
+          ...(description ? { description } : {}),
+          scope,
+          status,
+          ...(expirationDate ? { expirationDate } : {}),
+        }),
+      ),
+    );
   }
 
   if (created) {

@@ -2,8 +2,7 @@
 // form, and deletion behind a typed confirmation. One component each, so both
 // settings tabs behave the same way (server refusals through ErrorAlert).
 import { useId, useState } from 'preact/hooks';
-import { toShownError, type ShownError } from './api.js';
-import { ConfirmDialog, ErrorAlert, NameFields } from './ui.js';
+import { blankName, ConfirmDialog, ErrorAlert, NameFields, useSubmit } from './ui.js';
 
 export function DetailsForm(props: {
   /** What is edited ("application", "organization"), for the heading and the status. */
@@ -15,28 +14,14 @@ export function DetailsForm(props: {
 }) {
   const [name, setName] = useState(props.name);
   const [description, setDescription] = useState(props.description);
-  const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
   const headingId = useId();
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     setNotice('');
-    // `required` stops an empty name; a name of spaces only would be saved as one.
-    if (name.trim() === '') {
-      setError({ type: 'Validation', message: 'Enter a name (spaces alone are not a name).', statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
-      await props.onSave({ name: name.trim(), description });
-      setNotice(`The ${props.what} is saved.`);
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    if (name.trim() === '') return refuse(blankName);
+    if (await run(() => props.onSave({ name: name.trim(), description }))) setNotice(`The ${props.what} is saved.`);
   }
   return (
     <section class="card" aria-labelledby={headingId}>

@@ -3,9 +3,8 @@
 // sending, saying where it fails; an empty box removes the meta.
 import { maxMetaBytes, type ApiToken, type Meta } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { toShownError, type ShownError } from './api.js';
 import type { TokenOwnerApi } from './token-owner.js';
-import { ErrorAlert } from './ui.js';
+import { ErrorAlert, useSubmit } from './ui.js';
 
 const asText = (meta: Meta | undefined) => (meta === undefined ? '' : JSON.stringify(meta, null, 2));
 
@@ -31,30 +30,20 @@ export function parseMeta(text: string): { meta: Meta | null } | { problem: stri
 
 export function MetaEditor(props: { tokens: TokenOwnerApi; apiToken: ApiToken; onSaved: (updated: ApiToken) => void }) {
   const [text, setText] = useState(() => asText(props.apiToken.meta));
-  const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     setNotice('');
     const parsed = parseMeta(text);
-    if ('problem' in parsed) {
-      setError({ type: 'Validation', message: parsed.problem, statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
+    if ('problem' in parsed) return refuse(parsed.problem);
+    await run(async () => {
       const updated = await props.tokens.patch(props.apiToken.id, { meta: parsed.meta });
       setText(asText(updated.meta));
       setNotice(parsed.meta === null ? 'Meta removed.' : 'Meta saved.');
       props.onSaved(updated);
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

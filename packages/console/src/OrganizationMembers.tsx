@@ -3,9 +3,9 @@
 // demoting or removing them) and says so; that message is shown as it is.
 import type { Org } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { clientFor, toShownError, type ShownError } from './api.js';
+import { clientFor } from './api.js';
 import { roleHints, roleLabels, roles, type Role } from './organization-roles.js';
-import { ConfirmDialog, ErrorAlert } from './ui.js';
+import { ConfirmDialog, ErrorAlert, useSubmit } from './ui.js';
 
 type Member = Org['members'][number];
 
@@ -39,25 +39,18 @@ function RoleSelect(props: { label: string; value: Role; onChange: (role: Role) 
 function AddMember(props: { token: string; orgId: string; onAdded: (name: string, role: Role) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('view');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   // The browser checks the address (type=email, required) before this runs.
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     const wanted = email.trim();
-    setBusy(true);
-    try {
+    await run(async () => {
       // The answer is the organization, its members included: the new one is named by them.
       const org = await clientFor(props.token).org.modifyMember({ orgId: props.orgId, member: { email: wanted, role } });
       setEmail('');
       const added = org.members.find((member) => member.email?.toLowerCase() === wanted.toLowerCase());
       props.onAdded(added ? nameOf(added) : wanted, role);
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <section class="card" aria-labelledby="add-member-heading">
@@ -94,27 +87,20 @@ export function OrganizationMembers(props: { token: string; org: Org; myUserId: 
   const { token, org } = props;
   const orgId = org.id;
   const [pending, setPending] = useState<Record<string, Role>>({});
-  const [busyId, setBusyId] = useState<string | null>(null);
-  const [error, setError] = useState<ShownError | null>(null);
+  const { busyKey: busyId, error, run } = useSubmit();
   const [notice, setNotice] = useState('');
   const [removing, setRemoving] = useState<Member | null>(null);
   const roleOf = (member: Member) => pending[member.userId] ?? member.role;
 
   async function saveRole(member: Member) {
     const role = roleOf(member);
-    setBusyId(member.userId);
-    setError(null);
     setNotice('');
-    try {
+    await run(async () => {
       await clientFor(token).org.modifyMember({ orgId, member: { userId: member.userId, role } });
       setPending(({ [member.userId]: _, ...rest }) => rest);
       setNotice(`${nameOf(member)} is now ${roleLabels[role]}.`);
       props.onChanged();
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusyId(null);
-    }
+    }, member.userId);
   }
 
   return (

@@ -5,8 +5,8 @@
 // checks the rest (that each range parses) and its 400 message is shown as it is.
 import { leakPolicies, maxAllowedCidrs, maxPolicyLifetime, type LeakPolicy, type Org, type TokenPolicy } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { clientFor, toShownError, type ShownError } from './api.js';
-import { ErrorAlert } from './ui.js';
+import { clientFor } from './api.js';
+import { ErrorAlert, useSubmit } from './ui.js';
 
 const units = [
   { id: 'days', label: 'days', seconds: 86_400 },
@@ -77,29 +77,19 @@ export function OrganizationPolicy({ token, org, onSaved }: { token: string; org
   const [requireExpiration, setRequireExpiration] = useState(current.requireExpiration === true);
   const [cidrs, setCidrs] = useState((current.defaultAllowedCidrs ?? []).join('\n'));
   const [leakPolicy, setLeakPolicy] = useState<LeakPolicy>(current.leakPolicy ?? 'deactivate');
-  const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     setNotice('');
     const { policy, problems } = policyOf({ amount, unit, requireExpiration, cidrs, leakPolicy });
-    if (problems.length > 0) {
-      setError({ type: 'Validation', message: problems.join(' '), statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
+    if (problems.length > 0) return refuse(problems.join(' '));
+    await run(async () => {
       await clientFor(token).org.patch({ orgId: org.id, organization: { tokenPolicy: policy } });
       setNotice('The token policy is saved. It applies to tokens created from now on; existing tokens are not changed.');
       onSaved();
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

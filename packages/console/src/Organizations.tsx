@@ -2,34 +2,25 @@
 // in each, and a dialog creating one (the creator is its first admin).
 import type { Org } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
+import { clientFor, formatDate } from './api.js';
 import { myRole, roleLabels, useMyUserId } from './organization-roles.js';
 import { href, navigate } from './router.js';
-import { Dialog, ErrorAlert, NameFields, Pager, useLoad } from './ui.js';
+import { blankName, Dialog, ErrorAlert, NameFields, Pager, useLoad, useSubmit } from './ui.js';
 
 const perPage = 25;
 
 function CreateOrganizationDialog(props: { token: string; onClose: (created: Org | null) => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
-    if (name.trim() === '') {
-      setError({ type: 'Validation', message: 'Enter a name (spaces alone are not a name).', statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
+    if (name.trim() === '') return refuse(blankName);
+    await run(async () =>
       props.onClose(
         await clientFor(props.token).orgs.post({ organization: { name: name.trim(), ...(description ? { description } : {}) } }),
-      );
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
+      ),
+    );
   }
   return (
     <Dialog title="Create an organization" onClose={() => props.onClose(null)}>
@@ -108,7 +99,7 @@ export function Organizations({ token }: { token: string }) {
           ) : (
             <p>No organizations yet.</p>
           )}
-          <Pager label="Organizations pages" page={page} perPage={perPage} totalCount={data.totalCount} onPage={setPage} />
+          <Pager label="Organizations pages" page={data.page} perPage={data.perPage} totalCount={data.totalCount} onPage={setPage} />
         </>
       )}
       {creating && (

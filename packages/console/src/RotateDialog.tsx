@@ -3,11 +3,10 @@
 // it can be moved over without an outage.
 import { maxGracePeriodSeconds, type ApiToken } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { toShownError, type ShownError } from './api.js';
 import { keptAsHash } from './CreateToken.js';
 import { OneTimeSecret } from './OneTimeSecret.js';
 import type { TokenOwnerApi } from './token-owner.js';
-import { Dialog, ErrorAlert } from './ui.js';
+import { Dialog, ErrorAlert, useSubmit } from './ui.js';
 
 const graceChoices: ReadonlyArray<{ label: string; seconds: number }> = [
   { label: 'None: the old secret stops at once', seconds: 0 },
@@ -34,28 +33,18 @@ export function RotateDialog(props: {
 }) {
   const [choice, setChoice] = useState('0');
   const [customSeconds, setCustomSeconds] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, run } = useSubmit();
   const [secret, setSecret] = useState<string | null>(null);
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     const gracePeriod = choice === 'custom' ? parseSeconds(customSeconds) : Number(choice);
-    if (typeof gracePeriod === 'string') {
-      setError({ type: 'Validation', message: gracePeriod, statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
+    if (typeof gracePeriod === 'string') return refuse(gracePeriod);
+    await run(async () => {
       const { token, ...rotated } = await props.tokens.rotate(props.apiToken.id, gracePeriod);
       setSecret(token);
       props.onRotated(rotated);
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (secret !== null) {

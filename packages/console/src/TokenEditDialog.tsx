@@ -1,26 +1,16 @@
 // A token's name and description, edited from its row in the list or from its page.
 import type { ApiToken } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { toShownError, type ShownError } from './api.js';
 import type { TokenOwnerApi } from './token-owner.js';
-import { Dialog, ErrorAlert, NameFields } from './ui.js';
+import { Dialog, ErrorAlert, NameFields, useSubmit } from './ui.js';
 
 export function TokenEditDialog(props: { tokens: TokenOwnerApi; apiToken: ApiToken; onClose: (saved: boolean) => void }) {
   const [name, setName] = useState(props.apiToken.name);
   const [description, setDescription] = useState(props.apiToken.description ?? '');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await props.tokens.patch(props.apiToken.id, { name: name.trim(), description });
-      props.onClose(true);
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
+    if (await run(() => props.tokens.patch(props.apiToken.id, { name: name.trim(), description }))) props.onClose(true);
   }
   return (
     <Dialog title={`Edit “${props.apiToken.name}”`} onClose={() => props.onClose(false)}>

@@ -10,10 +10,9 @@ import {
   type ApiToken,
 } from '@latchkey/contract';
 import { useState } from 'preact/hooks';
-import { toShownError, type ShownError } from './api.js';
 import { creditsOf, limitsPatch, newRowKey, rowsOf, type CreditsForm, type Interval, type LimitRow } from './token-limits-form.js';
 import type { TokenOwnerApi } from './token-owner.js';
-import { ErrorAlert } from './ui.js';
+import { ErrorAlert, useSubmit } from './ui.js';
 
 function describeWindow(ms: number): string {
   const seconds = ms / 1000;
@@ -62,14 +61,13 @@ export function TokenLimits(props: { tokens: TokenOwnerApi; apiToken: ApiToken; 
   const [editing, setEditing] = useState(false);
   const [rows, setRows] = useState<LimitRow[]>([]);
   const [form, setForm] = useState<CreditsForm>(() => creditsOf(apiToken));
-  const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, clear, run } = useSubmit();
 
   function startEditing() {
     setRows(rowsOf(apiToken));
     setForm(creditsOf(apiToken));
-    setError(null);
+    clear();
     setNotice('');
     setEditing(true);
   }
@@ -78,23 +76,14 @@ export function TokenLimits(props: { tokens: TokenOwnerApi; apiToken: ApiToken; 
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     const result = limitsPatch(rows, form, apiToken);
-    if ('problems' in result) {
-      setError({ type: 'Validation', message: result.problems.join(' '), statusCode: 0 });
-      return;
-    }
-    setBusy(true);
-    try {
+    if ('problems' in result) return refuse(result.problems.join(' '));
+    await run(async () => {
       const updated = await props.tokens.patch(apiToken.id, result.patch);
       props.onSaved(updated);
       setEditing(false);
       setNotice('Limits and credits saved.');
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!editing) {

@@ -4,13 +4,13 @@
 // name links to the token's page. The owner is told apart in token-owner.ts only.
 import type { ApiToken, ApiTokenFilterField, ApiTokenSortField } from '@latchkey/contract';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { formatDate, toShownError, type ShownError } from './api.js';
+import { formatDate } from './api.js';
 import { href, type TokenOwner } from './router.js';
 import { CreateTokenDialog } from './CreateToken.js';
 import { summarizeScope } from './scopes.js';
 import { TokenEditDialog } from './TokenEditDialog.js';
 import { ownerKey, tokenOwnerApi } from './token-owner.js';
-import { ConfirmDialog, ErrorAlert, Pager, useLoad } from './ui.js';
+import { ConfirmDialog, ErrorAlert, Pager, useLoad, useSubmit } from './ui.js';
 
 interface Query {
   sortField: ApiTokenSortField;
@@ -77,9 +77,8 @@ export function Tokens({ token, owner, applicationName }: { token: string; owner
   });
   const [filterText, setFilterText] = useState('');
   const [notice, setNotice] = useState('');
-  const [actionError, setActionError] = useState<ShownError | null>(null);
   const [modal, setModal] = useState<Modal | null>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const { busyKey: busyId, error: actionError, run } = useSubmit();
 
   // The filter box applies a moment after typing stops.
   useEffect(() => {
@@ -113,18 +112,12 @@ export function Tokens({ token, owner, applicationName }: { token: string; owner
   }
 
   async function setStatus(apiToken: ApiToken, status: 'active' | 'inactive') {
-    setBusyId(apiToken.id);
-    setActionError(null);
     setNotice('');
-    try {
+    await run(async () => {
       await tokens.patch(apiToken.id, { status });
       setNotice(`“${apiToken.name}” is now ${status}.`);
       list.reload();
-    } catch (e) {
-      setActionError(toShownError(e));
-    } finally {
-      setBusyId(null);
-    }
+    }, apiToken.id);
   }
 
   const now = Date.now();
@@ -308,7 +301,7 @@ export function Tokens({ token, owner, applicationName }: { token: string; owner
           </div>
           <Pager
             label="Token pages"
-            page={query.page}
+            page={data.page}
             perPage={data.perPage}
             totalCount={data.totalCount}
             onPage={(page) => setQuery((q) => ({ ...q, page }))}

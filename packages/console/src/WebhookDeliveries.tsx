@@ -5,8 +5,8 @@
 // worker has made the new attempt.
 import type { Webhook, WebhookDelivery } from '@latchkey/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
-import { ErrorAlert, Pager, useLoad } from './ui.js';
+import { clientFor, formatDate } from './api.js';
+import { ErrorAlert, Pager, useLoad, useSubmit } from './ui.js';
 
 const perPage = 10;
 /** How long (in one-second looks) a redelivery's outcome is waited for before asking for a manual refresh. */
@@ -106,9 +106,8 @@ export function WebhookDeliveries(props: { token: string; applicationId: string;
     () => clientFor(token).applicationTokenWebhook.deliveries({ applicationId, webhookId: webhook.id, page, perPage }),
     [token, applicationId, webhook.id, page],
   );
-  const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState('');
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const { busyKey: busyId, error, run } = useSubmit();
   /** A redelivered delivery whose new attempt is awaited: its attempts before it, and the looks left. */
   const [following, setFollowing] = useState<{ id: string; attemptsBefore: number; looks: number } | null>(null);
 
@@ -134,10 +133,8 @@ export function WebhookDeliveries(props: { token: string; applicationId: string;
   }, [following, list.data, list.loading]);
 
   async function redeliver(delivery: WebhookDelivery) {
-    setBusyId(delivery.id);
-    setError(null);
     setNotice('');
-    try {
+    await run(async () => {
       const queued = await clientFor(token).applicationTokenWebhook.redeliver({
         applicationId,
         webhookId: webhook.id,
@@ -146,11 +143,7 @@ export function WebhookDeliveries(props: { token: string; applicationId: string;
       setNotice(outcomeOf(queued));
       setFollowing({ id: queued.id, attemptsBefore: queued.attempts.length, looks: followLooks });
       list.reload();
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusyId(null);
-    }
+    }, delivery.id);
   }
 
   // Opened from the list's Deliveries button: move there, so keyboard and screen reader users land on what opened.

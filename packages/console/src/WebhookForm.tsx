@@ -12,8 +12,8 @@ import {
   type WebhookEventType,
 } from '@latchkey/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { clientFor, toShownError, type ShownError } from './api.js';
-import { Dialog, ErrorAlert } from './ui.js';
+import { clientFor } from './api.js';
+import { Dialog, ErrorAlert, useSubmit } from './ui.js';
 
 /** When each event is sent (the README's table, shortened). */
 export const eventHints: Record<WebhookEventType, string> = {
@@ -109,13 +109,11 @@ export function WebhookDialog(
   const [description, setDescription] = useState(editing?.description ?? '');
   const [events, setEvents] = useState<Set<WebhookEventType>>(new Set(editing?.events ?? []));
   const [problems, setProblems] = useState<{ url?: string; events?: string }>({});
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const cancel = () => (props.webhook ? props.onClose(false) : props.onClose(null));
 
   async function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     const trimmed = url.trim();
     const found = {
       url: urlProblem(trimmed) ?? undefined,
@@ -125,8 +123,7 @@ export function WebhookDialog(
     setProblems(found);
     if (found.url || found.events) return;
     const body = { url: trimmed, events: inEventOrder([...events]), description };
-    setBusy(true);
-    try {
+    await run(async () => {
       const client = clientFor(props.token);
       if (props.webhook) {
         await client.applicationTokenWebhook.patch({ applicationId: props.applicationId, webhookId: props.webhook.id, webhook: body });
@@ -134,10 +131,7 @@ export function WebhookDialog(
       } else {
         props.onClose(await client.applicationTokenWebhooks.post({ applicationId: props.applicationId, webhook: body }));
       }
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -4,9 +4,9 @@
 // rotation that answered it.
 import { webhookEventTypes, type CreatedWebhook, type Webhook } from '@latchkey/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { clientFor, formatDate, toShownError, type ShownError } from './api.js';
+import { clientFor, formatDate } from './api.js';
 import { OneTimeSecret } from './OneTimeSecret.js';
-import { ConfirmDialog, ErrorAlert, Pager, useLoad } from './ui.js';
+import { ConfirmDialog, ErrorAlert, Pager, useLoad, useSubmit } from './ui.js';
 import { WebhookDeliveries } from './WebhookDeliveries.js';
 import { WebhookDialog } from './WebhookForm.js';
 
@@ -37,8 +37,7 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
   const list = useLoad(() => clientFor(token).applicationTokenWebhooks.get({ applicationId, page, perPage }), [token, applicationId, page]);
   const [modal, setModal] = useState<Modal | null>(null);
   const [notice, setNotice] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const { busyKey: busyId, error, run } = useSubmit();
   /** The webhook whose deliveries are shown (as last listed: it stays shown on another page of the list). */
   const [shownWebhook, setShownWebhook] = useState<Webhook | null>(null);
   const shownId = shownWebhook?.id ?? null;
@@ -53,10 +52,8 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
   }, [list.data]);
 
   async function setEnabled(webhook: Webhook, enabled: boolean) {
-    setBusyId(webhook.id);
-    setError(null);
     setNotice('');
-    try {
+    await run(async () => {
       await clientFor(token).applicationTokenWebhook.patch({ applicationId, webhookId: webhook.id, webhook: { enabled } });
       setNotice(
         enabled
@@ -64,11 +61,7 @@ export function Webhooks({ token, applicationId }: { token: string; applicationI
           : `The webhook to ${webhook.url} is disabled: it is sent nothing until enabled.`,
       );
       list.reload();
-    } catch (e) {
-      setError(toShownError(e));
-    } finally {
-      setBusyId(null);
-    }
+    }, webhook.id);
   }
 
   const data = list.data;

@@ -45,6 +45,9 @@ export function ErrorAlert({ error }: { error: ShownError | null }) {
   );
 }
 
+/** What the forms that name something say of a name of spaces alone (`required` stops an empty one). */
+export const blankName = 'Enter a name (spaces alone are not a name).';
+
 /**
  * A name and description inputs, with the limits the API enforces; create and edit
  * share them. Descriptions are 32767 characters for tokens and organizations, 1024
@@ -79,7 +82,9 @@ export function NameFields(props: {
 
 /**
  * Previous and next over a list the API pages (`page` counts from 0, as the API's
- * does). Shown only when there is more than one page.
+ * does): give it the page the API answered, not the one asked for, so what it says
+ * matches the rows shown while the next page loads. Shown only when there is more
+ * than one page.
  */
 export function Pager(props: { label: string; page: number; perPage: number; totalCount: number; onPage: (page: number) => void }) {
   const pages = Math.max(1, Math.ceil(props.totalCount / props.perPage));
@@ -113,21 +118,11 @@ export function ConfirmDialog(props: {
   onClose: (done: boolean) => void;
 }) {
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit();
   const ready = props.typed === undefined || typed === props.typed;
   async function confirm(event: Event) {
     event.preventDefault();
-    if (!ready) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onConfirm();
-      props.onClose(true);
-    } catch (e) {
-      setError(toShownError(e));
-      setBusy(false);
-    }
+    if (ready && (await run(props.onConfirm))) props.onClose(true);
   }
   return (
     <Dialog title={props.title} onClose={() => props.onClose(false)}>
@@ -151,6 +146,37 @@ export function ConfirmDialog(props: {
       </form>
     </Dialog>
   );
+}
+
+/**
+ * A form's submission, or a row's action: busy while its action runs (`busyKey`: the
+ * row's key it was given), a failure shown as the server's `{type, message}`; `refuse`
+ * shows a check the form makes before sending the same way.
+ */
+export function useSubmit() {
+  const [busyKey, setBusyKey] = useState<string | null>(null);
+  const [error, setError] = useState<ShownError | null>(null);
+  return {
+    busy: busyKey !== null,
+    busyKey,
+    error,
+    refuse: (message: string) => setError({ type: 'Validation', message, statusCode: 0 }),
+    clear: () => setError(null),
+    /** Runs `action` (for the row `key`); true when it succeeded. */
+    run: async (action: () => Promise<unknown>, key = ''): Promise<boolean> => {
+      setBusyKey(key);
+      setError(null);
+      try {
+        await action();
+        return true;
+      } catch (e) {
+        setError(toShownError(e));
+        return false;
+      } finally {
+        setBusyKey(null);
+      }
+    },
+  };
 }
 
 export interface Loaded<T> {

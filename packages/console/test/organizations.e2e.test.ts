@@ -191,12 +191,13 @@ test('an organization: members and roles, the last admin, token policy, rename, 
   assert.equal(await page.getByLabel(/^Default allowed CIDRs/).inputValue(), '10.0.0.0/8\n2001:db8::/32');
   assert.equal(await page.getByRole('radio', { name: 'Revoke' }).isChecked(), true);
 
-  // The audit tab renders the audit log component.
+  // The audit tab shows the organization's own trail: its creation, the members added and the policy saved above.
   await tab(page, 'Audit log');
   await page
     .getByRole('navigation', { name: 'Organization sections' })
     .locator('a[aria-current="page"]', { hasText: 'Audit log' })
     .waitFor();
+  for (const action of ['org.create', 'org.modifyMember', 'org.removeMember', 'org.update']) await rowOf(page, action).first().waitFor();
   await expectAccessible(page, 'the audit tab');
 
   // Rename.
