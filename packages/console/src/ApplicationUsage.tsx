@@ -4,6 +4,7 @@
 import type { ApplicationUsage as Answer, UsageQuery } from '@latchkey/contract';
 import { clientFor } from './api.js';
 import { href } from './router.js';
+import { Swatch } from './UsageChart.js';
 import { UsagePanel } from './UsagePanel.js';
 import { codesIn } from './usage-series.js';
 
@@ -54,7 +55,7 @@ function TopTokens(props: { applicationId: string; topTokens: Answer['topTokens'
                 <ul class="usage-breakdown">
                   {codesIn(top.totals).map((code) => (
                     <li key={code}>
-                      <span class={`swatch code-${code}`} aria-hidden="true" />
+                      <Swatch code={code} />
                       {code} {count.format(top.totals[code]!)}
                     </li>
                   ))}

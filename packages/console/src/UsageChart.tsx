@@ -84,6 +84,11 @@ function dataFor(series: UsageSeries): uPlot.AlignedData {
  * screen gets a 390 px chart). `description` is its text alternative; the numbers
  * themselves are in the totals table beside it.
  */
+/** An outcome's colour beside its name (legend, totals, top tokens): the code's `--usage-<code>` from style.css. */
+export function Swatch({ code }: { code: UsageCode }) {
+  return <span class="swatch" style={{ background: `var(--usage-${code})` }} aria-hidden="true" />;
+}
+
 export function UsageChart(props: { series: UsageSeries; description: string }) {
   const { series } = props;
   const box = useRef<HTMLDivElement>(null);
@@ -120,7 +125,7 @@ export function UsageChart(props: { series: UsageSeries; description: string }) 
         <ul class="usage-legend" aria-label="Outcomes">
           {series.codes.map((code) => (
             <li key={code}>
-              <span class={`swatch code-${code}`} aria-hidden="true" />
+              <Swatch code={code} />
               {code}
             </li>
           ))}

@@ -6,7 +6,7 @@ import type { Usage, UsageQuery, UsageResolution } from '@latchkey/contract';
 import type { ComponentChildren } from 'preact';
 import { useId, useRef, useState } from 'preact/hooks';
 import { ErrorAlert, useLoad } from './ui.js';
-import { UsageChart } from './UsageChart.js';
+import { Swatch, UsageChart } from './UsageChart.js';
 import { codesIn, toSeries, totalOf } from './usage-series.js';
 
 const hourMs = 3_600_000;
@@ -40,7 +40,7 @@ function UsageTotals({ totals, caption }: { totals: Usage['totals']; caption: st
           {codesIn(totals).map((code) => (
             <tr key={code}>
               <th scope="row">
-                <span class={`swatch code-${code}`} aria-hidden="true" />
+                <Swatch code={code} />
                 {code}
               </th>
               <td class="number">{count.format(totals[code]!)}</td>
