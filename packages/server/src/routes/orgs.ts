@@ -56,7 +56,7 @@ export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteNam
 
   /**
    * The user a member change names: `userId` as Losant's clients send it (unchanged), or
-   * latchkey's `email`, matched as sign-in matches it (the store keeps emails lowercased).
+   * latchkey's `email`, matched as sign-in matches it (findUserByEmail ignores case).
    */
   async function memberUserId(body: OrgMemberPatch): Promise<string> {
     const { userId, email } = body;
@@ -68,7 +68,7 @@ export default function orgsHandlers(ctx: AppContext): Handlers<Extract<RouteNam
       );
     }
     if (userId !== undefined) return userId;
-    const user = await ctx.store.findUserByEmail(email!.toLowerCase());
+    const user = await ctx.store.findUserByEmail(email!);
     if (!user) throw errors.noUserWithEmail(email!);
     return user.id;
   }
